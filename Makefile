@@ -1,0 +1,59 @@
+# CX Culture: `make run` sets up and serves the demo; `make test` sets up and runs the whole suite.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app wsgi
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+# Debian packages: WeasyPrint's libraries (harfbuzz-subset makes PDFs ~5x faster) and fonts;
+# Chromium for the browser tests; PostgreSQL for `make test-postgres`.
+RUNTIME_DEBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
+TEST_DEBS := chromium
+POSTGRES_DEBS := postgresql
+
+.PHONY: help run test test-postgres install translations migrate demo system-deps clean extract-messages
+
+help:
+	@echo "make run            set up everything and serve the demo on http://$(HOST):$(PORT)"
+	@echo "make test           set up everything and run the whole test suite (browser tests included)"
+	@echo "make test-postgres  run the suite against a throw-away PostgreSQL server on loopback"
+	@echo "make extract-messages  refresh the translation catalogues after changing user-facing text"
+
+run: system-deps install translations migrate demo
+	$(FLASK) run --host $(HOST) --port $(PORT)
+
+test: install translations
+	@scripts/system-deps.sh $(RUNTIME_DEBS) $(TEST_DEBS)
+	$(BIN)/pytest
+
+test-postgres: install translations
+	@scripts/system-deps.sh $(RUNTIME_DEBS) $(TEST_DEBS) $(POSTGRES_DEBS)
+	scripts/with-postgres.sh $(BIN)/pytest
+
+system-deps:
+	@scripts/system-deps.sh $(RUNTIME_DEBS)
+
+install: $(BIN)/.installed
+
+$(BIN)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[test]'
+	touch $@
+
+translations: install
+	@$(BIN)/pybabel compile --domain messages --directory cxculture/translations --use-fuzzy=false --statistics 2>&1 | grep -v '^$$' || true
+
+extract-messages: install
+	$(BIN)/pybabel extract --mapping babel.cfg --no-location --sort-output --project "CX Culture" --output-file cxculture/translations/messages.pot .
+	$(BIN)/pybabel update --input-file cxculture/translations/messages.pot --output-dir cxculture/translations --no-fuzzy-matching --ignore-obsolete
+
+migrate: install
+	$(FLASK) db upgrade
+
+demo: install
+	$(FLASK) cx demo
+
+clean:
+	rm -rf $(VENV) *.egg-info .pytest_cache test-artifacts

@@ -1,0 +1,106 @@
+"""CX Culture: make a company customer-centric."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask, jsonify, render_template, request
+from flask.sessions import SecureCookieSessionInterface
+from sqlalchemy import text
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from .config import PROJECT_ROOT, load_config
+from .extensions import babel, csrf, db, login_manager, migrate
+
+
+class SessionInterface(SecureCookieSessionInterface):
+    """Session cookies are marked Secure whenever the request came over https."""
+
+    def get_cookie_secure(self, app: Flask) -> bool:
+        return bool(app.config.get("SESSION_COOKIE_SECURE")) or request.is_secure
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the application; `config` overrides the environment (tests pass their own)."""
+    app = Flask(
+        __name__,
+        instance_path=str(PROJECT_ROOT / "instance"),
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder="static",
+    )
+    app.config.update(load_config(Path(app.instance_path), config))
+    app.session_interface = SessionInterface()
+    if app.config["BEHIND_PROXY"]:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
+    register_extensions(app)
+    register_blueprints(app)
+    register_commands(app)
+    register_errorhandlers(app)
+    register_template_helpers(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    from . import models  # noqa: F401  (every model, for Alembic and create_all)
+    from .auth.service import load_person
+    from .i18n import select_locale
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message_category = "info"
+    from flask_babel import lazy_gettext
+
+    login_manager.login_message = lazy_gettext("Please log in to see this page.")
+    login_manager.user_loader(load_person)
+
+
+def register_blueprints(app: Flask) -> None:
+    from .auth.views import bp as auth_bp
+    from .home.views import bp as home_bp
+    from .orgs.views import bp as orgs_bp
+
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(home_bp)
+    app.register_blueprint(orgs_bp, url_prefix="/admin")
+
+    @app.get("/healthz")
+    def healthz():
+        try:
+            db.session.execute(text("SELECT 1"))
+        except Exception as exc:  # noqa: BLE001 - any database failure makes the app unhealthy
+            return jsonify(status="error", database="unreachable", detail=type(exc).__name__), 503
+        return jsonify(status="ok", database="ok")
+
+
+def register_commands(app: Flask) -> None:
+    from .cli import cx
+
+    app.cli.add_command(cx)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    from flask_wtf.csrf import CSRFError
+
+    def render_error(status: int, template: str, **context):
+        return render_template(f"errors/{template}.html", status=status, **context), status
+
+    app.register_error_handler(400, lambda e: render_error(400, "400"))
+    app.register_error_handler(CSRFError, lambda e: render_error(400, "csrf"))
+    app.register_error_handler(403, lambda e: render_error(403, "403"))
+    app.register_error_handler(404, lambda e: render_error(404, "404"))
+    app.register_error_handler(405, lambda e: render_error(405, "405"))
+    app.register_error_handler(413, lambda e: render_error(413, "413"))
+
+    @app.errorhandler(500)
+    def internal_error(error):
+        db.session.rollback()
+        return render_error(500, "500")
+
+
+def register_template_helpers(app: Flask) -> None:
+    from .templating import init_templating
+
+    init_templating(app)

@@ -1,0 +1,51 @@
+"""One-time invitation links that let a new person set their password.
+
+A token names the person and a fingerprint of their current credentials, so it stops
+working as soon as a password is set: no token is stored, and any link can be re-issued.
+"""
+from __future__ import annotations
+
+import hashlib
+
+from flask import current_app, url_for
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+
+from ..extensions import db
+from ..orgs.models import Person
+
+SALT = "cxculture-invitation"
+
+
+def _serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=SALT)
+
+
+def _fingerprint(person: Person) -> str:
+    material = f"{person.password_hash or ''}|{person.session_token}|{person.email}"
+    return hashlib.sha256(material.encode()).hexdigest()[:20]
+
+
+def invitation_token(person: Person) -> str:
+    return _serializer().dumps({"p": person.id, "f": _fingerprint(person)})
+
+
+def invitation_url(person: Person) -> str:
+    return url_for("auth.accept_invitation", token=invitation_token(person), _external=True)
+
+
+class InvalidInvitation(Exception):
+    """The link is unknown, expired or already used."""
+
+
+def person_for_invitation(token: str) -> Person:
+    max_age = current_app.config["INVITATION_DAYS"] * 86400
+    try:
+        data = _serializer().loads(token, max_age=max_age)
+    except SignatureExpired as exc:
+        raise InvalidInvitation("expired") from exc
+    except BadSignature as exc:
+        raise InvalidInvitation("invalid") from exc
+    person = db.session.get(Person, data.get("p"))
+    if person is None or not person.active or _fingerprint(person) != data.get("f"):
+        raise InvalidInvitation("used")
+    return person

@@ -1,0 +1,78 @@
+"""Configuration: safe defaults, overridden by CXCULTURE_* environment variables."""
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+#: Where the project lives; templates/ and instance/ sit beside the package.
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+LANGUAGES = ("en", "it")
+
+
+class ConfigError(RuntimeError):
+    """The environment asks for something the app cannot safely run with."""
+
+
+def _env_bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _development_secret(instance_path: Path) -> str:
+    """A random secret kept in instance/ so a development restart keeps people logged in."""
+    secret_file = instance_path / "secret_key"
+    if secret_file.exists():
+        return secret_file.read_text().strip()
+    instance_path.mkdir(parents=True, exist_ok=True)
+    secret = secrets.token_urlsafe(48)
+    secret_file.write_text(secret)
+    secret_file.chmod(0o600)
+    return secret
+
+
+def load_config(instance_path: Path, overrides: dict | None = None) -> dict:
+    """Build the configuration from defaults, the environment and `overrides` (which win)."""
+    overrides = overrides or {}
+    env = overrides.get("ENV_NAME") or os.environ.get("CXCULTURE_ENV", "development")
+    secret = overrides.get("SECRET_KEY") or os.environ.get("CXCULTURE_SECRET_KEY")
+    if not secret:
+        if env == "production":
+            raise ConfigError(
+                "CXCULTURE_SECRET_KEY is not set: production refuses to start without a secret key. "
+                "Generate one with: python -c 'import secrets; print(secrets.token_urlsafe(48))'"
+            )
+        secret = _development_secret(instance_path)
+    database_url = os.environ.get("CXCULTURE_DATABASE_URL") or f"sqlite:///{instance_path / 'cxculture.db'}"
+    config = {
+        "ENV_NAME": env,
+        "SECRET_KEY": secret,
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # Uploads (roster CSV, KPI imports) are checked for their own limits; this only stops abuse.
+        "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_NAME": "cxculture_session",
+        "PERMANENT_SESSION_LIFETIME": 12 * 3600,
+        "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
+        "BABEL_DEFAULT_LOCALE": "en",
+        "BABEL_TRANSLATION_DIRECTORIES": str(Path(__file__).parent / "translations"),
+        "LANGUAGES": LANGUAGES,
+        # Set when a reverse proxy terminates TLS and sends X-Forwarded-Proto / -For.
+        "BEHIND_PROXY": _env_bool("CXCULTURE_BEHIND_PROXY"),
+        "LOGIN_MAX_FAILURES": int(os.environ.get("CXCULTURE_LOGIN_MAX_FAILURES", "5")),
+        "LOGIN_LOCK_MINUTES": int(os.environ.get("CXCULTURE_LOGIN_LOCK_MINUTES", "15")),
+        "INVITATION_DAYS": int(os.environ.get("CXCULTURE_INVITATION_DAYS", "14")),
+        # argon2id cost; tests lower it, production keeps the library's recommended defaults.
+        "ARGON2_TIME_COST": 3,
+        "ARGON2_MEMORY_COST": 65536,
+        "PAGE_SIZE": 25,
+        #: Base address used in links printed by commands (invitations).
+        "PUBLIC_URL": os.environ.get("CXCULTURE_PUBLIC_URL", "http://127.0.0.1:5000"),
+    }
+    config.update(overrides)
+    return config

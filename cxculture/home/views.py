@@ -1,0 +1,54 @@
+"""Each permission's home page."""
+from __future__ import annotations
+
+from flask import Blueprint, redirect, render_template, url_for
+from flask_login import current_user, login_required
+
+from ..auth.access import permission_required
+from ..orgs import service as orgs
+from .navigation import navigation_for
+
+bp = Blueprint("home", __name__)
+
+
+@bp.get("/")
+@login_required
+def index():
+    homes = navigation_for(current_user)
+    if not homes:
+        return render_template("home/no_permission.html")
+    return redirect(url_for(homes[0].endpoint))
+
+
+@bp.get("/home/employee")
+@permission_required("employee")
+def employee():
+    return render_template("home/employee.html")
+
+
+@bp.get("/home/manager")
+@permission_required("manager")
+def manager():
+    return render_template("home/manager.html", reports=orgs.direct_reports(current_user))
+
+
+@bp.get("/home/leader")
+@permission_required("leader")
+def leader():
+    return render_template(
+        "home/leader.html",
+        counts=orgs.organisation_counts(current_user.organisation_id),
+        roles=orgs.people_per_job_role(current_user.organisation_id),
+    )
+
+
+@bp.get("/home/hr")
+@permission_required("hr")
+def hr():
+    return render_template("home/hr.html", roles=orgs.people_per_job_role(current_user.organisation_id))
+
+
+@bp.get("/home/admin")
+@permission_required("admin")
+def admin():
+    return render_template("home/admin.html", counts=orgs.organisation_counts(current_user.organisation_id))

@@ -1,0 +1,3 @@
+"""Imports every area's models so the metadata is complete (Alembic, tests)."""
+from .auth.models import LoginFailure  # noqa: F401
+from .orgs.models import JobRole, Organisation, Person, PersonPermission, RosterImport, Team  # noqa: F401

@@ -1,0 +1,1 @@
+"""Organisations, teams, job roles, people and the roster import."""

@@ -1,0 +1,188 @@
+"""Organisations and the people, teams and job roles inside them."""
+from __future__ import annotations
+
+import enum
+import secrets
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import Boolean, CheckConstraint, DateTime, ForeignKey, Integer, LargeBinary, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from ..util import utcnow
+
+MIN_ANONYMITY_THRESHOLD = 3
+DEFAULT_ANONYMITY_THRESHOLD = 5
+
+
+class Permission(str, enum.Enum):
+    """What a person may do in the app; a person holds any set of these."""
+
+    EMPLOYEE = "employee"
+    MANAGER = "manager"
+    LEADER = "leader"
+    HR = "hr"
+    ADMIN = "admin"
+
+    @classmethod
+    def values(cls) -> tuple[str, ...]:
+        return tuple(p.value for p in cls)
+
+
+class Organisation(db.Model):
+    __tablename__ = "organisation"
+    __table_args__ = (
+        CheckConstraint(f"anonymity_threshold >= {MIN_ANONYMITY_THRESHOLD}", name="threshold_min"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    slug: Mapped[str] = mapped_column(String(64), unique=True)
+    #: Language for people who have not chosen one ("en" or "it").
+    default_language: Mapped[str] = mapped_column(String(5), default="en")
+    #: Smallest group whose culture results may be shown; never below 3.
+    anonymity_threshold: Mapped[int] = mapped_column(Integer, default=DEFAULT_ANONYMITY_THRESHOLD)
+    #: Whether anonymous aggregates may feed the cross-organisation benchmark.
+    benchmark_opt_in: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    teams: Mapped[list[Team]] = relationship(back_populates="organisation")
+    job_roles: Mapped[list[JobRole]] = relationship(back_populates="organisation")
+
+    def __repr__(self) -> str:
+        return f"<Organisation {self.slug}>"
+
+
+class Team(db.Model):
+    """A unit of the organisation; teams nest (department > team)."""
+
+    __tablename__ = "team"
+    __table_args__ = (UniqueConstraint("organisation_id", "parent_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("team.id"), index=True)
+    name: Mapped[str] = mapped_column(String(120))
+
+    organisation: Mapped[Organisation] = relationship(back_populates="teams")
+    parent: Mapped[Team | None] = relationship(remote_side=[id], back_populates="children")
+    children: Mapped[list[Team]] = relationship(back_populates="parent", order_by="Team.name")
+
+    @property
+    def path(self) -> str:
+        """The team's place in the tree, as written in a roster: "Sales/Milano Store"."""
+        names = []
+        node: Team | None = self
+        while node is not None:
+            names.append(node.name)
+            node = node.parent
+        return "/".join(reversed(names))
+
+    def __repr__(self) -> str:
+        return f"<Team {self.path}>"
+
+
+class JobRole(db.Model):
+    """A job (front line, executive, ...): it picks the training path and the KPI set."""
+
+    __tablename__ = "job_role"
+    __table_args__ = (UniqueConstraint("organisation_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    #: Stable identifier used in roster files and by other areas ("frontline").
+    key: Mapped[str] = mapped_column(String(64))
+    name_en: Mapped[str] = mapped_column(String(120))
+    name_it: Mapped[str] = mapped_column(String(120))
+
+    organisation: Mapped[Organisation] = relationship(back_populates="job_roles")
+
+    def name(self, language: str) -> str:
+        return self.name_it if language == "it" else self.name_en
+
+
+class PersonPermission(db.Model):
+    __tablename__ = "person_permission"
+
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), primary_key=True)
+    name: Mapped[str] = mapped_column(String(20), primary_key=True)
+
+
+class Person(UserMixin, db.Model):
+    __tablename__ = "person"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    #: Login name; stored lower-case, unique across the installation.
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    #: argon2id hash; empty until the person accepts their invitation.
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    #: "en" or "it"; None follows the organisation's default.
+    language: Mapped[str | None] = mapped_column(String(5))
+    job_role_id: Mapped[int | None] = mapped_column(ForeignKey("job_role.id"), index=True)
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("team.id"), index=True)
+    manager_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"), index=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    #: Part of the login session id: changing it (password change) ends every other session.
+    session_token: Mapped[str] = mapped_column(String(32), default=lambda: secrets.token_hex(16))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    organisation: Mapped[Organisation] = relationship()
+    job_role: Mapped[JobRole | None] = relationship()
+    team: Mapped[Team | None] = relationship()
+    manager: Mapped[Person | None] = relationship(remote_side=[id])
+    permission_rows: Mapped[list[PersonPermission]] = relationship(
+        cascade="all, delete-orphan", lazy="selectin", order_by=PersonPermission.name
+    )
+
+    @property
+    def permissions(self) -> frozenset[str]:
+        return frozenset(row.name for row in self.permission_rows)
+
+    @permissions.setter
+    def permissions(self, names) -> None:
+        wanted = set(names)
+        self.permission_rows = [row for row in self.permission_rows if row.name in wanted] + [
+            PersonPermission(name=name) for name in sorted(wanted - self.permissions)
+        ]
+
+    def can(self, permission: str | Permission) -> bool:
+        return str(getattr(permission, "value", permission)) in self.permissions
+
+    @property
+    def invited(self) -> bool:
+        """Created but has not yet set a password."""
+        return self.password_hash is None
+
+    # Flask-Login: the session id carries the token, so a new password ends old sessions.
+    def get_id(self) -> str:
+        return f"{self.id}.{self.session_token}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    def __repr__(self) -> str:
+        return f"<Person {self.email}>"
+
+
+class RosterImport(db.Model):
+    """An uploaded roster file: previewed first, applied at most once."""
+
+    __tablename__ = "roster_import"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    filename: Mapped[str] = mapped_column(String(255))
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    uploaded_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    #: Set once, when the import is written; a second confirm finds it set and writes nothing.
+    applied_at: Mapped[datetime | None] = mapped_column(DateTime)
+    created_count: Mapped[int] = mapped_column(Integer, default=0)
+    updated_count: Mapped[int] = mapped_column(Integer, default=0)
+
+    uploaded_by: Mapped[Person | None] = relationship()

@@ -1,0 +1,125 @@
+"""Fixtures for every test: a fresh database per test, clients, CLI runner and logins."""
+from __future__ import annotations
+
+import os
+import re
+
+import pytest
+from sqlalchemy.pool import StaticPool
+
+from cxculture import create_app
+from cxculture.extensions import db
+
+#: CXCULTURE_TEST_DATABASE_URL runs the suite on another database (make test-postgres); default in-memory SQLite.
+TEST_DATABASE_URL = os.environ.get("CXCULTURE_TEST_DATABASE_URL", "sqlite://")
+DEMO_PASSWORD = "demo-password"
+
+
+def test_config(**overrides) -> dict:
+    """Configuration for a test app: cheap password hashing, its own database, CSRF off unless asked."""
+    engine_options = {}
+    if TEST_DATABASE_URL == "sqlite://":
+        engine_options = {"poolclass": StaticPool, "connect_args": {"check_same_thread": False}}
+    config = {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-key",
+        "SQLALCHEMY_DATABASE_URI": TEST_DATABASE_URL,
+        "SQLALCHEMY_ENGINE_OPTIONS": engine_options,
+        "WTF_CSRF_ENABLED": False,
+        "ARGON2_TIME_COST": 1,
+        "ARGON2_MEMORY_COST": 1024,
+        "SERVER_NAME": "localhost",
+    }
+    config.update(overrides)
+    return config
+
+
+@pytest.fixture
+def app_config() -> dict:
+    """Override in a test module to change the app's configuration."""
+    return {}
+
+
+@pytest.fixture
+def app(app_config):
+    app = create_app(test_config(**app_config))
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+        yield app
+        db.session.remove()
+        db.drop_all()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def demo(app):
+    """Both demo organisations, loaded and committed: {"demo-retail": Organisation, "demo-bank": ...}."""
+    from cxculture.demo import load_demo
+
+    organisations = load_demo()
+    db.session.commit()
+    return {o.slug: o for o in organisations}
+
+
+def login(client, email: str, password: str = DEMO_PASSWORD):
+    """Log `client` in; asserts the login worked."""
+    response = client.post("/login", data={"email": email, "password": password})
+    assert response.status_code == 302, f"login as {email} failed: {response.status_code}"
+    return response
+
+
+@pytest.fixture
+def login_as(client, demo):
+    """Returns a callable: login_as("admin", org="retail") logs the client in as that demo account."""
+
+    def _login(permission: str, org: str = "retail"):
+        email = f"{permission}@{org}.example.com"
+        login(client, email)
+        from cxculture.orgs.service import person_by_email
+
+        return person_by_email(email)
+
+    return _login
+
+
+@pytest.fixture
+def make_person(app):
+    """Returns a callable that creates a person in an organisation (committed)."""
+    from cxculture.auth.passwords import hash_password
+    from cxculture.orgs.models import Person
+
+    def _make(organisation, email, name=None, permissions=("employee",), password=DEMO_PASSWORD, **fields):
+        person = Person(
+            organisation=organisation, email=email.lower(), name=name or email.split("@")[0],
+            password_hash=hash_password(password) if password else None, **fields,
+        )
+        person.permissions = permissions
+        db.session.add(person)
+        db.session.commit()
+        return person
+
+    return _make
+
+
+@pytest.fixture
+def make_organisation(app):
+    """Returns a callable that creates an organisation with the default job roles (committed)."""
+    from cxculture.orgs.service import create_organisation
+
+    def _make(name="Acme", slug=None, **settings):
+        organisation = create_organisation(name, slug or re.sub(r"[^a-z0-9]+", "-", name.lower()), **settings)
+        db.session.commit()
+        return organisation
+
+    return _make

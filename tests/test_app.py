@@ -1,0 +1,70 @@
+"""The application factory, configuration, health check and error pages."""
+import pytest
+
+from cxculture import create_app
+from cxculture.config import ConfigError
+
+
+def test_healthz_reports_database(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json == {"status": "ok", "database": "ok"}
+
+
+def test_healthz_reports_unreachable_database(tmp_path):
+    app = create_app({"SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/missing/dir/db.sqlite"})
+    response = app.test_client().get("/healthz")
+    assert response.status_code == 503
+    assert response.json["database"] == "unreachable"
+
+
+def test_production_refuses_to_start_without_secret(monkeypatch):
+    monkeypatch.delenv("CXCULTURE_SECRET_KEY", raising=False)
+    monkeypatch.setenv("CXCULTURE_ENV", "production")
+    with pytest.raises(ConfigError, match="CXCULTURE_SECRET_KEY"):
+        create_app()
+
+
+def test_production_starts_with_secret_and_database_from_environment(monkeypatch, tmp_path):
+    monkeypatch.setenv("CXCULTURE_ENV", "production")
+    monkeypatch.setenv("CXCULTURE_SECRET_KEY", "s3cret-from-env")
+    monkeypatch.setenv("CXCULTURE_DATABASE_URL", f"sqlite:///{tmp_path}/prod.db")
+    app = create_app()
+    assert app.config["SECRET_KEY"] == "s3cret-from-env"
+    assert app.config["SQLALCHEMY_DATABASE_URI"].endswith("prod.db")
+
+
+def test_development_secret_is_random_and_kept(monkeypatch, tmp_path):
+    from cxculture.config import load_config
+
+    monkeypatch.delenv("CXCULTURE_SECRET_KEY", raising=False)
+    monkeypatch.delenv("CXCULTURE_ENV", raising=False)
+    first = load_config(tmp_path)["SECRET_KEY"]
+    assert len(first) >= 40
+    assert load_config(tmp_path)["SECRET_KEY"] == first
+    assert load_config(tmp_path / "other")["SECRET_KEY"] != first
+
+
+def test_unknown_page_is_a_product_page(client):
+    response = client.get("/no-such-page")
+    assert response.status_code == 404
+    assert b"Page not found" in response.data
+    assert b"CX Culture" in response.data
+
+
+def test_forbidden_page(client, login_as):
+    login_as("employee")
+    response = client.get("/home/admin")
+    assert response.status_code == 403
+    assert "Non hai accesso".encode() in response.data or b"You do not have access" in response.data
+
+
+def test_server_error_page(app, client):
+    @app.get("/boom")
+    def boom():
+        raise RuntimeError("boom")
+
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    response = client.get("/boom")
+    assert response.status_code == 500
+    assert b"Something went wrong" in response.data

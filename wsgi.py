@@ -1,0 +1,3 @@
+from cxculture import create_app
+
+app = create_app()
