@@ -1,10 +1,12 @@
 """Fixtures for every test: a fresh database per test, clients, CLI runner and logins."""
 from __future__ import annotations
 
+import contextvars
 import os
 import re
 
 import pytest
+from flask.testing import FlaskClient
 from sqlalchemy.pool import StaticPool
 
 from cxculture import create_app
@@ -34,6 +36,19 @@ def test_config(**overrides) -> dict:
     return config
 
 
+class IsolatedClient(FlaskClient):
+    """Runs each request in its own application context, as a real server does.
+
+    Tests keep an app context open for their own database work; without this, requests would share its
+    `g` (the logged-in person) and its SQLAlchemy session, and hide bugs a real server would show.
+    """
+
+    def open(self, *args, **kwargs):
+        response = contextvars.Context().run(super().open, *args, **kwargs)
+        db.session.expire_all()  # the test's own objects re-read what the request wrote
+        return response
+
+
 @pytest.fixture
 def app_config() -> dict:
     """Override in a test module to change the app's configuration."""
@@ -43,6 +58,7 @@ def app_config() -> dict:
 @pytest.fixture
 def app(app_config):
     app = create_app(test_config(**app_config))
+    app.test_client_class = IsolatedClient
     with app.app_context():
         db.drop_all()
         db.create_all()

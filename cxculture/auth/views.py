@@ -74,8 +74,9 @@ def change_password():
         if not verify_password(current_user.password_hash, form.current_password.data):
             form.current_password.errors.append(_("This is not your current password."))
         else:
-            set_password(current_user, form.password.data)
-            _start_session(current_user)
+            person = current_user._get_current_object()  # login_user() must get the person, not the proxy
+            set_password(person, form.password.data)
+            _start_session(person)
             db.session.commit()
             flash(_("Your password is changed. Other sessions have been logged out."), "success")
             return redirect(url_for("home.index"))

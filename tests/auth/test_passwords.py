@@ -1,0 +1,67 @@
+"""Changing a password and accepting an invitation."""
+from cxculture.auth.invitations import invitation_token
+from cxculture.auth.passwords import verify_password
+from cxculture.orgs.service import person_by_email
+from tests.conftest import DEMO_PASSWORD, login
+
+NEW_PASSWORD = "a long new passphrase"
+
+
+def change(client, current=DEMO_PASSWORD, new=NEW_PASSWORD, confirm=None):
+    return client.post(
+        "/account/password",
+        data={"current_password": current, "password": new, "confirm": confirm if confirm is not None else new},
+    )
+
+
+def test_change_password_ends_other_sessions(app, client, demo):
+    other = app.test_client()
+    login(other, "employee@bank.example.com")
+    login(client, "employee@bank.example.com")
+    assert change(client).status_code == 302
+    assert verify_password(person_by_email("employee@bank.example.com").password_hash, NEW_PASSWORD)
+    assert client.get("/home/employee").status_code == 200  # this session goes on
+    assert other.get("/home/employee").status_code == 302  # the other one is over
+
+
+def test_change_password_refuses_wrong_current_password(client, demo):
+    login(client, "employee@bank.example.com")
+    response = change(client, current="not-it")
+    assert b"This is not your current password." in response.data
+    assert verify_password(person_by_email("employee@bank.example.com").password_hash, DEMO_PASSWORD)
+
+
+def test_change_password_refuses_short_or_mismatched(client, demo):
+    login(client, "employee@bank.example.com")
+    assert b"at least 10 characters" in change(client, new="short").data
+    assert b"not the same" in change(client, confirm="something else entirely").data
+    assert verify_password(person_by_email("employee@bank.example.com").password_hash, DEMO_PASSWORD)
+
+
+def test_invitation_sets_password_once(app, client, demo, make_person):
+    person = make_person(demo["demo-bank"], "invited@bank.example.com", name="Ivy Invited", password=None)
+    token = invitation_token(person)
+    page = client.get(f"/invitation/{token}")
+    assert page.status_code == 200 and b"Ivy Invited" in page.data
+    response = client.post(f"/invitation/{token}", data={"password": NEW_PASSWORD, "confirm": NEW_PASSWORD})
+    assert response.status_code == 302
+    assert client.get("/home/employee").status_code == 200  # logged in
+    client.post("/logout")
+    again = client.get(f"/invitation/{token}")
+    assert again.status_code == 410 and b"already been used" in again.data
+    login(client, "invited@bank.example.com", NEW_PASSWORD)
+
+
+def test_tampered_invitation_is_refused(client, demo, make_person):
+    person = make_person(demo["demo-bank"], "invited@bank.example.com", password=None)
+    token = invitation_token(person)
+    response = client.get(f"/invitation/{token[:-2]}xx")
+    assert response.status_code == 410 and b"not valid" in response.data
+
+
+def test_expired_invitation_is_refused(app, client, demo, make_person):
+    person = make_person(demo["demo-bank"], "invited@bank.example.com", password=None)
+    token = invitation_token(person)
+    app.config["INVITATION_DAYS"] = -1
+    response = client.get(f"/invitation/{token}")
+    assert response.status_code == 410 and b"expired" in response.data

@@ -1,0 +1,56 @@
+"""The demo organisations."""
+from sqlalchemy import func, select
+
+from cxculture.demo import load_demo
+from cxculture.extensions import db
+from cxculture.orgs.models import JobRole, Person, PersonPermission, Team
+from cxculture.orgs.service import DEFAULT_JOB_ROLES, person_by_email
+
+
+def _table_counts():
+    return {
+        model.__tablename__: db.session.scalar(select(func.count()).select_from(model))
+        for model in (Person, Team, JobRole, PersonPermission)
+    }
+
+
+def test_demo_command_is_idempotent(app, runner):
+    result = runner.invoke(args=["cx", "demo"])
+    assert result.exit_code == 0, result.output
+    assert "Demo Retail (demo-retail) ready." in result.output
+    first = _table_counts()
+    assert runner.invoke(args=["cx", "demo"]).exit_code == 0
+    assert _table_counts() == first
+
+
+def test_demo_organisations_have_the_promised_shape(app):
+    retail, bank = load_demo()
+    db.session.commit()
+    assert (retail.slug, retail.default_language) == ("demo-retail", "it")
+    assert (bank.slug, bank.default_language) == ("demo-bank", "en")
+    for organisation, low, high in ((retail, 55, 65), (bank, 35, 45)):
+        people = db.session.scalar(select(func.count(Person.id)).where(Person.organisation_id == organisation.id))
+        assert low <= people <= high
+        used_roles = set(
+            db.session.scalars(
+                select(JobRole.key).join(Person, Person.job_role_id == JobRole.id).where(
+                    Person.organisation_id == organisation.id
+                )
+            )
+        )
+        assert used_roles == {key for key, _, _ in DEFAULT_JOB_ROLES}
+        nested = db.session.scalar(
+            select(func.count(Team.id)).where(Team.organisation_id == organisation.id, Team.parent_id.is_not(None))
+        )
+        assert nested > 0
+
+
+def test_demo_accounts_hold_their_permission(app):
+    load_demo()
+    db.session.commit()
+    for domain in ("retail.example.com", "bank.example.com"):
+        for permission in ("admin", "leader", "hr", "manager", "employee"):
+            assert person_by_email(f"{permission}@{domain}").can(permission)
+        manager, employee = person_by_email(f"manager@{domain}"), person_by_email(f"employee@{domain}")
+        assert employee.manager_id == manager.id
+        assert employee.team_id == manager.team_id
