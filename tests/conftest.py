@@ -43,10 +43,18 @@ class IsolatedClient(FlaskClient):
     `g` (the logged-in person) and its SQLAlchemy session, and hide bugs a real server would show.
     """
 
+    _isolating = contextvars.ContextVar("isolating", default=False)
+
     def open(self, *args, **kwargs):
-        response = contextvars.Context().run(super().open, *args, **kwargs)
+        if self._isolating.get():  # a redirect being followed: already isolated
+            return super().open(*args, **kwargs)
+        response = contextvars.Context().run(self._open_isolated, *args, **kwargs)
         db.session.expire_all()  # the test's own objects re-read what the request wrote
         return response
+
+    def _open_isolated(self, *args, **kwargs):
+        self._isolating.set(True)
+        return super().open(*args, **kwargs)
 
 
 @pytest.fixture

@@ -11,6 +11,8 @@ class NavItem:
     endpoint: str
     label: object
     permission: str
+    #: Blueprints whose pages belong under this entry (highlighted while one of them is shown).
+    sections: tuple[str, ...] = ()
 
 
 #: In the order they appear; the first one a person holds is where they land after login.
@@ -19,7 +21,7 @@ HOMES = (
     NavItem("home.manager", _l("My team"), "manager"),
     NavItem("home.leader", _l("Leadership"), "leader"),
     NavItem("home.hr", _l("HR"), "hr"),
-    NavItem("home.admin", _l("Administration"), "admin"),
+    NavItem("home.admin", _l("Administration"), "admin", sections=("orgs",)),
 )
 
 

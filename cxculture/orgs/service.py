@@ -4,9 +4,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import func, or_, select
+from sqlalchemy.orm import selectinload
 
 from ..extensions import db
 from .models import JobRole, Organisation, Person, PersonPermission, Team
+from .teams import teams_by_path
 
 #: The job roles every organisation starts with: key, English name, Italian name.
 DEFAULT_JOB_ROLES = (
@@ -99,3 +101,95 @@ def search_people_query(organisation_id: int, text: str = ""):
 
 def person_by_email(email: str) -> Person | None:
     return db.session.scalar(select(Person).where(Person.email == email.strip().lower()))
+
+
+# What the administration pages show ---------------------------------------------------------------------------
+
+def team_paths(organisation_id: int) -> dict[int, str]:
+    """Every team's path by its id ("Sales/Milano Store"), from one query."""
+    return {team.id: path for path, team in teams_by_path(organisation_id).items()}
+
+
+def people_per_team(organisation_id: int) -> dict[int, int]:
+    """How many people (deactivated ones included) each team has, by team id; teams with none are absent."""
+    return dict(
+        db.session.execute(
+            select(Person.team_id, func.count(Person.id))
+            .where(Person.organisation_id == organisation_id, Person.team_id.is_not(None))
+            .group_by(Person.team_id)
+        ).all()
+    )
+
+
+@dataclass
+class TeamNode:
+    """A team in the tree shown to administrators."""
+
+    id: int
+    name: str
+    path: str
+    people: int
+    children: list[TeamNode]
+
+
+def team_tree(organisation_id: int) -> list[TeamNode]:
+    """The organisation's top-level teams with their sub-teams nested, each with its people count (two queries)."""
+    teams = list(db.session.scalars(select(Team).where(Team.organisation_id == organisation_id).order_by(Team.name)))
+    counts = people_per_team(organisation_id)
+    paths: dict[int, str] = {}
+    by_id = {t.id: t for t in teams}
+
+    def path(team: Team) -> str:
+        if team.id not in paths:
+            parent = by_id.get(team.parent_id)
+            paths[team.id] = f"{path(parent)}/{team.name}" if parent is not None else team.name
+        return paths[team.id]
+
+    nodes = {t.id: TeamNode(t.id, t.name, path(t), counts.get(t.id, 0), []) for t in teams}
+    roots = []
+    for team in teams:  # already by name, so children come out sorted too
+        node = nodes[team.id]
+        parent = nodes.get(team.parent_id)
+        (parent.children if parent is not None else roots).append(node)
+    return roots
+
+
+def job_roles_with_counts(organisation_id: int) -> list[tuple[JobRole, int]]:
+    """The organisation's job roles with how many people (deactivated ones included) hold each, by English name."""
+    people = (
+        select(Person.job_role_id, func.count(Person.id).label("people"))
+        .where(Person.organisation_id == organisation_id)
+        .group_by(Person.job_role_id)
+        .subquery()
+    )
+    rows = db.session.execute(
+        select(JobRole, func.coalesce(people.c.people, 0))
+        .outerjoin(people, people.c.job_role_id == JobRole.id)
+        .where(JobRole.organisation_id == organisation_id)
+        .order_by(JobRole.name_en, JobRole.id)
+    ).all()
+    return [(role, count) for role, count in rows]
+
+
+def job_roles_of(organisation_id: int) -> list[JobRole]:
+    return list(
+        db.session.scalars(select(JobRole).where(JobRole.organisation_id == organisation_id).order_by(JobRole.name_en))
+    )
+
+
+def active_people(organisation_id: int) -> list[Person]:
+    """The organisation's active people by name (for choosing a manager)."""
+    return list(
+        db.session.scalars(
+            select(Person)
+            .where(Person.organisation_id == organisation_id, Person.active.is_(True))
+            .order_by(Person.name, Person.id)
+        )
+    )
+
+
+def people_page_query(organisation_id: int, text: str = ""):
+    """`search_people_query` with what the people list shows loaded up front (job role, manager, permissions)."""
+    return search_people_query(organisation_id, text).options(
+        selectinload(Person.job_role), selectinload(Person.manager)
+    )

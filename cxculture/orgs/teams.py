@@ -1,6 +1,7 @@
 """The team tree: paths like "Sales/Milano Store"."""
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from ..extensions import db
@@ -8,17 +9,26 @@ from .models import Organisation, Team
 
 PATH_SEPARATOR = "/"
 MAX_DEPTH = 5
+MAX_TEAM_NAME_LENGTH = 120
+
+
+class InvalidTeamPath(ValueError):
+    """A team path that cannot be read; `reason` says why, translatable."""
+
+    def __init__(self, reason):
+        super().__init__(str(reason))
+        self.reason = reason
 
 
 def split_team_path(path: str) -> list[str]:
-    """The names along a path; raises ValueError with the reason when the path is malformed."""
+    """The names along a path; raises InvalidTeamPath when the path is malformed."""
     names = [name.strip() for name in path.split(PATH_SEPARATOR)]
     if any(not name for name in names):
-        raise ValueError("empty team name in the path")
+        raise InvalidTeamPath(_l('a part of the path is empty (check for a doubled or trailing "/")'))
     if len(names) > MAX_DEPTH:
-        raise ValueError(f"more than {MAX_DEPTH} levels")
-    if any(len(name) > 120 for name in names):
-        raise ValueError("a team name is longer than 120 characters")
+        raise InvalidTeamPath(_l("it has %(depth)s levels; the limit is %(limit)s", depth=len(names), limit=MAX_DEPTH))
+    if any(len(name) > MAX_TEAM_NAME_LENGTH for name in names):
+        raise InvalidTeamPath(_l("a team name is longer than %(limit)s characters", limit=MAX_TEAM_NAME_LENGTH))
     return names
 
 

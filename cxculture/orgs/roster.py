@@ -1,0 +1,701 @@
+"""Roster CSV files: parse, validate and plan an import, apply it once, and export people and invitations.
+
+An import is all-or-nothing: `plan_roster` checks every row of the file in one pass and says what each row
+would do; `apply_roster_import` writes the plan only when no row is refused, and at most once per upload.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from email_validator import EmailNotValidError, validate_email
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select, update
+from sqlalchemy.orm import defer, joinedload
+
+from ..extensions import db
+from ..util import utcnow
+from .models import JobRole, Organisation, Permission, Person, RosterImport, Team
+from .teams import (
+    PATH_SEPARATOR,
+    InvalidTeamPath,
+    ensure_team_path,
+    split_team_path,
+    teams_by_path,
+)
+
+#: The columns of a roster file, in the order the export writes them.
+COLUMNS = ("email", "name", "team", "job_role", "permissions", "manager_email", "language")
+REQUIRED_COLUMNS = ("email", "name")
+LANGUAGES = ("en", "it")
+MAX_FILE_BYTES = 2 * 1024 * 1024
+MAX_ROWS = 10_000
+MAX_NAME_LENGTH = 200
+DELIMITERS = (",", ";")
+#: Permission lists may be separated by spaces or ";" (and "," when the cell is quoted).
+PERMISSION_SEPARATORS = (";", ",")
+#: Spreadsheets run a cell starting with one of these as a formula; exports prefix it with a quote.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
+#: Rows per `IN (...)` list, below SQLite's historical limit of 999 bound parameters.
+_IN_CHUNK = 900
+
+CREATE, UPDATE, UNCHANGED, REFUSED = "create", "update", "unchanged", "refused"
+ACTIONS = (CREATE, UPDATE, UNCHANGED, REFUSED)
+
+
+@dataclass(frozen=True)
+class RowError:
+    """What is wrong, and where: `line` counts the header as row 1; None for the whole file."""
+
+    message: object
+    line: int | None = None
+    column: str | None = None
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    column: str
+    old: str
+    new: str
+
+
+@dataclass
+class RowPlan:
+    """One row of the file and what importing it does."""
+
+    line: int
+    email: str
+    #: The row's values as read (trimmed), by column; only the columns the file has.
+    values: dict[str, str]
+    action: str = UNCHANGED
+    changes: list[FieldChange] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+    #: The values the row sets once checked, as an export writes them ("" for none); empty when refused.
+    target: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def name(self) -> str:
+        return self.values.get("name", "")
+
+
+@dataclass(frozen=True)
+class RosterCounts:
+    create: int = 0
+    update: int = 0
+    unchanged: int = 0
+    refused: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.create + self.update + self.unchanged + self.refused
+
+
+@dataclass
+class RosterPlan:
+    """What a roster file would do to the organisation; `ok` when it can be applied."""
+
+    #: The known columns the file has, in the file's order.
+    columns: list[str] = field(default_factory=list)
+    rows: list[RowPlan] = field(default_factory=list)
+    #: Problems with the file as a whole (size, encoding, header, row count).
+    file_errors: list[RowError] = field(default_factory=list)
+    #: Team paths the import creates, parents first.
+    new_teams: list[str] = field(default_factory=list)
+    delimiter: str = ","
+
+    @property
+    def counts(self) -> RosterCounts:
+        tally = Counter(row.action for row in self.rows)
+        return RosterCounts(**{action: tally.get(action, 0) for action in ACTIONS})
+
+    @property
+    def errors(self) -> list[RowError]:
+        """Every error, the file's first, then row by row."""
+        return self.file_errors + [error for row in self.rows for error in row.errors]
+
+    @property
+    def ok(self) -> bool:
+        return not self.file_errors and bool(self.rows) and all(row.action != REFUSED for row in self.rows)
+
+    @property
+    def has_changes(self) -> bool:
+        return any(row.action in (CREATE, UPDATE) for row in self.rows) or bool(self.new_teams)
+
+
+@dataclass(frozen=True)
+class ApplyResult:
+    """The outcome of confirming an import: "applied", "already_applied" or "refused" (with the new plan)."""
+
+    status: str
+    plan: RosterPlan | None = None
+    created: int = 0
+    updated: int = 0
+
+    @property
+    def applied(self) -> bool:
+        return self.status == "applied"
+
+
+@dataclass
+class _Parsed:
+    header: list[str]
+    records: list[tuple[int, list[str]]]
+    delimiter: str
+
+
+# --- reading the file -------------------------------------------------------------------------------------------
+
+
+def format_megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):.1f}"
+
+
+def check_upload(content: bytes) -> list[RowError]:
+    """The checks made before a file is stored or parsed: not empty, not too large."""
+    if len(content) > MAX_FILE_BYTES:
+        return [RowError(_l("The file is %(size)s MB; the limit is %(limit)s MB. Split it into smaller files.",
+                            size=format_megabytes(len(content)), limit=MAX_FILE_BYTES // (1024 * 1024)))]
+    if not content.removeprefix(b"\xef\xbb\xbf").strip():
+        return [RowError(_l("The file is empty."))]
+    return []
+
+
+def _decode(content: bytes) -> tuple[str | None, RowError | None]:
+    try:
+        return content.decode("utf-8-sig"), None
+    except UnicodeDecodeError as exc:
+        line = content[: exc.start].count(b"\n") + 1
+        return None, RowError(
+            _l('The file is not in UTF-8: line %(line)s has a character that cannot be read. In Excel, use '
+               '"Save as" and choose "CSV UTF-8 (comma delimited)".', line=line),
+            line=line,
+        )
+
+
+def _sniff_delimiter(text: str) -> str:
+    """";" when the header line has more semicolons than commas (Excel in Italy), else ","."""
+    header = text.split("\n", 1)[0]
+    return ";" if header.count(";") > header.count(",") else ","
+
+
+def unescape_cell(value: str) -> str:
+    """Undo the quote an export puts before a formula-like cell, so an export re-imports unchanged."""
+    if value.startswith("'") and value[1:2] and value[1] in FORMULA_STARTS:
+        return value[1:]
+    return value
+
+
+def escape_cell(value: str) -> str:
+    """Prefix a cell a spreadsheet would run as a formula with a quote."""
+    return "'" + value if value.startswith(FORMULA_STARTS) else value
+
+
+def _parse(content: bytes) -> tuple[_Parsed | None, list[RowError]]:
+    text, error = _decode(content)
+    if error:
+        return None, [error]
+    delimiter = _sniff_delimiter(text)
+    records: list[tuple[int, list[str]]] = []
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    line = 0
+    try:
+        for line, cells in enumerate(reader, start=1):
+            records.append((line, cells))
+            if len(records) > MAX_ROWS + 1:  # the header and the limit; counting the rest is enough
+                records.extend((n, c) for n, c in enumerate(reader, start=line + 1) if any(x.strip() for x in c))
+                break
+    except csv.Error:
+        return None, [RowError(_l("Row %(line)s cannot be read as CSV: check its quotes.", line=line + 1),
+                               line=line + 1)]
+    # Skip blank lines before the header and blank rows anywhere (spreadsheets leave them at the end).
+    records = [(n, cells) for n, cells in records if any(cell.strip() for cell in cells)]
+    if not records:
+        return None, [RowError(_l("The file is empty."))]
+    (_, header), *rows = records
+    return _Parsed([cell.strip().lower() for cell in header], rows, delimiter), []
+
+
+def _check_header(parsed: _Parsed) -> list[RowError]:
+    header = parsed.header
+    errors = []
+    named = [name for name in header if name]
+    unknown = [name for name in named if name not in COLUMNS]
+    if unknown:
+        errors.append(RowError(
+            _l("Unknown columns: %(columns)s. The columns are: %(known)s.",
+               columns=", ".join(unknown), known=", ".join(COLUMNS)), line=1))
+    missing = [name for name in REQUIRED_COLUMNS if name not in header]
+    if missing:
+        errors.append(RowError(_l("Missing required columns: %(columns)s.", columns=", ".join(missing)), line=1))
+    twice = sorted(name for name, count in Counter(named).items() if count > 1)
+    if twice:
+        errors.append(RowError(_l("These columns appear more than once: %(columns)s.", columns=", ".join(twice)),
+                               line=1))
+    for position, name in enumerate(header):
+        # Spreadsheets often add empty columns at the right; they are fine as long as they stay empty.
+        if not name and any(position < len(cells) and cells[position].strip() for _, cells in parsed.records):
+            errors.append(RowError(_l("Column %(position)s has values but no name in the header.",
+                                      position=position + 1), line=1))
+    return errors
+
+
+# --- planning ----------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Context:
+    """Everything the rows are checked against, loaded up front in a few queries."""
+
+    organisation: Organisation
+    people: dict[str, Person]  #: the organisation's people by e-mail
+    email_by_id: dict[int, str]
+    elsewhere: set[str]  #: e-mails of the file used in another organisation
+    roles: dict[str, JobRole]
+    path_by_team_id: dict[int, str]
+    #: Lower-case path -> path as first written, for existing teams and teams the file creates.
+    canonical_paths: dict[str, str]
+    existing_paths: set[str]
+
+
+def _load_context(organisation: Organisation, emails: set[str]) -> _Context:
+    people = {
+        p.email: p for p in db.session.scalars(select(Person).where(Person.organisation_id == organisation.id))
+    }
+    elsewhere: set[str] = set()
+    outside = sorted(emails - people.keys())
+    for start in range(0, len(outside), _IN_CHUNK):
+        chunk = outside[start:start + _IN_CHUNK]
+        elsewhere.update(db.session.scalars(
+            select(Person.email).where(Person.email.in_(chunk), Person.organisation_id != organisation.id)
+        ))
+    roles = {r.key: r for r in db.session.scalars(select(JobRole).where(JobRole.organisation_id == organisation.id))}
+    teams = teams_by_path(organisation.id)
+    canonical: dict[str, str] = {}
+    for path in sorted(teams):
+        canonical.setdefault(path.lower(), path)
+    return _Context(
+        organisation=organisation,
+        people=people,
+        email_by_id={p.id: p.email for p in people.values()},
+        elsewhere=elsewhere,
+        roles=roles,
+        path_by_team_id={t.id: path for path, t in teams.items()},
+        canonical_paths=canonical,
+        existing_paths=set(teams),
+    )
+
+
+def _normalise_email(value: str) -> str | None:
+    try:
+        return validate_email(value, check_deliverability=False).normalized.lower()
+    except EmailNotValidError:
+        return None
+
+
+def _canonical_team_path(names: list[str], context: _Context, new_paths: list[str]) -> str:
+    """The path with each level spelt as the existing (or first-seen) team; records the levels to create."""
+    prefix: list[str] = []
+    for name in names:
+        key = PATH_SEPARATOR.join(prefix + [name]).lower()
+        known = context.canonical_paths.get(key)
+        if known is None:
+            known = PATH_SEPARATOR.join(prefix + [name])
+            context.canonical_paths[key] = known
+            new_paths.append(known)
+        prefix = known.split(PATH_SEPARATOR)
+    return PATH_SEPARATOR.join(prefix)
+
+
+def _split_permissions(value: str) -> list[str]:
+    for separator in PERMISSION_SEPARATORS:
+        value = value.replace(separator, " ")
+    return [name.lower() for name in value.split()]
+
+
+def _ordered_permissions(names) -> str:
+    return " ".join(p for p in Permission.values() if p in names)
+
+
+def plan_roster(organisation: Organisation, content: bytes, acting_person: Person | None = None) -> RosterPlan:
+    """Check a roster file against the organisation and say what importing it would do; writes nothing.
+
+    `acting_person` is the administrator importing: a file may not take their admin permission away.
+    """
+    plan = RosterPlan()
+    plan.file_errors = check_upload(content)
+    if plan.file_errors:
+        return plan
+    parsed, plan.file_errors = _parse(content)
+    if parsed is None:
+        return plan
+    plan.delimiter = parsed.delimiter
+    plan.file_errors = _check_header(parsed)
+    if not parsed.records:
+        plan.file_errors.append(RowError(_l("The file has a header but no rows of people.")))
+    elif len(parsed.records) > MAX_ROWS:
+        plan.file_errors.append(RowError(_l("The file has %(count)s rows of people; the limit is %(limit)s. "
+                                            "Split it into smaller files.", count=len(parsed.records),
+                                            limit=MAX_ROWS)))
+    if plan.file_errors:
+        return plan
+
+    header = parsed.header
+    plan.columns = [name for name in header if name]
+    rows = [_read_row(line, cells, header) for line, cells in parsed.records]
+    emails = {_normalise_email(row.values["email"]) for row in rows} - {None}
+    emails |= {_normalise_email(row.values.get("manager_email", "")) for row in rows} - {None}
+    context = _load_context(organisation, emails)
+
+    first_line: dict[str, int] = {}
+    targets: dict[int, dict] = {}  # line -> the row's values, checked and normalised
+    for row in rows:
+        targets[row.line] = _check_row(row, context, first_line, plan.new_teams)
+    file_rows = {row.email: row for row in rows if row.email and first_line.get(row.email) == row.line}
+    _check_managers(rows, targets, context, file_rows)
+    if acting_person is not None:
+        _check_own_admin(rows, targets, acting_person)
+
+    for row in rows:
+        if row.errors:
+            row.action = REFUSED
+            continue
+        row.target = _target_values(targets[row.line])
+        existing = context.people.get(row.email)
+        if existing is None:
+            row.action = CREATE
+        else:
+            row.changes = _changes(existing, row.target, context)
+            row.action = UPDATE if row.changes else UNCHANGED
+    plan.rows = rows
+    # Teams only refused rows asked for are not created.
+    wanted = {row.target["team"] for row in rows if row.action in (CREATE, UPDATE) and row.target.get("team")}
+    wanted_prefixes = {PATH_SEPARATOR.join(p.split(PATH_SEPARATOR)[: i + 1])
+                       for p in wanted for i in range(p.count(PATH_SEPARATOR) + 1)}
+    plan.new_teams = [path for path in plan.new_teams if path in wanted_prefixes]
+    return plan
+
+
+def _read_row(line: int, cells: list[str], header: list[str]) -> RowPlan:
+    values = {}
+    for position, name in enumerate(header):
+        if name in COLUMNS and name not in values:
+            values[name] = unescape_cell(cells[position].strip()) if position < len(cells) else ""
+    row = RowPlan(line=line, email="", values=values)
+    for name, value in values.items():
+        if _CONTROL_CHARACTERS.search(value):
+            row.errors.append(RowError(_l("The value has a line break or another control character: check for "
+                                          "a missing quote."), line=line, column=name))
+    extra = [cell for cell in cells[len(header):] if cell.strip()]
+    if extra:
+        row.errors.append(RowError(
+            _l("This row has %(cells)s cells but the header has %(columns)s columns.",
+               cells=len(header) + len(extra), columns=len(header)), line=line))
+    return row
+
+
+def _check_row(row: RowPlan, context: _Context, first_line: dict[str, int], new_paths: list[str]) -> dict:
+    """Check one row's values on their own; returns them normalised, by column."""
+    line, values = row.line, row.values
+    target: dict = {}
+
+    def refuse(column: str, message) -> None:
+        row.errors.append(RowError(message, line=line, column=column))
+
+    raw_email = values["email"]
+    if not raw_email:
+        refuse("email", _l("The e-mail address is missing."))
+    else:
+        email = _normalise_email(raw_email)
+        if email is None:
+            refuse("email", _l("%(value)s is not a valid e-mail address.", value=raw_email))
+        else:
+            row.email = email
+            if email in first_line:
+                refuse("email", _l("%(email)s appears more than once in the file: rows %(first)s and %(second)s.",
+                                   email=email, first=first_line[email], second=line))
+            else:
+                first_line[email] = line
+            if email in context.elsewhere:
+                refuse("email", _l("%(email)s is already used by another account.", email=email))
+
+    name = values["name"]
+    if not name:
+        refuse("name", _l("The name is missing."))
+    elif len(name) > MAX_NAME_LENGTH:
+        refuse("name", _l("The name is %(length)s characters long; the limit is %(limit)s.",
+                          length=len(name), limit=MAX_NAME_LENGTH))
+    target["name"] = name
+
+    if "team" in values:
+        target["team"] = None
+        if values["team"]:
+            try:
+                names = split_team_path(values["team"])
+            except InvalidTeamPath as exc:
+                refuse("team", _l("%(value)s is not a valid team path: %(reason)s.",
+                                  value=values["team"], reason=exc.reason))
+            else:
+                target["team"] = _canonical_team_path(names, context, new_paths)
+
+    if "job_role" in values:
+        target["job_role"] = None
+        key = values["job_role"].lower()
+        if key:
+            if key in context.roles:
+                target["job_role"] = key
+            else:
+                refuse("job_role", _l("Unknown job role %(value)s. The job roles are: %(keys)s.",
+                                      value=values["job_role"], keys=", ".join(sorted(context.roles))))
+
+    if "permissions" in values:
+        names = _split_permissions(values["permissions"]) or [Permission.EMPLOYEE.value]
+        unknown = [n for n in names if n not in Permission.values()]
+        if unknown:
+            refuse("permissions", _l("Unknown permission %(value)s. The permissions are: %(known)s.",
+                                     value=", ".join(unknown), known=", ".join(Permission.values())))
+        target["permissions"] = frozenset(names)
+
+    if "language" in values:
+        language = values["language"].lower() or None
+        if language is not None and language not in LANGUAGES:
+            refuse("language", _l("Unknown language %(value)s. Use en, it, or leave it blank.",
+                                  value=values["language"]))
+        target["language"] = language
+
+    if "manager_email" in values:
+        target["manager_email"] = None
+        raw = values["manager_email"]
+        if raw:
+            manager = _normalise_email(raw)
+            if manager is None:
+                refuse("manager_email", _l("%(value)s is not a valid e-mail address.", value=raw))
+            else:
+                target["manager_email"] = manager
+    return target
+
+
+def _check_managers(rows: list[RowPlan], targets: dict[int, dict], context: _Context,
+                    file_rows: dict[str, RowPlan]) -> None:
+    """Each manager must exist (in the organisation or the file), and the managers may not loop."""
+    for row in rows:
+        manager = targets[row.line].get("manager_email")
+        if not manager:
+            continue
+        if manager == row.email:
+            row.errors.append(RowError(_l("%(email)s cannot be their own manager.", email=row.email),
+                                       line=row.line, column="manager_email"))
+        elif manager not in file_rows and manager not in context.people:
+            row.errors.append(RowError(
+                _l("Unknown manager %(email)s: not a person of the organisation nor a row of this file.",
+                   email=manager), line=row.line, column="manager_email"))
+
+    # Who manages whom once the file is applied: the file where it says, the organisation elsewhere.
+    manager_of = {email: context.email_by_id.get(p.manager_id) for email, p in context.people.items()}
+    for email, row in file_rows.items():
+        if "manager_email" in targets[row.line]:
+            manager_of[email] = targets[row.line]["manager_email"]
+    done: set[str] = set()
+    for start in file_rows:
+        path: list[str] = []
+        on_path: dict[str, int] = {}
+        current = start
+        while current and current not in done and current not in on_path:
+            on_path[current] = len(path)
+            path.append(current)
+            current = manager_of.get(current)
+        done.update(path)
+        if not current or current not in on_path:
+            continue
+        loop = path[on_path[current]:]
+        if len(loop) < 2:  # someone as their own manager, already refused above
+            continue
+        text = " → ".join(loop + [loop[0]])
+        for member in loop:
+            if member in file_rows:
+                member_row = file_rows[member]
+                member_row.errors.append(RowError(_l("The managers form a loop: %(loop)s.", loop=text),
+                                                  line=member_row.line, column="manager_email"))
+
+
+def _check_own_admin(rows: list[RowPlan], targets: dict[int, dict], acting_person: Person) -> None:
+    for row in rows:
+        permissions = targets[row.line].get("permissions")
+        if row.email == acting_person.email and permissions is not None and "admin" not in permissions:
+            row.errors.append(RowError(_l("This row would take away your own admin permission."),
+                                       line=row.line, column="permissions"))
+
+
+def _current_values(person: Person, context: _Context) -> dict[str, str]:
+    """A person's attributes as a roster file writes them."""
+    return {
+        "name": person.name,
+        "team": context.path_by_team_id.get(person.team_id, "") if person.team_id else "",
+        "job_role": next((k for k, r in context.roles.items() if r.id == person.job_role_id), "")
+        if person.job_role_id else "",
+        "permissions": _ordered_permissions(person.permissions),
+        "manager_email": context.email_by_id.get(person.manager_id, "") if person.manager_id else "",
+        "language": person.language or "",
+    }
+
+
+def _target_values(target: dict) -> dict[str, str]:
+    shown = {}
+    for column, value in target.items():
+        if column == "permissions":
+            shown[column] = _ordered_permissions(value)
+        else:
+            shown[column] = value or ""
+    return shown
+
+
+def _changes(person: Person, wanted: dict[str, str], context: _Context) -> list[FieldChange]:
+    current = _current_values(person, context)
+    return [FieldChange(column, current[column], wanted[column])
+            for column in COLUMNS if column in wanted and wanted[column] != current[column]]
+
+
+# --- applying ----------------------------------------------------------------------------------------------------
+
+
+def create_roster_import(organisation: Organisation, uploaded_by: Person | None, filename: str,
+                         content: bytes) -> RosterImport:
+    """Store an uploaded file for its preview."""
+    roster_import = RosterImport(organisation_id=organisation.id, uploaded_by=uploaded_by,
+                                 filename=(filename or "roster.csv")[:255], content=content)
+    db.session.add(roster_import)
+    db.session.flush()
+    return roster_import
+
+
+def apply_roster_import(roster_import: RosterImport, acting_person: Person | None = None) -> ApplyResult:
+    """Write an import, checking it again first; at most once, even for two confirms at the same moment.
+
+    Flushes only: the caller commits on "applied" and rolls back on "refused" (which releases the import).
+    """
+    now = utcnow()
+    claimed = db.session.execute(
+        update(RosterImport)
+        .where(RosterImport.id == roster_import.id, RosterImport.applied_at.is_(None))
+        .values(applied_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if claimed.rowcount != 1:
+        db.session.refresh(roster_import)
+        return ApplyResult("already_applied")
+    organisation = db.session.get(Organisation, roster_import.organisation_id)
+    plan = plan_roster(organisation, roster_import.content, acting_person)
+    if not plan.ok:
+        return ApplyResult("refused", plan=plan)
+    created, updated = _write_plan(organisation, plan, now)
+    roster_import.applied_at = now
+    roster_import.created_count = created
+    roster_import.updated_count = updated
+    db.session.flush()
+    return ApplyResult("applied", plan=plan, created=created, updated=updated)
+
+
+def _write_plan(organisation: Organisation, plan: RosterPlan, now: datetime) -> tuple[int, int]:
+    changing = [row for row in plan.rows if row.action in (CREATE, UPDATE)]
+    if not changing:
+        return 0, 0
+    people = {
+        p.email: p for p in db.session.scalars(select(Person).where(Person.organisation_id == organisation.id))
+    }
+    roles = {r.key: r for r in db.session.scalars(select(JobRole).where(JobRole.organisation_id == organisation.id))}
+    known_teams: dict[str, Team] = teams_by_path(organisation.id)
+    for row in changing:
+        if row.action == CREATE:
+            person = Person(organisation=organisation, email=row.email, name=row.values["name"],
+                            password_hash=None, created_at=now)
+            person.permissions = [Permission.EMPLOYEE.value]
+            db.session.add(person)
+            people[row.email] = person
+    for row in changing:
+        person = people[row.email]
+        target = row.target
+        person.name = target["name"]
+        if "team" in target:
+            person.team = ensure_team_path(organisation, target["team"], known_teams) if target["team"] else None
+        if "job_role" in target:
+            person.job_role = roles[target["job_role"]] if target["job_role"] else None
+        if "permissions" in target:
+            person.permissions = target["permissions"].split()
+        if "language" in target:
+            person.language = target["language"] or None
+        if "manager_email" in target:
+            person.manager = people[target["manager_email"]] if target["manager_email"] else None
+    db.session.flush()
+    return sum(row.action == CREATE for row in changing), sum(row.action == UPDATE for row in changing)
+
+
+# --- exports -----------------------------------------------------------------------------------------------------
+
+
+def csv_bytes(header, rows, delimiter: str = ",") -> bytes:
+    """A CSV file for spreadsheets: UTF-8 with a BOM, CRLF, formula-like cells quoted."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
+    writer.writerow(header)
+    writer.writerows([escape_cell(str(cell)) for cell in row] for row in rows)
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def roster_rows(organisation_id: int) -> list[list[str]]:
+    """The organisation's active people as roster rows (columns as COLUMNS), by name."""
+    people = list(db.session.scalars(
+        select(Person).where(Person.organisation_id == organisation_id).order_by(Person.name, Person.email)
+    ))
+    email_by_id = {p.id: p.email for p in people}
+    path_by_team_id = {t.id: path for path, t in teams_by_path(organisation_id).items()}
+    role_key_by_id = dict(db.session.execute(
+        select(JobRole.id, JobRole.key).where(JobRole.organisation_id == organisation_id)
+    ).tuples().all())
+    return [
+        [
+            p.email,
+            p.name,
+            path_by_team_id.get(p.team_id, ""),
+            role_key_by_id.get(p.job_role_id, ""),
+            _ordered_permissions(p.permissions),
+            email_by_id.get(p.manager_id, ""),
+            p.language or "",
+        ]
+        for p in people
+        if p.active
+    ]
+
+
+def invited_people(organisation_id: int) -> list[Person]:
+    """Active people of the organisation who have not set a password yet, by name."""
+    return list(db.session.scalars(
+        select(Person)
+        .where(Person.organisation_id == organisation_id, Person.active.is_(True), Person.password_hash.is_(None))
+        .order_by(Person.name, Person.email)
+    ))
+
+
+def people_created_by_import(roster_import: RosterImport) -> list[Person]:
+    """The people an applied import created (they carry its applied_at as created_at), by name."""
+    if roster_import.applied_at is None:
+        return []
+    return list(db.session.scalars(
+        select(Person)
+        .where(Person.organisation_id == roster_import.organisation_id,
+               Person.created_at == roster_import.applied_at)
+        .order_by(Person.name, Person.email)
+    ))
+
+
+def recent_roster_imports(organisation_id: int, limit: int = 10) -> list[RosterImport]:
+    return list(db.session.scalars(
+        select(RosterImport)
+        .options(defer(RosterImport.content), joinedload(RosterImport.uploaded_by))
+        .where(RosterImport.organisation_id == organisation_id)
+        .order_by(RosterImport.uploaded_at.desc(), RosterImport.id.desc())
+        .limit(limit)
+    ))
