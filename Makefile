@@ -46,7 +46,7 @@ translations: install
 	@$(BIN)/pybabel compile --domain messages --directory cxculture/translations --use-fuzzy=false --statistics 2>&1 | grep -v '^$$' || true
 
 extract-messages: install
-	$(BIN)/pybabel extract --mapping babel.cfg --no-location --sort-output --project "CX Culture" --output-file cxculture/translations/messages.pot .
+	$(BIN)/pybabel extract --mapping babel.cfg --keywords "_l lazy_gettext lazy_ngettext:1,2" --no-location --sort-output --project "CX Culture" --output-file cxculture/translations/messages.pot .
 	$(BIN)/pybabel update --input-file cxculture/translations/messages.pot --output-dir cxculture/translations --no-fuzzy-matching --ignore-obsolete
 
 migrate: install
