@@ -43,7 +43,7 @@ $(BIN)/.installed: pyproject.toml
 	touch $@
 
 translations: install
-	@$(BIN)/pybabel compile --domain messages --directory cxculture/translations --use-fuzzy=false --statistics 2>&1 | grep -v '^$$' || true
+	$(BIN)/pybabel compile --domain messages --directory cxculture/translations --statistics
 
 extract-messages: install
 	$(BIN)/pybabel extract --mapping babel.cfg --keywords "_l lazy_gettext lazy_ngettext:1,2" --no-location --sort-output --project "CX Culture" --output-file cxculture/translations/messages.pot .
