@@ -34,6 +34,7 @@ def create_app(config: dict | None = None) -> Flask:
     register_extensions(app)
     register_blueprints(app)
     register_commands(app)
+    register_subscribers(app)
     register_errorhandlers(app)
     register_template_helpers(app)
     return app
@@ -60,11 +61,13 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from .auth.views import bp as auth_bp
     from .home.views import bp as home_bp
+    from .modules.views import bp as modules_bp
     from .orgs.views import bp as orgs_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(home_bp)
     app.register_blueprint(orgs_bp, url_prefix="/admin")
+    app.register_blueprint(modules_bp)
 
     @app.get("/healthz")
     def healthz():
@@ -79,6 +82,13 @@ def register_commands(app: Flask) -> None:
     from .cli import cx
 
     app.cli.add_command(cx)
+
+
+def register_subscribers(app: Flask) -> None:
+    """Areas that react to other areas' signals."""
+    from .modules.paths import connect_signals as connect_modules
+
+    connect_modules()
 
 
 def register_errorhandlers(app: Flask) -> None:

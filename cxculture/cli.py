@@ -22,6 +22,8 @@ def demo_command():
                f"with the password {DEMO_PASSWORD!r}.")
 
 
+from .modules.cli import modules_cli  # noqa: E402
 from .orgs.cli import register as _register_orgs  # noqa: E402
 
 _register_orgs(cx)
+cx.add_command(modules_cli)

@@ -1,3 +1,13 @@
 """Imports every area's models so the metadata is complete (Alembic, tests)."""
 from .auth.models import LoginFailure  # noqa: F401
 from .orgs.models import JobRole, Organisation, Person, PersonPermission, RosterImport, Team  # noqa: F401
+from .modules.models import (  # noqa: F401
+    Assignment,
+    Certificate,
+    Module,
+    ModuleVersion,
+    PathItem,
+    Progress,
+    QuizAttempt,
+    TrainingPath,
+)

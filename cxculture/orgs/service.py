@@ -8,6 +8,7 @@ from sqlalchemy.orm import selectinload
 
 from ..extensions import db
 from .models import JobRole, Organisation, Person, PersonPermission, Team
+from .signals import organisation_created
 from .teams import teams_by_path
 
 #: The job roles every organisation starts with: key, English name, Italian name.
@@ -29,6 +30,7 @@ def create_organisation(name: str, slug: str, default_language: str = "en", **se
     for key, name_en, name_it in DEFAULT_JOB_ROLES:
         db.session.add(JobRole(organisation=organisation, key=key, name_en=name_en, name_it=name_it))
     db.session.flush()
+    organisation_created.send(organisation)
     return organisation
 
 

@@ -1,0 +1,1 @@
+"""Training: the module library, personalised paths, progress, quizzes and certificates."""

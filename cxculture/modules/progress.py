@@ -1,0 +1,203 @@
+"""Taking modules: starting, reading lessons, quizzes and placement quizzes, certificates."""
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from .. import events
+from ..extensions import db
+from ..orgs.models import Person
+from ..util import utcnow
+from .models import Certificate, Module, ModuleVersion, Progress, QuizAttempt
+from .plan import Plan, PlanEntry, build_plan
+
+
+class TrainingError(Exception):
+    """A step that cannot be taken; `code` tells the view which message to show."""
+
+    def __init__(self, code: str, **details):
+        super().__init__(code)
+        self.code = code
+        self.details = details
+
+
+def module_by_slug(slug: str) -> Module | None:
+    return db.session.scalar(select(Module).where(Module.slug == slug))
+
+
+def start_module(person: Person, entry: PlanEntry) -> Progress:
+    """The person's progress in the module, started (pinned to the current version) if new."""
+    if entry.progress is not None:
+        return entry.progress
+    if entry.locked_by:
+        raise TrainingError("locked", prerequisites=entry.locked_by)
+    if entry.module.retired_at is not None:
+        raise TrainingError("retired")
+    version = entry.module.current
+    progress = Progress(
+        organisation_id=person.organisation_id, person_id=person.id, module_id=entry.module.id,
+        module_version=version, lessons_done=[], current_lesson=version.lessons[0]["id"],
+    )
+    try:
+        with db.session.begin_nested():  # a second tab may have started it a moment ago
+            db.session.add(progress)
+    except IntegrityError:
+        return db.session.scalar(
+            select(Progress).where(Progress.person_id == person.id, Progress.module_id == entry.module.id))
+    events.module_started.send(person, module_version=version)
+    entry.progress = progress
+    return progress
+
+
+def lesson_index(version: ModuleVersion, lesson_id: str) -> int:
+    for index, lesson in enumerate(version.lessons):
+        if lesson["id"] == lesson_id:
+            return index
+    raise TrainingError("no-such-lesson")
+
+
+def finish_lesson(progress: Progress, lesson_id: str) -> str | None:
+    """Record a lesson as read; returns the next lesson's id, or None when the quiz comes next."""
+    version = progress.module_version
+    index = lesson_index(version, lesson_id)
+    if lesson_id not in progress.lessons_done:
+        progress.lessons_done = [*progress.lessons_done, lesson_id]
+    following = version.lessons[index + 1]["id"] if index + 1 < len(version.lessons) else None
+    if not progress.completed:
+        progress.current_lesson = following
+    db.session.flush()
+    return following
+
+
+def quiz_questions(version: ModuleVersion, kind: str) -> list[dict]:
+    """The module's quiz, or for "placement" only the questions marked for it."""
+    return [q for q in version.questions if kind == "quiz" or q["placement"]]
+
+
+@dataclass
+class QuestionFeedback:
+    question: dict
+    chosen: list[str]
+    correct: bool
+
+
+@dataclass
+class QuizResult:
+    attempt: QuizAttempt
+    feedback: list[QuestionFeedback]
+    #: True when this submit repeated one already stored (double click, refresh): nothing new was written.
+    repeated: bool = False
+
+    @property
+    def passed(self) -> bool:
+        return self.attempt.passed
+
+
+def score_answers(questions: list[dict], answers: dict[str, list[str]]) -> tuple[int, list[QuestionFeedback]]:
+    """Score in % (a question counts only when exactly its correct choices are chosen) and per-question feedback."""
+    feedback = []
+    for question in questions:
+        chosen = sorted(answers.get(question["id"], []))
+        right = sorted(c["id"] for c in question["choices"] if c["correct"])
+        feedback.append(QuestionFeedback(question, chosen, chosen == right))
+    score = round(100 * sum(f.correct for f in feedback) / len(feedback)) if feedback else 0
+    return score, feedback
+
+
+def new_form_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+def check_answers(questions: list[dict], answers: dict[str, list[str]]) -> dict[str, str]:
+    """Problems with submitted answers, by question id: "missing", "one-only" or "unknown-choice"."""
+    problems = {}
+    for question in questions:
+        chosen = answers.get(question["id"], [])
+        valid = {c["id"] for c in question["choices"]}
+        if not chosen:
+            problems[question["id"]] = "missing"
+        elif any(c not in valid for c in chosen):
+            problems[question["id"]] = "unknown-choice"
+        elif question["kind"] == "single" and len(chosen) > 1:
+            problems[question["id"]] = "one-only"
+    return problems
+
+
+def submit_quiz(person: Person, entry: PlanEntry, kind: str, version_id: int, form_token: str,
+                answers: dict[str, list[str]]) -> QuizResult:
+    """Store and score one quiz submit, once: the same form submitted again returns the stored result."""
+    previous = db.session.scalar(select(QuizAttempt).where(QuizAttempt.form_token == form_token))
+    if previous is not None:
+        if previous.person_id != person.id:
+            raise TrainingError("stale")
+        questions = quiz_questions(previous.module_version, previous.kind)
+        return QuizResult(previous, score_answers(questions, previous.answers)[1], repeated=True)
+    if kind == "placement":
+        if entry.progress is not None and entry.progress.completed:
+            raise TrainingError("already-completed")
+        version = entry.progress.module_version if entry.progress else entry.module.current
+    else:
+        if entry.progress is None:
+            raise TrainingError("not-started")
+        version = entry.progress.module_version
+    if version.id != version_id:
+        raise TrainingError("stale")  # the form was for another version of the module
+    questions = quiz_questions(version, kind)
+    problems = check_answers(questions, answers)
+    if problems:
+        raise TrainingError("invalid-answers", problems=problems)
+    score, feedback = score_answers(questions, answers)
+    passed = score >= version.pass_mark
+    attempt = QuizAttempt(organisation_id=person.organisation_id, person_id=person.id, module_version=version,
+                          kind=kind, form_token=form_token, answers=answers, score=score, passed=passed)
+    try:
+        with db.session.begin_nested():
+            db.session.add(attempt)
+    except IntegrityError:  # the same form arrived twice at the same moment
+        return submit_quiz(person, entry, kind, version_id, form_token, answers)
+    (events.quiz_passed if passed else events.quiz_failed).send(person, attempt=attempt)
+    if kind == "quiz" or passed:
+        progress = entry.progress or start_module(person, entry)
+        if kind == "quiz":
+            progress.best_score = max(score, progress.best_score or 0)
+        if passed and not progress.completed:
+            progress.completed_at = utcnow()
+            progress.completed_via = kind
+            progress.current_lesson = None
+            events.module_completed.send(person, module_version=version, via=kind)
+    db.session.flush()
+    return QuizResult(attempt, feedback)
+
+
+def issue_certificate_if_complete(plan: Plan) -> Certificate | None:
+    """A certificate for the person's role path, issued once, when all its required modules are completed."""
+    person = plan.person
+    if not plan.role_path_complete or person.job_role is None:
+        return None
+    existing = db.session.scalar(select(Certificate).where(
+        Certificate.person_id == person.id, Certificate.job_role_id == person.job_role_id))
+    if existing:
+        return existing
+    role_entries = [e for e in plan.required if any(r.kind == "role" for r in e.reasons)]
+    certificate = Certificate(
+        organisation_id=person.organisation_id, person_id=person.id, job_role_id=person.job_role_id,
+        person_name=person.name, organisation_name=person.organisation.name,
+        role_name_en=person.job_role.name_en, role_name_it=person.job_role.name_it,
+        modules=[{"slug": e.module.slug, "title": e.version.content["title"]} for e in role_entries],
+    )
+    try:
+        with db.session.begin_nested():
+            db.session.add(certificate)
+    except IntegrityError:
+        return db.session.scalar(select(Certificate).where(
+            Certificate.person_id == person.id, Certificate.job_role_id == person.job_role_id))
+    events.certificate_issued.send(person, certificate=certificate)
+    return certificate
+
+
+def plan_and_certificate(person: Person) -> tuple[Plan, Certificate | None]:
+    plan = build_plan(person)
+    return plan, issue_certificate_if_complete(plan)

@@ -1,0 +1,2 @@
+"""Training pages for learner."""
+from . import bp  # noqa: F401

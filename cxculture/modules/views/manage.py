@@ -1,0 +1,2 @@
+"""Training pages for manage."""
+from . import bp  # noqa: F401

@@ -1,0 +1,2 @@
+"""Training pages for team."""
+from . import bp  # noqa: F401
