@@ -32,8 +32,10 @@ def ensure_default_paths(organisation: Organisation) -> int:
     for role in roles:
         if role.id in existing or role.key not in defaults:
             continue
-        path = TrainingPath(organisation_id=organisation.id, job_role=role)
         entries = [e for e in defaults[role.key] if e["module"] in modules]
+        if not entries:  # the library is not loaded yet: the next sync creates the path
+            continue
+        path = TrainingPath(organisation_id=organisation.id, job_role=role)
         path.items = [PathItem(module=modules[e["module"]], position=i, required=e["required"])
                       for i, e in enumerate(entries)]
         db.session.add(path)
