@@ -4,6 +4,7 @@ from __future__ import annotations
 import contextvars
 import os
 import re
+from pathlib import Path
 
 import pytest
 from flask.testing import FlaskClient
@@ -15,6 +16,8 @@ from cxculture.extensions import db
 #: CXCULTURE_TEST_DATABASE_URL runs the suite on another database (make test-postgres); default in-memory SQLite.
 TEST_DATABASE_URL = os.environ.get("CXCULTURE_TEST_DATABASE_URL", "sqlite://")
 DEMO_PASSWORD = "demo-password"
+#: A small module library for tests, independent of the shipped content.
+FIXTURE_LIBRARY = Path(__file__).parent / "modules" / "fixture_library"
 
 
 def test_config(**overrides) -> dict:
@@ -147,3 +150,27 @@ def make_organisation(app):
         return organisation
 
     return _make
+
+
+@pytest.fixture
+def library(app):
+    """The fixture library loaded into the database; returns the sync report."""
+    from cxculture.modules.library import sync_library
+
+    report = sync_library(FIXTURE_LIBRARY)
+    db.session.commit()
+    return report
+
+
+@pytest.fixture
+def trained(demo, library):
+    """The demo organisations with the fixture library and their default paths."""
+    from sqlalchemy import select
+
+    from cxculture.modules.paths import ensure_default_paths
+    from cxculture.orgs.models import Organisation
+
+    for organisation in db.session.scalars(select(Organisation)):
+        ensure_default_paths(organisation)
+    db.session.commit()
+    return demo
