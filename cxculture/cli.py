@@ -1,6 +1,8 @@
 """The `flask --app wsgi cx ...` commands."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 from flask.cli import AppGroup
 
@@ -10,14 +12,28 @@ cx = AppGroup("cx", help="CX Culture commands: demo data, organisations, imports
 
 
 @cx.command("demo")
-def demo_command():
-    """Load the demo organisations (idempotent: a second run changes nothing)."""
-    from .demo import DEMO_PASSWORD, load_demo
+@click.option("--library", "library_path", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="Load the training modules from this folder instead of the shipped library.")
+def demo_command(library_path: Path | None):
+    """Load the demo organisations, the module library and demo training progress (a second run changes nothing)."""
+    from .demo import DEMO_PASSWORD, load_demo, load_demo_training
+    from .modules.cli import report_library_problems
+    from .modules.library import LibraryError
 
     organisations = load_demo()
+    try:
+        training = load_demo_training(library_path)
+    except LibraryError as error:
+        db.session.rollback()
+        report_library_problems(error)
+        raise SystemExit(1)
     db.session.commit()
     for organisation in organisations:
         click.echo(f"{organisation.name} ({organisation.slug}) ready.")
+    library = training.library
+    click.echo(f"Training modules: {len(library.created)} new, {len(library.new_versions)} new versions, "
+               f"{len(library.unchanged)} unchanged. Default paths created: {training.paths_created}. "
+               f"Demo progress loaded for: {', '.join(training.progress_loaded) or 'nobody new'}.")
     click.echo(f"Log in as admin@, leader@, hr@, manager@ or employee@ retail.example.com / bank.example.com "
                f"with the password {DEMO_PASSWORD!r}.")
 

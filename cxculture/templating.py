@@ -5,7 +5,7 @@ from flask import Flask, request
 from flask_babel import get_locale
 from flask_login import current_user
 
-from .home.navigation import navigation_for
+from .home.navigation import is_current, navigation_for
 from .orgs.forms import LANGUAGE_LABELS, PERMISSION_LABELS
 
 
@@ -17,6 +17,7 @@ def init_templating(app: Flask) -> None:
             "current_language": str(get_locale() or "en"),
             "languages": app.config["LANGUAGES"],
             "current_path": request.full_path.rstrip("?"),
+            "is_current_nav": is_current,
             "permission_labels": PERMISSION_LABELS,
             "language_labels": LANGUAGE_LABELS,
         }

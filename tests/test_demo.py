@@ -5,6 +5,7 @@ from cxculture.demo import load_demo
 from cxculture.extensions import db
 from cxculture.orgs.models import JobRole, Person, PersonPermission, Team
 from cxculture.orgs.service import DEFAULT_JOB_ROLES, person_by_email
+from tests.modules.conftest import FIXTURE_LIBRARY
 
 
 def _table_counts():
@@ -15,11 +16,11 @@ def _table_counts():
 
 
 def test_demo_command_is_idempotent(app, runner):
-    result = runner.invoke(args=["cx", "demo"])
+    result = runner.invoke(args=["cx", "demo", "--library", str(FIXTURE_LIBRARY)])
     assert result.exit_code == 0, result.output
     assert "Demo Retail (demo-retail) ready." in result.output
     first = _table_counts()
-    assert runner.invoke(args=["cx", "demo"]).exit_code == 0
+    assert runner.invoke(args=["cx", "demo", "--library", str(FIXTURE_LIBRARY)]).exit_code == 0
     assert _table_counts() == first
 
 

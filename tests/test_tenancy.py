@@ -15,7 +15,10 @@ from tests.conftest import login
 from tests.modules.conftest import RIGHT_ANSWERS
 
 #: Endpoints anyone may reach whatever their organisation (a token is the credential, or no data is shown).
-PUBLIC_ENDPOINTS = {"static", "healthz", "auth.login", "auth.logout", "auth.set_language", "auth.accept_invitation"}
+PUBLIC_ENDPOINTS = {
+    "static", "healthz", "auth.login", "auth.logout", "auth.set_language", "auth.accept_invitation",
+    "modules.verify_certificate",  # a certificate code is public proof by design
+}
 ACCOUNTS = ("admin", "leader", "hr", "manager", "employee")
 ORGANISATIONS = {"retail": ("demo-retail", "Demo Retail"), "bank": ("demo-bank", "Demo Bank")}
 

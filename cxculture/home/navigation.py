@@ -11,18 +11,22 @@ class NavItem:
     endpoint: str
     label: object
     permission: str
-    #: Blueprints whose pages belong under this entry (highlighted while one of them is shown).
+    #: URL prefixes of the pages that belong under this entry (it is highlighted while one is shown).
     sections: tuple[str, ...] = ()
 
 
 #: In the order they appear; the first one a person holds is where they land after login.
 HOMES = (
-    NavItem("home.employee", _l("My learning"), "employee"),
-    NavItem("home.manager", _l("My team"), "manager"),
-    NavItem("home.leader", _l("Leadership"), "leader"),
-    NavItem("home.hr", _l("HR"), "hr"),
-    NavItem("home.admin", _l("Administration"), "admin", sections=("orgs",)),
+    NavItem("home.employee", _l("My learning"), "employee", sections=("/learn/",)),
+    NavItem("home.manager", _l("My team"), "manager", sections=("/team/",)),
+    NavItem("home.leader", _l("Leadership"), "leader", sections=("/leadership/",)),
+    NavItem("home.hr", _l("HR"), "hr", sections=("/hr/",)),
+    NavItem("home.admin", _l("Administration"), "admin", sections=("/admin/",)),
 )
+
+
+def is_current(item: NavItem, endpoint: str | None, path: str) -> bool:
+    return endpoint == item.endpoint or path.startswith(item.sections)
 
 
 def navigation_for(person) -> list[NavItem]:

@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 from flask import Blueprint, redirect, render_template, url_for
+from flask_babel import get_locale
 from flask_login import current_user, login_required
 
 from ..auth.access import permission_required
+from ..modules import reports as training
 from ..orgs import service as orgs
 from .navigation import navigation_for
 
@@ -23,22 +25,36 @@ def index():
 @bp.get("/home/employee")
 @permission_required("employee")
 def employee():
-    return render_template("home/employee.html")
+    from datetime import date
+
+    from flask_babel import get_locale
+
+    from ..extensions import db
+    from ..modules.learning import learner_dashboard
+    from ..pillars import PILLAR_LABELS
+
+    dashboard = learner_dashboard(current_user, str(get_locale() or "en"), date.today())
+    db.session.commit()  # the path certificate, when the plan has just become complete
+    return render_template("home/employee.html", dashboard=dashboard, pillar_labels=PILLAR_LABELS)
 
 
 @bp.get("/home/manager")
 @permission_required("manager")
 def manager():
-    return render_template("home/manager.html", reports=orgs.direct_reports(current_user))
+    team_training = training.completion(training.team_matrix(current_user, str(get_locale() or "en")).rows)
+    return render_template("home/manager.html", reports=orgs.direct_reports(current_user), team_training=team_training)
 
 
 @bp.get("/home/leader")
 @permission_required("leader")
 def leader():
+    leaders = training.leadership_matrix(current_user.organisation_id, str(get_locale() or "en")).rows
     return render_template(
         "home/leader.html",
         counts=orgs.organisation_counts(current_user.organisation_id),
         roles=orgs.people_per_job_role(current_user.organisation_id),
+        leaders=leaders,
+        leadership=training.completion(leaders),
     )
 
 

@@ -13,7 +13,8 @@ from .paths import ensure_default_paths
 modules_cli = AppGroup("modules", help="The training module library.")
 
 
-def _report_problems(error: LibraryError) -> None:
+def report_library_problems(error: LibraryError) -> None:
+    """Print every problem of the library, one a line, on stderr."""
     click.echo(f"The library has {len(error.problems)} problem(s); nothing was loaded:", err=True)
     for problem in error.problems:
         click.echo(f"  {problem}", err=True)
@@ -25,7 +26,7 @@ def check_command():
     try:
         modules = read_library()
     except LibraryError as error:
-        _report_problems(error)
+        report_library_problems(error)
         raise SystemExit(1)
     click.echo(f"{len(modules)} modules are valid.")
 
@@ -37,7 +38,7 @@ def sync_command():
         report = sync_library()
     except LibraryError as error:
         db.session.rollback()
-        _report_problems(error)
+        report_library_problems(error)
         raise SystemExit(1)
     paths = sum(ensure_default_paths(o) for o in db.session.scalars(select(Organisation)))
     db.session.commit()

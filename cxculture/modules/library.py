@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,6 +18,8 @@ from ..util import utcnow
 from .models import Module, ModuleVersion
 
 LIBRARY_PATH = Path(__file__).parent / "library"
+#: libyaml's safe loader when PyYAML was built with it (much faster), else the pure-Python one.
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 LANGUAGES = ("en", "it")
 JOB_ROLE_KEYS = ("executive", "hr", "team_lead", "frontline", "contact_centre", "back_office", "marketing_digital")
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,78}$")
@@ -85,7 +88,7 @@ class _Checker:
             self.problem(path, "-", "file is missing")
             return None
         try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+            data = yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML_LOADER)
         except UnicodeDecodeError:
             self.problem(path, "-", "not UTF-8 text")
             return None
@@ -163,7 +166,9 @@ def _read_module(folder: Path, root: Path) -> tuple[LoadedModule | None, list[Pr
     content["quiz"] = _read_quiz(check, quiz_file, quiz) if quiz is not None else []
     if check.problems:
         return None, check.problems
-    digest = hashlib.sha256(yaml.safe_dump(content, sort_keys=True, allow_unicode=True).encode()).hexdigest()
+    # minutes and pass_mark live beside content, but a change to them is a new version too.
+    hashed = {**content, "minutes": minutes, "pass_mark": pass_mark}
+    digest = hashlib.sha256(json.dumps(hashed, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
     return LoadedModule(folder.name, content, minutes, pass_mark, digest), []
 
 

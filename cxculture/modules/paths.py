@@ -1,15 +1,16 @@
 """Training paths: the default path of each job role, and administrators' edits."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 import yaml
-from sqlalchemy import select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
-from ..orgs.models import JobRole, Organisation
+from ..orgs.models import JobRole, Organisation, Person
 from .models import Module, PathItem, TrainingPath
 
 DEFAULT_PATHS_FILE = Path(__file__).parent / "default_paths.yaml"
@@ -56,19 +57,99 @@ def path_for_role(organisation_id: int, job_role_id: int | None) -> TrainingPath
 
 
 class PathEditError(ValueError):
-    """A path change that cannot be made; the message says why."""
+    """A path change that cannot be made; `code` says why (the view turns it into a message)."""
+
+    def __init__(self, code: str):
+        super().__init__(code)
+        self.code = code
+
+
+#: Due dates before this are typing mistakes, not deadlines.
+EARLIEST_DUE_DATE = date(2000, 1, 1)
+
+
+def parse_due_date(text: str | None) -> date | None:
+    """A due date as typed in a form: YYYY-MM-DD (what date inputs send) or DD/MM/YYYY; empty means none."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    try:
+        if "/" in text:
+            day, month, year = (int(part) for part in text.split("/"))
+            value = date(year, month, day)
+        else:
+            value = date.fromisoformat(text)
+    except ValueError:
+        raise PathEditError("bad-date") from None
+    if value < EARLIEST_DUE_DATE:
+        raise PathEditError("date-too-early")
+    return value
+
+
+@dataclass(frozen=True)
+class PathSummary:
+    """One line of the administrators' list of paths."""
+
+    job_role: JobRole
+    path_id: int | None
+    modules: int
+    required: int
+    people: int
+    #: The executive path: the first one the organisation is asked to complete.
+    first: bool
+
+
+def path_summaries(organisation_id: int, language: str = "en") -> list[PathSummary]:
+    """Every job role of the organisation with its path's size and people, the executive path first."""
+    counts = (
+        select(PathItem.path_id, func.count(PathItem.id).label("modules"),
+               func.sum(case((PathItem.required.is_(True), 1), else_=0)).label("required"))
+        .group_by(PathItem.path_id)
+        .subquery()
+    )
+    people = (
+        select(Person.job_role_id, func.count(Person.id).label("people"))
+        .where(Person.organisation_id == organisation_id, Person.active.is_(True))
+        .group_by(Person.job_role_id)
+        .subquery()
+    )
+    rows = db.session.execute(
+        select(JobRole, TrainingPath.id, func.coalesce(counts.c.modules, 0), func.coalesce(counts.c.required, 0),
+               func.coalesce(people.c.people, 0))
+        .outerjoin(TrainingPath, (TrainingPath.job_role_id == JobRole.id)
+                   & (TrainingPath.organisation_id == organisation_id))
+        .outerjoin(counts, counts.c.path_id == TrainingPath.id)
+        .outerjoin(people, people.c.job_role_id == JobRole.id)
+        .where(JobRole.organisation_id == organisation_id)
+    ).all()
+    summaries = [PathSummary(role, path_id, modules, required, count, role.key == FIRST_PATH_ROLE)
+                 for role, path_id, modules, required, count in rows]
+    return sorted(summaries, key=lambda s: (not s.first, s.job_role.name(language).casefold()))
+
+
+def addable_modules(path: TrainingPath | None) -> list[Module]:
+    """Library modules that can still be added to the path: not retired, not already in it."""
+    taken = {item.module_id for item in path.items} if path else set()
+    modules = db.session.scalars(
+        select(Module).where(Module.retired_at.is_(None)).options(selectinload(Module.versions)).order_by(Module.slug)
+    )
+    return [m for m in modules if m.id not in taken]
 
 
 def get_or_create_path(organisation_id: int, job_role: JobRole) -> TrainingPath:
     path = path_for_role(organisation_id, job_role.id)
     if path is None:
-        path = TrainingPath(organisation_id=organisation_id, job_role=job_role)
+        path = TrainingPath(organisation_id=organisation_id, job_role=job_role, items=[])
         db.session.add(path)
         db.session.flush()
     return path
 
 
-def add_to_path(path: TrainingPath, module: Module, required: bool = True, due_date: date | None = None) -> PathItem:
+def add_to_path(path: TrainingPath, module: Module | None, required: bool = True,
+                due_date: date | None = None) -> PathItem:
+    """Append a library module to the path; refuses an unknown, retired or already present module."""
+    if module is None:
+        raise PathEditError("unknown-module")
     if any(item.module_id == module.id for item in path.items):
         raise PathEditError("already-in-path")
     if module.retired_at is not None:
@@ -79,23 +160,46 @@ def add_to_path(path: TrainingPath, module: Module, required: bool = True, due_d
     return item
 
 
+def add_module_to_role(organisation_id: int, job_role: JobRole, module_id: int | None, required: bool = True,
+                       due_date: date | None = None) -> PathItem:
+    """Add the module with this id to the role's path, creating the path if the role has none yet."""
+    if module_id is None:
+        raise PathEditError("no-module")
+    module = db.session.get(Module, module_id)
+    if module is None:
+        raise PathEditError("unknown-module")
+    return add_to_path(get_or_create_path(organisation_id, job_role), module, required, due_date)
+
+
 def remove_from_path(path: TrainingPath, item: PathItem) -> None:
     path.items.remove(item)
     _renumber(path)
 
 
-def move_in_path(path: TrainingPath, item: PathItem, offset: int) -> None:
-    """Move an item up (offset -1) or down (+1)."""
+def move_in_path(path: TrainingPath, item: PathItem, offset: int) -> bool:
+    """Move an item up (offset -1) or down (+1); False when it is already at that end."""
     items = list(path.items)
     index = items.index(item)
     target = index + offset
     if not 0 <= target < len(items):
-        return
+        return False
     items[index], items[target] = items[target], items[index]
     for position, each in enumerate(items):
         each.position = position
     db.session.flush()
     db.session.expire(path, ["items"])
+    return True
+
+
+def set_item_required(item: PathItem, required: bool) -> None:
+    """Make the item required (counts toward the certificate) or elective (offered)."""
+    item.required = required
+    db.session.flush()
+
+
+def set_item_due_date(item: PathItem, due_date: date | None) -> None:
+    item.due_date = due_date
+    db.session.flush()
 
 
 def _renumber(path: TrainingPath) -> None:

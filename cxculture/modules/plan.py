@@ -1,6 +1,7 @@
 """A person's plan: their role's path, modules for their team's weakest pillars, and assigned modules."""
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -9,9 +10,9 @@ from sqlalchemy.orm import selectinload
 
 from ..extensions import db
 from ..orgs.models import Person
-from .models import Assignment, Module, ModuleVersion, Progress
+from .models import Assignment, Module, ModuleVersion, PathItem, Progress
 from .paths import path_for_role
-from .personalisation import pillar_focus
+from .personalisation import PillarFocus, pillar_focus
 
 #: How many of the weakest pillars add a module.
 FOCUS_PILLARS = 2
@@ -103,6 +104,34 @@ def build_plan(person: Person) -> Plan:
     modules = {
         m.id: m for m in db.session.scalars(select(Module).options(selectinload(Module.versions)))
     }
+    path = path_for_role(person.organisation_id, person.job_role_id)
+    assignments = [
+        AssignedModule(a.module_id, a.due_date, a.assigned_by.name if a.assigned_by else None)
+        for a in db.session.scalars(
+            select(Assignment).where(Assignment.person_id == person.id).options(selectinload(Assignment.assigned_by))
+            .order_by(Assignment.created_at)
+        )
+    ]
+    return assemble_plan(person, modules, progress, path.items if path else [], pillar_focus(person), assignments)
+
+
+@dataclass(frozen=True)
+class AssignedModule:
+    """A manager's assignment as a plan needs it."""
+
+    module_id: int
+    due_date: date | None
+    by: str | None  #: the manager's name
+
+
+def assemble_plan(person: Person, modules: dict[int, Module], progress: dict[int, Progress],
+                  path_items: Iterable[PathItem], focus: PillarFocus | None,
+                  assignments: Iterable[AssignedModule]) -> Plan:
+    """The plan from data already loaded (no queries): shared by `build_plan` and the set-based team reports.
+
+    `modules` holds every module of the library by id, `progress` the person's progress by module id,
+    `path_items` their role path's items and `assignments` theirs, oldest first.
+    """
     entries: dict[int, PlanEntry] = {}
 
     def add(module: Module, reason: Reason, required: bool, due_date: date | None = None) -> None:
@@ -119,11 +148,9 @@ def build_plan(person: Person) -> Plan:
         version = started.module_version if started else module.current
         entries[module.id] = PlanEntry(module, version, required, due_date, started, [reason])
 
-    path = path_for_role(person.organisation_id, person.job_role_id)
-    for item in path.items if path else []:
+    for item in path_items:
         add(modules[item.module_id], Reason("role"), item.required, item.due_date)
 
-    focus = pillar_focus(person)
     role_key = person.job_role.key if person.job_role else None
     if focus:
         for pillar in focus.pillars[:FOCUS_PILLARS]:
@@ -136,13 +163,8 @@ def build_plan(person: Person) -> Plan:
             if candidates:
                 add(candidates[0], Reason("pillar", pillar=pillar, scope=focus.scope), True)
 
-    assignments = db.session.scalars(
-        select(Assignment).where(Assignment.person_id == person.id).options(selectinload(Assignment.assigned_by))
-        .order_by(Assignment.created_at)
-    )
     for assignment in assignments:
-        by = assignment.assigned_by.name if assignment.assigned_by else None
-        add(modules[assignment.module_id], Reason("assigned", by=by), True, assignment.due_date)
+        add(modules[assignment.module_id], Reason("assigned", by=assignment.by), True, assignment.due_date)
 
     completed_slugs = {modules[p.module_id].slug for p in progress.values() if p.completed}
     for entry in entries.values():

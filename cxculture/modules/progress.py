@@ -138,6 +138,11 @@ def submit_quiz(person: Person, entry: PlanEntry, kind: str, version_id: int, fo
     if kind == "placement":
         if entry.progress is not None and entry.progress.completed:
             raise TrainingError("already-completed")
+        if entry.progress is None and entry.locked_by:
+            # Checked before storing: a pass would otherwise be stored and then fail to start the module.
+            raise TrainingError("locked", prerequisites=entry.locked_by)
+        if entry.progress is None and entry.module.retired_at is not None:
+            raise TrainingError("retired")
         version = entry.progress.module_version if entry.progress else entry.module.current
     else:
         if entry.progress is None:

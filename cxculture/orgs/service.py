@@ -46,6 +46,20 @@ def direct_reports(manager: Person) -> list[Person]:
     )
 
 
+def team_members_query(manager: Person):
+    """A select of the people a manager is responsible for, by name: active people of the manager's organisation
+    who report to them directly or belong to the manager's own team (not its sub-teams); never the manager."""
+    scope = Person.manager_id == manager.id
+    if manager.team_id is not None:
+        scope = or_(scope, Person.team_id == manager.team_id)
+    return (
+        select(Person)
+        .where(Person.organisation_id == manager.organisation_id, Person.active.is_(True), Person.id != manager.id,
+               scope)
+        .order_by(Person.name, Person.id)
+    )
+
+
 @dataclass(frozen=True)
 class OrganisationCounts:
     people: int
@@ -154,6 +168,23 @@ def team_tree(organisation_id: int) -> list[TeamNode]:
         parent = nodes.get(team.parent_id)
         (parent.children if parent is not None else roots).append(node)
     return roots
+
+
+def team_with_subteams(organisation_id: int, team_id: int) -> set[int] | None:
+    """The ids of a team and every team below it; None when the organisation has no such team (one query)."""
+    children: dict[int | None, list[int]] = {}
+    for id_, parent_id in db.session.execute(
+        select(Team.id, Team.parent_id).where(Team.organisation_id == organisation_id)
+    ):
+        children.setdefault(parent_id, []).append(id_)
+    if not any(team_id in ids for ids in children.values()):
+        return None
+    found, waiting = set(), [team_id]
+    while waiting:
+        current = waiting.pop()
+        found.add(current)
+        waiting.extend(children.get(current, ()))
+    return found
 
 
 def job_roles_with_counts(organisation_id: int) -> list[tuple[JobRole, int]]:

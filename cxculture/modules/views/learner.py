@@ -1,2 +1,222 @@
-"""Training pages for learner."""
-from . import bp  # noqa: F401
+"""Training pages for learners: module pages, lessons, quizzes, results, certificates and their public check."""
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale, gettext as _
+from flask_login import current_user, login_required
+
+from ...auth.access import permission_required
+from ...extensions import db
+from ...pdf import render_pdf
+from ...pillars import PILLAR_LABELS
+from .. import learning
+from ..plan import build_plan
+from ..progress import TrainingError, finish_lesson as record_lesson, new_form_token, quiz_questions, start_module
+from . import bp
+
+
+def _language() -> str:
+    return str(get_locale() or "en")
+
+
+def _plan_entry(slug: str):
+    """The current person's plan and its entry for the module; 404 when the module is not on their plan."""
+    plan = build_plan(current_user)
+    entry = plan.entry(slug)
+    if entry is None:
+        abort(404)
+    return plan, entry
+
+
+def _step_url(slug: str, step: learning.Step) -> str:
+    if step.kind == "lesson":
+        return url_for("modules.learn_lesson", slug=slug, lesson_id=step.lesson_id)
+    if step.kind == "quiz":
+        return url_for("modules.take_quiz", slug=slug)
+    return url_for("modules.learn_module", slug=slug)
+
+
+def _refusal(error: TrainingError, titles: dict[str, str] | None = None) -> str:
+    """The message for a step that cannot be taken, by TrainingError code."""
+    if error.code == "locked":
+        names = ", ".join((titles or {}).get(s, s) for s in error.details.get("prerequisites", []))
+        return _("This module is locked: finish %(modules)s first.", modules=names)
+    return {
+        "retired": _("This module has been withdrawn from the library and can no longer be started."),
+        "not-started": _("Start the module before taking its quiz."),
+        "already-completed": _("You have already completed this module."),
+        "lessons-unread": _("Read every lesson before taking the quiz."),
+        "no-such-lesson": _("That lesson is not part of this module."),
+    }.get(error.code, _("That step cannot be taken right now."))
+
+
+@bp.get("/learn/<slug>")
+@permission_required("employee")
+def learn_module(slug: str):
+    plan, entry = _plan_entry(slug)
+    language = _language()
+    return render_template(
+        "modules/learner_module.html", entry=entry, language=language,
+        titles=learning.plan_titles(plan, language), step=learning.next_step(entry), today=date.today(),
+        unread=learning.lessons_unread(entry), quiz_open=learning.quiz_open(entry),
+        placement_open=learning.placement_open(entry),
+        attempts=learning.attempts_in_module(current_user, entry.module), pillar_labels=PILLAR_LABELS,
+    )
+
+
+@bp.post("/learn/<slug>/start")
+@permission_required("employee")
+def start_learning(slug: str):
+    plan, entry = _plan_entry(slug)
+    try:
+        start_module(current_user, entry)
+    except TrainingError as error:
+        flash(_refusal(error, learning.plan_titles(plan, _language())), "error")
+        return redirect(url_for("modules.learn_module", slug=slug))
+    db.session.commit()
+    return redirect(_step_url(slug, learning.next_step(entry)))
+
+
+@bp.get("/learn/<slug>/lessons/<lesson_id>")
+@permission_required("employee")
+def learn_lesson(slug: str, lesson_id: str):
+    plan, entry = _plan_entry(slug)
+    if entry.progress is None:
+        flash(_("Start the module to read its lessons."), "info")
+        return redirect(url_for("modules.learn_module", slug=slug))
+    try:
+        page = learning.lesson_page(entry, lesson_id)
+    except TrainingError:
+        abort(404)
+    return render_template("modules/learner_lesson.html", entry=entry, page=page, language=_language())
+
+
+@bp.post("/learn/<slug>/lessons/<lesson_id>/done")
+@permission_required("employee")
+def finish_lesson(slug: str, lesson_id: str):
+    plan, entry = _plan_entry(slug)
+    if entry.progress is None:
+        flash(_("Start the module to read its lessons."), "info")
+        return redirect(url_for("modules.learn_module", slug=slug))
+    try:
+        following = record_lesson(entry.progress, lesson_id)
+    except TrainingError:
+        abort(404)
+    db.session.commit()
+    if following:
+        return redirect(url_for("modules.learn_lesson", slug=slug, lesson_id=following))
+    if learning.quiz_open(entry):
+        return redirect(url_for("modules.take_quiz", slug=slug))
+    unread = learning.lessons_unread(entry)
+    if unread:
+        flash(_("You reached the last lesson; read the ones you skipped to open the quiz."), "info")
+        return redirect(url_for("modules.learn_lesson", slug=slug, lesson_id=unread[0]))
+    return redirect(url_for("modules.learn_module", slug=slug))
+
+
+@bp.route("/learn/<slug>/quiz", methods=["GET", "POST"])
+@permission_required("employee")
+def take_quiz(slug: str):
+    return _quiz(slug, "quiz")
+
+
+@bp.route("/learn/<slug>/placement", methods=["GET", "POST"])
+@permission_required("employee")
+def take_placement(slug: str):
+    return _quiz(slug, "placement")
+
+
+def _quiz(slug: str, kind: str):
+    """Show (GET) or submit (POST) the module's quiz or its placement quiz."""
+    plan, entry = _plan_entry(slug)
+    language = _language()
+    version = learning.quiz_version(entry)
+    questions = quiz_questions(version, kind)
+    if request.method == "POST":
+        submission = learning.parse_quiz_form(request.form, questions)
+        try:
+            result, certificate = learning.take_quiz(current_user, entry, kind, submission)
+        except TrainingError as error:
+            if error.code == "invalid-answers":
+                return render_template(
+                    "modules/learner_quiz.html", entry=entry, kind=kind, version=version, questions=questions,
+                    language=language, form_token=submission.form_token, chosen=submission.answers,
+                    problems=error.details["problems"],
+                ), 422
+            if error.code == "stale":
+                flash(_("This quiz form was out of date: the module has changed since it was shown, or the form "
+                        "was not yours. Nothing was recorded; here is a fresh form."), "warning")
+                return redirect(request.path)
+            flash(_refusal(error, learning.plan_titles(plan, language)), "error")
+            return redirect(url_for("modules.learn_module", slug=slug))
+        db.session.commit()
+        if result.repeated:
+            flash(_("This quiz had already been submitted: your answers were recorded once, and the result is "
+                    "shown below."), "info")
+        if certificate is not None:
+            flash(_("You have completed your training path: your certificate is ready."), "success")
+        attempt = result.attempt
+        return redirect(url_for("modules.show_attempt", slug=attempt.module_version.module.slug,
+                                attempt_id=attempt.id))
+
+    if kind == "placement" and not learning.placement_open(entry):
+        error = TrainingError("locked" if entry.status == "locked" else "already-completed",
+                              prerequisites=entry.locked_by)
+        flash(_refusal(error, learning.plan_titles(plan, language)), "error")
+        return redirect(url_for("modules.learn_module", slug=slug))
+    if kind == "quiz" and not learning.quiz_open(entry):
+        if entry.progress is None:
+            flash(_refusal(TrainingError("not-started")), "info")
+        elif entry.progress.completed:
+            flash(_refusal(TrainingError("already-completed")), "info")
+        else:
+            flash(_refusal(TrainingError("lessons-unread")), "info")
+            return redirect(url_for("modules.learn_lesson", slug=slug, lesson_id=learning.lessons_unread(entry)[0]))
+        return redirect(url_for("modules.learn_module", slug=slug))
+    return render_template(
+        "modules/learner_quiz.html", entry=entry, kind=kind, version=version, questions=questions,
+        language=language, form_token=new_form_token(), chosen={}, problems={},
+    )
+
+
+@bp.get("/learn/<slug>/attempts/<int:attempt_id>")
+@permission_required("employee")
+def show_attempt(slug: str, attempt_id: int):
+    attempt = learning.attempt_of(current_user, attempt_id)
+    if attempt is None or attempt.module_version.module.slug != slug:
+        abort(404)
+    plan = build_plan(current_user)
+    entry = plan.entry(slug)
+    following = plan.next_entry
+    return render_template(
+        "modules/learner_result.html", result=learning.attempt_result(attempt), attempt=attempt, entry=entry,
+        version=attempt.module_version, language=_language(), next_entry=following,
+        certificate=learning.role_certificate(current_user),
+    )
+
+
+@bp.get("/learn/certificates/<code>.pdf")
+@login_required
+def download_certificate(code: str):
+    certificate = learning.certificate_of(current_user, code)
+    if certificate is None:
+        abort(404)
+    text = learning.certificate_text(certificate, _language())
+    html = render_template(
+        "modules/certificate_pdf.html", cert=text, language=_language(),
+        verify_url=url_for("modules.verify_certificate", code=text.code, _external=True),
+    )
+    return Response(render_pdf(html), mimetype="application/pdf", headers={
+        "Content-Disposition": f'inline; filename="certificate-{text.code}.pdf"'})
+
+
+@bp.get("/verify/<code>")
+def verify_certificate(code: str):
+    """Public: anyone holding a certificate's code can check it is genuine."""
+    certificate = learning.certificate_by_code(code)
+    if certificate is None:
+        return render_template("modules/learner_verify.html", cert=None, code=code[:40]), 404
+    return render_template("modules/learner_verify.html", cert=learning.certificate_text(certificate, _language()),
+                           code=certificate.code)

@@ -1,2 +1,202 @@
-"""Training pages for manage."""
-from . import bp  # noqa: F401
+"""Training administration: each job role's path, and the module library."""
+from __future__ import annotations
+
+from datetime import date
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import format_date, get_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from ...auth.access import get_in_organisation, permission_required
+from ...extensions import db
+from ...orgs.models import JobRole
+from ...pillars import PILLAR_LABELS
+from .. import paths
+from ..catalogue import catalogue_entry, library_catalogue, role_names
+from ..manage_forms import AddModuleForm
+from ..models import PathItem
+from ..paths import PathEditError
+from . import bp
+
+#: What each refused path change tells the administrator.
+PATH_EDIT_MESSAGES = {
+    "no-module": _l("Choose the module to add."),
+    "unknown-module": _l("Choose a module from the list: the one sent is not in the library."),
+    "already-in-path": _l("That module is already in this path."),
+    "retired": _l("That module has been retired from the library, so it cannot be added."),
+    "bad-date": _l("Enter the due date as YYYY-MM-DD, for example 2025-06-30."),
+    "date-too-early": _l("The due date must be 1 January 2000 or later."),
+}
+
+
+def _language() -> str:
+    return str(get_locale() or "en")
+
+
+def _editor_url(role: JobRole) -> str:
+    return url_for("modules.edit_path", job_role_id=role.id)
+
+
+def _warn_if_past(due_date: date | None) -> None:
+    if due_date is not None and due_date < date.today():
+        flash(_("The due date %(date)s is already past: everyone who has not finished the module is shown as "
+                "overdue.", date=format_date(due_date)), "warning")
+
+
+# Paths -------------------------------------------------------------------------------------------------------
+
+@bp.get("/admin/training")
+@permission_required("admin")
+def list_paths():
+    summaries = paths.path_summaries(current_user.organisation_id, _language())
+    return render_template("modules/manage_paths.html", summaries=summaries)
+
+
+@bp.route("/admin/training/paths/<int:job_role_id>", methods=["GET", "POST"])
+@permission_required("admin")
+def edit_path(job_role_id: int):
+    role = get_in_organisation(JobRole, job_role_id)
+    organisation_id = current_user.organisation_id
+    path = paths.path_for_role(organisation_id, role.id)
+    form = AddModuleForm()
+    if form.validate_on_submit():
+        try:
+            due_date = paths.parse_due_date(form.due_date.data)
+            item = paths.add_module_to_role(organisation_id, role, form.module_id.data, form.required.data, due_date)
+        except PathEditError as refused:
+            field = form.due_date if refused.code in ("bad-date", "date-too-early") else form.module_id
+            field.errors = [*field.errors, str(PATH_EDIT_MESSAGES[refused.code])]
+            db.session.rollback()
+            path = paths.path_for_role(organisation_id, role.id)
+        else:
+            title = item.module.current.text("title", _language())
+            db.session.commit()
+            flash(_("%(module)s is added to the path.", module=title), "success")
+            _warn_if_past(due_date)
+            return redirect(_editor_url(role))
+    modules = paths.addable_modules(path)
+    form.module_id.choices = [("", _("Choose a module"))] + [
+        (m.id, m.current.text("title", _language())) for m in
+        sorted(modules, key=lambda m: m.current.text("title", _language()).casefold())
+    ]
+    return render_template("modules/manage_path.html", role=role, path=path, form=form, today=date.today(),
+                           pillar_labels=PILLAR_LABELS)
+
+
+def _load_item(job_role_id: int, item_id: int) -> tuple[JobRole, PathItem | None]:
+    """The role and the item of its path; None for an item that no longer exists (a stale form)."""
+    role = get_in_organisation(JobRole, job_role_id)
+    item = db.session.get(PathItem, item_id)
+    if item is not None and (item.path.organisation_id != current_user.organisation_id
+                             or item.path.job_role_id != role.id):
+        abort(404)
+    return role, item
+
+
+def _stale(role: JobRole):
+    flash(_("That module is no longer in this path (the page was out of date). Nothing was changed."), "error")
+    return redirect(_editor_url(role))
+
+
+def _title(item: PathItem) -> str:
+    return item.module.current.text("title", _language())
+
+
+@bp.post("/admin/training/paths/<int:job_role_id>/items/<int:item_id>/move")
+@permission_required("admin")
+def move_path_item(job_role_id: int, item_id: int):
+    role, item = _load_item(job_role_id, item_id)
+    if item is None:
+        return _stale(role)
+    direction = request.form.get("direction")
+    if direction not in ("up", "down"):
+        abort(400)
+    title = _title(item)
+    if paths.move_in_path(item.path, item, -1 if direction == "up" else 1):
+        db.session.commit()
+        flash(_("%(module)s moved up.", module=title) if direction == "up"
+              else _("%(module)s moved down.", module=title), "success")
+    else:
+        flash(_("%(module)s is already first.", module=title) if direction == "up"
+              else _("%(module)s is already last.", module=title), "info")
+    return redirect(_editor_url(role))
+
+
+@bp.post("/admin/training/paths/<int:job_role_id>/items/<int:item_id>/remove")
+@permission_required("admin")
+def remove_path_item(job_role_id: int, item_id: int):
+    role, item = _load_item(job_role_id, item_id)
+    if item is None:
+        return _stale(role)
+    title = _title(item)
+    paths.remove_from_path(item.path, item)
+    db.session.commit()
+    flash(_("%(module)s is removed from the path. Progress people already made in it is kept.", module=title),
+          "success")
+    return redirect(_editor_url(role))
+
+
+@bp.post("/admin/training/paths/<int:job_role_id>/items/<int:item_id>/required")
+@permission_required("admin")
+def set_path_item_required(job_role_id: int, item_id: int):
+    role, item = _load_item(job_role_id, item_id)
+    if item is None:
+        return _stale(role)
+    # The form says what the item should become, so a repeated submit changes nothing the second time.
+    wanted = request.form.get("required")
+    if wanted not in ("1", "0"):
+        abort(400)
+    paths.set_item_required(item, wanted == "1")
+    db.session.commit()
+    title = _title(item)
+    flash(_("%(module)s is now required.", module=title) if wanted == "1"
+          else _("%(module)s is now an elective.", module=title), "success")
+    return redirect(_editor_url(role))
+
+
+@bp.post("/admin/training/paths/<int:job_role_id>/items/<int:item_id>/due-date")
+@permission_required("admin")
+def set_path_item_due_date(job_role_id: int, item_id: int):
+    role, item = _load_item(job_role_id, item_id)
+    if item is None:
+        return _stale(role)
+    title = _title(item)
+    try:
+        due_date = None if request.form.get("action") == "clear" else paths.parse_due_date(
+            request.form.get("due_date"))
+    except PathEditError as refused:
+        flash(_("Due date of %(module)s: %(problem)s Nothing was changed.", module=title,
+                problem=PATH_EDIT_MESSAGES[refused.code]), "error")
+        return redirect(_editor_url(role))
+    paths.set_item_due_date(item, due_date)
+    db.session.commit()
+    if due_date is None:
+        flash(_("%(module)s has no due date now.", module=title), "success")
+    else:
+        flash(_("%(module)s is due by %(date)s.", module=title, date=format_date(due_date)), "success")
+        _warn_if_past(due_date)
+    return redirect(_editor_url(role))
+
+
+# Library -----------------------------------------------------------------------------------------------------
+
+@bp.get("/admin/training/library")
+@permission_required("admin")
+def list_library():
+    organisation_id = current_user.organisation_id
+    return render_template("modules/manage_library.html",
+                           entries=library_catalogue(organisation_id, _language()),
+                           roles=role_names(organisation_id), pillar_labels=PILLAR_LABELS)
+
+
+@bp.get("/admin/training/library/<slug>")
+@permission_required("admin")
+def show_library_module(slug: str):
+    organisation_id = current_user.organisation_id
+    entry = catalogue_entry(organisation_id, slug)
+    if entry is None:
+        abort(404)
+    return render_template("modules/manage_library_module.html", entry=entry, roles=role_names(organisation_id),
+                           pillar_labels=PILLAR_LABELS)
