@@ -68,8 +68,11 @@ def live_database_url(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def live_server(live_database_url):
-    """The app with the demo data, served by a threaded werkzeug server on 127.0.0.1 and a free port."""
+    """The app with the demo people and the fixture module library, served on 127.0.0.1 and a free port."""
     from cxculture.demo import load_demo
+    from cxculture.modules.library import sync_library
+    from cxculture.modules.paths import ensure_default_paths
+    from tests.conftest import FIXTURE_LIBRARY
 
     app = create_app(test_config(
         SQLALCHEMY_DATABASE_URI=live_database_url,
@@ -80,7 +83,10 @@ def live_server(live_database_url):
     with app.app_context():
         db.drop_all()
         db.create_all()
-        load_demo()
+        organisations = load_demo()
+        sync_library(FIXTURE_LIBRARY)
+        for organisation in organisations:
+            ensure_default_paths(organisation)
         db.session.commit()
         db.session.remove()
 
