@@ -161,3 +161,32 @@ def test_learning_events_are_published(employee):
         for signal, handler in handlers.items():
             signal.disconnect(handler)
     assert [name for name, _ in received] == ["started", "failed", "passed", "completed"]
+
+
+def test_module_removed_mid_way_can_be_finished_by_who_started_it(app, client, trained, tmp_path):
+    from tests.conftest import login
+
+    employee = person_by_email("employee@bank.example.com")
+    entry, progress = started(employee)
+    finish_lesson(progress, "lesson-1")
+    db.session.commit()
+    smaller = tmp_path / "library"
+    shutil.copytree(FIXTURE_LIBRARY, smaller)
+    shutil.rmtree(smaller / "what-is-cx")
+    for module_yaml in smaller.glob("*/module.yaml"):  # nothing may require the removed module any more
+        module_yaml.write_text(module_yaml.read_text().replace("- what-is-cx", "[]").replace(
+            "prerequisites:\n[]", "prerequisites: []"))
+    assert sync_library(smaller).retired == ["what-is-cx"]
+    db.session.commit()
+
+    login(client, "employee@bank.example.com")
+    lesson = client.get("/learn/what-is-cx/lessons/lesson-2")
+    assert lesson.status_code == 200 and "Part 2" in lesson.get_data(as_text=True)
+    client.post("/logout")
+
+    other = person_by_email("manager@bank.example.com")
+    assert build_plan(other).entry("what-is-cx") is None  # not started: gone from the plan
+    login(client, "manager@bank.example.com")
+    assert client.get("/learn/what-is-cx").status_code == 404
+    assert client.post("/learn/what-is-cx/start").status_code in (302, 404)
+    assert build_plan(other).entry("what-is-cx") is None
