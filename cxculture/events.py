@@ -11,3 +11,4 @@ module_completed = _events.signal("module-completed")  #: sender=person, module_
 quiz_passed = _events.signal("quiz-passed")  #: sender=person, attempt=
 quiz_failed = _events.signal("quiz-failed")  #: sender=person, attempt=
 certificate_issued = _events.signal("certificate-issued")  #: sender=person, certificate=
+assessment_submitted = _events.signal("assessment-submitted")  #: sender=person, campaign= (never the answers)

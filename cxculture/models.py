@@ -11,3 +11,13 @@ from .modules.models import (  # noqa: F401
     QuizAttempt,
     TrainingPath,
 )
+from .assessments.models import (  # noqa: F401
+    ActionItem,
+    Answer,
+    Campaign,
+    Comment,
+    Draft,
+    Instrument,
+    Participation,
+    Response,
+)

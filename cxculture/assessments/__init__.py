@@ -1,0 +1,1 @@
+"""Culture self-assessment: the instrument, campaigns, anonymous answers and suppressed results."""

@@ -1,0 +1,225 @@
+"""Answering a campaign: drafts that belong to the person, and one anonymous submit."""
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from .. import events
+from ..extensions import db
+from ..orgs.models import Person, Team
+from .models import Answer, Campaign, Comment, Draft, Participation, Response
+
+MAX_COMMENT_LENGTH = 2000
+#: Where the swap partner comes from; tests replace it to make the shuffle repeatable.
+_random = random.SystemRandom()
+
+
+class AnsweringError(Exception):
+    """Why answering is not possible now: "closed", "not-invited", "already-answered", "invalid"."""
+
+    def __init__(self, code: str, problems: dict | None = None):
+        super().__init__(code)
+        self.code = code
+        self.problems = problems or {}
+
+
+def campaign_team_ids(campaign: Campaign) -> set[int] | None:
+    """The invited teams with all their sub-teams; None when the whole organisation is invited."""
+    if not campaign.teams:
+        return None
+    children: dict[int | None, list[int]] = {}
+    for team_id, parent_id in db.session.execute(
+        select(Team.id, Team.parent_id).where(Team.organisation_id == campaign.organisation_id)
+    ):
+        children.setdefault(parent_id, []).append(team_id)
+    result, stack = set(), [t.id for t in campaign.teams]
+    while stack:
+        team_id = stack.pop()
+        if team_id not in result:
+            result.add(team_id)
+            stack.extend(children.get(team_id, []))
+    return result
+
+
+def is_invited(campaign: Campaign, person: Person) -> bool:
+    if person.organisation_id != campaign.organisation_id or not person.active:
+        return False
+    teams = campaign_team_ids(campaign)
+    return teams is None or person.team_id in teams
+
+
+def invited_people_query(campaign: Campaign):
+    query = select(Person.id).where(Person.organisation_id == campaign.organisation_id, Person.active.is_(True))
+    teams = campaign_team_ids(campaign)
+    if teams is not None:
+        query = query.where(Person.team_id.in_(teams))
+    return query
+
+
+def is_accepting(campaign: Campaign, today: date | None = None) -> bool:
+    today = today or date.today()
+    return campaign.status == "open" and campaign.opens_on <= today <= campaign.closes_on
+
+
+def has_answered(campaign: Campaign, person: Person) -> bool:
+    return db.session.scalar(select(func.count()).select_from(Participation).where(
+        Participation.campaign_id == campaign.id, Participation.person_id == person.id)) > 0
+
+
+def _check_can_answer(campaign: Campaign, person: Person, today: date | None) -> None:
+    if not is_accepting(campaign, today):
+        raise AnsweringError("closed")
+    if not is_invited(campaign, person):
+        raise AnsweringError("not-invited")
+    if has_answered(campaign, person):
+        raise AnsweringError("already-answered")
+
+
+def draft_for(campaign: Campaign, person: Person) -> Draft:
+    """The person's draft, created empty the first time."""
+    draft = db.session.scalar(select(Draft).where(Draft.campaign_id == campaign.id, Draft.person_id == person.id))
+    if draft is None:
+        draft = Draft(campaign_id=campaign.id, person_id=person.id, answers={"items": {}, "open": {}})
+        try:
+            with db.session.begin_nested():
+                db.session.add(draft)
+        except IntegrityError:  # another tab created it a moment ago
+            draft = db.session.scalar(
+                select(Draft).where(Draft.campaign_id == campaign.id, Draft.person_id == person.id))
+    return draft
+
+
+def check_values(campaign: Campaign, values: dict[str, object]) -> tuple[dict[str, int], dict[str, str]]:
+    """Item answers parsed to 1-5, and problems by item key ("range" or "unknown")."""
+    known = {item["key"] for item in campaign.instrument.items}
+    parsed, problems = {}, {}
+    for key, raw in values.items():
+        if key not in known:
+            problems[key] = "unknown"
+            continue
+        try:
+            value = int(raw)
+        except (TypeError, ValueError):
+            problems[key] = "range"
+            continue
+        if not 1 <= value <= 5:
+            problems[key] = "range"
+        else:
+            parsed[key] = value
+    return parsed, problems
+
+
+def save_draft(campaign: Campaign, person: Person, values: dict[str, object], open_answers: dict[str, str],
+               page: str | None = None, today: date | None = None) -> Draft:
+    """Merge a page of answers into the person's draft; refuses bad values and changes nothing then."""
+    _check_can_answer(campaign, person, today)
+    parsed, problems = check_values(campaign, values)
+    questions = {q["key"] for q in campaign.instrument.open_questions}
+    for key, text in open_answers.items():
+        if key not in questions:
+            problems[key] = "unknown"
+        elif len(text) > MAX_COMMENT_LENGTH:
+            problems[key] = "too-long"
+    if problems:
+        raise AnsweringError("invalid", problems)
+    draft = draft_for(campaign, person)
+    answers = {"items": dict(draft.answers.get("items", {})), "open": dict(draft.answers.get("open", {}))}
+    answers["items"].update(parsed)
+    answers["open"].update({k: v.strip() for k, v in open_answers.items()})
+    if page:
+        answers["page"] = page
+    draft.answers = answers
+    db.session.flush()
+    return draft
+
+
+def missing_items(campaign: Campaign, draft: Draft) -> list[str]:
+    answered = draft.answers.get("items", {})
+    return [item["key"] for item in campaign.instrument.items if item["key"] not in answered]
+
+
+@dataclass(frozen=True)
+class Submitted:
+    campaign_id: int
+
+
+def submit(campaign: Campaign, person: Person, today: date | None = None) -> Submitted:
+    """Store the draft as an anonymous response, once; the draft is deleted.
+
+    Raises AnsweringError("already-answered") for a second submit (another tab, a double click): nothing is
+    stored twice. Raises AnsweringError("invalid") listing unanswered statements.
+    """
+    _check_can_answer(campaign, person, today)
+    draft = draft_for(campaign, person)
+    missing = missing_items(campaign, draft)
+    if missing:
+        raise AnsweringError("invalid", {key: "missing" for key in missing})
+    try:
+        with db.session.begin_nested():
+            db.session.add(Participation(campaign_id=campaign.id, person_id=person.id))
+    except IntegrityError as error:
+        raise AnsweringError("already-answered") from error
+    leadership = person.can("leader") or (person.job_role is not None and person.job_role.key == "executive")
+    groups = {"team_id": person.team_id, "job_role_id": person.job_role_id, "leadership": leadership}
+    items = {item["key"]: item for item in campaign.instrument.items}
+    response = Response(campaign_id=campaign.id, **groups)
+    for key, value in draft.answers["items"].items():
+        item = items[key]
+        response.answers.append(Answer(item_key=key, pillar=item["pillar"], value=value,
+                                       score=6 - value if item["reverse"] else value))
+    db.session.add(response)
+    db.session.flush()
+    _swap_with_random_response(response)
+    for question_key, text in draft.answers.get("open", {}).items():
+        if text:
+            comment = Comment(campaign_id=campaign.id, question_key=question_key, text=text, **groups)
+            db.session.add(comment)
+            db.session.flush()
+            _swap_with_random_comment(comment)
+    db.session.delete(draft)
+    db.session.flush()
+    events.assessment_submitted.send(person, campaign=campaign)
+    return Submitted(campaign.id)
+
+
+def _random_other(model, campaign_id: int, exclude_id: str, **filters):
+    ids = db.session.scalars(select(model.id).where(
+        model.campaign_id == campaign_id, model.id != exclude_id,
+        *[getattr(model, k) == v for k, v in filters.items()]))
+    ids = list(ids)
+    # Swapping with itself (probability 1/n) keeps the shuffle uniform.
+    choice = _random.randrange(len(ids) + 1)
+    return None if choice == len(ids) else db.session.get(model, ids[choice])
+
+
+def _swap_with_random_response(new: Response) -> None:
+    """Exchange the new response's content with a random earlier one (an online shuffle): the newest row then
+    holds a random respondent's answers, so row order says nothing about who answered when."""
+    other = _random_other(Response, new.campaign_id, new.id)
+    if other is None:
+        return
+    for field in ("team_id", "job_role_id", "leadership"):
+        mine, theirs = getattr(new, field), getattr(other, field)
+        setattr(new, field, theirs)
+        setattr(other, field, mine)
+    theirs = {a.item_key: a for a in other.answers}
+    for answer in new.answers:
+        partner = theirs[answer.item_key]
+        answer.value, partner.value = partner.value, answer.value
+        answer.score, partner.score = partner.score, answer.score
+    db.session.flush()
+
+
+def _swap_with_random_comment(new: Comment) -> None:
+    other = _random_other(Comment, new.campaign_id, new.id, question_key=new.question_key)
+    if other is None:
+        return
+    for field in ("text", "team_id", "job_role_id", "leadership"):
+        mine, theirs = getattr(new, field), getattr(other, field)
+        setattr(new, field, theirs)
+        setattr(other, field, mine)
+    db.session.flush()

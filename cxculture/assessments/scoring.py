@@ -1,0 +1,146 @@
+"""Culture scores from anonymous answers, aggregated in SQL.
+
+Scores use the recoded value (higher is always more customer-centric). A pillar's score is the mean of its
+items' scores; favourable = 4-5, neutral = 3, unfavourable = 1-2. Reliability is Cronbach's alpha per pillar.
+Nothing here decides what may be shown: every caller passes results through suppression.py.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sqlalchemy import case, func, select
+
+from ..extensions import db
+from .models import Answer, Response
+
+#: Metrics from fewer answers than this carry a small-sample warning.
+SMALL_SAMPLE = 30
+
+
+@dataclass
+class Tally:
+    """Sums that add up exactly when groups are combined (a department = its teams + its own people)."""
+
+    respondents: int = 0
+    answers: int = 0
+    score_sum: int = 0
+    favourable: int = 0
+    neutral: int = 0
+    unfavourable: int = 0
+
+    def add(self, other: Tally) -> None:
+        for field in ("respondents", "answers", "score_sum", "favourable", "neutral", "unfavourable"):
+            setattr(self, field, getattr(self, field) + getattr(other, field))
+
+    @property
+    def mean(self) -> float | None:
+        return self.score_sum / self.answers if self.answers else None
+
+    def percent(self, part: str) -> float | None:
+        return 100 * getattr(self, part) / self.answers if self.answers else None
+
+    @property
+    def small_sample(self) -> bool:
+        return self.respondents < SMALL_SAMPLE
+
+
+def _tally_columns():
+    return (
+        func.count(func.distinct(Answer.response_id)),
+        func.count(Answer.id),
+        func.sum(Answer.score),
+        func.sum(case((Answer.score >= 4, 1), else_=0)),
+        func.sum(case((Answer.score == 3, 1), else_=0)),
+        func.sum(case((Answer.score <= 2, 1), else_=0)),
+    )
+
+
+def _tally(row) -> Tally:
+    return Tally(*(int(value or 0) for value in row))
+
+
+def pillar_tallies(campaign_id: int, group_by=None, where: Iterable = ()) -> dict[tuple, Tally]:
+    """{(group value, pillar): Tally} in one query; group_by is a Response column (team_id, job_role_id,
+    leadership) or None for the whole campaign (group value None)."""
+    group_column = group_by if group_by is not None else None
+    columns = [group_column] if group_column is not None else []
+    query = (
+        select(*columns, Answer.pillar, *_tally_columns())
+        .join(Response, Response.id == Answer.response_id)
+        .where(Response.campaign_id == campaign_id, *where)
+        .group_by(*columns, Answer.pillar)
+    )
+    result = {}
+    for row in db.session.execute(query):
+        if group_column is not None:
+            group, pillar, *numbers = row
+        else:
+            group, (pillar, *numbers) = None, row
+        result[(group, pillar)] = _tally(numbers)
+    return result
+
+
+def respondent_counts(campaign_id: int, group_by) -> dict:
+    """Respondents per group value (e.g. per team_id), in one query."""
+    return dict(db.session.execute(
+        select(group_by, func.count(Response.id)).where(Response.campaign_id == campaign_id).group_by(group_by)
+    ).all())
+
+
+def item_tallies(campaign_id: int, where: Iterable = ()) -> dict[str, Tally]:
+    query = (
+        select(Answer.item_key, *_tally_columns())
+        .join(Response, Response.id == Answer.response_id)
+        .where(Response.campaign_id == campaign_id, *where)
+        .group_by(Answer.item_key)
+    )
+    return {key: _tally(numbers) for key, *numbers in db.session.execute(query)}
+
+
+@dataclass(frozen=True)
+class Reliability:
+    alpha: float | None
+    n: int
+    items: int
+
+    @property
+    def acceptable(self) -> bool:
+        return self.alpha is not None and self.alpha >= 0.7
+
+
+def cronbach_alpha(campaign_id: int, where: Iterable = ()) -> dict[str, Reliability]:
+    """Cronbach's alpha per pillar: k/(k-1) * (1 - sum of item variances / variance of the pillar total)."""
+    where = list(where)
+    item_rows = db.session.execute(
+        select(Answer.pillar, Answer.item_key, func.count(Answer.id), func.avg(Answer.score),
+               func.avg(Answer.score * Answer.score))
+        .join(Response, Response.id == Answer.response_id)
+        .where(Response.campaign_id == campaign_id, *where)
+        .group_by(Answer.pillar, Answer.item_key)
+    ).all()
+    totals = (
+        select(Answer.pillar.label("pillar"), func.sum(Answer.score).label("total"))
+        .join(Response, Response.id == Answer.response_id)
+        .where(Response.campaign_id == campaign_id, *where)
+        .group_by(Answer.response_id, Answer.pillar)
+        .subquery()
+    )
+    total_rows = db.session.execute(
+        select(totals.c.pillar, func.count(), func.avg(totals.c.total), func.avg(totals.c.total * totals.c.total))
+        .group_by(totals.c.pillar)
+    ).all()
+    item_variance: dict[str, float] = {}
+    item_count: dict[str, int] = {}
+    for pillar, _key, _n, mean, mean_square in item_rows:
+        item_variance[pillar] = item_variance.get(pillar, 0.0) + float(mean_square) - float(mean) ** 2
+        item_count[pillar] = item_count.get(pillar, 0) + 1
+    result = {}
+    for pillar, n, mean, mean_square in total_rows:
+        k = item_count[pillar]
+        total_variance = float(mean_square) - float(mean) ** 2
+        alpha = None
+        if k > 1 and n > 1 and total_variance > 0:
+            alpha = k / (k - 1) * (1 - item_variance[pillar] / total_variance)
+        result[pillar] = Reliability(alpha, int(n), k)
+    return result
