@@ -59,6 +59,7 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from .assessments.views import bp as assessments_bp
     from .auth.views import bp as auth_bp
     from .home.views import bp as home_bp
     from .modules.views import bp as modules_bp
@@ -68,6 +69,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(home_bp)
     app.register_blueprint(orgs_bp, url_prefix="/admin")
     app.register_blueprint(modules_bp)
+    app.register_blueprint(assessments_bp)
 
     @app.get("/healthz")
     def healthz():

@@ -1,0 +1,2 @@
+"""Assessment pages: actions."""
+from . import bp  # noqa: F401

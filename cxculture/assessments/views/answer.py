@@ -1,0 +1,2 @@
+"""Assessment pages: answer."""
+from . import bp  # noqa: F401

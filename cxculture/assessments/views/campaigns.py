@@ -1,0 +1,2 @@
+"""Assessment pages: campaigns."""
+from . import bp  # noqa: F401

@@ -1,0 +1,2 @@
+"""Assessment pages: results."""
+from . import bp  # noqa: F401
