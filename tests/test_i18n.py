@@ -82,3 +82,15 @@ def test_unknown_language_is_refused(client, demo, language):
 def test_browser_language_is_used_before_login(client):
     page = client.get("/login", headers={"Accept-Language": "it-IT,it;q=0.9"}).get_data(as_text=True)
     assert '<html lang="it">' in page
+
+
+def test_template_messages_escape_a_literal_percent():
+    """Jinja formats every translated string with %: a bare "%" breaks the page at run time."""
+    import re
+
+    bare = []
+    for path in (ROOT / "templates").rglob("*.html"):
+        for match in re.finditer(r"""_\((["'])(.*?)\1""", path.read_text(encoding="utf-8")):
+            if re.search(r"%(?![(%])", match.group(2).replace("%%", "")):
+                bare.append(f"{path.relative_to(ROOT)}: {match.group(2)}")
+    assert not bare, f"write %% for a literal percent sign: {bare}"

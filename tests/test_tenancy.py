@@ -5,9 +5,12 @@ so no route escapes the walk.
 """
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from sqlalchemy import select
 
+from cxculture.assessments.models import ActionItem, Campaign, Instrument
 from cxculture.extensions import db
 from cxculture.modules.models import Assignment, Certificate, Module, PathItem, QuizAttempt, TrainingPath
 from cxculture.orgs.models import JobRole, Person, RosterImport, Team
@@ -51,6 +54,10 @@ ARGUMENTS = {
     "assignment_id": lambda org: _first_id(Assignment, org),
     "item_id": _path_item_id,
     "code": _certificate_code,
+    "action_id": lambda org: _first_id(ActionItem, org),
+    "campaign_id": lambda org: _first_id(Campaign, org),
+    "instrument_id": lambda org: _first_id(Instrument, org),
+    "pillar": lambda org: "vision",
     # Library content is shared by the installation: these name no organisation's data.
     "slug": _module_slug,
     "lesson_id": lambda org: "lesson-1",
@@ -127,6 +134,13 @@ def _give_victim_training_records(organisation) -> None:
     db.session.add(Certificate(organisation_id=organisation.id, person_id=person.id, job_role_id=person.job_role_id,
                                person_name=person.name, organisation_name=organisation.name, role_name_en="x",
                                role_name_it="x", modules=[]))
+    db.session.add(ActionItem(organisation_id=organisation.id, pillar="listening", title="Secret action",
+                              owner_id=person.id, due_date=date.today()))
+    from cxculture.assessments.instruments import copy_instrument, sync_shipped_instruments
+
+    own = copy_instrument(organisation.id, sync_shipped_instruments()[0], "victim-copy")
+    db.session.add(Campaign(organisation_id=organisation.id, instrument=own, title="Secret campaign", status="open",
+                            opens_on=date.today(), closes_on=date.today()))
     db.session.commit()
 
 

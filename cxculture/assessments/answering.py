@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 
 from .. import events
 from ..extensions import db
-from ..orgs.models import Person, Team
+from ..orgs.models import Person, PersonPermission, Team
 from .models import Answer, Campaign, Comment, Draft, Participation, Response
 
 MAX_COMMENT_LENGTH = 2000
@@ -46,14 +46,18 @@ def campaign_team_ids(campaign: Campaign) -> set[int] | None:
 
 
 def is_invited(campaign: Campaign, person: Person) -> bool:
-    if person.organisation_id != campaign.organisation_id or not person.active:
+    """Active employees of the campaign's teams (or of the whole organisation) answer."""
+    if person.organisation_id != campaign.organisation_id or not person.active or not person.can("employee"):
         return False
     teams = campaign_team_ids(campaign)
     return teams is None or person.team_id in teams
 
 
 def invited_people_query(campaign: Campaign):
-    query = select(Person.id).where(Person.organisation_id == campaign.organisation_id, Person.active.is_(True))
+    """Ids of the people who may answer: the same rule as is_invited, in SQL."""
+    employees = select(PersonPermission.person_id).where(PersonPermission.name == "employee")
+    query = select(Person.id).where(Person.organisation_id == campaign.organisation_id, Person.active.is_(True),
+                                    Person.id.in_(employees))
     teams = campaign_team_ids(campaign)
     if teams is not None:
         query = query.where(Person.team_id.in_(teams))
@@ -187,13 +191,14 @@ def submit(campaign: Campaign, person: Person, today: date | None = None) -> Sub
 
 
 def _random_other(model, campaign_id: int, exclude_id: str, **filters):
-    ids = db.session.scalars(select(model.id).where(
-        model.campaign_id == campaign_id, model.id != exclude_id,
-        *[getattr(model, k) == v for k, v in filters.items()]))
-    ids = list(ids)
-    # Swapping with itself (probability 1/n) keeps the shuffle uniform.
-    choice = _random.randrange(len(ids) + 1)
-    return None if choice == len(ids) else db.session.get(model, ids[choice])
+    """A uniformly random earlier row of the campaign, or None (with probability 1/(n+1): keep it in place)."""
+    conditions = [model.campaign_id == campaign_id, model.id != exclude_id,
+                  *[getattr(model, k) == v for k, v in filters.items()]]
+    count = db.session.scalar(select(func.count()).select_from(model).where(*conditions))
+    choice = _random.randrange(count + 1)
+    if choice == count:
+        return None
+    return db.session.scalar(select(model).where(*conditions).order_by(model.id).offset(choice).limit(1))
 
 
 def _swap_with_random_response(new: Response) -> None:

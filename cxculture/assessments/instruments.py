@@ -34,7 +34,8 @@ def validate_instrument(data: dict, source: str = "instrument") -> dict:
     bilingual("intro", data.get("intro"))
     scale = data.get("scale") or {}
     for point in range(1, 6):
-        bilingual(f"scale.{point}", scale.get(point))
+        # YAML gives integer keys; JSON, once stored, string ones.
+        bilingual(f"scale.{point}", scale.get(point) or scale.get(str(point)))
     pillars = data.get("pillars") or []
     if [p.get("key") for p in pillars] != list(PILLARS):
         problems.append(f"{source}: pillars: must be, in order: {', '.join(PILLARS)}")
@@ -65,6 +66,16 @@ def validate_instrument(data: dict, source: str = "instrument") -> dict:
     if problems:
         raise InstrumentError(problems)
     return {field: data[field] for field in ("title", "intro", "scale", "pillars", "open_questions")}
+
+
+def scale_texts(instrument: Instrument, language: str) -> list[tuple[int, str]]:
+    """The five points of the agreement scale with their labels in `language`."""
+    scale = instrument.content["scale"]
+    points = []
+    for point in range(1, 6):
+        text = scale.get(point) or scale.get(str(point))
+        points.append((point, text.get(language) or text["en"]))
+    return points
 
 
 def shipped_instrument_files() -> list[Path]:

@@ -33,9 +33,14 @@ def employee():
     from ..modules.learning import learner_dashboard
     from ..pillars import PILLAR_LABELS
 
+    from ..assessments.campaigns import assessment_card
+    from ..assessments.results import latest_closed_campaign
+
     dashboard = learner_dashboard(current_user, str(get_locale() or "en"), date.today())
     db.session.commit()  # the path certificate, when the plan has just become complete
-    return render_template("home/employee.html", dashboard=dashboard, pillar_labels=PILLAR_LABELS)
+    return render_template("home/employee.html", dashboard=dashboard, pillar_labels=PILLAR_LABELS,
+                           assessment=assessment_card(current_user),
+                           latest_results=latest_closed_campaign(current_user.organisation_id))
 
 
 @bp.get("/home/manager")
@@ -48,9 +53,12 @@ def manager():
 @bp.get("/home/leader")
 @permission_required("leader")
 def leader():
+    from ..assessments.actions import action_counts
+
     leaders = training.leadership_matrix(current_user.organisation_id, str(get_locale() or "en")).rows
     return render_template(
         "home/leader.html",
+        action_counts=action_counts(current_user.organisation_id),
         counts=orgs.organisation_counts(current_user.organisation_id),
         roles=orgs.people_per_job_role(current_user.organisation_id),
         leaders=leaders,

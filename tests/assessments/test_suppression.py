@@ -91,3 +91,26 @@ def test_no_hidden_group_is_recoverable_by_subtraction(threshold):
             small = [u for u in unknown if u == "rest" and rest < threshold or
                      u != "rest" and dict(a=a, b=b, c=c, dept=a + b + direct)[u] < threshold]
             assert not (len(unknown) == 1 and small), (sizes, threshold, hidden)
+
+
+def test_a_group_inside_another_breakdowns_group_cannot_be_subtracted():
+    from cxculture.assessments.suppression import across_breakdowns
+
+    # Team "back office" (6 respondents) holds all 5 of job role "back_office": 6 - 5 = one person.
+    teams, roles = {"back office": 6, "stores": 20}, {"back_office": 5, "frontline": 21}
+    overlap = {("back office", "back_office"): 5, ("back office", "frontline"): 1, ("stores", "frontline"): 20}
+    more_teams, more_roles = across_breakdowns(teams, roles, overlap, set(), set(), threshold=5)
+    # ... and front line (21) = the stores team (20) + the one front-line person in the back office.
+    assert (more_teams, more_roles) == ({"stores"}, {"back_office"})
+    # A difference at or above the threshold is safe.
+    teams, roles = {"back office": 10, "stores": 20}, {"back_office": 5, "frontline": 25}
+    overlap = {("back office", "back_office"): 5, ("back office", "frontline"): 5, ("stores", "frontline"): 20}
+    assert across_breakdowns(teams, roles, overlap, set(), set(), 5) == (set(), set())
+    # Already hidden groups are not counted twice.
+    assert across_breakdowns({"t": 6}, {"r": 5}, {("t", "r"): 5}, set(), {"r"}, 5) == (set(), set())
+
+
+def test_also_hidden_groups_get_their_siblings_protected():
+    groups = [Group("a", 10), Group("b", 9), Group("c", 20)]
+    assert suppressed(groups, total=39, threshold=5) == set()
+    assert suppressed(groups, total=39, threshold=5, also_hidden={"a"}) == {"a", "b"}

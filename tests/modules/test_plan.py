@@ -108,4 +108,5 @@ def test_plan_query_count_does_not_grow_with_progress(app, trained):
     complete(person, "what-is-cx")
     one_done = count_queries()
     complete(person, "customer-journey")
-    assert count_queries() == one_done <= 12
+    # 13: the twelve of the plan and one by the culture results provider, finding no closed campaign.
+    assert count_queries() == one_done <= 13

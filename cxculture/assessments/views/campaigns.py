@@ -1,2 +1,241 @@
-"""Assessment pages: campaigns."""
-from . import bp  # noqa: F401
+"""Assessment pages for admins and leaders: campaigns and their turnout; for admins: the organisation's instruments."""
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale, gettext as _, ngettext
+from flask_login import current_user
+from sqlalchemy import func, select
+
+from ...auth.access import get_in_organisation, permission_required
+from ...extensions import db
+from ...orgs import service as orgs
+from ...orgs.forms import add_form_errors
+from ...orgs.operations import InvalidChange
+from .. import campaigns as service
+from ..forms import (
+    CampaignForm,
+    add_statement,
+    check_instrument,
+    read_instrument_form,
+    remove_statement,
+)
+from ..instruments import InstrumentError, copy_instrument, edit_instrument, instruments_for, sync_shipped_instruments
+from ..models import Campaign, Instrument
+from . import bp
+
+
+def _language() -> str:
+    return str(get_locale() or "en")
+
+
+def _instrument_label(instrument: Instrument) -> str:
+    title = instrument.text("title", _language())
+    if instrument.organisation_id is None:
+        return _("%(title)s (shipped, version %(version)s)", title=title, version=instrument.version)
+    return _("%(title)s (our copy, version %(version)s)", title=title, version=instrument.version)
+
+
+def _campaign_form(campaign: Campaign | None = None) -> CampaignForm:
+    form = CampaignForm(obj=campaign)
+    form.set_choices(orgs.team_paths(current_user.organisation_id),
+                     [(i.id, _instrument_label(i)) for i in service.available_instruments(current_user.organisation_id)])
+    if campaign is not None and request.method == "GET":
+        form.team_ids.data = [t.id for t in campaign.teams]
+    return form
+
+
+# Campaigns ---------------------------------------------------------------------------------------------------
+
+@bp.get("/assessments/campaigns")
+@permission_required("admin", "leader")
+def list_campaigns():
+    return render_template("assessments/campaign_list.html",
+                           rows=service.list_campaigns(current_user.organisation_id),
+                           low_turnout=service.LOW_TURNOUT_PERCENT)
+
+
+@bp.route("/assessments/campaigns/new", methods=["GET", "POST"])
+@permission_required("admin", "leader")
+def create_campaign():
+    form = _campaign_form()
+    if request.method == "GET":
+        form.opens_on.data = date.today()
+        form.closes_on.data = date.today() + timedelta(days=14)
+        form.instrument_id.data = form.instrument_id.choices[0][0] if form.instrument_id.choices else None
+    if form.validate_on_submit():
+        try:
+            campaign = service.create_campaign(current_user.organisation, current_user, **form.values())
+        except InvalidChange as refused:
+            add_form_errors(form, refused.errors)
+        else:
+            db.session.commit()
+            flash(_("The campaign “%(title)s” is created as a draft. Open it when you are ready.",
+                    title=campaign.title), "success")
+            return redirect(url_for("assessments.show_campaign", campaign_id=campaign.id))
+    return render_template("assessments/campaign_form.html", form=form, campaign=None,
+                           organisation_threshold=current_user.organisation.anonymity_threshold), \
+        422 if form.errors else 200
+
+
+@bp.route("/assessments/campaigns/<int:campaign_id>/edit", methods=["GET", "POST"])
+@permission_required("admin", "leader")
+def edit_campaign(campaign_id: int):
+    campaign = get_in_organisation(Campaign, campaign_id)
+    if campaign.status != "draft":
+        flash(_("Only a draft campaign can be edited."), "error")
+        return redirect(url_for("assessments.show_campaign", campaign_id=campaign.id))
+    form = _campaign_form(campaign)
+    if form.validate_on_submit():
+        try:
+            service.update_campaign(campaign, **form.values())
+        except InvalidChange as refused:
+            add_form_errors(form, refused.errors)
+        else:
+            db.session.commit()
+            flash(_("The campaign is saved."), "success")
+            return redirect(url_for("assessments.show_campaign", campaign_id=campaign.id))
+    return render_template("assessments/campaign_form.html", form=form, campaign=campaign,
+                           organisation_threshold=current_user.organisation.anonymity_threshold), \
+        422 if form.errors else 200
+
+
+@bp.get("/assessments/campaigns/<int:campaign_id>")
+@permission_required("admin", "leader")
+def show_campaign(campaign_id: int):
+    campaign = get_in_organisation(Campaign, campaign_id)
+    paths = orgs.team_paths(campaign.organisation_id)
+    turnout = service.campaign_turnout(campaign, paths) if campaign.status != "draft" else None
+    return render_template(
+        "assessments/campaign_page.html", campaign=campaign, turnout=turnout,
+        threshold=service.campaign_threshold(campaign), team_paths=paths, language=_language(),
+        open_other=service.open_campaign_of(campaign.organisation_id), low_turnout=service.LOW_TURNOUT_PERCENT,
+    )
+
+
+@bp.post("/assessments/campaigns/<int:campaign_id>/open")
+@permission_required("admin", "leader")
+def open_campaign(campaign_id: int):
+    campaign = get_in_organisation(Campaign, campaign_id)
+    try:
+        service.open_campaign(campaign)
+    except InvalidChange as refused:
+        flash(str(refused), "error")
+    else:
+        db.session.commit()
+        flash(ngettext("The campaign is open: %(num)s person is invited.",
+                       "The campaign is open: %(num)s people are invited.", campaign.invited_count), "success")
+    return redirect(url_for("assessments.show_campaign", campaign_id=campaign.id))
+
+
+@bp.post("/assessments/campaigns/<int:campaign_id>/close")
+@permission_required("admin", "leader")
+def close_campaign(campaign_id: int):
+    campaign = get_in_organisation(Campaign, campaign_id)
+    try:
+        service.close_campaign(campaign)
+    except InvalidChange as refused:
+        flash(str(refused), "error")
+    else:
+        db.session.commit()
+        flash(_("The campaign is closed: no more answers are accepted."), "success")
+    return redirect(url_for("assessments.show_campaign", campaign_id=campaign.id))
+
+
+# Instruments -------------------------------------------------------------------------------------------------
+
+def _instrument_in_reach(instrument_id: int) -> Instrument:
+    """The shipped instrument or one of the organisation's own; 404 for another organisation's."""
+    instrument = db.session.get(Instrument, instrument_id)
+    if instrument is None or instrument.organisation_id not in (None, current_user.organisation_id):
+        abort(404)
+    return instrument
+
+
+def _campaign_uses(instrument_ids: list[int]) -> dict[int, int]:
+    return dict(db.session.execute(
+        select(Campaign.instrument_id, func.count()).where(
+            Campaign.organisation_id == current_user.organisation_id, Campaign.instrument_id.in_(instrument_ids))
+        .group_by(Campaign.instrument_id)).all())
+
+
+def _is_newest(instrument: Instrument) -> bool:
+    return any(i.id == instrument.id for i in instruments_for(current_user.organisation_id))
+
+
+@bp.get("/assessments/instruments")
+@permission_required("admin")
+def list_instruments():
+    sync_shipped_instruments()
+    db.session.commit()
+    instruments = instruments_for(current_user.organisation_id)
+    own_keys = {i.key for i in instruments if i.organisation_id is not None}
+    return render_template("assessments/instrument_list.html", instruments=instruments, own_keys=own_keys,
+                           uses=_campaign_uses([i.id for i in instruments]), language=_language())
+
+
+@bp.post("/assessments/instruments/<int:instrument_id>/copy")
+@permission_required("admin")
+def copy_instrument_view(instrument_id: int):
+    source = _instrument_in_reach(instrument_id)
+    own = [i for i in instruments_for(current_user.organisation_id)
+           if i.organisation_id is not None and i.key == source.key]
+    if own:
+        flash(_("You already have your own copy of this questionnaire: edit it instead."), "info")
+        return redirect(url_for("assessments.edit_instrument_view", instrument_id=own[0].id))
+    copy = copy_instrument(current_user.organisation_id, source, source.key)
+    db.session.commit()
+    flash(_("Your own copy is ready: change its statements below. The shipped questionnaire stays as it is."),
+          "success")
+    return redirect(url_for("assessments.edit_instrument_view", instrument_id=copy.id))
+
+
+@bp.get("/assessments/instruments/<int:instrument_id>")
+@permission_required("admin")
+def show_instrument(instrument_id: int):
+    instrument = _instrument_in_reach(instrument_id)
+    return render_template("assessments/instrument_page.html", instrument=instrument, language=_language(),
+                           editable=instrument.organisation_id is not None and _is_newest(instrument),
+                           uses=_campaign_uses([instrument.id]).get(instrument.id, 0))
+
+
+@bp.route("/assessments/instruments/<int:instrument_id>/edit", methods=["GET", "POST"])
+@permission_required("admin")
+def edit_instrument_view(instrument_id: int):
+    instrument = _instrument_in_reach(instrument_id)
+    if instrument.organisation_id is None:
+        flash(_("The shipped questionnaire cannot be changed: make your own copy and edit that."), "info")
+        return redirect(url_for("assessments.show_instrument", instrument_id=instrument.id))
+    if not _is_newest(instrument):
+        flash(_("This is an older version: edit the newest one."), "info")
+        return redirect(url_for("assessments.list_instruments"))
+    uses = _campaign_uses([instrument.id]).get(instrument.id, 0)
+    if request.method == "GET":
+        return render_template("assessments/instrument_form.html", instrument=instrument,
+                               content=instrument.content, errors={}, language=_language(), uses=uses)
+    edit = read_instrument_form(request.form, instrument.content)
+    if request.form.get("add"):
+        add_statement(edit, request.form["add"])
+    elif request.form.get("remove"):
+        remove_statement(edit, request.form["remove"])
+    else:
+        content = check_instrument(edit)
+        if content is not None:
+            try:
+                saved = edit_instrument(instrument, content)
+            except InstrumentError as error:
+                for problem in error.problems:
+                    edit.add_error("", problem)
+            else:
+                db.session.commit()
+                if saved.id != instrument.id:
+                    flash(_("A campaign uses version %(old)s, so your changes are saved as version %(new)s. "
+                            "Campaigns already created keep the version they started with.",
+                            old=instrument.version, new=saved.version), "success")
+                else:
+                    flash(_("Your questionnaire is saved."), "success")
+                return redirect(url_for("assessments.show_instrument", instrument_id=saved.id))
+    status = 422 if edit.errors else 200
+    return render_template("assessments/instrument_form.html", instrument=instrument, content=edit.content,
+                           errors=edit.errors, language=_language(), uses=uses), status

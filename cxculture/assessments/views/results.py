@@ -1,2 +1,189 @@
-"""Assessment pages: results."""
-from . import bp  # noqa: F401
+"""Assessment pages: results for leaders, admins and managers, the employee summary, CSV and PDF exports."""
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Response, abort, redirect, render_template, request, url_for
+from flask_babel import format_decimal, get_locale
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from ...auth.access import get_in_organisation, permission_required
+from ...charts import Distribution, Series, distribution_bars, radar_chart, round_half_up
+from ...pdf import render_pdf
+from .. import export
+from ..models import Campaign
+from ..results import (
+    CampaignResults,
+    ResultsRefused,
+    campaign_results,
+    latest_closed_campaign,
+    organisation_summary,
+)
+from . import bp
+
+RESULT_PERMISSIONS = ("leader", "admin", "manager")
+
+
+def _language() -> str:
+    return str(get_locale() or "en")
+
+
+@bp.app_template_filter("score")
+def format_score(value: float | None) -> str:
+    """A score with one decimal in the reader's language ("3.7", "3,7")."""
+    return "" if value is None else format_decimal(value, "0.0")
+
+
+@bp.app_template_filter("percent")
+def format_percent(value: float | None) -> str:
+    return "" if value is None else format_decimal(round_half_up(value), "0") + "%"
+
+
+@bp.app_template_filter("alpha")
+def format_alpha(value: float | None) -> str:
+    return "" if value is None else format_decimal(value, "0.00")
+
+
+@bp.app_template_filter("change")
+def format_change(value: float | None) -> str:
+    """A signed change ("+0.3", "−0.2")."""
+    if value is None:
+        return ""
+    text = format_decimal(abs(value), "0.0")
+    return ("+" if value >= 0.05 else "−" if value <= -0.05 else "±") + text
+
+
+def _refused(code: str, campaign: Campaign):
+    messages = {
+        "hidden": _("This filter would show a group with fewer respondents than the anonymity threshold (or one "
+                    "whose figures could be worked out from the others), so it is refused. Choose a larger group."),
+        "unknown": _("There is no such team or job role among the results you can see."),
+        "one-filter": _("Filter by a team or by a job role, not both at once: together they could single out a "
+                        "few people."),
+        "bad-filter": _("The filter must name a team or a job role by its number."),
+    }
+    return render_template("assessments/results_refused.html", campaign=campaign, message=messages[code]), 400
+
+
+def _results_or_refusal(campaign: Campaign):
+    """The viewer's results for the requested filter, or the page refusing it."""
+    try:
+        team_id = request.args.get("team", type=int)
+        job_role_id = request.args.get("job_role", type=int)
+        if (request.args.get("team") and team_id is None) or (request.args.get("job_role") and job_role_id is None):
+            raise ResultsRefused("bad-filter")
+        return campaign_results(campaign, current_user, _language(), team_id=team_id, job_role_id=job_role_id), None
+    except ResultsRefused as refusal:
+        if refusal.code == "no-access":
+            abort(403)
+        return None, _refused(refusal.code, campaign)
+
+
+def _campaign_with_results(campaign_id: int) -> Campaign:
+    campaign = get_in_organisation(Campaign, campaign_id)
+    if campaign.status == "draft":
+        abort(404)
+    return campaign
+
+
+def overview_charts(results: CampaignResults, chart_prefix: str = "results") -> dict:
+    """The radar and bars of the overview, and the leadership-vs-everyone radar, as SVG Markup."""
+    language = _language()
+    labels = [p.label for p in results.pillars]
+    charts = {}
+    if results.pillars and results.focus_visible:
+        series = [Series(results.focus_label or _("Score"), results.scores())]
+        if any(p.change is not None for p in results.pillars) and all(
+                p.change is not None for p in results.pillars):
+            series.append(Series(results.previous_title or _("Previous campaign"),
+                                 [p.figure.score - p.change for p in results.pillars]))
+        charts["radar"] = radar_chart(labels, series, _("Pillar scores (1 to 5)"), locale=language,
+                                      chart_id=f"{chart_prefix}-radar")
+        charts["bars"] = distribution_bars(
+            [Distribution(p.label, p.figure.favourable, p.figure.neutral, p.figure.unfavourable, p.figure.hidden)
+             for p in results.pillars],
+            _("Favourable, neutral and unfavourable answers per pillar"), locale=language,
+            chart_id=f"{chart_prefix}-bars")
+    if results.gaps and not results.gap_hidden:
+        charts["gap"] = radar_chart(
+            [row.label for row in results.gaps],
+            [Series(_("Leadership"), [row.leadership.score for row in results.gaps]),
+             Series(_("Everyone else"), [row.others.score for row in results.gaps])],
+            _("Leadership and everyone else, per pillar (1 to 5)"), locale=language, chart_id=f"{chart_prefix}-gap")
+    return charts
+
+
+def _filter_args() -> dict:
+    return {key: request.args[key] for key in ("team", "job_role") if request.args.get(key)}
+
+
+@bp.get("/assessments/<int:campaign_id>/results")
+@permission_required(*RESULT_PERMISSIONS)
+def show_results(campaign_id: int):
+    campaign = _campaign_with_results(campaign_id)
+    if campaign.status != "closed":
+        return render_template("assessments/results_pending.html", campaign=campaign)
+    results, refusal = _results_or_refusal(campaign)
+    if refusal:
+        return refusal
+    return render_template("assessments/results_page.html", campaign=campaign, results=results,
+                           charts=overview_charts(results) if results.visible else {}, filters=_filter_args())
+
+
+@bp.get("/assessments/<int:campaign_id>/results.csv")
+@permission_required(*RESULT_PERMISSIONS)
+def export_results_csv(campaign_id: int):
+    campaign = _campaign_with_results(campaign_id)
+    if campaign.status != "closed":
+        abort(404)
+    results, refusal = _results_or_refusal(campaign)
+    if refusal:
+        return refusal
+    content = export.results_csv(results, delimiter=";" if _language() == "it" else ",")
+    filename = f"{current_user.organisation.slug}-culture-results-{campaign.id}-{date.today().isoformat()}.csv"
+    return Response(content, mimetype="text/csv", headers={
+        "Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+@bp.get("/assessments/<int:campaign_id>/results.pdf")
+@permission_required(*RESULT_PERMISSIONS)
+def export_results_pdf(campaign_id: int):
+    campaign = _campaign_with_results(campaign_id)
+    if campaign.status != "closed":
+        abort(404)
+    results, refusal = _results_or_refusal(campaign)
+    if refusal:
+        return refusal
+    html = render_results_pdf_html(results, current_user.organisation.name)
+    filename = f"{current_user.organisation.slug}-culture-results-{campaign.id}.pdf"
+    return Response(render_pdf(html), mimetype="application/pdf", headers={
+        "Content-Disposition": f'inline; filename="{filename}"'})
+
+
+def render_results_pdf_html(results: CampaignResults, organisation_name: str) -> str:
+    """The HTML WeasyPrint turns into the results report (kept apart so tests can read it)."""
+    return render_template("assessments/results_pdf.html", results=results, organisation_name=organisation_name,
+                           charts=overview_charts(results, "pdf") if results.visible else {},
+                           language=_language(), generated_on=date.today())
+
+
+@bp.get("/assessments/<int:campaign_id>/summary")
+@login_required
+def show_summary(campaign_id: int):
+    """Every employee's view once the campaign is closed: the organisation's pillar scores only."""
+    campaign = _campaign_with_results(campaign_id)
+    if campaign.status != "closed":
+        return render_template("assessments/results_pending.html", campaign=campaign, summary=True)
+    results = organisation_summary(campaign)
+    return render_template("assessments/results_summary.html", campaign=campaign, results=results,
+                           charts=overview_charts(results, "summary") if results.visible else {})
+
+
+@bp.get("/assessments/results/latest")
+@permission_required(*RESULT_PERMISSIONS)
+def show_latest_results():
+    campaign = latest_closed_campaign(current_user.organisation_id)
+    if campaign is None:
+        return render_template("assessments/results_pending.html", campaign=None)
+    return redirect(url_for("assessments.show_results", campaign_id=campaign.id))

@@ -1,0 +1,64 @@
+"""The forms leaders use to create and follow up action items.
+
+Whether the owner and the campaign belong to the organisation is the service's job (actions.py): the choices
+here are what the page offers, not what is accepted.
+"""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, SelectField, StringField, SubmitField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, InputRequired, Length
+
+from ..orgs.forms import OptionalIdSelectField
+from ..pillars import PILLAR_LABELS, PILLARS
+from .actions import MAX_TITLE_LENGTH, STATUSES
+
+STATUS_LABELS = {
+    "open": _l("Open"),
+    "in_progress": _l("In progress"),
+    "done": _l("Done"),
+    "dropped": _l("Dropped"),
+}
+
+
+class ClearDateField(DateField):
+    """A date field whose parse error says what a valid date looks like."""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            self.data = None
+            raise ValueError(_l("This is not a date: pick one in the calendar or write it as YYYY-MM-DD.")) from None
+
+
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+class ActionFollowUpForm(FlaskForm):
+    """What changes while an action is followed up: status, owner, due date."""
+
+    status = SelectField(_l("Status"), choices=[SelectChoice(s, STATUS_LABELS[s]) for s in STATUSES],
+                         validate_choice=False, validators=[DataRequired(_l("Choose a status."))])
+    owner_id = OptionalIdSelectField(_l("Owner"), validators=[InputRequired(_l("Choose who owns this action."))])
+    due_date = ClearDateField(_l("Due date"), validators=[InputRequired(_l("Choose a due date."))])
+    submit = SubmitField(_l("Save"))
+
+    def set_owner_choices(self, people) -> None:
+        self.owner_id.choices = [SelectChoice("", _l("Choose a person"))] + [SelectChoice(p.id, p.name) for p in people]
+
+
+class ActionForm(ActionFollowUpForm):
+    """A new action item."""
+
+    title = StringField(_l("What will be done"), filters=[_strip], validators=[
+        DataRequired(_l("Write what will be done.")),
+        Length(max=MAX_TITLE_LENGTH, message=_l("Keep it under %(max)s characters.", max=MAX_TITLE_LENGTH))])
+    pillar = SelectField(_l("Pillar"), choices=[SelectChoice("", _l("Choose a pillar"))] + [SelectChoice(p, PILLAR_LABELS[p]) for p in PILLARS],
+                         validate_choice=False, validators=[DataRequired(_l("Choose a pillar."))])
+    campaign_id = OptionalIdSelectField(_l("From the campaign (optional)"))
+    submit = SubmitField(_l("Create action"))
+
+    def set_campaign_choices(self, campaigns) -> None:
+        self.campaign_id.choices = [SelectChoice("", _l("None"))] + [SelectChoice(c.id, c.title) for c in campaigns]

@@ -1,0 +1,292 @@
+"""Running campaigns: create, edit, open and close them, their turnout, and where a person stands in one.
+
+Turnout never names anyone: it counts Participation rows, per team only where the team is at or above the
+anonymity threshold and cannot be recovered by subtraction (suppression.suppressed over the team tree).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+
+from ..extensions import db
+from ..orgs.models import MIN_ANONYMITY_THRESHOLD, Organisation, Person, Team
+from ..orgs.operations import InvalidChange
+from ..util import utcnow
+from . import answering
+from .instruments import instruments_for, sync_shipped_instruments
+from .models import Campaign, Draft, Instrument, Participation
+from .suppression import ROOT, Group, suppressed
+
+#: Turnout below this share of the invited people is flagged.
+LOW_TURNOUT_PERCENT = 60
+MAX_TITLE_LENGTH = 200
+#: The last page of the answering flow, after the six pillar pages.
+FINAL_PAGE = "final"
+
+
+@dataclass(frozen=True)
+class CampaignRow:
+    campaign: Campaign
+    respondents: int
+
+    @property
+    def percent(self) -> int | None:
+        return turnout_percent(self.respondents, self.campaign.invited_count) if self.campaign.status != "draft" else None
+
+    @property
+    def low(self) -> bool:
+        return self.percent is not None and self.percent < LOW_TURNOUT_PERCENT
+
+
+@dataclass(frozen=True)
+class TeamTurnout:
+    team_id: int
+    path: str
+    respondents: int
+    invited: int
+
+    @property
+    def percent(self) -> int | None:
+        return turnout_percent(self.respondents, self.invited)
+
+    @property
+    def low(self) -> bool:
+        return self.percent is not None and self.percent < LOW_TURNOUT_PERCENT
+
+
+@dataclass(frozen=True)
+class Turnout:
+    invited: int
+    respondents: int
+    threshold: int
+    #: Teams whose turnout may be shown, by path.
+    teams: list[TeamTurnout]
+    #: How many invited teams are not shown (too few respondents, or would let a hidden one be worked out).
+    hidden_teams: int
+
+    @property
+    def percent(self) -> int | None:
+        return turnout_percent(self.respondents, self.invited)
+
+    @property
+    def low(self) -> bool:
+        return self.percent is not None and self.percent < LOW_TURNOUT_PERCENT
+
+
+def turnout_percent(respondents: int, invited: int) -> int | None:
+    return round(100 * respondents / invited) if invited else None
+
+
+def campaign_threshold(campaign: Campaign) -> int:
+    """The anonymity threshold in force for the campaign: the larger of its override and the organisation's."""
+    organisation_threshold = db.session.scalar(
+        select(Organisation.anonymity_threshold).where(Organisation.id == campaign.organisation_id))
+    return campaign.threshold(organisation_threshold or MIN_ANONYMITY_THRESHOLD)
+
+
+def available_instruments(organisation_id: int) -> list[Instrument]:
+    """The instruments a campaign of the organisation may use (the shipped one is stored first if needed)."""
+    sync_shipped_instruments()
+    return instruments_for(organisation_id)
+
+
+def list_campaigns(organisation_id: int) -> list[CampaignRow]:
+    """The organisation's campaigns, newest first, each with its respondent count (one grouped query)."""
+    campaigns = list(db.session.scalars(select(Campaign).where(Campaign.organisation_id == organisation_id)
+                                        .order_by(Campaign.opens_on.desc(), Campaign.id.desc())))
+    counts = dict(db.session.execute(
+        select(Participation.campaign_id, func.count()).join(Campaign, Campaign.id == Participation.campaign_id)
+        .where(Campaign.organisation_id == organisation_id).group_by(Participation.campaign_id)).all())
+    return [CampaignRow(c, counts.get(c.id, 0)) for c in campaigns]
+
+
+def open_campaign_of(organisation_id: int) -> Campaign | None:
+    return db.session.scalar(select(Campaign).where(
+        Campaign.organisation_id == organisation_id, Campaign.status == "open").order_by(Campaign.id))
+
+
+# Creating and changing ---------------------------------------------------------------------------------------
+
+def _refusal(errors: dict) -> InvalidChange:
+    """InvalidChange with its (lazy) messages rendered in the current language."""
+    return InvalidChange({field: str(message) for field, message in errors.items()})
+
+
+def _checked_fields(organisation: Organisation, title: str | None, opens_on: date | None, closes_on: date | None,
+                    team_ids: list[int], threshold_override: int | None, instrument_id: int | None) -> dict:
+    errors: dict[str | None, object] = {}
+    title = (title or "").strip()
+    if not title:
+        errors["title"] = _l("Enter a title.")
+    elif len(title) > MAX_TITLE_LENGTH:
+        errors["title"] = _l("Keep the title to %(num)s characters.", num=MAX_TITLE_LENGTH)
+    if opens_on is None:
+        errors["opens_on"] = _l("Enter the opening date.")
+    if closes_on is None:
+        errors["closes_on"] = _l("Enter the closing date.")
+    elif opens_on is not None and closes_on <= opens_on:
+        errors["closes_on"] = _l("The closing date must be after the opening date.")
+    if threshold_override is not None and threshold_override < MIN_ANONYMITY_THRESHOLD:
+        errors["threshold_override"] = _l("The anonymity threshold can never be below %(num)s.",
+                                          num=MIN_ANONYMITY_THRESHOLD)
+    teams = []
+    if team_ids:
+        teams = list(db.session.scalars(select(Team).where(
+            Team.id.in_(team_ids), Team.organisation_id == organisation.id)))
+        if len(teams) != len(set(team_ids)):
+            errors["team_ids"] = _l("One of the chosen teams is not a team of this organisation; choose again.")
+    instrument = None
+    if instrument_id is None:
+        errors["instrument_id"] = _l("Choose the questionnaire.")
+    else:
+        instrument = next((i for i in available_instruments(organisation.id) if i.id == instrument_id), None)
+        if instrument is None:
+            errors["instrument_id"] = _l("Choose a questionnaire from the list.")
+    if errors:
+        raise _refusal(errors)
+    return {"title": title, "opens_on": opens_on, "closes_on": closes_on, "teams": teams,
+            "threshold_override": threshold_override, "instrument": instrument}
+
+
+def create_campaign(organisation: Organisation, created_by: Person | None, *, title: str | None,
+                    opens_on: date | None, closes_on: date | None, team_ids: list[int],
+                    threshold_override: int | None, instrument_id: int | None) -> Campaign:
+    """A new draft campaign pinning the chosen instrument version; raises InvalidChange on bad input."""
+    fields = _checked_fields(organisation, title, opens_on, closes_on, team_ids, threshold_override, instrument_id)
+    campaign = Campaign(organisation_id=organisation.id, created_by=created_by, status="draft", **fields)
+    db.session.add(campaign)
+    db.session.flush()
+    return campaign
+
+
+def update_campaign(campaign: Campaign, *, title: str | None, opens_on: date | None, closes_on: date | None,
+                    team_ids: list[int], threshold_override: int | None, instrument_id: int | None) -> Campaign:
+    """Change a campaign while it is a draft; raises InvalidChange otherwise or on bad input."""
+    if campaign.status != "draft":
+        raise _refusal({None: _l("Only a draft campaign can be edited.")})
+    organisation = db.session.get(Organisation, campaign.organisation_id)
+    fields = _checked_fields(organisation, title, opens_on, closes_on, team_ids, threshold_override, instrument_id)
+    for name, value in fields.items():
+        setattr(campaign, name, value)
+    db.session.flush()
+    return campaign
+
+
+def open_campaign(campaign: Campaign, today: date | None = None) -> Campaign:
+    """Open a draft campaign for answers and count who is invited; only one campaign is open at a time."""
+    today = today or date.today()
+    if campaign.status != "draft":
+        raise _refusal({None: _l("Only a draft campaign can be opened.")})
+    if campaign.closes_on < today:
+        raise _refusal({None: _l("The closing date has passed: change it before opening the campaign.")})
+    other = open_campaign_of(campaign.organisation_id)
+    if other is not None:
+        raise _refusal({None: _l("“%(title)s” is open: close it before opening another campaign.",
+                                      title=other.title)})
+    campaign.invited_count = db.session.scalar(
+        select(func.count()).select_from(answering.invited_people_query(campaign).subquery()))
+    campaign.status = "open"
+    campaign.opened_at = utcnow()
+    db.session.flush()
+    return campaign
+
+
+def close_campaign(campaign: Campaign) -> Campaign:
+    """Stop accepting answers; unsent drafts are deleted, as nobody can submit them any more."""
+    if campaign.status != "open":
+        raise _refusal({None: _l("Only an open campaign can be closed.")})
+    campaign.status = "closed"
+    campaign.closed_at = utcnow()
+    db.session.execute(Draft.__table__.delete().where(Draft.campaign_id == campaign.id))
+    db.session.flush()
+    return campaign
+
+
+# Turnout -----------------------------------------------------------------------------------------------------
+
+def campaign_turnout(campaign: Campaign, team_paths: dict[int, str]) -> Turnout:
+    """Respondents against invited people, overall and per team where the team may be shown."""
+    threshold = campaign_threshold(campaign)
+    respondents = db.session.scalar(select(func.count()).select_from(Participation)
+                                    .where(Participation.campaign_id == campaign.id))
+    # Participation holds only the person: a respondent counts in their current team.
+    answered_per_team = dict(db.session.execute(
+        select(Person.team_id, func.count()).join(Participation, Participation.person_id == Person.id)
+        .where(Participation.campaign_id == campaign.id, Person.team_id.is_not(None))
+        .group_by(Person.team_id)).all())
+    invited = answering.invited_people_query(campaign).subquery()
+    invited_per_team = dict(db.session.execute(
+        select(Person.team_id, func.count()).where(Person.id.in_(select(invited.c.id)), Person.team_id.is_not(None))
+        .group_by(Person.team_id)).all())
+    parents = dict(db.session.execute(
+        select(Team.id, Team.parent_id).where(Team.organisation_id == campaign.organisation_id)).all())
+
+    def rolled_up(direct: dict[int, int]) -> dict[int, int]:
+        totals = dict.fromkeys(parents, 0)
+        for team_id, n in direct.items():
+            node = team_id
+            while node is not None and node in totals:
+                totals[node] += n
+                node = parents[node]
+        return totals
+
+    answered, invited_totals = rolled_up(answered_per_team), rolled_up(invited_per_team)
+    groups = [Group(team_id, n, parents[team_id] or ROOT) for team_id, n in answered.items()]
+    hidden = suppressed(groups, respondents, threshold)
+    shown = [TeamTurnout(team_id, team_paths.get(team_id, ""), answered[team_id], invited_totals[team_id])
+             for team_id in parents if invited_totals[team_id] and team_id not in hidden]
+    in_scope = sum(1 for team_id in parents if invited_totals[team_id])
+    return Turnout(invited=campaign.invited_count, respondents=respondents, threshold=threshold,
+                   teams=sorted(shown, key=lambda t: t.path), hidden_teams=in_scope - len(shown))
+
+
+# The person's side -------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class AssessmentCard:
+    campaign: Campaign
+    #: "start", "continue" or "answered".
+    state: str
+    #: Where "Continue" leads: a pillar key or FINAL_PAGE.
+    page: str | None = None
+
+
+def answer_pages(campaign: Campaign) -> list[str]:
+    """The pages of the answering flow, in order: one per pillar, then the open questions."""
+    return [p["key"] for p in campaign.instrument.pillars] + [FINAL_PAGE]
+
+
+def assessment_card(person: Person, today: date | None = None) -> AssessmentCard | None:
+    """What the person's home page shows about the open campaign, if they are invited to it."""
+    campaign = open_campaign_of(person.organisation_id)
+    if campaign is None or not answering.is_invited(campaign, person):
+        return None
+    if answering.has_answered(campaign, person):
+        return AssessmentCard(campaign, "answered")
+    if not answering.is_accepting(campaign, today):
+        return None
+    draft = own_draft(campaign, person)
+    if draft is None:
+        return AssessmentCard(campaign, "start")
+    return AssessmentCard(campaign, "continue", resume_page(campaign, draft))
+
+
+def own_draft(campaign: Campaign, person: Person) -> Draft | None:
+    """The person's draft, if they have started; nobody else's is ever looked up."""
+    return db.session.scalar(select(Draft).where(Draft.campaign_id == campaign.id, Draft.person_id == person.id))
+
+
+def resume_page(campaign: Campaign, draft: Draft | None) -> str:
+    pages = answer_pages(campaign)
+    page = (draft.answers.get("page") if draft else None) or pages[0]
+    return page if page in pages else pages[0]
+
+
+def pillar_completion(campaign: Campaign, draft: Draft | None) -> dict[str, tuple[int, int]]:
+    """Per pillar key: (statements answered, statements)."""
+    answered = (draft.answers.get("items", {}) if draft else {})
+    return {p["key"]: (sum(1 for item in p["items"] if item["key"] in answered), len(p["items"]))
+            for p in campaign.instrument.pillars}

@@ -1,0 +1,84 @@
+"""The results CSV: aggregates only, exactly what the viewer's results page shows, hidden figures left empty."""
+from __future__ import annotations
+
+import csv
+import io
+import re
+
+from flask_babel import gettext as _
+
+from ..orgs.roster import escape_cell
+from ..pillars import PILLARS
+from .results import CampaignResults, Figure
+
+
+def _number(value: float | None, decimals: int = 2) -> str:
+    # Plain numbers with a dot: a spreadsheet reads them as numbers, and no formula can start with a digit.
+    return "" if value is None else f"{value:.{decimals}f}"
+
+
+def results_table(results: CampaignResults) -> tuple[list[str], list[list[str]]]:
+    """The results as a header and rows: one row per group and pillar (or item); hidden rows say so."""
+    header = [_("Section"), _("Group"), _("Pillar"), _("Statement"), _("Score (1-5)"), _("Favourable %"),
+              _("Neutral %"), _("Unfavourable %"), _("Respondents"), _("Small sample"), _("Reliability (alpha)"),
+              _("Reliability n"), _("Change since previous campaign"), _("Hidden")]
+    rows: list[list] = []
+
+    def add(section: str, group: str, pillar: str, figure: Figure, statement: str = "", alpha=None,
+            alpha_n=None, change=None) -> None:
+        if figure.hidden:
+            rows.append([section, group, pillar, statement, "", "", "", "", "", "", "", "", "",
+                         _("hidden: not enough answers")])
+            return
+        rows.append([section, group, pillar, statement, _number(figure.score), _number(figure.favourable, 1),
+                     _number(figure.neutral, 1), _number(figure.unfavourable, 1), str(figure.respondents),
+                     _("yes") if figure.small_sample else _("no"), _number(alpha), "" if alpha_n is None else str(alpha_n),
+                     _number(change), ""])
+
+    if not results.visible:
+        for pillar in results.pillars or []:
+            add(_("Overview"), _("The whole organisation"), pillar.label, pillar.figure)
+        if not results.pillars:
+            rows.append([_("Overview"), _("The whole organisation"), "", "", "", "", "", "", "", "", "", "", "",
+                         _("hidden: not enough answers")])
+        return header, rows
+    for pillar in results.pillars:
+        add(_("Overview"), results.focus_label, pillar.label, pillar.figure, alpha=pillar.alpha,
+            alpha_n=pillar.alpha_n, change=pillar.change)
+    labels = [p.label for p in results.pillars] or list(PILLARS)
+    for section, heatmap in ((_("Teams"), results.team_rows), (_("Job roles"), results.role_rows)):
+        for row in heatmap:
+            for label, figure in zip(labels, row.cells):
+                add(section, row.label, label, figure)
+    if results.gaps:
+        for gap in results.gaps:
+            add(_("Leadership vs everyone else"), _("Leadership"), gap.label, gap.leadership)
+            add(_("Leadership vs everyone else"), _("Everyone else"), gap.label, gap.others)
+    for pillar in results.items:
+        for item in pillar.items:
+            add(_("Statements"), results.focus_label, pillar.label, item.figure, statement=item.text)
+    return header, rows
+
+
+NUMBER = re.compile(r"-?\d+(\.\d+)?")
+
+
+def _cell(value: str, decimal_comma: bool) -> str:
+    """Numbers as numbers (a negative change is not a formula); any other text formula-safe."""
+    if NUMBER.fullmatch(value):
+        return value.replace(".", ",") if decimal_comma else value
+    return escape_cell(value)
+
+
+def results_csv(results: CampaignResults, delimiter: str = ",") -> bytes:
+    """The CSV file: UTF-8 with a BOM (spreadsheets then read accents right), CRLF, text cells formula-safe.
+
+    With ";" as delimiter (Italian spreadsheets) numbers use a decimal comma.
+    """
+    header, rows = results_table(results)
+    decimal_comma = delimiter == ";"
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
+    writer.writerow([_cell(str(cell), decimal_comma) for cell in header])
+    writer.writerows([_cell(str(cell), decimal_comma) for cell in row] for row in rows)
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")

@@ -1,0 +1,193 @@
+"""Server-rendered SVG charts (no JavaScript), for web pages and WeasyPrint PDFs alike.
+
+Each function returns Markup holding one accessible <svg role="img"> with a <title> and a <desc> that states
+every number the chart draws. Colours are from the Okabe-Ito colour-blind-safe palette, and never carry meaning
+alone: series differ in line style and marker shape, bar segments in pattern, and values are printed.
+"""
+from __future__ import annotations
+
+import math
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from babel.numbers import format_decimal
+from flask_babel import gettext as _
+from markupsafe import Markup, escape
+
+BLUE, ORANGE, VERMILLION, GREY, INK, GRID = "#0072B2", "#E69F00", "#D55E00", "#BBBBBB", "#1f2937", "#d1d5db"
+FONT = 'font-family="DejaVu Sans, Arial, Helvetica, sans-serif"'
+#: Line dash, marker shape and colour of the first and second radar series.
+SERIES_STYLES = (("", "circle", BLUE), ("6 4", "square", ORANGE))
+
+
+@dataclass(frozen=True)
+class Series:
+    """A named list of values, one per axis; None where the value is hidden or missing."""
+
+    label: str
+    values: Sequence[float | None]
+
+
+@dataclass(frozen=True)
+class Distribution:
+    """Favourable / neutral / unfavourable percentages of one bar; hidden bars show a note instead."""
+
+    label: str
+    favourable: float | None = None
+    neutral: float | None = None
+    unfavourable: float | None = None
+    hidden: bool = False
+
+
+def _decimal(value: float, locale: str) -> str:
+    return format_decimal(value, "0.0", locale=locale)
+
+
+def round_half_up(value: float) -> int:
+    """12.5 -> 13, as readers expect (Python's round() gives 12)."""
+    return int(Decimal(str(value)).quantize(Decimal("1"), rounding=ROUND_HALF_UP))
+
+
+def _percent(value: float, locale: str) -> str:
+    return format_decimal(round_half_up(value), "0", locale=locale) + "%"
+
+
+def _new_id(prefix: str | None) -> str:
+    return prefix or "chart-" + uuid.uuid4().hex[:8]
+
+
+def _svg(chart_id: str, width: int, height: int, title: str, desc: str, body: list[str]) -> Markup:
+    return Markup(
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" id="{chart_id}" role="img" '
+        f'aria-labelledby="{chart_id}-title {chart_id}-desc" viewBox="0 0 {width} {height}" '
+        f'width="{width}" height="{height}" {FONT}>'
+        f'<title id="{chart_id}-title">{escape(title)}</title><desc id="{chart_id}-desc">{escape(desc)}</desc>'
+        + "".join(body) + "</svg>"
+    )
+
+
+def radar_chart(axes: Sequence[str], series: Sequence[Series], title: str, scale: tuple[int, int] = (1, 5),
+                locale: str = "en", chart_id: str | None = None) -> Markup:
+    """A radar (spider) chart of one or two series on a 1-5 scale; a series with a hidden value is not drawn."""
+    chart_id = _new_id(chart_id)
+    low, high = scale
+    width, height, cx, cy, radius = 540, 372 + 24 * len(series[:2]), 270, 195, 135
+    count = len(axes)
+
+    def point(index: int, value: float) -> tuple[float, float]:
+        angle = -math.pi / 2 + 2 * math.pi * index / count
+        r = radius * value / high
+        return cx + r * math.cos(angle), cy + r * math.sin(angle)
+
+    body = []
+    for ring in range(low, high + 1):
+        points = " ".join(f"{x:.1f},{y:.1f}" for x, y in (point(i, ring) for i in range(count)))
+        body.append(f'<polygon points="{points}" fill="none" stroke="{GRID}" stroke-width="1"/>')
+        x, y = point(0, ring)
+        body.append(f'<text x="{x + 4:.1f}" y="{y + 4:.1f}" font-size="10" fill="#6b7280">{ring}</text>')
+    for index, label in enumerate(axes):
+        x, y = point(index, high)
+        body.append(f'<line x1="{cx}" y1="{cy}" x2="{x:.1f}" y2="{y:.1f}" stroke="{GRID}" stroke-width="1"/>')
+        lx, ly = point(index, high + 0.55)
+        anchor = "middle" if abs(lx - cx) < 10 else ("start" if lx > cx else "end")
+        body.append(f'<text x="{lx:.1f}" y="{ly + 4:.1f}" text-anchor="{anchor}" font-size="13" '
+                    f'font-weight="bold" fill="{INK}">{escape(label)}</text>')
+
+    drawn = []
+    for number, one in enumerate(series[:2]):
+        dash, marker, colour = SERIES_STYLES[number]
+        if not one.values or any(v is None for v in one.values):
+            continue
+        drawn.append(number)
+        points = [point(i, float(v)) for i, v in enumerate(one.values)]
+        dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
+        body.append(f'<polygon points="{" ".join(f"{x:.1f},{y:.1f}" for x, y in points)}" fill="{colour}" '
+                    f'fill-opacity="{0.18 if number == 0 else 0.08}" stroke="{colour}" stroke-width="2.5"{dash_attr}/>')
+        for (x, y), value in zip(points, one.values):
+            body.append(_marker(marker, x, y, colour))
+            if len(series) == 1:
+                body.append(f'<text x="{x:.1f}" y="{y - 8:.1f}" text-anchor="middle" font-size="11" '
+                            f'font-weight="bold" fill="{INK}">{_decimal(value, locale)}</text>')
+    legend_y = 374
+    for number, one in enumerate(series[:2]):
+        dash, marker, colour = SERIES_STYLES[number]
+        y = legend_y + 24 * number
+        dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
+        body.append(f'<line x1="40" y1="{y}" x2="76" y2="{y}" stroke="{colour}" stroke-width="2.5"{dash_attr}/>')
+        body.append(_marker(marker, 58, y, colour))
+        note = "" if number in drawn else " — " + _("not enough answers")
+        body.append(f'<text x="86" y="{y + 4}" font-size="12" fill="{INK}">{escape(one.label + note)}</text>')
+
+    desc = _("Scale from %(low)s to %(high)s.", low=low, high=high) + " " + " ".join(
+        f"{one.label}: " + ", ".join(
+            f"{axis} {_decimal(v, locale) if v is not None else _('not enough answers')}"
+            for axis, v in zip(axes, one.values)) + "."
+        for one in series[:2])
+    return _svg(chart_id, width, height, title, desc, body)
+
+
+def _marker(shape: str, x: float, y: float, colour: str) -> str:
+    if shape == "square":
+        return f'<rect x="{x - 4:.1f}" y="{y - 4:.1f}" width="8" height="8" fill="{colour}" stroke="#fff" stroke-width="1"/>'
+    return f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4.5" fill="{colour}" stroke="#fff" stroke-width="1"/>'
+
+
+def distribution_bars(rows: Sequence[Distribution], title: str, locale: str = "en",
+                      chart_id: str | None = None) -> Markup:
+    """Horizontal 100% bars of favourable (solid), neutral (dotted) and unfavourable (hatched) answers."""
+    chart_id = _new_id(chart_id)
+    label_width, bar_width, row_height, top = 150, 400, 30, 34
+    width = label_width + bar_width + 20
+    height = top + row_height * len(rows) + 10
+    parts = (
+        ("favourable", _("Favourable (4-5)"), f"url(#{chart_id}-fav)", "#fff"),
+        ("neutral", _("Neutral (3)"), f"url(#{chart_id}-neu)", INK),
+        ("unfavourable", _("Unfavourable (1-2)"), f"url(#{chart_id}-unf)", "#fff"),
+    )
+    body = [
+        "<defs>"
+        f'<pattern id="{chart_id}-fav" width="8" height="8" patternUnits="userSpaceOnUse">'
+        f'<rect width="8" height="8" fill="{BLUE}"/></pattern>'
+        f'<pattern id="{chart_id}-neu" width="6" height="6" patternUnits="userSpaceOnUse">'
+        f'<rect width="6" height="6" fill="{GREY}"/><circle cx="3" cy="3" r="1" fill="#8a8a8a"/></pattern>'
+        f'<pattern id="{chart_id}-unf" width="8" height="8" patternUnits="userSpaceOnUse">'
+        f'<rect width="8" height="8" fill="{VERMILLION}"/>'
+        f'<path d="M-2,2 l4,-4 M0,8 l8,-8 M6,10 l4,-4" stroke="#9a3d00" stroke-width="2"/></pattern>'
+        "</defs>"
+    ]
+    x = label_width
+    for key, label, fill, _text in parts:
+        body.append(f'<rect x="{x}" y="6" width="14" height="14" fill="{fill}" stroke="{INK}" stroke-width=".5"/>')
+        body.append(f'<text x="{x + 19}" y="17" font-size="11" fill="{INK}">{escape(label)}</text>')
+        x += 135
+    lines = []
+    for index, row in enumerate(rows):
+        y = top + index * row_height
+        body.append(f'<text x="{label_width - 8}" y="{y + 19}" text-anchor="end" font-size="12" '
+                    f'fill="{INK}">{escape(row.label)}</text>')
+        if row.hidden or row.favourable is None:
+            body.append(f'<rect x="{label_width}" y="{y + 4}" width="{bar_width}" height="{row_height - 8}" '
+                        f'fill="#f3f4f6" stroke="{GRID}"/>')
+            body.append(f'<text x="{label_width + 10}" y="{y + 19}" font-size="12" font-style="italic" '
+                        f'fill="#4b5563">{escape(_("not enough answers"))}</text>')
+            lines.append(f"{row.label}: " + _("not enough answers"))
+            continue
+        x = float(label_width)
+        values = {"favourable": row.favourable, "neutral": row.neutral or 0, "unfavourable": row.unfavourable or 0}
+        for key, _label, fill, text_colour in parts:
+            share = values[key]
+            segment = bar_width * share / 100
+            if segment > 0:
+                body.append(f'<rect x="{x:.1f}" y="{y + 4}" width="{segment:.1f}" height="{row_height - 8}" '
+                            f'fill="{fill}"/>')
+                if share >= 9:
+                    body.append(f'<text x="{x + segment / 2:.1f}" y="{y + 19}" text-anchor="middle" font-size="11" '
+                                f'font-weight="bold" fill="{text_colour}">{_percent(share, locale)}</text>')
+            x += segment
+        lines.append(_("%(label)s: %(favourable)s favourable, %(neutral)s neutral, %(unfavourable)s unfavourable",
+                       label=row.label, favourable=_percent(values["favourable"], locale),
+                       neutral=_percent(values["neutral"], locale),
+                       unfavourable=_percent(values["unfavourable"], locale)))
+    return _svg(chart_id, width, height, title, "; ".join(lines) + ".", body)

@@ -1,0 +1,127 @@
+"""The demo campaigns: a closed one and an open one per demo organisation, answered the way a demo needs."""
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlalchemy import func, select
+
+from cxculture.assessments import scoring
+from cxculture.assessments.actions import open_actions, overdue_actions
+from cxculture.assessments.answering import has_answered
+from cxculture.assessments.models import ActionItem, Answer, Campaign, Comment, Participation, Response
+from cxculture.demo import _COMMENTS, load_demo_assessments
+from cxculture.extensions import db
+from cxculture.orgs.models import JobRole
+from cxculture.orgs.service import person_by_email
+
+THRESHOLD = 5
+
+
+@pytest.fixture
+def assessed(demo):
+    report = load_demo_assessments()
+    db.session.commit()
+    return report
+
+
+def _campaigns(organisation) -> tuple[Campaign, Campaign]:
+    closed = db.session.scalar(select(Campaign).where(Campaign.organisation_id == organisation.id,
+                                                      Campaign.status == "closed"))
+    current = db.session.scalar(select(Campaign).where(Campaign.organisation_id == organisation.id,
+                                                       Campaign.status == "open"))
+    return closed, current
+
+
+def _row_counts() -> dict:
+    return {model.__tablename__: db.session.scalar(select(func.count()).select_from(model))
+            for model in (Campaign, Participation, Response, Answer, Comment, ActionItem)}
+
+
+def test_loading_twice_changes_nothing(demo, assessed):
+    assert assessed.loaded == ["demo-retail", "demo-bank"]
+    before = _row_counts()
+    again = load_demo_assessments()
+    db.session.commit()
+    assert again.loaded == [] and again.responses == 0
+    assert _row_counts() == before
+
+
+@pytest.mark.parametrize("slug", ["demo-retail", "demo-bank"])
+def test_a_closed_campaign_and_an_open_one(demo, assessed, slug):
+    closed, current = _campaigns(demo[slug])
+    today = date.today()
+    assert closed.closed_at is not None and closed.closes_on < current.opens_on <= today <= current.closes_on
+    assert closed.instrument_id == current.instrument_id  # the trend compares like with like
+    for campaign, low, high in ((closed, 0.7, 0.85), (current, 0.3, 0.5)):
+        responses = db.session.scalar(select(func.count(Response.id)).where(Response.campaign_id == campaign.id))
+        participations = db.session.scalar(
+            select(func.count(Participation.id)).where(Participation.campaign_id == campaign.id))
+        assert responses == participations
+        assert low <= responses / campaign.invited_count <= high, (campaign.title, responses)
+
+
+@pytest.mark.parametrize("slug", ["demo-retail", "demo-bank"])
+def test_some_teams_are_hidden_and_some_shown(demo, assessed, slug):
+    closed, _ = _campaigns(demo[slug])
+    per_team = scoring.respondent_counts(closed.id, Response.team_id)
+    assert any(n < THRESHOLD for n in per_team.values())
+    assert sum(n >= THRESHOLD for n in per_team.values()) >= 3
+
+
+def test_perception_gap_is_visible_in_retail(demo, assessed):
+    closed, _ = _campaigns(demo["demo-retail"])
+    tallies = scoring.pillar_tallies(closed.id, Response.leadership)
+    assert tallies[True, "vision"].respondents >= THRESHOLD
+    for pillar in ("vision", "communication"):
+        assert tallies[True, pillar].mean - tallies[False, pillar].mean > 0.8, pillar
+
+
+@pytest.mark.parametrize("slug", ["demo-retail", "demo-bank"])
+def test_leadership_scores_higher_on_vision(demo, assessed, slug):
+    for campaign in _campaigns(demo[slug]):
+        tallies = scoring.pillar_tallies(campaign.id, Response.leadership)
+        assert tallies[True, "vision"].mean > tallies[False, "vision"].mean + 0.5
+
+
+@pytest.mark.parametrize("slug", ["demo-retail", "demo-bank"])
+def test_rewards_is_the_weakest_pillar_for_the_front_line_and_listening_improves(demo, assessed, slug):
+    closed, current = _campaigns(demo[slug])
+    front = select(JobRole.id).where(JobRole.organisation_id == demo[slug].id,
+                                     JobRole.key.in_(("frontline", "contact_centre")))
+    tallies = scoring.pillar_tallies(closed.id, where=[Response.job_role_id.in_(front)])
+    means = {pillar: tally.mean for (_, pillar), tally in tallies.items()}
+    assert min(means, key=means.get) == "rewards"
+
+    def listening(campaign):
+        return scoring.pillar_tallies(campaign.id)[None, "listening"].mean
+
+    assert listening(current) > listening(closed)
+
+
+@pytest.mark.parametrize("org", ["retail", "bank"])
+def test_demo_accounts_on_the_open_campaign(demo, assessed, org):
+    _, current = _campaigns(demo[f"demo-{org}"])
+    assert not has_answered(current, person_by_email(f"employee@{org}.example.com"))
+    assert has_answered(current, person_by_email(f"leader@{org}.example.com"))
+
+
+@pytest.mark.parametrize("slug, language", [("demo-retail", "it"), ("demo-bank", "en")])
+def test_comments_are_in_the_organisations_language(demo, assessed, slug, language):
+    closed, _ = _campaigns(demo[slug])
+    comments = db.session.scalars(select(Comment).where(Comment.campaign_id == closed.id)).all()
+    assert len(comments) >= 5
+    known = {text for texts in _COMMENTS[language].values() for text in texts}
+    assert {c.text for c in comments} <= known
+    assert {c.question_key for c in comments} == {"obstacles", "start-doing"}
+
+
+@pytest.mark.parametrize("slug", ["demo-retail", "demo-bank"])
+def test_action_items_some_overdue(demo, assessed, slug):
+    organisation = demo[slug]
+    closed, _ = _campaigns(organisation)
+    actions = db.session.scalars(select(ActionItem).where(ActionItem.organisation_id == organisation.id)).all()
+    assert 3 <= len(actions) <= 4
+    assert {a.campaign_id for a in actions} == {closed.id}
+    assert all(a.owner.organisation_id == organisation.id for a in actions)
+    assert overdue_actions(organisation.id) and len(overdue_actions(organisation.id)) < len(open_actions(organisation.id))

@@ -1,0 +1,76 @@
+"""SVG charts: well-formed, accessible, every number stated, hidden values never drawn."""
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from cxculture.charts import Distribution, Series, distribution_bars, radar_chart
+
+SVG = "{http://www.w3.org/2000/svg}"
+AXES = ["Vision", "Listening", "Communication", "Rewards", "Hiring", "Improvement"]
+
+
+@pytest.fixture
+def ctx(app):
+    with app.test_request_context():
+        yield
+
+
+def parse(markup) -> ET.Element:
+    root = ET.fromstring(str(markup))
+    assert root.tag == f"{SVG}svg" and root.get("role") == "img"
+    title, desc = root.find(f"{SVG}title"), root.find(f"{SVG}desc")
+    assert title is not None and desc is not None
+    assert root.get("aria-labelledby") == f"{title.get('id')} {desc.get('id')}"
+    return root
+
+
+def texts(root) -> list[str]:
+    return [t.text or "" for t in root.iter(f"{SVG}text")]
+
+
+def test_radar_one_series(ctx):
+    root = parse(radar_chart(AXES, [Series("Organisation", [3.5, 2.25, 4, 4.1, 3, 1])], "Pillar scores",
+                             chart_id="r1"))
+    assert root.find(f"{SVG}title").text == "Pillar scores"
+    assert set(AXES) <= set(texts(root)) and {"3.5", "2.2", "4.0", "1.0"} <= set(texts(root))
+    desc = root.find(f"{SVG}desc").text
+    assert "Organisation: Vision 3.5, Listening 2.2" in desc and "Scale from 1 to 5" in desc
+    assert len(root.findall(f"{SVG}polygon")) == 5 + 1  # five rings and the series
+
+
+def test_radar_second_series_is_dashed_with_square_markers(ctx):
+    root = parse(radar_chart(AXES, [Series("Leadership", [5] * 6), Series("Everyone else", [3] * 6)],
+                             "Gap", chart_id="r2"))
+    series = [p for p in root.findall(f"{SVG}polygon") if p.get("fill") != "none"]
+    assert len(series) == 2 and series[1].get("stroke-dasharray")
+    assert root.findall(f"{SVG}rect") and "Everyone else" in texts(root)
+
+
+def test_radar_does_not_draw_a_series_with_a_hidden_value(ctx):
+    root = parse(radar_chart(AXES, [Series("Team", [3, None, 3, 3, 3, 3])], "Team", chart_id="r3"))
+    assert not [p for p in root.findall(f"{SVG}polygon") if p.get("fill") != "none"]
+    assert any("not enough answers" in t for t in texts(root))
+    assert "Listening not enough answers" in root.find(f"{SVG}desc").text
+
+
+def test_bars_print_percentages_and_use_patterns(ctx):
+    root = parse(distribution_bars([Distribution("Vision", 62.5, 25, 12.5), Distribution("Hiring", hidden=True)],
+                                   "Distribution", locale="it", chart_id="b1"))
+    labels = texts(root)
+    assert {"63%", "25%", "13%", "Vision", "Hiring", "not enough answers"} <= set(labels)
+    patterns = root.findall(f"{SVG}defs/{SVG}pattern")
+    assert {p.get("id") for p in patterns} == {"b1-fav", "b1-neu", "b1-unf"}
+    desc = root.find(f"{SVG}desc").text
+    assert "Vision: 63% favourable, 25% neutral, 13% unfavourable" in desc and "Hiring: not enough answers" in desc
+
+
+def test_labels_are_escaped(ctx):
+    root = parse(distribution_bars([Distribution("<R&D>", 50, 25, 25)], "<x>", chart_id="b2"))
+    assert "<R&D>" in texts(root) and root.find(f"{SVG}title").text == "<x>"
+
+
+def test_two_charts_on_one_page_get_distinct_ids(ctx):
+    first, second = radar_chart(AXES, [], "a"), radar_chart(AXES, [], "b")
+    assert parse(first).get("id") != parse(second).get("id")
