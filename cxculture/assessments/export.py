@@ -7,7 +7,7 @@ import re
 
 from flask_babel import gettext as _
 
-from ..orgs.roster import escape_cell
+from ..spreadsheets import escape_cell
 from ..pillars import PILLARS
 from .results import CampaignResults, Figure
 

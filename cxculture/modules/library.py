@@ -189,9 +189,9 @@ def _read_lessons(check: _Checker, folder: Path, meta_file: Path, lessons) -> li
         title = check.bilingual(meta_file, f"{where}.title", lesson.get("title"))
         body, html = {}, {}
         for language in LANGUAGES:
-            path = folder / "lessons" / f"{lesson_id}.{language}.md"
             if lesson_id is None:
                 continue
+            path = folder / "lessons" / f"{lesson_id}.{language}.md"
             if not path.is_file():
                 check.problem(path, "-", f"file is missing (lesson {lesson_id!r})")
                 continue

@@ -18,6 +18,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import defer, joinedload
 
 from ..extensions import db
+from ..spreadsheets import unescape_cell
 from ..util import utcnow
 from .models import JobRole, Organisation, Permission, Person, RosterImport, Team
 from .teams import (
@@ -39,7 +40,6 @@ DELIMITERS = (",", ";")
 #: Permission lists may be separated by spaces or ";" (and "," when the cell is quoted).
 PERMISSION_SEPARATORS = (";", ",")
 #: Spreadsheets run a cell starting with one of these as a formula; exports prefix it with a quote.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
 #: Rows per `IN (...)` list, below SQLite's historical limit of 999 bound parameters.
 _IN_CHUNK = 900
@@ -181,18 +181,6 @@ def _sniff_delimiter(text: str) -> str:
     """";" when the header line has more semicolons than commas (Excel in Italy), else ","."""
     header = text.split("\n", 1)[0]
     return ";" if header.count(";") > header.count(",") else ","
-
-
-def unescape_cell(value: str) -> str:
-    """Undo the quote an export puts before a formula-like cell, so an export re-imports unchanged."""
-    if value.startswith("'") and value[1:2] and value[1] in FORMULA_STARTS:
-        return value[1:]
-    return value
-
-
-def escape_cell(value: str) -> str:
-    """Prefix a cell a spreadsheet would run as a formula with a quote."""
-    return "'" + value if value.startswith(FORMULA_STARTS) else value
 
 
 def _parse(content: bytes) -> tuple[_Parsed | None, list[RowError]]:
@@ -634,15 +622,6 @@ def _write_plan(organisation: Organisation, plan: RosterPlan, now: datetime) -> 
 
 
 # --- exports -----------------------------------------------------------------------------------------------------
-
-
-def csv_bytes(header, rows, delimiter: str = ",") -> bytes:
-    """A CSV file for spreadsheets: UTF-8 with a BOM, CRLF, formula-like cells quoted."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
-    writer.writerow(header)
-    writer.writerows([escape_cell(str(cell)) for cell in row] for row in rows)
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
 def roster_rows(organisation_id: int) -> list[list[str]]:

@@ -10,15 +10,13 @@ from cxculture.orgs.roster import (
     COLUMNS,
     apply_roster_import,
     create_roster_import,
-    csv_bytes,
-    escape_cell,
     invited_people,
     people_created_by_import,
     plan_roster,
     roster_rows,
-    unescape_cell,
 )
 from cxculture.orgs.teams import ensure_team_path
+from cxculture.spreadsheets import csv_bytes, escape_cell, unescape_cell
 
 HEADER = "email,name,team,job_role,permissions,manager_email,language"
 

@@ -20,6 +20,7 @@ from ..results import (
     latest_closed_campaign,
     organisation_summary,
 )
+from ...spreadsheets import csv_delimiter, csv_download
 from . import bp
 
 RESULT_PERMISSIONS = ("leader", "admin", "manager")
@@ -140,10 +141,7 @@ def export_results_csv(campaign_id: int):
     results, refusal = _results_or_refusal(campaign)
     if refusal:
         return refusal
-    content = export.results_csv(results, delimiter=";" if _language() == "it" else ",")
-    filename = f"{current_user.organisation.slug}-culture-results-{campaign.id}-{date.today().isoformat()}.csv"
-    return Response(content, mimetype="text/csv", headers={
-        "Content-Disposition": f'attachment; filename="{filename}"'})
+    return csv_download(export.results_csv(results, delimiter=csv_delimiter()), f"culture-results-{campaign.id}")
 
 
 @bp.get("/assessments/<int:campaign_id>/results.pdf")

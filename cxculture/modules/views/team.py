@@ -11,7 +11,7 @@ from ...auth.access import get_in_organisation, permission_required
 from ...extensions import db
 from ...orgs import service as orgs
 from ...orgs.models import JobRole
-from ...orgs.roster import csv_bytes
+from ...spreadsheets import csv_bytes, csv_delimiter, csv_download
 from .. import assignments as assigning
 from .. import reports
 from ..models import Assignment
@@ -40,12 +40,9 @@ def _day_formatter():
 
 
 def _csv_download(matrix: reports.Matrix, what: str) -> Response:
-    """The matrix as a spreadsheet file; Italian pages get ";"-separated columns, as Excel in Italy expects."""
+    """The matrix as a spreadsheet file."""
     header, rows = reports.matrix_csv_table(matrix)
-    content = csv_bytes(header, rows, delimiter=";" if _language() == "it" else ",")
-    filename = f"{current_user.organisation.slug}-{what}-{date.today().isoformat()}.csv"
-    return Response(content, mimetype="text/csv", headers={
-        "Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store"})
+    return csv_download(csv_bytes(header, rows, csv_delimiter()), what)
 
 
 # Managers ----------------------------------------------------------------------------------------------------

@@ -2,16 +2,15 @@
 from __future__ import annotations
 
 import posixpath
-from datetime import date
 
-from flask import Response, abort, flash, redirect, render_template, url_for
-from flask_babel import get_locale
+from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from ...auth.access import get_in_organisation, permission_required
 from ...auth.invitations import invitation_url
 from ...extensions import db
+from ...spreadsheets import csv_bytes, csv_delimiter, csv_download
 from ..models import RosterImport
 from ..roster import (
     COLUMNS,
@@ -20,7 +19,6 @@ from ..roster import (
     apply_roster_import,
     check_upload,
     create_roster_import,
-    csv_bytes,
     invited_people,
     people_created_by_import,
     plan_roster,
@@ -32,19 +30,6 @@ from ..teams import MAX_DEPTH
 from . import bp
 
 INVITATION_COLUMNS = ("email", "name", "invitation_url")
-
-
-def _csv_delimiter() -> str:
-    """Excel set to Italian splits columns on ";", so Italian pages download ";"-separated files."""
-    return ";" if str(get_locale() or "en") == "it" else ","
-
-
-def _csv_download(content: bytes, what: str) -> Response:
-    filename = f"{current_user.organisation.slug}-{what}-{date.today().isoformat()}.csv"
-    return Response(content, mimetype="text/csv", headers={
-        "Content-Disposition": f'attachment; filename="{filename}"',
-        "Cache-Control": "no-store",  # invitation links work like passwords until used
-    })
 
 
 def _invitation_rows(people) -> list[tuple[str, str, str]]:
@@ -126,14 +111,14 @@ def show_roster_import_result(import_id: int):
 def export_roster_import_invitations(import_id: int):
     roster_import = get_in_organisation(RosterImport, import_id)
     rows = _invitation_rows(people_created_by_import(roster_import))
-    return _csv_download(csv_bytes(INVITATION_COLUMNS, rows, _csv_delimiter()), f"invitations-import-{import_id}")
+    return csv_download(csv_bytes(INVITATION_COLUMNS, rows, csv_delimiter()), f"invitations-import-{import_id}")
 
 
 @bp.get("/roster/export.csv")
 @permission_required("admin")
 def export_roster():
     rows = roster_rows(current_user.organisation_id)
-    return _csv_download(csv_bytes(COLUMNS, rows, _csv_delimiter()), "roster")
+    return csv_download(csv_bytes(COLUMNS, rows, csv_delimiter()), "roster")
 
 
 @bp.get("/invitations")
@@ -148,4 +133,4 @@ def list_invitations():
 @permission_required("admin")
 def export_invitations():
     rows = _invitation_rows(invited_people(current_user.organisation_id))
-    return _csv_download(csv_bytes(INVITATION_COLUMNS, rows, _csv_delimiter()), "invitations")
+    return csv_download(csv_bytes(INVITATION_COLUMNS, rows, csv_delimiter()), "invitations")
