@@ -21,3 +21,12 @@ from .assessments.models import (  # noqa: F401
     Participation,
     Response,
 )
+from .kpis.models import (  # noqa: F401
+    Behaviour,
+    Kpi,
+    KpiBehaviourLink,
+    KpiImport,
+    KpiValue,
+    RewardComponent,
+    RewardPlan,
+)

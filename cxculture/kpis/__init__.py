@@ -1,0 +1,1 @@
+"""KPIs linked to customer-centric behaviours, reward plans and their alignment review, and scorecards."""
