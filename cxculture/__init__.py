@@ -62,6 +62,7 @@ def register_blueprints(app: Flask) -> None:
     from .assessments.views import bp as assessments_bp
     from .auth.views import bp as auth_bp
     from .home.views import bp as home_bp
+    from .kpis.views import bp as kpis_bp
     from .modules.views import bp as modules_bp
     from .orgs.views import bp as orgs_bp
 
@@ -70,6 +71,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(orgs_bp, url_prefix="/admin")
     app.register_blueprint(modules_bp)
     app.register_blueprint(assessments_bp)
+    app.register_blueprint(kpis_bp)
 
     @app.get("/healthz")
     def healthz():
