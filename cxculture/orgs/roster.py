@@ -5,8 +5,6 @@ would do; `apply_roster_import` writes the plan only when no row is refused, and
 """
 from __future__ import annotations
 
-import csv
-import io
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -18,7 +16,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import defer, joinedload
 
 from ..extensions import db
-from ..spreadsheets import unescape_cell
+from ..spreadsheets import RowError, check_header, check_upload, read_csv, unescape_cell
 from ..util import utcnow
 from .models import JobRole, Organisation, Permission, Person, RosterImport, Team
 from .teams import (
@@ -36,7 +34,6 @@ LANGUAGES = ("en", "it")
 MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 10_000
 MAX_NAME_LENGTH = 200
-DELIMITERS = (",", ";")
 #: Permission lists may be separated by spaces or ";" (and "," when the cell is quoted).
 PERMISSION_SEPARATORS = (";", ",")
 #: Spreadsheets run a cell starting with one of these as a formula; exports prefix it with a quote.
@@ -46,15 +43,6 @@ _IN_CHUNK = 900
 
 CREATE, UPDATE, UNCHANGED, REFUSED = "create", "update", "unchanged", "refused"
 ACTIONS = (CREATE, UPDATE, UNCHANGED, REFUSED)
-
-
-@dataclass(frozen=True)
-class RowError:
-    """What is wrong, and where: `line` counts the header as row 1; None for the whole file."""
-
-    message: object
-    line: int | None = None
-    column: str | None = None
 
 
 @dataclass(frozen=True)
@@ -141,97 +129,6 @@ class ApplyResult:
         return self.status == "applied"
 
 
-@dataclass
-class _Parsed:
-    header: list[str]
-    records: list[tuple[int, list[str]]]
-    delimiter: str
-
-
-# --- reading the file -------------------------------------------------------------------------------------------
-
-
-def format_megabytes(size: int) -> str:
-    return f"{size / (1024 * 1024):.1f}"
-
-
-def check_upload(content: bytes) -> list[RowError]:
-    """The checks made before a file is stored or parsed: not empty, not too large."""
-    if len(content) > MAX_FILE_BYTES:
-        return [RowError(_l("The file is %(size)s MB; the limit is %(limit)s MB. Split it into smaller files.",
-                            size=format_megabytes(len(content)), limit=MAX_FILE_BYTES // (1024 * 1024)))]
-    if not content.removeprefix(b"\xef\xbb\xbf").strip():
-        return [RowError(_l("The file is empty."))]
-    return []
-
-
-def _decode(content: bytes) -> tuple[str | None, RowError | None]:
-    try:
-        return content.decode("utf-8-sig"), None
-    except UnicodeDecodeError as exc:
-        line = content[: exc.start].count(b"\n") + 1
-        return None, RowError(
-            _l('The file is not in UTF-8: line %(line)s has a character that cannot be read. In Excel, use '
-               '"Save as" and choose "CSV UTF-8 (comma delimited)".', line=line),
-            line=line,
-        )
-
-
-def _sniff_delimiter(text: str) -> str:
-    """";" when the header line has more semicolons than commas (Excel in Italy), else ","."""
-    header = text.split("\n", 1)[0]
-    return ";" if header.count(";") > header.count(",") else ","
-
-
-def _parse(content: bytes) -> tuple[_Parsed | None, list[RowError]]:
-    text, error = _decode(content)
-    if error:
-        return None, [error]
-    delimiter = _sniff_delimiter(text)
-    records: list[tuple[int, list[str]]] = []
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
-    line = 0
-    try:
-        for line, cells in enumerate(reader, start=1):
-            records.append((line, cells))
-            if len(records) > MAX_ROWS + 1:  # the header and the limit; counting the rest is enough
-                records.extend((n, c) for n, c in enumerate(reader, start=line + 1) if any(x.strip() for x in c))
-                break
-    except csv.Error:
-        return None, [RowError(_l("Row %(line)s cannot be read as CSV: check its quotes.", line=line + 1),
-                               line=line + 1)]
-    # Skip blank lines before the header and blank rows anywhere (spreadsheets leave them at the end).
-    records = [(n, cells) for n, cells in records if any(cell.strip() for cell in cells)]
-    if not records:
-        return None, [RowError(_l("The file is empty."))]
-    (_, header), *rows = records
-    return _Parsed([cell.strip().lower() for cell in header], rows, delimiter), []
-
-
-def _check_header(parsed: _Parsed) -> list[RowError]:
-    header = parsed.header
-    errors = []
-    named = [name for name in header if name]
-    unknown = [name for name in named if name not in COLUMNS]
-    if unknown:
-        errors.append(RowError(
-            _l("Unknown columns: %(columns)s. The columns are: %(known)s.",
-               columns=", ".join(unknown), known=", ".join(COLUMNS)), line=1))
-    missing = [name for name in REQUIRED_COLUMNS if name not in header]
-    if missing:
-        errors.append(RowError(_l("Missing required columns: %(columns)s.", columns=", ".join(missing)), line=1))
-    twice = sorted(name for name, count in Counter(named).items() if count > 1)
-    if twice:
-        errors.append(RowError(_l("These columns appear more than once: %(columns)s.", columns=", ".join(twice)),
-                               line=1))
-    for position, name in enumerate(header):
-        # Spreadsheets often add empty columns at the right; they are fine as long as they stay empty.
-        if not name and any(position < len(cells) and cells[position].strip() for _, cells in parsed.records):
-            errors.append(RowError(_l("Column %(position)s has values but no name in the header.",
-                                      position=position + 1), line=1))
-    return errors
-
-
 # --- planning ----------------------------------------------------------------------------------------------------
 
 
@@ -315,14 +212,14 @@ def plan_roster(organisation: Organisation, content: bytes, acting_person: Perso
     `acting_person` is the administrator importing: a file may not take their admin permission away.
     """
     plan = RosterPlan()
-    plan.file_errors = check_upload(content)
+    plan.file_errors = check_upload(content, MAX_FILE_BYTES)
     if plan.file_errors:
         return plan
-    parsed, plan.file_errors = _parse(content)
+    parsed, plan.file_errors = read_csv(content, MAX_ROWS)
     if parsed is None:
         return plan
     plan.delimiter = parsed.delimiter
-    plan.file_errors = _check_header(parsed)
+    plan.file_errors = check_header(parsed, COLUMNS, REQUIRED_COLUMNS)
     if not parsed.records:
         plan.file_errors.append(RowError(_l("The file has a header but no rows of people.")))
     elif len(parsed.records) > MAX_ROWS:

@@ -10,14 +10,13 @@ from flask_login import current_user
 from ...auth.access import get_in_organisation, permission_required
 from ...auth.invitations import invitation_url
 from ...extensions import db
-from ...spreadsheets import csv_bytes, csv_delimiter, csv_download
+from ...spreadsheets import check_upload, csv_bytes, csv_delimiter, csv_download
 from ..models import RosterImport
 from ..roster import (
     COLUMNS,
     MAX_FILE_BYTES,
     MAX_ROWS,
     apply_roster_import,
-    check_upload,
     create_roster_import,
     invited_people,
     people_created_by_import,
@@ -51,7 +50,7 @@ def import_roster():
     if not form.validate_on_submit():
         return _render_upload(form, status=422 if form.is_submitted() else 200)
     content = form.file.data.read()
-    upload_errors = check_upload(content)
+    upload_errors = check_upload(content, MAX_FILE_BYTES)
     if upload_errors:
         return _render_upload(form, upload_errors, status=422)
     filename = posixpath.basename((form.file.data.filename or "").replace("\\", "/"))
