@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from cxculture.assessments.models import ActionItem, Campaign, Instrument
 from cxculture.extensions import db
+from cxculture.kpis.models import Kpi, KpiImport, KpiValue
 from cxculture.modules.models import Assignment, Certificate, Module, PathItem, QuizAttempt, TrainingPath
 from cxculture.orgs.models import JobRole, Person, RosterImport, Team
 from tests.conftest import login
@@ -58,6 +59,8 @@ ARGUMENTS = {
     "campaign_id": lambda org: _first_id(Campaign, org),
     "instrument_id": lambda org: _first_id(Instrument, org),
     "pillar": lambda org: "vision",
+    "kpi_import_id": lambda org: _first_id(KpiImport, org),
+    "kpi_value_id": lambda org: _first_id(KpiValue, org),
     # Library content is shared by the installation: these name no organisation's data.
     "slug": _module_slug,
     "lesson_id": lambda org: "lesson-1",
@@ -134,6 +137,11 @@ def _give_victim_training_records(organisation) -> None:
     db.session.add(Certificate(organisation_id=organisation.id, person_id=person.id, job_role_id=person.job_role_id,
                                person_name=person.name, organisation_name=organisation.name, role_name_en="x",
                                role_name_it="x", modules=[]))
+    db.session.add(KpiImport(organisation_id=organisation.id, kind="values", filename="secret.csv",
+                             content=b"period,kpi,email,value\n"))
+    kpi = db.session.scalar(select(Kpi).where(Kpi.organisation_id == organisation.id, Kpi.key == "fcr"))
+    db.session.add(KpiValue(organisation_id=organisation.id, kpi_id=kpi.id, period="2026-Q3", person_id=person.id,
+                            value=71.0))
     db.session.add(ActionItem(organisation_id=organisation.id, pillar="listening", title="Secret action",
                               owner_id=person.id, due_date=date.today()))
     from cxculture.assessments.instruments import copy_instrument, sync_shipped_instruments

@@ -5,4 +5,4 @@ from flask import Blueprint
 bp = Blueprint("kpis", __name__)
 
 # Each audience module registers its routes on bp when imported:
-from . import hr  # noqa: E402,F401
+from . import hr, values  # noqa: E402,F401
