@@ -15,9 +15,10 @@ cx = AppGroup("cx", help="CX Culture commands: demo data, organisations, imports
 @click.option("--library", "library_path", type=click.Path(exists=True, file_okay=False, path_type=Path),
               help="Load the training modules from this folder instead of the shipped library.")
 def demo_command(library_path: Path | None):
-    """Load the demo organisations, the module library, demo training progress and culture self-assessments
-    (a second run changes nothing)."""
+    """Load the demo organisations, the module library, demo training progress, culture self-assessments and
+    KPI data (a second run changes nothing)."""
     from .demo import DEMO_PASSWORD, load_demo, load_demo_assessments, load_demo_training
+    from .kpis.demo import load_demo_kpis
     from .modules.cli import report_library_problems
     from .modules.library import LibraryError
 
@@ -29,6 +30,7 @@ def demo_command(library_path: Path | None):
         report_library_problems(error)
         raise SystemExit(1)
     assessments = load_demo_assessments()
+    kpis = load_demo_kpis(organisations)
     db.session.commit()
     for organisation in organisations:
         click.echo(f"{organisation.name} ({organisation.slug}) ready.")
@@ -38,6 +40,8 @@ def demo_command(library_path: Path | None):
                f"Demo progress loaded for: {', '.join(training.progress_loaded) or 'nobody new'}.")
     click.echo(f"Culture self-assessment: {assessments.responses} demo answers loaded for: "
                f"{', '.join(assessments.loaded) or 'nobody new'}.")
+    click.echo(f"KPIs: {kpis.plans} reward plans and {kpis.values} KPI values loaded for: "
+               f"{', '.join(kpis.loaded) or 'nobody new'}.")
     click.echo(f"Log in as admin@, leader@, hr@, manager@ or employee@ retail.example.com / bank.example.com "
                f"with the password {DEMO_PASSWORD!r}.")
 
