@@ -32,6 +32,8 @@ CUSTOMER_CATEGORIES = ("customer_outcome", "behaviour")
 #: Which way is good.
 DIRECTIONS = ("higher", "lower")
 UNITS = ("percent", "points", "score", "seconds", "minutes", "hours", "days", "count", "euro")
+#: Written after a value ("412 s", "71.5 %"); the same in both languages.
+UNIT_SYMBOLS = {"percent": "%", "seconds": "s", "minutes": "min", "hours": "h", "euro": "€"}
 #: Surveys whose answers can be imported as distributions and turned into the KPI by the standard formula.
 SURVEY_KINDS = ("nps", "csat", "ces")
 EFFECTS = ("supports", "conflicts")
@@ -77,6 +79,10 @@ class Kpi(Bilingual, db.Model):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
 
     links: Mapped[list[KpiBehaviourLink]] = relationship(back_populates="kpi", cascade="all, delete-orphan")
+
+    @property
+    def unit_symbol(self) -> str:
+        return UNIT_SYMBOLS.get(self.unit, "")
 
     @property
     def customer_centric(self) -> bool:

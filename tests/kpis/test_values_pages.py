@@ -86,6 +86,7 @@ def test_hr_imports_a_file_after_a_preview(client, login_as, demo):
     assert response.status_code == 302
     preview = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "Ready to import" in preview and "88" in preview
+    assert '<div class="stat">1</div><div class="stat-label">new values' in preview
     before = _count()
     kpi_import = db.session.scalar(select(KpiImport).order_by(KpiImport.id.desc()))
     confirmed = client.post(f"/hr/kpi-values/imports/{kpi_import.id}")
