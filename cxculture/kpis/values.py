@@ -127,6 +127,13 @@ def format_number(value: float | None) -> str:
     return f"{value:.0f}" if float(value).is_integer() else f"{value:g}"
 
 
+def display_number(value: float | None) -> str:
+    """A value for people to read, in the page's language (82,5 in Italian); up to two decimals."""
+    from flask_babel import format_decimal
+
+    return "" if value is None else format_decimal(value, format="#,##0.##")
+
+
 def range_text(kpi: Kpi) -> str:
     low = "−∞" if kpi.min_value is None else format_number(kpi.min_value)
     high = "∞" if kpi.max_value is None else format_number(kpi.max_value)

@@ -25,7 +25,7 @@ from ..values import (
     apply_import,
     create_import,
     delete_value,
-    format_number,
+    display_number,
     periods_with_values,
     plan_import,
     recent_imports,
@@ -82,7 +82,7 @@ def _render_values(period: str, form: ValueForm, status: int = 200):
     paths = {team.id: path for path, team in teams_by_path(current_user.organisation_id).items()}
     return render_template("kpis/values_list.html", period=period, periods=periods, page=page, form=form,
                            kpis=_kpis(), kpi_id=kpi_id, search=search, paths=paths,
-                           format_number=format_number, delete_form=ConfirmForm()), status
+                           format_number=display_number, delete_form=ConfirmForm()), status
 
 
 @bp.get("/hr/kpi-values")
@@ -165,7 +165,7 @@ def show_kpi_import(kpi_import_id: int):
     plan = plan_import(current_user.organisation, kpi_import.kind, kpi_import.content)
     upload_form = ValuesUploadForm(formdata=None, kind=kpi_import.kind)
     return render_template("kpis/values_preview.html", kpi_import=kpi_import, plan=plan, form=ConfirmForm(),
-                           reupload_form=upload_form, format_number=format_number, language=_language())
+                           reupload_form=upload_form, format_number=display_number, language=_language())
 
 
 @bp.post("/hr/kpi-values/imports/<int:kpi_import_id>")
