@@ -61,6 +61,7 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from .assessments.views import bp as assessments_bp
     from .auth.views import bp as auth_bp
+    from .cafes.views import bp as cafes_bp
     from .home.views import bp as home_bp
     from .modules.views import bp as modules_bp
     from .orgs.views import bp as orgs_bp
@@ -70,6 +71,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(orgs_bp, url_prefix="/admin")
     app.register_blueprint(modules_bp)
     app.register_blueprint(assessments_bp)
+    app.register_blueprint(cafes_bp)
 
     @app.get("/healthz")
     def healthz():

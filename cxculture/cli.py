@@ -29,6 +29,9 @@ def demo_command(library_path: Path | None):
         report_library_problems(error)
         raise SystemExit(1)
     assessments = load_demo_assessments()
+    from .cafes.demo import load_demo_cafes
+
+    cafes = load_demo_cafes()
     db.session.commit()
     for organisation in organisations:
         click.echo(f"{organisation.name} ({organisation.slug}) ready.")
@@ -38,6 +41,7 @@ def demo_command(library_path: Path | None):
                f"Demo progress loaded for: {', '.join(training.progress_loaded) or 'nobody new'}.")
     click.echo(f"Culture self-assessment: {assessments.responses} demo answers loaded for: "
                f"{', '.join(assessments.loaded) or 'nobody new'}.")
+    click.echo(f"Training cafés loaded for: {', '.join(cafes.loaded) or 'nobody new'}.")
     click.echo(f"Log in as admin@, leader@, hr@, manager@ or employee@ retail.example.com / bank.example.com "
                f"with the password {DEMO_PASSWORD!r}.")
 

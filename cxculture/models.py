@@ -21,3 +21,4 @@ from .assessments.models import (  # noqa: F401
     Participation,
     Response,
 )
+from .cafes.models import AgendaItem, Cafe, CafeAction, CafeAttendee, CafeDecision  # noqa: F401
