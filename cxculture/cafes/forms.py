@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, IntegerField, SelectField, StringField, SubmitField, TextAreaField, TimeField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
 from ..assessments.action_forms import ClearDateField
 from ..orgs.forms import LANGUAGE_LABELS, MultiCheckboxField, OptionalIdSelectField, optional_id
@@ -65,7 +65,7 @@ class CafeForm(FlaskForm):
         Length(max=MAX_LINK_LENGTH, message=_l("Keep it under %(max)s characters.", max=MAX_LINK_LENGTH))])
     facilitator_id = OptionalIdSelectField(_l("Facilitator"), validators=[InputRequired(_l("Choose the facilitator."))])
     attendee_ids = MultiCheckboxField(_l("Attendees"), coerce=int, validate_choice=False)
-    focus_pillars = MultiCheckboxField(_l("Focus pillars"), choices=[(p, PILLAR_LABELS[p]) for p in PILLARS],
+    focus_pillars = MultiCheckboxField(_l("Focus pillars"), choices=[SelectChoice(p, PILLAR_LABELS[p]) for p in PILLARS],
                                        validate_choice=False)
     language = SelectField(_l("Language of the agenda and PDFs"), validate_choice=False,
                            choices=[SelectChoice(code, label) for code, label in LANGUAGE_LABELS.items()])
@@ -74,7 +74,7 @@ class CafeForm(FlaskForm):
 
     def set_people(self, leaders) -> None:
         self.facilitator_id.choices = [SelectChoice("", _l("Choose a leader"))] + [SelectChoice(p.id, p.name) for p in leaders]
-        self.attendee_ids.choices = [(p.id, p.name) for p in leaders]
+        self.attendee_ids.choices = [SelectChoice(p.id, p.name) for p in leaders]
 
 
 class AgendaItemForm(FlaskForm):
@@ -133,5 +133,3 @@ def with_submission_key(form):
     return form
 
 
-__all__ = ["AgendaItemForm", "AttendanceForm", "ButtonForm", "CafeActionForm", "CafeForm", "DecisionForm",
-           "GuestForm", "Optional", "with_submission_key"]

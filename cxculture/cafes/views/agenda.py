@@ -6,6 +6,7 @@ from datetime import date
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
 
 from ...assessments.action_forms import STATUS_LABELS
 from ...assessments.actions import owner_choices
@@ -167,7 +168,7 @@ def record_attendance(cafe_id: int):
     cafe, _role = load_cafe(cafe_id)
     form = AttendanceForm()
     attendees = sorted(cafe.attendees, key=lambda a: (a.guest, a.person.name.casefold()))
-    form.present.choices = [(a.person_id, a.person.name) for a in attendees]
+    form.present.choices = [SelectChoice(a.person_id, a.person.name) for a in attendees]
     if request.method == "GET":
         form.present.data = [a.person_id for a in attendees if a.present]
     if form.validate_on_submit():
