@@ -57,7 +57,9 @@ def load_demo_cafes(today: date | None = None) -> DemoCafesReport:
         facilitator_id=leader.id, attendee_ids=leaders, focus_pillars=["listening"], language="it"), created_by=leader)
     draft_agenda(held, leader, today=held_day)
     people = {local: person_by_email(f"{local}@retail.example.com") for local in ("leader", "hr", "manager")}
-    items = {item.kind: item for item in held.agenda}
+    items = {}
+    for item in held.agenda:
+        items.setdefault(item.kind, item)
     for kind, text in _HELD_NOTES.items():
         if kind in items:
             items[kind].notes = text
