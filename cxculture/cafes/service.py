@@ -370,7 +370,10 @@ def cafes_of(organisation_id: int) -> list[Cafe]:
 
 
 def invited_cafes(person: Person) -> list[Cafe]:
-    """Cafés of other organisations the person is invited to as a guest, soonest first."""
+    """Cafés of other organisations the person is invited to as a guest (while their organisation stays in the
+    benchmark network), latest first."""
+    if not person.can("leader") or not person.organisation.benchmark_opt_in:
+        return []
     return list(db.session.scalars(
         select(Cafe).join(CafeAttendee, CafeAttendee.cafe_id == Cafe.id)
         .where(CafeAttendee.person_id == person.id, CafeAttendee.guest.is_(True),

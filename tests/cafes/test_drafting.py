@@ -1,7 +1,7 @@
 """The agenda drafted from data: weakest pillars, gaps, training, KPI conflicts, follow-up; suppression kept."""
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 import pytest
 
@@ -152,3 +152,14 @@ def test_drafted_items_carry_only_primitive_json(app, retail, leader):
     set_reward_conflicts_provider(app, kpi_conflicts)
     for item in draft_items(new_cafe(retail), leader):
         json.dumps(item.snapshot)
+
+
+def test_the_prompt_library_has_three_or_four_prompts_per_key_in_both_languages(app):
+    from cxculture.cafes.prompts import GENERAL_KEYS, prompt_library, prompts_for
+    from cxculture.pillars import PILLARS
+
+    library = prompt_library()
+    for key in (*PILLARS, *GENERAL_KEYS):
+        assert 3 <= len(prompts_for(key, "en")) == len(prompts_for(key, "it")) <= 4, key
+    assert prompts_for("rewards", "fr") == prompts_for("rewards", "en")
+    assert set(library) == {*PILLARS, *GENERAL_KEYS}

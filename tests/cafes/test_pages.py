@@ -2,44 +2,13 @@
 published decisions, everybody else gets 404 or 403."""
 from __future__ import annotations
 
-from datetime import date, timedelta
-
 import pytest
 
-from cxculture.cafes.agenda import draft_agenda
 from cxculture.cafes.models import Cafe
-from cxculture.cafes.service import add_action, add_decision, invite_guest, update_agenda_item
 from cxculture.extensions import db
 from cxculture.orgs.service import person_by_email
-from tests.assessments.results_factories import retail_campaign
-from tests.cafes.helpers import new_cafe, organisation_with_scores
-
-HOST_SECRETS = ("Secret note about the contact centre", "Secret decision on budgets", "Secret action on hiring",
-                "Whole organisation", "Demo Retail", "@retail.example.com")
-
-
-@pytest.fixture
-def cafe(app, demo):
-    retail, bank = demo["demo-retail"], demo["demo-bank"]
-    leader = person_by_email("leader@retail.example.com")
-    leader.name = "Giulia Host"  # demo names carry their organisation's name
-    retail_campaign(retail)
-    cafe = new_cafe(retail, title="Spring café", language="en")
-    draft_agenda(cafe, leader)
-    weakest = next(i for i in cafe.agenda if i.kind == "weakest")
-    update_agenda_item(weakest, title=weakest.title, prompts_text="\n".join(weakest.prompts),
-                       notes="Secret note about the contact centre")
-    add_decision(cafe, text="Secret decision on budgets", agenda_item_id=weakest.id, created_by=leader)
-    add_decision(cafe, text="Every leader serves customers one day a quarter", agenda_item_id=weakest.id,
-                 published=True, created_by=leader)
-    add_action(cafe, title="Secret action on hiring", pillar="hiring", owner_id=leader.id,
-               due_date=date.today() + timedelta(days=10), agenda_item_id=weakest.id, created_by=leader)
-    guest = person_by_email("leader@bank.example.com")
-    guest.name = "Olivia Guest"
-    invite_guest(cafe, guest.id)
-    db.session.commit()
-    return cafe
-
+from tests.cafes.conftest import HOST_SECRETS
+from tests.cafes.helpers import organisation_with_scores
 
 def test_a_leader_sees_figures_notes_decisions_and_actions(client, login_as, cafe):
     login_as("leader")

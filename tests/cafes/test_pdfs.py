@@ -8,7 +8,7 @@ import subprocess
 import pytest
 
 from tests.cafes.helpers import organisation_with_scores
-from tests.cafes.test_pages import HOST_SECRETS, cafe  # noqa: F401  (the fixture)
+from tests.cafes.conftest import HOST_SECRETS
 
 pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext is not installed")
 
@@ -33,7 +33,7 @@ def _no_other_organisation(text: str, names) -> None:
         assert name not in text, name
 
 
-def test_host_brief_and_summary(client, login_as, network, cafe, tmp_path):  # noqa: F811
+def test_host_brief_and_summary(client, login_as, network, cafe, tmp_path):
     from cxculture.cafes.service import record_attendance
     from cxculture.extensions import db
 
@@ -52,7 +52,7 @@ def test_host_brief_and_summary(client, login_as, network, cafe, tmp_path):  # n
     _no_other_organisation(brief + summary, ["Northwind", "Contoso", "Demo Bank"])
 
 
-def test_guest_brief_has_the_agenda_and_their_own_benchmark_only(client, login_as, network, cafe, tmp_path):  # noqa: F811
+def test_guest_brief_has_the_agenda_and_their_own_benchmark_only(client, login_as, network, cafe, tmp_path):
     login_as("leader", org="bank")
     brief = pdf_text(client.get(f"/leadership/cafes/{cafe.id}/brief.pdf"), tmp_path)
     assert "Spring café" in brief and "Your organisation in the benchmark network" in brief
@@ -64,7 +64,7 @@ def test_guest_brief_has_the_agenda_and_their_own_benchmark_only(client, login_a
     assert "Score" not in brief and "Favourable" not in brief
 
 
-def test_pages_name_no_other_organisation(client, login_as, cafe, network):  # noqa: F811
+def test_pages_name_no_other_organisation(client, login_as, cafe, network):
     login_as("leader")
     page = client.get(f"/leadership/cafes/{cafe.id}").get_data(as_text=True)
     _no_other_organisation(page, ["Northwind", "Contoso", "Demo Bank"])
@@ -74,7 +74,7 @@ def test_pages_name_no_other_organisation(client, login_as, cafe, network):  # n
     _no_other_organisation(page, ["Northwind", "Contoso", "Demo Retail"])
 
 
-def test_the_brief_follows_the_cafes_language(client, login_as, cafe, tmp_path):  # noqa: F811
+def test_the_brief_follows_the_cafes_language(client, login_as, cafe, tmp_path):
     from cxculture.extensions import db
 
     cafe.language = "it"

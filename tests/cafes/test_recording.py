@@ -213,3 +213,15 @@ def test_cafe_list_shows_planned_and_held(client, login_as, retail):
     page = client.get("/leadership/cafes/").get_data(as_text=True)
     assert "Next one" in page and "Last one" in page
     assert datetime.now() > held.starts_at
+
+
+def test_a_held_cafe_keeps_the_figures_it_was_discussed_with(client, login_as, retail):
+    leader = login_as("leader")
+    cafe = new_cafe(retail, days=-1)
+    draft_agenda(cafe, leader)
+    record_attendance(cafe, {leader.id})
+    db.session.commit()
+    drafted_at = cafe.drafted_at
+    assert client.post(f"/leadership/cafes/{cafe.id}/redraft").status_code == 302
+    db.session.refresh(cafe)
+    assert cafe.drafted_at == drafted_at

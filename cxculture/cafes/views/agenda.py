@@ -76,7 +76,10 @@ def show_cafe(cafe_id: int):
 @permission_required("leader")
 def redraft_agenda(cafe_id: int):
     cafe, _role = load_cafe(cafe_id)
-    if ButtonForm().validate_on_submit():
+    if cafe.status == "held":
+        # What the café discussed stays on its record: a held café's figures are not redrafted.
+        flash(_("This café has been held: its agenda keeps the figures it was discussed with."), "info")
+    elif ButtonForm().validate_on_submit():
         draft_agenda(cafe, current_user)
         db.session.commit()
         flash(_("The agenda's figures are refreshed from the latest data; your edits are kept."), "success")
