@@ -6,13 +6,16 @@ from datetime import datetime, timedelta
 from cxculture.cafes.service import CafePlan, create_cafe, leader_choices
 from cxculture.cafes.sources import RewardConflict
 from cxculture.extensions import db
-from cxculture.orgs.service import person_by_email
 from tests.assessments.results_factories import make_campaign, respond_many
 
 
+def _leader(organisation):
+    leaders = leader_choices(organisation.id)
+    return next((p for p in leaders if p.email.startswith("leader@")), leaders[0])
+
+
 def plan(organisation, title="Leadership café", days=7, **changes) -> CafePlan:
-    leader = person_by_email("leader@retail.example.com") if organisation.slug == "demo-retail" else \
-        person_by_email("leader@bank.example.com")
+    leader = _leader(organisation)
     values = dict(title=title, starts_at=(datetime.now() + timedelta(days=days)).replace(second=0, microsecond=0),
                   duration_minutes=90, location="Board room", video_link="", facilitator_id=leader.id,
                   attendee_ids=[p.id for p in leader_choices(organisation.id)], focus_pillars=[],
@@ -22,8 +25,7 @@ def plan(organisation, title="Leadership café", days=7, **changes) -> CafePlan:
 
 
 def new_cafe(organisation, **changes):
-    leader_email = "leader@retail.example.com" if organisation.slug == "demo-retail" else "leader@bank.example.com"
-    cafe, _created = create_cafe(organisation.id, plan(organisation, **changes), person_by_email(leader_email))
+    cafe, _created = create_cafe(organisation.id, plan(organisation, **changes), _leader(organisation))
     db.session.commit()
     return cafe
 

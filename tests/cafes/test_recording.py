@@ -51,9 +51,11 @@ def _count(model):
     ({"focus_pillars": ["happiness"]}, "focus_pillars", "unknown"),
     ({"language": "fr"}, "language", "unknown"),
 ])
-def test_bad_plans_are_refused_and_nothing_is_stored(app, retail, changes, field, code):
+def test_bad_plans_are_refused_and_nothing_is_stored(app, make_organisation, make_person, changes, field, code):
+    acme = make_organisation("Acme")
+    make_person(acme, "leader@acme.example.com", permissions=("leader",), password=None)
     with pytest.raises(CafeError) as refused:
-        create_cafe(retail.id, plan(retail, **changes))
+        create_cafe(acme.id, plan(acme, **changes))
     assert refused.value.problems[field] == code
     assert _count(Cafe) == 0
 
