@@ -8,6 +8,7 @@ from cxculture.orgs.service import person_by_email
 from tests.cafes.conftest import HOST_SECRETS
 from tests.cafes.helpers import organisation_with_scores
 
+
 def test_a_leader_sees_figures_notes_decisions_and_actions(client, login_as, cafe):
     login_as("leader")
     page = client.get(f"/leadership/cafes/{cafe.id}").get_data(as_text=True)
@@ -15,6 +16,7 @@ def test_a_leader_sees_figures_notes_decisions_and_actions(client, login_as, caf
                  "Secret action on hiring", "Olivia Guest"):
         assert text in page
     assert "Demo Bank" not in page and "@bank.example.com" not in page
+
 
 def test_a_guest_sees_agenda_and_own_benchmark_never_host_figures(client, login_as, cafe):
     login_as("leader", org="bank")
@@ -24,6 +26,7 @@ def test_a_guest_sees_agenda_and_own_benchmark_never_host_figures(client, login_
     for secret in HOST_SECRETS:
         assert secret not in page, secret
     assert "3.6" not in page and "Leadership" not in page.split("<main", 1)[1].split("Agenda", 1)[0]
+
 
 def test_a_guest_cannot_open_the_hosts_pages_nor_change_anything(client, login_as, cafe):
     login_as("leader", org="bank")
@@ -35,11 +38,13 @@ def test_a_guest_cannot_open_the_hosts_pages_nor_change_anything(client, login_a
     db.session.refresh(cafe)
     assert (len(cafe.decisions), len(cafe.agenda)) == before
 
+
 def test_a_guest_whose_organisation_left_the_network_loses_access(client, login_as, cafe, demo):
     demo["demo-bank"].benchmark_opt_in = False
     db.session.commit()
     login_as("leader", org="bank")
     assert client.get(f"/leadership/cafes/{cafe.id}").status_code == 404
+
 
 def test_other_accounts_get_404_or_403_and_the_hosts_non_leaders_403(client, login_as, cafe):
     for account in ("hr", "manager", "admin", "employee"):
@@ -53,15 +58,18 @@ def test_other_accounts_get_404_or_403_and_the_hosts_non_leaders_403(client, log
         assert client.get(f"/leadership/cafes/{cafe.id}").status_code == 403, account
         assert client.get("/leadership/cafes/").status_code == 403, account
 
+
 def test_employees_see_only_published_decisions(client, login_as, cafe):
     login_as("employee")
     page = client.get("/home/employee").get_data(as_text=True)
     assert "Every leader serves customers one day a quarter" in page
     assert "Secret decision on budgets" not in page
 
+
 def test_employees_of_another_organisation_see_none(client, login_as, cafe):
     login_as("employee", org="bank")
     assert "Every leader serves customers" not in client.get("/home/employee").get_data(as_text=True)
+
 
 def test_leader_home_links_cafes_and_invitations(client, login_as, cafe):
     login_as("leader", org="bank")
@@ -69,6 +77,7 @@ def test_leader_home_links_cafes_and_invitations(client, login_as, cafe):
     assert "Cafés you are invited to" in page and "Spring café" in page and "Demo Retail" not in page
     login_as("leader")
     assert "Spring café" in client.get("/home/leader").get_data(as_text=True)
+
 
 def test_the_guest_picker_lists_only_leaders_of_opted_in_organisations(client, login_as, cafe, make_organisation,
                                                                        make_person):
@@ -86,6 +95,7 @@ def test_the_guest_picker_lists_only_leaders_of_opted_in_organisations(client, l
     response = client.post(f"/leadership/cafes/{cafe.id}/guests", data={"person_id": closed.id})
     assert response.status_code == 400 and "solo organizzazioni della rete di benchmark" in response.get_data(as_text=True)
 
+
 def test_a_guest_sees_their_own_benchmark_against_the_network(client, login_as, cafe, make_organisation):
     organisation_with_scores(make_organisation, "Third Co", 3)
     bank = person_by_email("leader@bank.example.com").organisation
@@ -96,6 +106,7 @@ def test_a_guest_sees_their_own_benchmark_against_the_network(client, login_as, 
     page = client.get(f"/leadership/cafes/{cafe.id}").get_data(as_text=True)
     assert "Lower quartile" in page and "in the lowest quarter" in page
     assert "Third Co" not in page
+
 
 def test_unknown_cafe_is_404(client, login_as, demo):
     login_as("leader")
