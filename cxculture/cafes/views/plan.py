@@ -123,7 +123,7 @@ def manage_guests(cafe_id: int):
         status = 400
     guests = [a for a in cafe.attendees if a.guest]
     return render_template("cafes/guests.html", cafe=cafe, form=form, guests=guests, button=ButtonForm(),
-                           has_candidates=bool(candidates)), status
+                           has_candidates=any(p.id not in invited for p in candidates)), status
 
 
 @bp.post("/<int:cafe_id>/guests/<int:person_id>/remove")
