@@ -163,3 +163,21 @@ def test_the_prompt_library_has_three_or_four_prompts_per_key_in_both_languages(
         assert 3 <= len(prompts_for(key, "en")) == len(prompts_for(key, "it")) <= 4, key
     assert prompts_for("rewards", "fr") == prompts_for("rewards", "en")
     assert set(library) == {*PILLARS, *GENERAL_KEYS}
+
+
+def test_the_follow_up_shows_each_actions_current_status(app, retail, leader):
+    from cxculture.assessments.actions import update_action
+    from cxculture.cafes.pages import cafe_view
+
+    first = new_cafe(retail, title="First café", days=-30)
+    draft_agenda(first, leader)
+    agreed = add_action(first, title="Call back unhappy customers", pillar="listening", owner_id=leader.id,
+                        due_date=date.today() + timedelta(days=3), created_by=leader)
+    second = new_cafe(retail, title="Second café", days=7)
+    draft_agenda(second, leader)
+    update_action(agreed, status="done", owner_id=leader.id, due_date=agreed.due_date)
+    db.session.commit()
+    follow_up = cafe_view(second, "host", leader).items[0]
+    assert follow_up.kind == "follow_up"
+    assert [(a["id"], a["status"], a["from_previous"]) for a in follow_up.follow_up][:1] == [(agreed.id, "done", True)]
+    assert follow_up.snapshot["actions"][0]["status"] == "open"  # as it stood when the agenda was drafted
