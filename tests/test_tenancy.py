@@ -147,11 +147,11 @@ def _give_victim_training_records(organisation) -> None:
     own = copy_instrument(organisation.id, sync_shipped_instruments()[0], "victim-copy")
     db.session.add(Campaign(organisation_id=organisation.id, instrument=own, title="Secret campaign", status="open",
                             opens_on=date.today(), closes_on=date.today()))
-    _give_victim_cafe(organisation, person)
+    _give_victim_cafe(organisation)
     db.session.commit()
 
 
-def _give_victim_cafe(organisation, person) -> None:
+def _give_victim_cafe(organisation) -> None:
     """A café with an agenda item and a decision (no guest of the other organisation is invited)."""
     from datetime import datetime
 
