@@ -61,6 +61,7 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from .assessments.views import bp as assessments_bp
     from .auth.views import bp as auth_bp
+    from .cafes.views import bp as cafes_bp
     from .home.views import bp as home_bp
     from .kpis.views import bp as kpis_bp
     from .modules.views import bp as modules_bp
@@ -72,6 +73,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(modules_bp)
     app.register_blueprint(assessments_bp)
     app.register_blueprint(kpis_bp)
+    app.register_blueprint(cafes_bp)
 
     @app.get("/healthz")
     def healthz():

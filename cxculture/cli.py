@@ -18,6 +18,7 @@ def demo_command(library_path: Path | None):
     """Load the demo organisations, the module library, demo training progress, culture self-assessments and
     KPI data (a second run changes nothing)."""
     from .demo import DEMO_PASSWORD, load_demo, load_demo_assessments, load_demo_training
+    from .cafes.demo import load_demo_cafes
     from .kpis.demo import load_demo_kpis
     from .modules.cli import report_library_problems
     from .modules.library import LibraryError
@@ -31,6 +32,7 @@ def demo_command(library_path: Path | None):
         raise SystemExit(1)
     assessments = load_demo_assessments()
     kpis = load_demo_kpis(organisations)
+    cafes = load_demo_cafes()
     db.session.commit()
     for organisation in organisations:
         click.echo(f"{organisation.name} ({organisation.slug}) ready.")
@@ -42,6 +44,7 @@ def demo_command(library_path: Path | None):
                f"{', '.join(assessments.loaded) or 'nobody new'}.")
     click.echo(f"KPIs: {kpis.plans} reward plans and {kpis.values} KPI values loaded for: "
                f"{', '.join(kpis.loaded) or 'nobody new'}.")
+    click.echo(f"Training cafés loaded for: {', '.join(cafes.loaded) or 'nobody new'}.")
     click.echo(f"Log in as admin@, leader@, hr@, manager@ or employee@ retail.example.com / bank.example.com "
                f"with the password {DEMO_PASSWORD!r}.")
 

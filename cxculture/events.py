@@ -12,3 +12,4 @@ quiz_passed = _events.signal("quiz-passed")  #: sender=person, attempt=
 quiz_failed = _events.signal("quiz-failed")  #: sender=person, attempt=
 certificate_issued = _events.signal("certificate-issued")  #: sender=person, certificate=
 assessment_submitted = _events.signal("assessment-submitted")  #: sender=person, campaign= (never the answers)
+cafe_attended = _events.signal("cafe-attended")  #: sender=person, cafe=

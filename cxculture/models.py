@@ -30,3 +30,4 @@ from .kpis.models import (  # noqa: F401
     RewardComponent,
     RewardPlan,
 )
+from .cafes.models import AgendaItem, Cafe, CafeAction, CafeAttendee, CafeDecision  # noqa: F401

@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from cxculture.assessments.models import ActionItem, Campaign, Instrument
+from cxculture.cafes.models import AgendaItem, Cafe, CafeDecision
 from cxculture.extensions import db
 from cxculture.kpis.models import Kpi, KpiImport, KpiValue
 from cxculture.modules.models import Assignment, Certificate, Module, PathItem, QuizAttempt, TrainingPath
@@ -61,6 +62,11 @@ ARGUMENTS = {
     "pillar": lambda org: "vision",
     "kpi_import_id": lambda org: _first_id(KpiImport, org),
     "kpi_value_id": lambda org: _first_id(KpiValue, org),
+    "cafe_id": lambda org: _first_id(Cafe, org),
+    "agenda_item_id": lambda org: db.session.scalar(
+        select(AgendaItem.id).join(Cafe).where(Cafe.organisation_id == org.id).order_by(AgendaItem.id)),
+    "decision_id": lambda org: db.session.scalar(
+        select(CafeDecision.id).join(Cafe).where(Cafe.organisation_id == org.id).order_by(CafeDecision.id)),
     # Library content is shared by the installation: these name no organisation's data.
     "slug": _module_slug,
     "lesson_id": lambda org: "lesson-1",
@@ -149,7 +155,19 @@ def _give_victim_training_records(organisation) -> None:
     own = copy_instrument(organisation.id, sync_shipped_instruments()[0], "victim-copy")
     db.session.add(Campaign(organisation_id=organisation.id, instrument=own, title="Secret campaign", status="open",
                             opens_on=date.today(), closes_on=date.today()))
+    _give_victim_cafe(organisation)
     db.session.commit()
+
+
+def _give_victim_cafe(organisation) -> None:
+    """A café with an agenda item and a decision (no guest of the other organisation is invited)."""
+    from datetime import datetime
+
+    cafe = Cafe(organisation_id=organisation.id, title="Secret café", starts_at=datetime.now(), location="Room",
+                language=organisation.default_language, focus_pillars=[])
+    cafe.agenda.append(AgendaItem(kind="free", title="Secret item", prompts=[], notes="", snapshot={}, position=1))
+    cafe.decisions.append(CafeDecision(text="Secret decision", published=True))
+    db.session.add(cafe)
 
 
 def test_every_view_requires_login(app, client, demo):

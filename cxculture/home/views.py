@@ -38,8 +38,11 @@ def employee():
 
     dashboard = learner_dashboard(current_user, str(get_locale() or "en"), date.today())
     db.session.commit()  # the path certificate, when the plan has just become complete
+    from ..cafes.service import published_decisions
+
     return render_template("home/employee.html", dashboard=dashboard, pillar_labels=PILLAR_LABELS,
                            assessment=assessment_card(current_user),
+                           cafe_decisions=published_decisions(current_user.organisation_id),
                            latest_results=latest_closed_campaign(current_user.organisation_id))
 
 
@@ -54,6 +57,7 @@ def manager():
 @permission_required("leader")
 def leader():
     from ..assessments.actions import action_counts
+    from ..cafes.service import cafes_of, invited_cafes
 
     leaders = training.leadership_matrix(current_user.organisation_id, str(get_locale() or "en")).rows
     return render_template(
@@ -63,6 +67,8 @@ def leader():
         roles=orgs.people_per_job_role(current_user.organisation_id),
         leaders=leaders,
         leadership=training.completion(leaders),
+        cafes=cafes_of(current_user.organisation_id)[:3],
+        invited_cafes=invited_cafes(current_user),
     )
 
 

@@ -1,0 +1,415 @@
+"""Planning a café, editing its agenda, and recording what happened: attendance, notes, decisions, actions.
+
+Every function checks its input against the host organisation and raises CafeError naming each problem,
+changing nothing then; it flushes, and the request commits once. A form's random `submission_key` makes a
+second submit of the same form find what the first one stored instead of storing it twice.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from urllib.parse import urlsplit
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from ..assessments import actions as action_service
+from ..assessments.models import ActionItem
+from ..events import cafe_attended
+from ..extensions import db
+from ..modules.reports import leadership_query
+from ..orgs.models import Organisation, Permission, Person, PersonPermission
+from ..pillars import PILLARS
+from ..util import utcnow
+from .agenda import _renumber
+from .models import AgendaItem, Cafe, CafeAction, CafeAttendee, CafeDecision
+
+MAX_TITLE_LENGTH = 200
+MAX_PLACE_LENGTH = 200
+MAX_LINK_LENGTH = 500
+MAX_PROMPTS = 8
+MAX_PROMPT_LENGTH = 400
+MAX_NOTES_LENGTH = 20_000
+MAX_DECISION_LENGTH = 2_000
+MIN_DURATION, MAX_DURATION = 15, 8 * 60
+LANGUAGES = ("en", "it")
+
+
+class CafeError(Exception):
+    """Why a café change cannot be saved: `problems` maps a field name to a code.
+
+    Codes: title "missing" / "too-long"; starts_at "missing"; duration "range"; location "missing" (neither a
+    place nor a video link) / "too-long"; video_link "not-a-link" / "too-long"; facilitator_id "missing" /
+    "unknown"; attendee_ids "unknown"; focus_pillars "unknown"; language "unknown"; prompts "too-many" /
+    "too-long"; notes "too-long"; text "missing" / "too-long"; agenda_item_id "unknown"; person_id "unknown";
+    plus the action item's own codes (see assessments.actions.ActionError).
+    """
+
+    def __init__(self, problems: dict[str, str]):
+        super().__init__(", ".join(f"{field}: {code}" for field, code in problems.items()))
+        self.problems = problems
+
+
+# Who can take part -----------------------------------------------------------------------------------------
+
+def leader_choices(organisation_id: int) -> list[Person]:
+    """The organisation's leadership team (executive job role or leader permission), active, by name."""
+    return list(db.session.scalars(leadership_query(organisation_id)))
+
+
+def guest_choices(host_organisation_id: int) -> list[Person]:
+    """Leaders of the other organisations that opted into the benchmark network: people, never their data."""
+    leaders = select(PersonPermission.person_id).where(PersonPermission.name == Permission.LEADER.value)
+    return list(db.session.scalars(
+        select(Person).join(Organisation, Organisation.id == Person.organisation_id)
+        .where(Organisation.benchmark_opt_in.is_(True), Organisation.id != host_organisation_id,
+               Person.active.is_(True), Person.id.in_(leaders))
+        .order_by(Person.name, Person.id)))
+
+
+# Planning ------------------------------------------------------------------------------------------------------
+
+@dataclass
+class CafePlan:
+    """What a leader fills in to plan a café."""
+
+    title: str
+    starts_at: datetime | None
+    duration_minutes: int | None
+    location: str
+    video_link: str
+    facilitator_id: int | None
+    attendee_ids: list[int]
+    focus_pillars: list[str]
+    language: str
+
+
+def _clean_link(link: str) -> str:
+    return (link or "").strip()
+
+
+def _check_plan(organisation_id: int, plan: CafePlan) -> dict[str, str]:
+    problems: dict[str, str] = {}
+    title = (plan.title or "").strip()
+    if not title:
+        problems["title"] = "missing"
+    elif len(title) > MAX_TITLE_LENGTH:
+        problems["title"] = "too-long"
+    if plan.starts_at is None:
+        problems["starts_at"] = "missing"
+    if plan.duration_minutes is None or not MIN_DURATION <= plan.duration_minutes <= MAX_DURATION:
+        problems["duration_minutes"] = "range"
+    location, link = (plan.location or "").strip(), _clean_link(plan.video_link)
+    if not location and not link:
+        problems["location"] = "missing"
+    elif len(location) > MAX_PLACE_LENGTH:
+        problems["location"] = "too-long"
+    if link:
+        parts = urlsplit(link)
+        if len(link) > MAX_LINK_LENGTH:
+            problems["video_link"] = "too-long"
+        elif parts.scheme not in ("https", "http") or not parts.netloc or " " in link:
+            problems["video_link"] = "not-a-link"
+    leaders = {p.id for p in leader_choices(organisation_id)}
+    if plan.facilitator_id is None:
+        problems["facilitator_id"] = "missing"
+    elif plan.facilitator_id not in leaders:
+        problems["facilitator_id"] = "unknown"
+    if any(person_id not in leaders for person_id in plan.attendee_ids):
+        problems["attendee_ids"] = "unknown"
+    if any(pillar not in PILLARS for pillar in plan.focus_pillars):
+        problems["focus_pillars"] = "unknown"
+    if plan.language not in LANGUAGES:
+        problems["language"] = "unknown"
+    return problems
+
+
+def _apply_plan(cafe: Cafe, plan: CafePlan) -> None:
+    cafe.title = plan.title.strip()
+    cafe.starts_at = plan.starts_at
+    cafe.duration_minutes = plan.duration_minutes
+    cafe.location = (plan.location or "").strip() or None
+    cafe.video_link = _clean_link(plan.video_link) or None
+    cafe.facilitator_id = plan.facilitator_id
+    cafe.focus_pillars = [p for p in PILLARS if p in set(plan.focus_pillars)]
+    cafe.language = plan.language
+    wanted = set(plan.attendee_ids) | {plan.facilitator_id}
+    current = {a.person_id: a for a in cafe.attendees if not a.guest}
+    for person_id, attendee in current.items():
+        if person_id not in wanted and attendee.present is None:
+            cafe.attendees.remove(attendee)  # whoever was marked at a held café stays on its record
+    for person_id in sorted(wanted - set(current)):
+        cafe.attendees.append(CafeAttendee(person_id=person_id, guest=False))
+
+
+def create_cafe(organisation_id: int, plan: CafePlan, created_by: Person | None = None,
+                submission_key: str | None = None) -> tuple[Cafe, bool]:
+    """A new café (agenda not drafted yet); returns (café, created). The same submission_key twice returns the
+    café the first submit created, with created=False."""
+    if submission_key:
+        existing = db.session.scalar(select(Cafe).where(Cafe.organisation_id == organisation_id,
+                                                        Cafe.submission_key == submission_key))
+        if existing is not None:
+            return existing, False
+    problems = _check_plan(organisation_id, plan)
+    if problems:
+        raise CafeError(problems)
+    cafe = Cafe(organisation_id=organisation_id, submission_key=submission_key or None, status="planned",
+                created_by_id=created_by.id if created_by else None)
+    _apply_plan(cafe, plan)
+    db.session.add(cafe)
+    db.session.flush()
+    return cafe, True
+
+
+def update_cafe(cafe: Cafe, plan: CafePlan) -> Cafe:
+    problems = _check_plan(cafe.organisation_id, plan)
+    if problems:
+        raise CafeError(problems)
+    _apply_plan(cafe, plan)
+    db.session.flush()
+    return cafe
+
+
+def invite_guest(cafe: Cafe, person_id: int | None) -> CafeAttendee:
+    """Invite a leader of an opted-in organisation; inviting someone twice changes nothing."""
+    if person_id not in {p.id for p in guest_choices(cafe.organisation_id)}:
+        raise CafeError({"person_id": "unknown"})
+    for attendee in cafe.attendees:
+        if attendee.person_id == person_id:
+            return attendee
+    attendee = CafeAttendee(person_id=person_id, guest=True)
+    cafe.attendees.append(attendee)
+    db.session.flush()
+    return attendee
+
+
+def remove_guest(cafe: Cafe, person_id: int | None) -> None:
+    """Withdraw a guest's invitation (nothing happens when they are not invited)."""
+    for attendee in list(cafe.attendees):
+        if attendee.guest and attendee.person_id == person_id:
+            cafe.attendees.remove(attendee)
+    db.session.flush()
+
+
+# The agenda ----------------------------------------------------------------------------------------------------
+
+def parse_prompts(text: str) -> list[str]:
+    """One prompt per line; blank lines and list bullets are dropped."""
+    prompts = []
+    for line in (text or "").splitlines():
+        line = line.strip().lstrip("-•*").strip()
+        if line:
+            prompts.append(line)
+    return prompts
+
+
+def _check_item(title: str, prompts: list[str], notes: str) -> dict[str, str]:
+    problems: dict[str, str] = {}
+    title = (title or "").strip()
+    if not title:
+        problems["title"] = "missing"
+    elif len(title) > MAX_TITLE_LENGTH:
+        problems["title"] = "too-long"
+    if len(prompts) > MAX_PROMPTS:
+        problems["prompts"] = "too-many"
+    elif any(len(p) > MAX_PROMPT_LENGTH for p in prompts):
+        problems["prompts"] = "too-long"
+    if len(notes or "") > MAX_NOTES_LENGTH:
+        problems["notes"] = "too-long"
+    return problems
+
+
+def update_agenda_item(item: AgendaItem, *, title: str, prompts_text: str, notes: str) -> AgendaItem:
+    prompts = parse_prompts(prompts_text)
+    problems = _check_item(title, prompts, notes)
+    if problems:
+        raise CafeError(problems)
+    item.title, item.prompts, item.notes = title.strip(), prompts, (notes or "").strip()
+    db.session.flush()
+    return item
+
+
+def add_free_item(cafe: Cafe, *, title: str, prompts_text: str, notes: str = "",
+                  submission_key: str | None = None) -> AgendaItem:
+    """An item the facilitator adds, at the end of the agenda."""
+    if submission_key:
+        for item in cafe.agenda:
+            if item.submission_key == submission_key:
+                return item
+    prompts = parse_prompts(prompts_text)
+    problems = _check_item(title, prompts, notes)
+    if problems:
+        raise CafeError(problems)
+    item = AgendaItem(kind="free", title=title.strip(), prompts=prompts, notes=(notes or "").strip(), snapshot={},
+                      position=max((i.position for i in cafe.agenda), default=0) + 1,
+                      submission_key=submission_key or None)
+    cafe.agenda.append(item)
+    db.session.flush()
+    return item
+
+
+def move_agenda_item(item: AgendaItem, direction: str) -> None:
+    """Swap the item with its neighbour above ("up") or below ("down"); at an end nothing moves."""
+    items = sorted(item.cafe.agenda, key=lambda i: (i.position, i.id))
+    index = items.index(item)
+    other = index - 1 if direction == "up" else index + 1 if direction == "down" else None
+    if other is None or not 0 <= other < len(items):
+        return
+    items[index], items[other] = items[other], items[index]
+    for number, each in enumerate(items, 1):
+        each.position = number
+    db.session.flush()
+
+
+def remove_agenda_item(item: AgendaItem) -> None:
+    """Remove an item; its decisions and actions stay with the café, no longer tied to an item."""
+    cafe = item.cafe
+    for decision in db.session.scalars(select(CafeDecision).where(CafeDecision.agenda_item_id == item.id)):
+        decision.agenda_item_id = None
+    for link in db.session.scalars(select(CafeAction).where(CafeAction.agenda_item_id == item.id)):
+        link.agenda_item_id = None
+    cafe.agenda.remove(item)
+    db.session.flush()
+    _renumber(cafe)
+
+
+# During and after ----------------------------------------------------------------------------------------------
+
+def record_attendance(cafe: Cafe, present_ids: set[int], held: bool = True) -> list[Person]:
+    """Mark who was there (everyone else invited as absent) and, when `held`, the café as held. Sends
+    `cafe_attended` once per person, when they are first marked present; returns those people."""
+    newly_present = []
+    for attendee in cafe.attendees:
+        present = attendee.person_id in present_ids
+        if present and attendee.present is not True:
+            newly_present.append(attendee.person)
+        attendee.present = present
+    if held and cafe.status != "held":
+        cafe.status, cafe.held_at = "held", utcnow()
+    db.session.flush()
+    for person in newly_present:
+        cafe_attended.send(person, cafe=cafe)
+    return newly_present
+
+
+def _agenda_item_of(cafe: Cafe, agenda_item_id: int | None, problems: dict) -> AgendaItem | None:
+    if agenda_item_id is None:
+        return None
+    for item in cafe.agenda:
+        if item.id == agenda_item_id:
+            return item
+    problems["agenda_item_id"] = "unknown"
+    return None
+
+
+def add_decision(cafe: Cafe, *, text: str, agenda_item_id: int | None = None, published: bool = False,
+                 created_by: Person | None = None, submission_key: str | None = None) -> CafeDecision:
+    if submission_key:
+        existing = db.session.scalar(select(CafeDecision).where(CafeDecision.cafe_id == cafe.id,
+                                                                CafeDecision.submission_key == submission_key))
+        if existing is not None:
+            return existing
+    problems: dict[str, str] = {}
+    text = (text or "").strip()
+    if not text:
+        problems["text"] = "missing"
+    elif len(text) > MAX_DECISION_LENGTH:
+        problems["text"] = "too-long"
+    _agenda_item_of(cafe, agenda_item_id, problems)
+    if problems:
+        raise CafeError(problems)
+    decision = CafeDecision(text=text, agenda_item_id=agenda_item_id, published=bool(published),
+                            submission_key=submission_key or None, created_by_id=created_by.id if created_by else None)
+    cafe.decisions.append(decision)
+    db.session.flush()
+    return decision
+
+
+def set_decision_published(decision: CafeDecision, published: bool) -> None:
+    decision.published = bool(published)
+    db.session.flush()
+
+
+def remove_decision(decision: CafeDecision) -> None:
+    decision.cafe.decisions.remove(decision)
+    db.session.flush()
+
+
+def add_action(cafe: Cafe, *, title: str, pillar: str, owner_id: int | None, due_date: date | None,
+               agenda_item_id: int | None = None, created_by: Person | None = None,
+               submission_key: str | None = None, today: date | None = None) -> ActionItem:
+    """An action item agreed in the café: the assessment area's ActionItem, linked to the café and item."""
+    if submission_key:
+        existing = db.session.scalar(select(CafeAction).where(CafeAction.cafe_id == cafe.id,
+                                                              CafeAction.submission_key == submission_key))
+        if existing is not None:
+            return existing.action
+    problems: dict[str, str] = {}
+    _agenda_item_of(cafe, agenda_item_id, problems)
+    if problems:
+        raise CafeError(problems)
+    try:
+        action = action_service.create_action(cafe.organisation_id, title=title, pillar=pillar, owner_id=owner_id,
+                                              due_date=due_date, created_by=created_by, today=today)
+    except action_service.ActionError as error:
+        raise CafeError(error.problems) from None
+    db.session.add(CafeAction(cafe_id=cafe.id, action_item_id=action.id, agenda_item_id=agenda_item_id,
+                              submission_key=submission_key or None))
+    db.session.flush()
+    return action
+
+
+# Reading -------------------------------------------------------------------------------------------------------
+
+def cafes_of(organisation_id: int) -> list[Cafe]:
+    """The organisation's cafés, latest first."""
+    return list(db.session.scalars(select(Cafe).where(Cafe.organisation_id == organisation_id)
+                                   .options(selectinload(Cafe.facilitator))
+                                   .order_by(Cafe.starts_at.desc(), Cafe.id.desc())))
+
+
+def invited_cafes(person: Person) -> list[Cafe]:
+    """Cafés of other organisations the person is invited to as a guest (while their organisation stays in the
+    benchmark network), latest first."""
+    if not person.can("leader") or not person.organisation.benchmark_opt_in:
+        return []
+    return list(db.session.scalars(
+        select(Cafe).join(CafeAttendee, CafeAttendee.cafe_id == Cafe.id)
+        .where(CafeAttendee.person_id == person.id, CafeAttendee.guest.is_(True),
+               Cafe.organisation_id != person.organisation_id)
+        .options(selectinload(Cafe.facilitator))
+        .order_by(Cafe.starts_at.desc(), Cafe.id.desc())))
+
+
+@dataclass(frozen=True)
+class PublishedDecision:
+    text: str
+    cafe_title: str
+    held_on: date
+
+
+def published_decisions(organisation_id: int, limit: int = 5) -> list[PublishedDecision]:
+    """What leadership chose to tell everyone, newest café first."""
+    rows = db.session.execute(
+        select(CafeDecision.text, Cafe.title, Cafe.starts_at).join(Cafe, Cafe.id == CafeDecision.cafe_id)
+        .where(Cafe.organisation_id == organisation_id, CafeDecision.published.is_(True))
+        .order_by(Cafe.starts_at.desc(), CafeDecision.id).limit(limit)).all()
+    return [PublishedDecision(text, title, starts_at.date()) for text, title, starts_at in rows]
+
+
+def cafe_actions(cafe: Cafe) -> list[tuple[CafeAction, ActionItem]]:
+    """The action items agreed in the café with their links, soonest due first."""
+    return list(db.session.execute(
+        select(CafeAction, ActionItem).join(ActionItem, ActionItem.id == CafeAction.action_item_id)
+        .where(CafeAction.cafe_id == cafe.id).options(selectinload(ActionItem.owner))
+        .order_by(ActionItem.due_date, ActionItem.id)).all())
+
+
+def actions_by_id(action_ids: list[int], organisation_id: int) -> dict[int, ActionItem]:
+    """Current state of the action items a follow-up snapshot lists (of the organisation only)."""
+    if not action_ids:
+        return {}
+    return {a.id: a for a in db.session.scalars(
+        select(ActionItem).where(ActionItem.id.in_(action_ids), ActionItem.organisation_id == organisation_id)
+        .options(selectinload(ActionItem.owner)))}

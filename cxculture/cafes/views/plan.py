@@ -1,0 +1,137 @@
+"""Planning: the list of cafés, planning a café and changing its plan, inviting guests."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ...auth.access import permission_required
+from ...extensions import db
+from ...pillars import PILLAR_LABELS
+from .. import service
+from ..access import load_cafe
+from ..agenda import draft_agenda
+from ..forms import ButtonForm, CafeForm, GuestForm, with_submission_key
+from . import bp
+from .common import show_problems
+
+
+def _plan_from(form: CafeForm) -> service.CafePlan:
+    starts_at = datetime.combine(form.day.data, form.time.data) if form.day.data and form.time.data else None
+    return service.CafePlan(
+        title=form.title.data or "", starts_at=starts_at, duration_minutes=form.duration_minutes.data,
+        location=form.location.data or "", video_link=form.video_link.data or "",
+        facilitator_id=form.facilitator_id.data, attendee_ids=list(form.attendee_ids.data or []),
+        focus_pillars=list(form.focus_pillars.data or []), language=form.language.data or "")
+
+
+@bp.get("/")
+@permission_required("leader")
+def list_cafes():
+    cafes = service.cafes_of(current_user.organisation_id)
+    now = datetime.now()
+    return render_template("cafes/list.html", upcoming=[c for c in reversed(cafes) if c.status == "planned"],
+                           past=[c for c in cafes if c.status == "held"], now=now,
+                           invited=service.invited_cafes(current_user), pillar_labels=PILLAR_LABELS)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@permission_required("leader")
+def create_cafe():
+    organisation_id = current_user.organisation_id
+    form = CafeForm()
+    leaders = service.leader_choices(organisation_id)
+    form.set_people(leaders)
+    if request.method == "GET":
+        form.language.data = current_user.organisation.default_language
+        form.facilitator_id.data = current_user.id if any(p.id == current_user.id for p in leaders) else None
+        form.attendee_ids.data = [p.id for p in leaders]
+        with_submission_key(form)
+    status = 200
+    if form.validate_on_submit():
+        try:
+            cafe, created = service.create_cafe(organisation_id, _plan_from(form), created_by=current_user,
+                                                submission_key=form.submission_key.data)
+            if created:
+                draft_agenda(cafe, current_user)
+        except service.CafeError as error:
+            show_problems(form, error.problems)
+            status = 400
+        else:
+            db.session.commit()
+            if created:
+                flash(_("Café “%(title)s” planned. Its agenda is drafted from your data: edit it as you like.",
+                        title=cafe.title), "success")
+            return redirect(url_for("cafes.show_cafe", cafe_id=cafe.id))
+    elif request.method == "POST":
+        status = 400
+    return render_template("cafes/plan_form.html", form=form, cafe=None), status
+
+
+@bp.route("/<int:cafe_id>/edit", methods=["GET", "POST"])
+@permission_required("leader")
+def edit_cafe(cafe_id: int):
+    cafe, _role = load_cafe(cafe_id)
+    form = CafeForm(obj=cafe if request.method == "GET" else None)
+    form.set_people(service.leader_choices(cafe.organisation_id))
+    if request.method == "GET":
+        form.day.data, form.time.data = cafe.starts_at.date(), cafe.starts_at.time()
+        form.attendee_ids.data = [a.person_id for a in cafe.attendees if not a.guest]
+        form.focus_pillars.data = list(cafe.focus_pillars or [])
+    form.submit.label.text = _("Save the plan")
+    status = 200
+    if form.validate_on_submit():
+        try:
+            service.update_cafe(cafe, _plan_from(form))
+        except service.CafeError as error:
+            show_problems(form, error.problems)
+            status = 400
+        else:
+            db.session.commit()
+            flash(_("Plan saved."), "success")
+            return redirect(url_for("cafes.show_cafe", cafe_id=cafe.id))
+    elif request.method == "POST":
+        status = 400
+    return render_template("cafes/plan_form.html", form=form, cafe=cafe), status
+
+
+@bp.route("/<int:cafe_id>/guests", methods=["GET", "POST"])
+@permission_required("leader")
+def manage_guests(cafe_id: int):
+    cafe, _role = load_cafe(cafe_id)
+    candidates = service.guest_choices(cafe.organisation_id)
+    invited = {a.person_id for a in cafe.attendees if a.guest}
+    form = GuestForm()
+    from wtforms.fields.choices import SelectChoice
+
+    form.person_id.choices = [SelectChoice("", _("Choose a leader"))] + [
+        SelectChoice(p.id, f"{p.name} <{p.email}>") for p in candidates if p.id not in invited]
+    status = 200
+    if form.validate_on_submit():
+        try:
+            attendee = service.invite_guest(cafe, form.person_id.data)
+        except service.CafeError as error:
+            show_problems(form, error.problems)
+            status = 400
+        else:
+            db.session.commit()
+            flash(_("%(name)s is invited.", name=attendee.person.name), "success")
+            return redirect(url_for("cafes.manage_guests", cafe_id=cafe.id))
+    elif request.method == "POST":
+        status = 400
+    guests = [a for a in cafe.attendees if a.guest]
+    return render_template("cafes/guests.html", cafe=cafe, form=form, guests=guests, button=ButtonForm(),
+                           has_candidates=any(p.id not in invited for p in candidates)), status
+
+
+@bp.post("/<int:cafe_id>/guests/<int:person_id>/remove")
+@permission_required("leader")
+def remove_guest(cafe_id: int, person_id: int):
+    cafe, _role = load_cafe(cafe_id)
+    if ButtonForm().validate_on_submit():
+        service.remove_guest(cafe, person_id)
+        db.session.commit()
+        flash(_("Invitation withdrawn."), "success")
+    return redirect(url_for("cafes.manage_guests", cafe_id=cafe.id))
