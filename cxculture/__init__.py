@@ -93,13 +93,16 @@ def register_commands(app: Flask) -> None:
 def register_subscribers(app: Flask) -> None:
     """Areas that react to other areas' signals."""
     from .assessments.results import weakest_pillars_for
+    from .cafes.sources import set_reward_conflicts_provider
     from .kpis.catalogue import connect_signals as connect_kpis
+    from .kpis.conflicts import reward_conflicts_for
     from .modules.paths import connect_signals as connect_modules
     from .modules.personalisation import set_pillar_focus_provider
 
     connect_modules()
     connect_kpis()
     set_pillar_focus_provider(app, weakest_pillars_for)
+    set_reward_conflicts_provider(app, reward_conflicts_for)
 
 
 def register_errorhandlers(app: Flask) -> None:

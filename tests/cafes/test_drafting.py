@@ -49,7 +49,7 @@ def test_agenda_opens_with_follow_up_then_weakest_pillars_and_widest_gaps(app, r
     assert [i.pillar for i in by_kind["gap"]] == ["listening", "improvement"]
     assert by_kind["gap"][0].snapshot["gap"] == pytest.approx(5 - 106 / 31, abs=0.01)
     assert all(len(i.prompts) >= 3 for i in items)
-    assert "kpis" not in by_kind  # no KPI area registered
+    assert "kpis" not in by_kind  # no reward plans yet
 
 
 def test_focus_pillars_are_added_when_not_already_weakest(app, retail, leader):
