@@ -9,7 +9,7 @@ import math
 import re
 from dataclasses import dataclass
 
-from flask_babel import get_locale
+from flask_babel import format_decimal, get_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import selectinload
@@ -100,7 +100,11 @@ def _shown(row) -> str:
 
 
 def _format(value: float) -> str:
-    return f"{value:g}"
+    """A number in the reader's language ("7,200" / "7.200"), plain outside a request."""
+    try:
+        return format_decimal(value, "#,##0.##")
+    except (RuntimeError, AttributeError):
+        return f"{value:g}"
 
 
 # KPIs

@@ -76,7 +76,7 @@ def test_add_components_in_order_and_total_the_weights(org):
     ("fcr", {"threshold": -5}, "threshold", "The threshold must lie in the valid range"),
     ("fcr", {"threshold": 90}, "threshold", "Higher is better for First-contact resolution, so the threshold"),
     ("aht", {"target": 300, "threshold": 200}, "threshold", "Lower is better for Average handling time"),
-    ("aht", {"target": 9000}, "target", "from 0 to 7200"),
+    ("aht", {"target": 9000}, "target", "from 0 to 7,200"),
 ])
 def test_bad_component_input_names_the_field(org, key, changes, field, words):
     plan = make_plan(org, components=())
