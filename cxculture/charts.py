@@ -226,14 +226,19 @@ def weight_bars(rows: Sequence[WeightBar], parts: Sequence[str], title: str, goa
     width = label_width + bar_width + 30
     height = top + row_height * len(rows) + 22
     defs = []
+    fills = []
     for index, (fill, mark, _text) in enumerate(_WEIGHT_STYLES[:len(parts)]):
+        if not mark:  # a solid part is filled directly: PDF renderers tile even plain patterns visibly
+            fills.append(fill)
+            continue
         defs.append(f'<pattern id="{chart_id}-p{index}" width="6" height="6" patternUnits="userSpaceOnUse">'
                     f'<rect width="6" height="6" fill="{fill}"/>{mark}</pattern>')
+        fills.append(f"url(#{chart_id}-p{index})")
     body = ["<defs>" + "".join(defs) + "</defs>"]
     for index, label in enumerate(parts):
         x = label_width + (index % 2) * 210
         y = 6 + 20 * (index // 2)
-        body.append(f'<rect x="{x}" y="{y}" width="14" height="14" fill="url(#{chart_id}-p{index})" '
+        body.append(f'<rect x="{x}" y="{y}" width="14" height="14" fill="{fills[index]}" '
                     f'stroke="{INK}" stroke-width=".5"/>')
         body.append(f'<text x="{x + 19}" y="{y + 11}" font-size="11" fill="{INK}">{escape(label)}</text>')
     lines = []
@@ -249,8 +254,11 @@ def weight_bars(rows: Sequence[WeightBar], parts: Sequence[str], title: str, goa
             if segment <= 0:
                 continue
             body.append(f'<rect x="{x:.1f}" y="{y + 5}" width="{segment:.1f}" height="{row_height - 10}" '
-                        f'fill="url(#{chart_id}-p{index})" stroke="#fff" stroke-width="1"/>')
+                        f'fill="{fills[index]}" stroke="#fff" stroke-width="1"/>')
             if weight >= 9:
+                if index:  # a light plate keeps the number readable on a pattern
+                    body.append(f'<rect x="{x + segment / 2 - 17:.1f}" y="{y + 10}" width="34" height="15" rx="3" '
+                                f'fill="#fff" fill-opacity=".9"/>')
                 body.append(f'<text x="{x + segment / 2:.1f}" y="{y + 21}" text-anchor="middle" font-size="11" '
                             f'font-weight="bold" fill="{_WEIGHT_STYLES[index][2]}">{_percent(weight, locale)}</text>')
             x += segment

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from flask_babel import format_decimal
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -135,8 +136,12 @@ def _links(organisation_id: int) -> list[tuple[KpiBehaviourLink, Kpi, Behaviour]
         .order_by(Behaviour.pillar, Behaviour.id)).tuples())
 
 
-def _number(value: float) -> str:
-    return f"{value:.0f}" if float(value).is_integer() else f"{value:.1f}"
+def _number(value: float, pattern: str = "#,##0.#") -> str:
+    """A figure in the reader's language ("37.5", "37,5"); plain outside a request."""
+    try:
+        return format_decimal(value, pattern)
+    except (RuntimeError, AttributeError):
+        return f"{value:.0f}" if float(value).is_integer() else f"{value:.1f}"
 
 
 def _align_plan(plan: RewardPlan, links, language: str) -> PlanAlignment:
@@ -249,7 +254,7 @@ def _review_suggestions(review: AlignmentReview) -> list[str]:
         suggestions.append(str(_l(
             "People score the %(pillar)s pillar %(score)s of 5: they do not see customers rewarded yet. Explain "
             "every change to the plans at the next training café and in team meetings.",
-            pillar=PILLAR_LABELS["rewards"], score=f"{pillar.score:.1f}")))
+            pillar=PILLAR_LABELS["rewards"], score=_number(pillar.score, "0.0"))))
     return suggestions
 
 

@@ -121,7 +121,7 @@ class ComponentForm(FlaskForm):
     kpi_id = OptionalIdSelectField(_l("KPI"))
     weight = NumberField(_l("Weight (%)"))
     target = NumberField(_l("Target"))
-    threshold = NumberField(_l("Threshold (optional)"))
+    threshold = NumberField(_l("Threshold"))
     submit = SubmitField(_l("Add to the plan"))
 
     def set_kpi_choices(self, kpis, language: str) -> None:

@@ -147,3 +147,22 @@ def test_review_pdf_html_is_standalone(app, login_as, retail, client):
         login_user(hr)
         html = render_review_pdf_html("2019-Q3")
     assert "size: A4" in html and "app.css" not in html and html.count("<svg") == 1
+
+
+def test_weight_bars_chart_states_every_number(app):
+    import xml.etree.ElementTree as ET
+
+    from cxculture.charts import WeightBar, weight_bars
+
+    with app.test_request_context():
+        svg = weight_bars([WeightBar("Contact centre", [60, 0, 40, 0]), WeightBar("Draft", [30, 0, 0, 20])],
+                          ["Customer outcome", "Behaviour", "Efficiency", "Financial"], "Weights", goal=50,
+                          goal_label="half on customers", chart_id="w1")
+    root = ET.fromstring(str(svg))
+    ns = "{http://www.w3.org/2000/svg}"
+    assert root.get("role") == "img" and root.find(f"{ns}title").text == "Weights"
+    desc = root.find(f"{ns}desc").text
+    assert "Contact centre: Customer outcome 60%, Behaviour 0%, Efficiency 40%, Financial 0% (total 100%)" in desc
+    assert "Draft: " in desc and "(total 50%)" in desc
+    texts = [t.text for t in root.iter(f"{ns}text")]
+    assert "60%" in texts and "40%" in texts and "half on customers" in texts
