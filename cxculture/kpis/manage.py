@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from flask_babel import format_decimal, get_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
@@ -55,6 +56,20 @@ class Refused(InvalidChange):
 def _refuse_if(errors: dict) -> None:
     if errors:
         raise Refused(errors)
+
+
+def _insert(row, conflict: dict) -> None:
+    """Add and flush a new row; when a concurrent request stored the same one first, refuse with `conflict`.
+
+    The checks above catch a double submit; this catches two submits racing past them (the unique constraint
+    answers), inside a savepoint so the rest of the request's work stays.
+    """
+    try:
+        with db.session.begin_nested():
+            db.session.add(row)
+            db.session.flush()
+    except IntegrityError:
+        raise Refused(conflict) from None
 
 
 def _text(value) -> str:
@@ -207,8 +222,7 @@ def create_kpi(organisation_id: int, **fields) -> Kpi:
     """A new KPI of the organisation's catalogue (fields as in KpiForm)."""
     clean = _check_kpi(organisation_id, fields, None)
     kpi = Kpi(organisation_id=organisation_id, active=True, **clean)
-    db.session.add(kpi)
-    db.session.flush()
+    _insert(kpi, {"key": _l("Another KPI already has the key “%(key)s”: choose another one.", key=clean["key"])})
     return kpi
 
 
@@ -265,8 +279,8 @@ def create_behaviour(organisation_id: int, **fields) -> Behaviour:
     """A new customer-centric behaviour on a pillar."""
     clean = _check_behaviour(organisation_id, fields, None)
     behaviour = Behaviour(organisation_id=organisation_id, active=True, **clean)
-    db.session.add(behaviour)
-    db.session.flush()
+    _insert(behaviour, {"key": _l("Another behaviour already has the key “%(key)s”: choose another one.",
+                                  key=clean["key"])})
     return behaviour
 
 
@@ -313,8 +327,8 @@ def _check_link(kpi: Kpi, fields: dict, link: KpiBehaviourLink | None) -> dict:
 def add_link(kpi: Kpi, **fields) -> KpiBehaviourLink:
     """Link a KPI to a behaviour it supports or works against, with a one-line rationale in both languages."""
     link = KpiBehaviourLink(kpi_id=kpi.id, **_check_link(kpi, fields, None))
-    db.session.add(link)
-    db.session.flush()
+    _insert(link, {"behaviour_id": _l("This KPI is already linked to “%(behaviour)s”: edit that link instead.",
+                                      behaviour=_shown(db.session.get(Behaviour, link.behaviour_id)))})
     return link
 
 
@@ -425,8 +439,8 @@ def create_plan(organisation_id: int, *, job_role_id, period: str, copy_previous
                 plan.components.append(RewardComponent(
                     kpi_id=component.kpi_id, position=component.position, weight=component.weight,
                     target=component.target, threshold=component.threshold))
-    db.session.add(plan)
-    db.session.flush()
+    _insert(plan, {"job_role_id": _l("%(role)s already has a plan for %(period)s: open it from the list.",
+                                     role=_shown(role), period=period)})
     return plan
 
 
@@ -506,9 +520,10 @@ def add_component(plan: RewardPlan, **fields) -> RewardComponent:
     """
     clean = _check_component(plan, fields, None)
     position = max((c.position for c in plan.components), default=-1) + 1
-    component = RewardComponent(position=position, **clean)
-    plan.components.append(component)
-    db.session.flush()
+    component = RewardComponent(plan_id=plan.id, position=position, **clean)
+    _insert(component, {"kpi_id": _l("%(kpi)s is already in this plan: edit its row instead.",
+                                     kpi=_shown(db.session.get(Kpi, clean["kpi_id"])))})
+    db.session.expire(plan, ["components"])
     return component
 
 

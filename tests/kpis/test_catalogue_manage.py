@@ -185,3 +185,14 @@ def test_a_behaviour_is_linked_once_per_kpi_and_must_be_the_organisations(org, m
 def test_kpi_links_list_conflicts_first(org):
     effects = [link.effect for link in manage.kpi_links(kpis(org)["nps"])]
     assert effects[0] == "conflicts" and set(effects[1:]) == {"supports"}
+
+
+def test_a_racing_duplicate_is_refused_and_the_rest_of_the_request_stays(org):
+    kept = manage.create_behaviour(org.id, key="kept", name_en="Kept", name_it="Tenuto", pillar="vision")
+    duplicate = Kpi(organisation_id=org.id, key="aht", name_en="x", name_it="x", category="efficiency",
+                    unit="seconds", better="lower")
+    with pytest.raises(manage.Refused) as refused:
+        manage._insert(duplicate, {"key": "taken"})
+    assert refused.value.errors == {"key": "taken"}
+    db.session.commit()
+    assert behaviours(org)["kept"].id == kept.id and kpis(org)["aht"].name_en != "x"
