@@ -167,3 +167,17 @@ def test_a_button_without_a_csrf_token_is_refused(client, retail, app_config):
     aht = kpis(retail)["aht"]
     assert client.post(f"/hr/kpis/{aht.id}/active", data={"active": "0"}).status_code == 400
     assert db.session.get(Kpi, aht.id).active
+
+
+def test_pages_are_well_formed(client, hr, retail):
+    """Every opened <div> and <section> is closed (an unclosed head once swallowed a whole form)."""
+    plan = make_plan(retail, period="2019-Q3")
+    aht = kpis(retail)["aht"]
+    for url in ("/hr/kpis", "/hr/kpis/new", f"/hr/kpis/{aht.id}", f"/hr/kpis/{aht.id}/edit",
+                f"/hr/kpis/{aht.id}/links/new", f"/hr/kpis/{aht.id}/links/{aht.links[0].id}/edit", "/hr/behaviours",
+                "/hr/behaviours/new", "/hr/plans?period=2019-Q3", "/hr/plans/new", f"/hr/plans/{plan.id}",
+                f"/hr/plans/{plan.id}/components/{plan.components[0].id}/edit", f"/hr/plans/{plan.id}/delete",
+                "/hr/alignment?period=2019-Q3", "/home/hr"):
+        page = client.get(url).get_data(as_text=True)
+        for tag in ("div", "section", "table", "form", "ul"):
+            assert len(re.findall(rf"<{tag}[\s>]", page)) == page.count(f"</{tag}>"), (url, tag)
