@@ -186,6 +186,12 @@ def _check_kpi(organisation_id: int, fields: dict, kpi: Kpi | None) -> dict:
             if other is not None:
                 errors["survey"] = _l("“%(kpi)s” already takes its values from %(survey)s answers.",
                                       kpi=_shown(other), survey=survey.upper())
+    if kpi is not None and not errors and (clean["unit"] != kpi.unit or clean["better"] != kpi.better):
+        usage = kpi_usage(kpi)
+        if usage.used:
+            message = _l("“%(kpi)s” has recorded values or is in reward plans, which would change meaning: its unit "
+                         "and better direction stay. Create a new KPI instead.", kpi=_shown(kpi))
+            errors["unit" if clean["unit"] != kpi.unit else "better"] = message
     if kpi is not None and not errors and (low != kpi.min_value or high != kpi.max_value):
         outside = _values_outside(kpi, low, high)
         if outside:
@@ -376,6 +382,8 @@ class PlanRow:
     components: int
     total_weight: float
     customer_weight: float
+    #: Whether the job role has a plan in an earlier quarter (that a new plan can copy).
+    has_previous: bool = False
 
     @property
     def complete(self) -> bool:
@@ -396,8 +404,10 @@ def plan_rows(organisation_id: int, period: str, language: str) -> list[PlanRow]
                    & (RewardPlan.organisation_id == organisation_id))
         .outerjoin(totals, totals.c.plan_id == RewardPlan.id)
         .where(JobRole.organisation_id == organisation_id)).all()
+    earlier = set(db.session.scalars(select(RewardPlan.job_role_id).where(
+        RewardPlan.organisation_id == organisation_id, RewardPlan.period < period).distinct()))
     result = [PlanRow(role.id, role.name(language), plan_id, int(count or 0), float(total or 0),
-                      float(customer or 0)) for role, plan_id, count, total, customer in rows]
+                      float(customer or 0), role.id in earlier) for role, plan_id, count, total, customer in rows]
     return sorted(result, key=lambda row: row.job_role.casefold())
 
 

@@ -196,3 +196,15 @@ def test_a_racing_duplicate_is_refused_and_the_rest_of_the_request_stays(org):
     assert refused.value.errors == {"key": "taken"}
     db.session.commit()
     assert behaviours(org)["kept"].id == kept.id and kpis(org)["aht"].name_en != "x"
+
+
+def test_a_used_kpi_keeps_its_unit_and_direction(org):
+    aht, upsell = kpis(org)["aht"], kpis(org)["upsell_rate"]
+    make_plan(org)
+    with pytest.raises(manage.Refused) as refused:
+        manage.update_kpi(aht, **(_fields(aht) | {"better": "higher"}))
+    assert "its unit and better direction stay" in str(refused.value.errors["better"])
+    with pytest.raises(manage.Refused) as refused:
+        manage.update_kpi(aht, **(_fields(aht) | {"unit": "minutes"}))
+    assert "unit" in refused.value.errors
+    assert manage.update_kpi(upsell, **(_fields(upsell) | {"unit": "points", "max_value": 50})).unit == "points"

@@ -1,6 +1,8 @@
 """The reward plan pages as HR: list by quarter, create (with copy), components, live weight total, delete."""
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from cxculture.extensions import db
@@ -42,8 +44,11 @@ def test_the_quarter_defaults_to_the_newest_with_plans(client, hr, retail):
 def test_create_a_plan_copying_the_previous_one(client, hr, retail):
     make_plan(retail, period="2019-Q2")
     centre = role(retail, "contact_centre")
-    form = client.get(f"/hr/plans/new?period=2019-Q3&job_role={centre.id}").get_data(as_text=True)
-    assert '<option selected value="2019-Q3">' in form
+    listing = client.get("/hr/plans?period=2019-Q3").get_data(as_text=True)
+    assert f"/hr/plans/new?period=2019-Q3&amp;job_role={centre.id}&amp;copy=1" in listing
+    form = client.get(f"/hr/plans/new?period=2019-Q3&job_role={centre.id}&copy=1").get_data(as_text=True)
+    checkbox = re.search(r'<input[^>]*name="copy_previous"[^>]*>', form).group(0)
+    assert '<option selected value="2019-Q3">' in form and "checked" in checkbox
     response = client.post("/hr/plans/new", data={"job_role_id": str(centre.id), "period": "2019-Q3",
                                                   "copy_previous": "y"})
     assert response.status_code == 302

@@ -61,7 +61,7 @@ def create_plan():
     if request.method == "GET":
         form.period.data = chosen_period(organisation_id, periods)
         form.job_role_id.data = request.args.get("job_role", type=int)
-        form.copy_previous.data = True
+        form.copy_previous.data = request.args.get("copy") == "1"
     if form.period.data and is_period(form.period.data) and Period.parse(form.period.data) not in periods:
         periods = sorted({*periods, Period.parse(form.period.data)}, reverse=True)
     form.set_choices(manage.job_roles(organisation_id), periods, language())
