@@ -191,3 +191,89 @@ def distribution_bars(rows: Sequence[Distribution], title: str, locale: str = "e
                        neutral=_percent(values["neutral"], locale),
                        unfavourable=_percent(values["unfavourable"], locale)))
     return _svg(chart_id, width, height, title, "; ".join(lines) + ".", body)
+
+
+@dataclass(frozen=True)
+class WeightBar:
+    """One stacked bar: a label and the weight (in %) of each part, in the order of the chart's parts."""
+
+    label: str
+    weights: Sequence[float]
+
+
+#: Fill, pattern mark and text colour of the parts of weight_bars, in order: solid, dotted, striped, cross-hatched.
+_WEIGHT_STYLES = (
+    (BLUE, "", "#fff"),
+    ("#009E73", '<circle cx="3" cy="3" r="1.2" fill="#005c43"/>', INK),
+    (ORANGE, '<path d="M-2,2 l4,-4 M0,8 l8,-8 M6,10 l4,-4" stroke="#8a5a00" stroke-width="1.5"/>', INK),
+    ("#CC79A7", '<path d="M0,0 l8,8 M8,0 l-8,8" stroke="#8c3f6b" stroke-width="1.2"/>', INK),
+)
+
+
+def weight_bars(rows: Sequence[WeightBar], parts: Sequence[str], title: str, goal: float | None = None,
+                goal_label: str = "", locale: str = "en", chart_id: str | None = None) -> Markup:
+    """Horizontal bars of up to four stacked weights each (solid, dotted, striped, cross-hatched), on 0-100%.
+
+    A bar whose weights add up to less than 100 shows the rest as an empty outline; one above 100 is drawn to
+    scale past the 100% mark. `goal` draws a dashed line at that percentage, labelled `goal_label`.
+    """
+    chart_id = _new_id(chart_id)
+    label_width, bar_width, row_height = 170, 400, 34
+    scale_max = max([100.0] + [sum(row.weights) for row in rows])
+    unit = bar_width / scale_max
+    legend_rows = (len(parts) + 1) // 2
+    top = 12 + 20 * legend_rows + (14 if goal is not None else 0)
+    width = label_width + bar_width + 30
+    height = top + row_height * len(rows) + 22
+    defs = []
+    fills = []
+    for index, (fill, mark, _text) in enumerate(_WEIGHT_STYLES[:len(parts)]):
+        if not mark:  # a solid part is filled directly: PDF renderers tile even plain patterns visibly
+            fills.append(fill)
+            continue
+        defs.append(f'<pattern id="{chart_id}-p{index}" width="6" height="6" patternUnits="userSpaceOnUse">'
+                    f'<rect width="6" height="6" fill="{fill}"/>{mark}</pattern>')
+        fills.append(f"url(#{chart_id}-p{index})")
+    body = ["<defs>" + "".join(defs) + "</defs>"]
+    for index, label in enumerate(parts):
+        x = label_width + (index % 2) * 210
+        y = 6 + 20 * (index // 2)
+        body.append(f'<rect x="{x}" y="{y}" width="14" height="14" fill="{fills[index]}" '
+                    f'stroke="{INK}" stroke-width=".5"/>')
+        body.append(f'<text x="{x + 19}" y="{y + 11}" font-size="11" fill="{INK}">{escape(label)}</text>')
+    lines = []
+    for number, row in enumerate(rows):
+        y = top + number * row_height
+        body.append(f'<text x="{label_width - 8}" y="{y + 20}" text-anchor="end" font-size="12" '
+                    f'fill="{INK}">{escape(row.label)}</text>')
+        body.append(f'<rect x="{label_width}" y="{y + 5}" width="{100 * unit:.1f}" height="{row_height - 10}" '
+                    f'fill="#f9fafb" stroke="{GRID}" stroke-dasharray="3 2"/>')
+        x = float(label_width)
+        for index, weight in enumerate(row.weights[:len(parts)]):
+            segment = unit * weight
+            if segment <= 0:
+                continue
+            body.append(f'<rect x="{x:.1f}" y="{y + 5}" width="{segment:.1f}" height="{row_height - 10}" '
+                        f'fill="{fills[index]}" stroke="#fff" stroke-width="1"/>')
+            if weight >= 9:
+                if index:  # a light plate keeps the number readable on a pattern
+                    body.append(f'<rect x="{x + segment / 2 - 17:.1f}" y="{y + 10}" width="34" height="15" rx="3" '
+                                f'fill="#fff" fill-opacity=".9"/>')
+                body.append(f'<text x="{x + segment / 2:.1f}" y="{y + 21}" text-anchor="middle" font-size="11" '
+                            f'font-weight="bold" fill="{_WEIGHT_STYLES[index][2]}">{_percent(weight, locale)}</text>')
+            x += segment
+        total = sum(row.weights)
+        lines.append(f"{row.label}: " + ", ".join(
+            f"{label} {_percent(weight, locale)}" for label, weight in zip(parts, row.weights))
+            + " (" + _("total %(total)s", total=_percent(total, locale)) + ")")
+    axis_y = top + row_height * len(rows)
+    for tick in (0, 50, 100):
+        x = label_width + unit * tick
+        body.append(f'<text x="{x:.1f}" y="{axis_y + 14}" text-anchor="middle" font-size="10" '
+                    f'fill="#4b5563">{tick}%</text>')
+    if goal is not None:
+        x = label_width + unit * goal
+        body.append(f'<line x1="{x:.1f}" y1="{top - 4}" x2="{x:.1f}" y2="{axis_y + 2}" stroke="{INK}" '
+                    f'stroke-width="1.5" stroke-dasharray="5 3"/>')
+        body.append(f'<text x="{x + 4:.1f}" y="{top - 6}" font-size="10" fill="{INK}">{escape(goal_label)}</text>')
+    return _svg(chart_id, width, height, title, "; ".join(lines) + ".", body)

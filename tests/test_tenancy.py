@@ -13,7 +13,7 @@ from sqlalchemy import select
 from cxculture.assessments.models import ActionItem, Campaign, Instrument
 from cxculture.cafes.models import AgendaItem, Cafe, CafeDecision
 from cxculture.extensions import db
-from cxculture.kpis.models import Kpi, KpiImport, KpiValue
+from cxculture.kpis.models import Behaviour, Kpi, KpiBehaviourLink, KpiImport, KpiValue, RewardComponent, RewardPlan
 from cxculture.modules.models import Assignment, Certificate, Module, PathItem, QuizAttempt, TrainingPath
 from cxculture.orgs.models import JobRole, Person, RosterImport, Team
 from tests.conftest import login
@@ -67,6 +67,13 @@ ARGUMENTS = {
         select(AgendaItem.id).join(Cafe).where(Cafe.organisation_id == org.id).order_by(AgendaItem.id)),
     "decision_id": lambda org: db.session.scalar(
         select(CafeDecision.id).join(Cafe).where(Cafe.organisation_id == org.id).order_by(CafeDecision.id)),
+    "kpi_id": lambda org: _first_id(Kpi, org),
+    "behaviour_id": lambda org: _first_id(Behaviour, org),
+    "link_id": lambda org: db.session.scalar(select(KpiBehaviourLink.id).join(Kpi).where(
+        Kpi.organisation_id == org.id).order_by(KpiBehaviourLink.id)),
+    "plan_id": lambda org: _first_id(RewardPlan, org),
+    "component_id": lambda org: db.session.scalar(select(RewardComponent.id).join(RewardPlan).where(
+        RewardPlan.organisation_id == org.id).order_by(RewardComponent.id)),
     # Library content is shared by the installation: these name no organisation's data.
     "slug": _module_slug,
     "lesson_id": lambda org: "lesson-1",
@@ -115,7 +122,7 @@ def test_other_organisation_sees_and_changes_nothing(app, client, trained, victi
             values = {name: ARGUMENTS[name](victim_org) for name in rule.arguments}
             url = app.url_for(rule.endpoint, **values, _external=False) if values else rule.rule
             response = client.open(url, method=method, data={})
-            body = response.get_data(as_text=True)
+            body = response.get_data().decode("utf-8", "replace")  # PDFs are binary
             where = f"{method} {url} as {account}@{intruder}"
             assert response.status_code < 500, where
             for marker in markers:
@@ -152,6 +159,10 @@ def _give_victim_training_records(organisation) -> None:
                               owner_id=person.id, due_date=date.today()))
     from cxculture.assessments.instruments import copy_instrument, sync_shipped_instruments
 
+    kpi = db.session.scalar(select(Kpi).where(Kpi.organisation_id == organisation.id).order_by(Kpi.id))
+    plan = RewardPlan(organisation_id=organisation.id, job_role_id=person.job_role_id, period="2019-Q1")
+    plan.components.append(RewardComponent(kpi_id=kpi.id, weight=100, target=kpi.max_value or 1))
+    db.session.add(plan)
     own = copy_instrument(organisation.id, sync_shipped_instruments()[0], "victim-copy")
     db.session.add(Campaign(organisation_id=organisation.id, instrument=own, title="Secret campaign", status="open",
                             opens_on=date.today(), closes_on=date.today()))

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from flask_babel import format_decimal
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -20,6 +21,8 @@ from .models import CATEGORIES, CUSTOMER_CATEGORIES, Behaviour, Kpi, KpiBehaviou
 
 #: Below this share of weight on customers, a plan is flagged.
 CUSTOMER_SHARE_GOAL = 50.0
+#: A plan putting this much weight (in %) on KPIs that work against customers pulls people away from them.
+CONFLICT_WEIGHT_LIMIT = 30.0
 #: A rewards-pillar score below this (of 5) says people do not see customers rewarded.
 REWARDS_PILLAR_CONCERN = 3.5
 WEIGHT_TOTAL = 100.0
@@ -82,7 +85,8 @@ class PlanAlignment:
 
     @property
     def leans_away(self) -> bool:
-        return self.customer_share < CUSTOMER_SHARE_GOAL or bool(self.conflicts)
+        """Too little weight on customers, or much of it on KPIs that work against them."""
+        return self.customer_share < CUSTOMER_SHARE_GOAL or self.conflicting_weight >= CONFLICT_WEIGHT_LIMIT
 
 
 @dataclass(frozen=True)
@@ -135,8 +139,12 @@ def _links(organisation_id: int) -> list[tuple[KpiBehaviourLink, Kpi, Behaviour]
         .order_by(Behaviour.pillar, Behaviour.id)).tuples())
 
 
-def _number(value: float) -> str:
-    return f"{value:.0f}" if float(value).is_integer() else f"{value:.1f}"
+def _number(value: float, pattern: str = "#,##0.#") -> str:
+    """A figure in the reader's language ("37.5", "37,5"); plain outside a request."""
+    try:
+        return format_decimal(value, pattern)
+    except (RuntimeError, AttributeError):
+        return f"{value:.0f}" if float(value).is_integer() else f"{value:.1f}"
 
 
 def _align_plan(plan: RewardPlan, links, language: str) -> PlanAlignment:
@@ -249,7 +257,7 @@ def _review_suggestions(review: AlignmentReview) -> list[str]:
         suggestions.append(str(_l(
             "People score the %(pillar)s pillar %(score)s of 5: they do not see customers rewarded yet. Explain "
             "every change to the plans at the next training café and in team meetings.",
-            pillar=PILLAR_LABELS["rewards"], score=f"{pillar.score:.1f}")))
+            pillar=PILLAR_LABELS["rewards"], score=_number(pillar.score, "0.0"))))
     return suggestions
 
 

@@ -28,7 +28,7 @@ _REBALANCED = (("fcr", 30, 78, 68), ("csat", 25, 86, 76), ("ces", 15, 5.5, 4.8),
 _PLANS = {
     "frontline": (("nps", 30, 40, 25), ("sales_per_hour", 30, 650, 500), ("upsell_rate", 20, 18, 12),
                   ("feedback_passed_on", 10, 6, 2), ("training_completion", 10, 100, 80)),
-    "team_lead": (("nps", 25, 40, 25), ("csat", 20, 85, 75), ("repeat_contact", 15, 8, 12),
+    "team_lead": (("fcr", 25, 75, 65), ("csat", 20, 85, 75), ("repeat_contact", 15, 8, 12),
                   ("journey_fixes", 15, 3, 1), ("training_completion", 10, 100, 80), ("cost_to_serve", 15, 40, 48)),
     "back_office": (("complaint_resolution", 35, 48, 72), ("repeat_contact", 20, 8, 12),
                     ("cost_to_serve", 25, 38, 45), ("quality_review", 20, 85, 75)),

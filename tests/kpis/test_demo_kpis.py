@@ -33,3 +33,11 @@ def test_retails_contact_centre_leans_on_handling_time(demo):
     contact_centre = next(p for p in review.plans if p.job_role == "Contact centre")
     assert contact_centre.customer_share == 40
     assert {c.kpi for c in contact_centre.conflicts} == {"Average handling time (AHT)", "Contacts handled per hour"}
+
+
+def test_the_review_tells_plans_that_pull_away_from_the_aligned_ones(demo):
+    load_demo_kpis(list(demo.values()))
+    review = alignment_review(demo["demo-bank"].id, "2026-Q3")
+    leaning = {plan.job_role for plan in review.plans if plan.leans_away}
+    # Bank's rebalanced contact centre keeps AHT at 10% only: aligned; front line is paid on sales and upsell.
+    assert leaning == {"Front line", "Executive", "Marketing and digital"}

@@ -4,5 +4,5 @@ from flask import Blueprint
 
 bp = Blueprint("kpis", __name__)
 
-# Each audience module registers its routes on bp when imported:
-from . import hr, values  # noqa: E402,F401
+# Each module registers its routes on bp when imported.
+from . import catalogue, plans, review, values  # noqa: E402,F401

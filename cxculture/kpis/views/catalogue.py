@@ -1,0 +1,288 @@
+"""HR's KPI catalogue: KPIs by category, behaviours by pillar, and the links between them."""
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import format_decimal, get_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ...auth.access import get_in_organisation, permission_required
+from ...extensions import db
+from ...orgs.forms import add_form_errors
+from ...pillars import PILLAR_LABELS
+from .. import manage
+from ..forms import BehaviourForm, ConfirmForm, KpiForm, LinkForm
+from ..labels import CATEGORY_LABELS, DIRECTION_LABELS, EFFECT_LABELS, SURVEY_LABELS, UNIT_LABELS, UNIT_SUFFIXES
+from ..models import Behaviour, Kpi, KpiBehaviourLink
+from . import bp
+
+
+def language() -> str:
+    return str(get_locale() or "en")
+
+
+def labels() -> dict:
+    """Every label the catalogue templates print for a code."""
+    return {"categories": CATEGORY_LABELS, "units": UNIT_LABELS, "suffixes": UNIT_SUFFIXES,
+            "directions": DIRECTION_LABELS, "effects": EFFECT_LABELS, "surveys": SURVEY_LABELS,
+            "pillars": PILLAR_LABELS}
+
+
+def _form_page(template: str, form, status: int, **context):
+    return render_template(template, form=form, language=language(), **labels(), **context), status
+
+
+# KPIs
+
+@bp.get("/hr/kpis")
+@permission_required("hr")
+def list_kpis():
+    organisation_id = current_user.organisation_id
+    return render_template("kpis/catalogue_kpis.html", groups=manage.kpis_by_category(organisation_id),
+                           link_counts=manage.link_counts(organisation_id), language=language(), **labels())
+
+
+@bp.route("/hr/kpis/new", methods=["GET", "POST"])
+@permission_required("hr")
+def create_kpi():
+    form = KpiForm()
+    if request.method == "GET":
+        form.category.data = request.args.get("category") or ""
+    status = 200
+    if form.validate_on_submit():
+        try:
+            kpi = manage.create_kpi(current_user.organisation_id, **form.values())
+        except manage.Refused as refused:
+            add_form_errors(form, refused.errors)
+            status = 400
+        else:
+            db.session.commit()
+            flash(_("KPI “%(kpi)s” created. Link it to the behaviours it supports or works against.",
+                    kpi=kpi.name(language())), "success")
+            return redirect(url_for("kpis.show_kpi", kpi_id=kpi.id))
+    elif request.method == "POST":
+        status = 400
+    return _form_page("kpis/catalogue_kpi_form.html", form, status, kpi=None)
+
+
+@bp.get("/hr/kpis/<int:kpi_id>")
+@permission_required("hr")
+def show_kpi(kpi_id: int):
+    kpi = get_in_organisation(Kpi, kpi_id)
+    return render_template("kpis/catalogue_kpi.html", kpi=kpi, links=manage.kpi_links(kpi),
+                           usage=manage.kpi_usage(kpi), confirm=ConfirmForm(), language=language(), **labels())
+
+
+@bp.route("/hr/kpis/<int:kpi_id>/edit", methods=["GET", "POST"])
+@permission_required("hr")
+def edit_kpi(kpi_id: int):
+    kpi = get_in_organisation(Kpi, kpi_id)
+    form = KpiForm(obj=kpi if request.method == "GET" else None)
+    if request.method == "GET":
+        form.survey.data = kpi.survey or ""
+    status = 200
+    if form.validate_on_submit():
+        try:
+            manage.update_kpi(kpi, **form.values())
+        except manage.Refused as refused:
+            add_form_errors(form, refused.errors)
+            status = 400
+        else:
+            db.session.commit()
+            flash(_("KPI “%(kpi)s” saved.", kpi=kpi.name(language())), "success")
+            return redirect(url_for("kpis.show_kpi", kpi_id=kpi.id))
+    elif request.method == "POST":
+        status = 400
+    return _form_page("kpis/catalogue_kpi_form.html", form, status, kpi=kpi)
+
+
+@bp.post("/hr/kpis/<int:kpi_id>/active")
+@permission_required("hr")
+def set_kpi_active(kpi_id: int):
+    kpi = get_in_organisation(Kpi, kpi_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    active = request.form.get("active") == "1"
+    manage.set_kpi_active(kpi, active)
+    db.session.commit()
+    if active:
+        flash(_("“%(kpi)s” is active again: plans can use it.", kpi=kpi.name(language())), "success")
+    else:
+        flash(_("“%(kpi)s” is deactivated: plans can no longer add it and the review leaves it out. Its values "
+                "and the plans that use it stay.", kpi=kpi.name(language())), "success")
+    return redirect(url_for("kpis.show_kpi", kpi_id=kpi.id))
+
+
+@bp.post("/hr/kpis/<int:kpi_id>/delete")
+@permission_required("hr")
+def delete_kpi(kpi_id: int):
+    kpi = get_in_organisation(Kpi, kpi_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    name = kpi.name(language())
+    try:
+        manage.delete_kpi(kpi)
+    except manage.Refused as refused:
+        flash(" ".join(str(message) for message in refused.errors.values()), "error")
+        return redirect(url_for("kpis.show_kpi", kpi_id=kpi.id))
+    db.session.commit()
+    flash(_("KPI “%(kpi)s” deleted.", kpi=name), "success")
+    return redirect(url_for("kpis.list_kpis"))
+
+
+# Links
+
+def _link_form_page(kpi: Kpi, form: LinkForm, link: KpiBehaviourLink | None, status: int):
+    form.set_behaviour_choices(
+        [b for group in manage.behaviours_by_pillar(kpi.organisation_id, active_only=True).values() for b in group],
+        language())
+    return _form_page("kpis/catalogue_link_form.html", form, status, kpi=kpi, link=link)
+
+
+@bp.route("/hr/kpis/<int:kpi_id>/links/new", methods=["GET", "POST"])
+@permission_required("hr")
+def create_link(kpi_id: int):
+    kpi = get_in_organisation(Kpi, kpi_id)
+    form = LinkForm()
+    if request.method == "GET":
+        form.effect.data = request.args.get("effect") if request.args.get("effect") in EFFECT_LABELS else ""
+    status = 200
+    if form.validate_on_submit():
+        try:
+            link = manage.add_link(kpi, **form.values())
+        except manage.Refused as refused:
+            add_form_errors(form, refused.errors)
+            status = 400
+        else:
+            db.session.commit()
+            flash(_("Link to “%(behaviour)s” added.", behaviour=link.behaviour.name(language())), "success")
+            return redirect(url_for("kpis.show_kpi", kpi_id=kpi.id))
+    elif request.method == "POST":
+        status = 400
+    return _link_form_page(kpi, form, None, status)
+
+
+def _link_of(kpi: Kpi, link_id: int) -> KpiBehaviourLink:
+    link = db.session.get(KpiBehaviourLink, link_id)
+    if link is None or link.kpi_id != kpi.id:
+        abort(404)
+    return link
+
+
+@bp.route("/hr/kpis/<int:kpi_id>/links/<int:link_id>/edit", methods=["GET", "POST"])
+@permission_required("hr")
+def edit_link(kpi_id: int, link_id: int):
+    kpi = get_in_organisation(Kpi, kpi_id)
+    link = _link_of(kpi, link_id)
+    form = LinkForm(obj=link if request.method == "GET" else None)
+    status = 200
+    if form.validate_on_submit():
+        try:
+            manage.update_link(link, **form.values())
+        except manage.Refused as refused:
+            add_form_errors(form, refused.errors)
+            status = 400
+        else:
+            db.session.commit()
+            flash(_("Link to “%(behaviour)s” saved.", behaviour=link.behaviour.name(language())), "success")
+            return redirect(url_for("kpis.show_kpi", kpi_id=kpi.id))
+    elif request.method == "POST":
+        status = 400
+    return _link_form_page(kpi, form, link, status)
+
+
+@bp.post("/hr/kpis/<int:kpi_id>/links/<int:link_id>/delete")
+@permission_required("hr")
+def delete_link(kpi_id: int, link_id: int):
+    kpi = get_in_organisation(Kpi, kpi_id)
+    link = _link_of(kpi, link_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    behaviour = link.behaviour.name(language())
+    manage.remove_link(link)
+    db.session.commit()
+    flash(_("Link to “%(behaviour)s” removed.", behaviour=behaviour), "success")
+    return redirect(url_for("kpis.show_kpi", kpi_id=kpi.id))
+
+
+# Behaviours
+
+@bp.get("/hr/behaviours")
+@permission_required("hr")
+def list_behaviours():
+    organisation_id = current_user.organisation_id
+    return render_template("kpis/catalogue_behaviours.html", groups=manage.behaviours_by_pillar(organisation_id),
+                           link_counts=manage.behaviour_link_counts(organisation_id), confirm=ConfirmForm(),
+                           language=language(), **labels())
+
+
+@bp.route("/hr/behaviours/new", methods=["GET", "POST"])
+@permission_required("hr")
+def create_behaviour():
+    form = BehaviourForm()
+    if request.method == "GET":
+        form.pillar.data = request.args.get("pillar") or ""
+    status = 200
+    if form.validate_on_submit():
+        try:
+            behaviour = manage.create_behaviour(current_user.organisation_id, **form.values())
+        except manage.Refused as refused:
+            add_form_errors(form, refused.errors)
+            status = 400
+        else:
+            db.session.commit()
+            flash(_("Behaviour “%(behaviour)s” added.", behaviour=behaviour.name(language())), "success")
+            return redirect(url_for("kpis.list_behaviours", _anchor=f"pillar-{behaviour.pillar}"))
+    elif request.method == "POST":
+        status = 400
+    return _form_page("kpis/catalogue_behaviour_form.html", form, status, behaviour=None)
+
+
+@bp.route("/hr/behaviours/<int:behaviour_id>/edit", methods=["GET", "POST"])
+@permission_required("hr")
+def edit_behaviour(behaviour_id: int):
+    behaviour = get_in_organisation(Behaviour, behaviour_id)
+    form = BehaviourForm(obj=behaviour if request.method == "GET" else None)
+    status = 200
+    if form.validate_on_submit():
+        try:
+            manage.update_behaviour(behaviour, **form.values())
+        except manage.Refused as refused:
+            add_form_errors(form, refused.errors)
+            status = 400
+        else:
+            db.session.commit()
+            flash(_("Behaviour “%(behaviour)s” saved.", behaviour=behaviour.name(language())), "success")
+            return redirect(url_for("kpis.list_behaviours", _anchor=f"pillar-{behaviour.pillar}"))
+    elif request.method == "POST":
+        status = 400
+    return _form_page("kpis/catalogue_behaviour_form.html", form, status, behaviour=behaviour)
+
+
+@bp.post("/hr/behaviours/<int:behaviour_id>/active")
+@permission_required("hr")
+def set_behaviour_active(behaviour_id: int):
+    behaviour = get_in_organisation(Behaviour, behaviour_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    active = request.form.get("active") == "1"
+    manage.set_behaviour_active(behaviour, active)
+    db.session.commit()
+    if active:
+        flash(_("“%(behaviour)s” is active again.", behaviour=behaviour.name(language())), "success")
+    else:
+        flash(_("“%(behaviour)s” is deactivated: the review no longer counts it. Its links stay.",
+                behaviour=behaviour.name(language())), "success")
+    return redirect(url_for("kpis.list_behaviours", _anchor=f"pillar-{behaviour.pillar}"))
+
+
+@bp.app_template_filter("kpi_number")
+def format_kpi_number(value: float | None) -> str:
+    """A KPI value, target or weight in the reader's language, with at most two decimals ("1,234.5", "1.234,5")."""
+    return "" if value is None else format_decimal(value, "#,##0.##")
+
+
+@bp.app_template_filter("share")
+def format_share(value: float | None) -> str:
+    """A share of weight in % with at most one decimal ("37.5%", "37,5%")."""
+    return "" if value is None else format_decimal(value, "#,##0.#") + "%"

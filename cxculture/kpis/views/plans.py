@@ -1,0 +1,191 @@
+"""HR's reward plans: one per job role and quarter, made of weighted KPI components."""
+from __future__ import annotations
+
+from datetime import date
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ...auth.access import get_in_organisation, permission_required
+from ...charts import WeightBar, weight_bars
+from ...extensions import db
+from ...orgs.forms import add_form_errors
+from .. import manage
+from ..alignment import CUSTOMER_SHARE_GOAL, PlanAlignment, plan_alignment
+from ..forms import ComponentForm, ConfirmForm, PlanForm
+from ..models import CATEGORIES, RewardComponent, RewardPlan
+from ..periods import InvalidPeriod, Period, is_period
+from . import bp
+from .catalogue import labels, language
+
+
+def chosen_period(organisation_id: int, periods: list[Period]) -> str:
+    """The quarter asked for (?period=), else the newest one with plans, else the current quarter."""
+    asked = request.args.get("period", "")
+    try:
+        return str(Period.parse(asked))
+    except InvalidPeriod:
+        pass
+    with_plans = manage.plan_periods_with_plans(organisation_id)
+    return str(with_plans[0] if with_plans else Period.containing(date.today()))
+
+
+def weight_chart(alignments: list[PlanAlignment], title: str, chart_id: str, row_label=None):
+    """The stacked bar of weight by category of each plan, with the 50%-on-customers line."""
+    categories = labels()["categories"]
+    rows = [WeightBar(row_label or a.job_role, [a.weights[c] for c in CATEGORIES]) for a in alignments]
+    return weight_bars(rows, [str(categories[c]) for c in CATEGORIES], title, goal=CUSTOMER_SHARE_GOAL,
+                       goal_label=_("half on customers"), locale=language(), chart_id=chart_id)
+
+
+@bp.get("/hr/plans")
+@permission_required("hr")
+def list_plans():
+    organisation_id = current_user.organisation_id
+    periods = manage.plan_periods(organisation_id)
+    period = chosen_period(organisation_id, periods)
+    if Period.parse(period) not in periods:
+        periods = sorted({*periods, Period.parse(period)}, reverse=True)
+    return render_template("kpis/plans_list.html", period=period, periods=periods,
+                           rows=manage.plan_rows(organisation_id, period, language()), language=language(),
+                           customer_goal=CUSTOMER_SHARE_GOAL, **labels())
+
+
+@bp.route("/hr/plans/new", methods=["GET", "POST"])
+@permission_required("hr")
+def create_plan():
+    organisation_id = current_user.organisation_id
+    form = PlanForm()
+    periods = manage.plan_periods(organisation_id)
+    if request.method == "GET":
+        form.period.data = chosen_period(organisation_id, periods)
+        form.job_role_id.data = request.args.get("job_role", type=int)
+        form.copy_previous.data = request.args.get("copy") == "1"
+    if form.period.data and is_period(form.period.data) and Period.parse(form.period.data) not in periods:
+        periods = sorted({*periods, Period.parse(form.period.data)}, reverse=True)
+    form.set_choices(manage.job_roles(organisation_id), periods, language())
+    status = 200
+    if form.validate_on_submit():
+        try:
+            plan = manage.create_plan(organisation_id, job_role_id=form.job_role_id.data, period=form.period.data,
+                                      copy_previous=form.copy_previous.data)
+        except manage.Refused as refused:
+            add_form_errors(form, refused.errors)
+            status = 400
+        else:
+            db.session.commit()
+            flash(_("Plan “%(plan)s” created.", plan=plan.title(language())), "success")
+            return redirect(url_for("kpis.show_plan", plan_id=plan.id))
+    elif request.method == "POST":
+        status = 400
+    return render_template("kpis/plans_form.html", form=form, language=language()), status
+
+
+def _plan_page(plan: RewardPlan, form: ComponentForm, status: int = 200):
+    alignment = plan_alignment(plan, language())
+    form.set_kpi_choices([k for k in manage.active_kpis(plan.organisation_id)
+                          if all(c.kpi_id != k.id for c in plan.components)], language())
+    conflicting = {c.kpi_id for c in alignment.conflicts}
+    return render_template(
+        "kpis/plans_page.html", plan=plan, form=form, alignment=alignment, conflicting=conflicting,
+        chart=weight_chart([alignment], _("Weight by category"), "plan-weights",
+                           row_label=plan.job_role.name(language())) if plan.components else None,
+        confirm=ConfirmForm(), language=language(), customer_goal=CUSTOMER_SHARE_GOAL, **labels()), status
+
+
+@bp.get("/hr/plans/<int:plan_id>")
+@permission_required("hr")
+def show_plan(plan_id: int):
+    plan = get_in_organisation(RewardPlan, plan_id)
+    return _plan_page(plan, ComponentForm(formdata=None))
+
+
+@bp.post("/hr/plans/<int:plan_id>/components")
+@permission_required("hr")
+def add_component(plan_id: int):
+    plan = get_in_organisation(RewardPlan, plan_id)
+    form = ComponentForm()
+    if form.validate_on_submit():
+        try:
+            component = manage.add_component(plan, **form.values())
+        except manage.Refused as refused:
+            add_form_errors(form, refused.errors)
+        else:
+            db.session.commit()
+            flash(_("%(kpi)s added with a weight of %(weight)s%%.", kpi=component.kpi.name(language()),
+                    weight=f"{component.weight:g}"), "success")
+            return redirect(url_for("kpis.show_plan", plan_id=plan.id, _anchor="components"))
+    return _plan_page(plan, form, 400)
+
+
+def _component_of(plan: RewardPlan, component_id: int) -> RewardComponent:
+    component = db.session.get(RewardComponent, component_id)
+    if component is None or component.plan_id != plan.id:
+        abort(404)
+    return component
+
+
+@bp.route("/hr/plans/<int:plan_id>/components/<int:component_id>/edit", methods=["GET", "POST"])
+@permission_required("hr")
+def edit_component(plan_id: int, component_id: int):
+    plan = get_in_organisation(RewardPlan, plan_id)
+    component = _component_of(plan, component_id)
+    form = ComponentForm(obj=component if request.method == "GET" else None)
+    status = 200
+    if form.validate_on_submit():
+        try:
+            manage.update_component(component, **form.values())
+        except manage.Refused as refused:
+            add_form_errors(form, refused.errors)
+            status = 400
+        else:
+            db.session.commit()
+            flash(_("%(kpi)s saved.", kpi=component.kpi.name(language())), "success")
+            return redirect(url_for("kpis.show_plan", plan_id=plan.id, _anchor="components"))
+    elif request.method == "POST":
+        status = 400
+    others = manage.weight_total(plan) - component.weight
+    return render_template("kpis/plans_component_form.html", form=form, plan=plan, component=component,
+                           others=others, language=language(), **labels()), status
+
+
+@bp.post("/hr/plans/<int:plan_id>/components/<int:component_id>/delete")
+@permission_required("hr")
+def remove_component(plan_id: int, component_id: int):
+    plan = get_in_organisation(RewardPlan, plan_id)
+    component = _component_of(plan, component_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    name = component.kpi.name(language())
+    manage.remove_component(component)
+    db.session.commit()
+    flash(_("%(kpi)s removed from the plan.", kpi=name), "success")
+    return redirect(url_for("kpis.show_plan", plan_id=plan.id, _anchor="components"))
+
+
+@bp.post("/hr/plans/<int:plan_id>/components/<int:component_id>/move")
+@permission_required("hr")
+def move_component(plan_id: int, component_id: int):
+    plan = get_in_organisation(RewardPlan, plan_id)
+    component = _component_of(plan, component_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    manage.move_component(component, -1 if request.form.get("direction") == "up" else 1)
+    db.session.commit()
+    return redirect(url_for("kpis.show_plan", plan_id=plan.id, _anchor="components"))
+
+
+@bp.route("/hr/plans/<int:plan_id>/delete", methods=["GET", "POST"])
+@permission_required("hr")
+def delete_plan(plan_id: int):
+    plan = get_in_organisation(RewardPlan, plan_id)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        title, period = plan.title(language()), plan.period
+        manage.delete_plan(plan)
+        db.session.commit()
+        flash(_("Plan “%(plan)s” deleted.", plan=title), "success")
+        return redirect(url_for("kpis.list_plans", period=period))
+    return render_template("kpis/plans_delete.html", plan=plan, form=form, language=language()), \
+        400 if request.method == "POST" else 200
