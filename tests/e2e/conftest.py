@@ -68,8 +68,9 @@ def live_database_url(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def live_server(live_database_url):
-    """The app with the demo people and the fixture module library, served on 127.0.0.1 and a free port."""
+    """The app with the demo people, KPI data and the fixture module library, served on 127.0.0.1 and a free port."""
     from cxculture.demo import load_demo
+    from cxculture.kpis.demo import load_demo_kpis
     from cxculture.modules.library import sync_library
     from cxculture.modules.paths import ensure_default_paths
     from tests.conftest import FIXTURE_LIBRARY
@@ -87,6 +88,7 @@ def live_server(live_database_url):
         sync_library(FIXTURE_LIBRARY)
         for organisation in organisations:
             ensure_default_paths(organisation)
+        load_demo_kpis(organisations)
         db.session.commit()
         db.session.remove()
 

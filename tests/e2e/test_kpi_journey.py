@@ -1,0 +1,54 @@
+"""HR imports a quarter's KPI values, reviews how the reward plans align, and downloads a team's scorecards."""
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Page, expect
+
+pytestmark = pytest.mark.e2e
+
+PERIOD = "2026-Q3"  # the demo's reward plans and values are for 2026-Q2 and 2026-Q3
+VALUES = (
+    "period,kpi,email,team,value\n"
+    f"{PERIOD},journey_fixes,manager@bank.example.com,,5\n"
+    f"{PERIOD},fcr,,Customer Care/Contact Centre,74.5\n"
+)
+ANSWERS = (
+    "period,kpi,email,team,score,count\n"
+    f"{PERIOD},csat,,Branches/Manchester,5,9\n"
+    f"{PERIOD},csat,,Branches/Manchester,4,6\n"
+    f"{PERIOD},csat,,Branches/Manchester,2,5\n"
+)
+
+
+def upload(page: Page, content: str, kind: str, filename: str) -> None:
+    page.goto("/home/hr")
+    page.get_by_role("link", name="KPI values").first.click()
+    page.get_by_role("link", name="Import a CSV file").click()
+    page.get_by_label(kind).check()
+    page.get_by_label("File (CSV)").set_input_files(
+        files=[{"name": filename, "mimeType": "text/csv", "buffer": content.encode()}])
+    page.get_by_role("button", name="Upload and preview").click()
+
+
+def test_hr_imports_values_reviews_alignment_and_downloads_a_team_pack(page: Page, log_in):
+    log_in("hr@bank.example.com")
+
+    upload(page, VALUES, "KPI values, one per row", "q3-values.csv")
+    expect(page.get_by_role("heading", name="Preview of q3-values.csv")).to_be_visible()
+    page.get_by_role("button", name="Confirm import").click()
+    expect(page.locator(".flash-success")).to_contain_text("The values are imported: 2 written.")
+
+    upload(page, ANSWERS, "Survey answers per score, for NPS, CSAT and CES", "q3-csat.csv")
+    main = page.locator("main")
+    expect(main).to_contain_text("fewer than 30 answers")  # 20 answers: imported with a warning
+    expect(main).to_contain_text("75")  # CSAT: 15 of 20 answers are 4 or 5
+    page.get_by_role("button", name="Confirm import").click()
+    expect(page.locator(".flash-success")).to_contain_text("1 written")
+
+    page.get_by_role("link", name="Alignment review").click()
+    expect(page.get_by_role("heading", name=f"Reward alignment review · {PERIOD}")).to_be_visible()
+    front_line = page.locator("section.kp-plan", has=page.get_by_role("heading", name="Front line"))
+    expect(front_line).to_contain_text("pulls away from customers")
+    expect(front_line).to_contain_text("Sales per hour")
+    pdf = page.request.get(page.get_by_role("link", name="Download PDF").get_attribute("href"))
+    assert pdf.ok and pdf.headers["content-type"] == "application/pdf" and pdf.body().startswith(b"%PDF")
