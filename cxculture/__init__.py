@@ -70,6 +70,9 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(orgs_bp, url_prefix="/admin")
     app.register_blueprint(modules_bp)
     app.register_blueprint(assessments_bp)
+    from .lms import init_app as init_lms
+
+    init_lms(app)
 
     @app.get("/healthz")
     def healthz():
@@ -93,6 +96,9 @@ def register_subscribers(app: Flask) -> None:
     from .modules.personalisation import set_pillar_focus_provider
 
     connect_modules()
+    from .lms import connect_signals as connect_lms
+
+    connect_lms(app)
     set_pillar_focus_provider(app, weakest_pillars_for)
 
 
