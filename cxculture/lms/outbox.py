@@ -126,12 +126,22 @@ def deliver_statements(now: datetime | None = None, limit: int = 200) -> Deliver
     return report
 
 
+class TokenPerRoundConnector(ServiceConnector):
+    """Asks the platform for a fresh access token for each delivery round (no token outlives the call)."""
+
+    def _get_cached_access_token(self, scope_key: str):
+        return None
+
+    def _cache_access_token(self, scope_key: str, access_token: str, expires_in: float) -> None:
+        pass
+
+
 def _send_grade(row: GradePassback) -> None:
     from .tool import TimeoutSession, pylti_registration
 
     link = row.grade_link
     registration = pylti_registration(db.session.get(LtiRegistration, link.registration_id))
-    service = AssignmentsGradesService(ServiceConnector(registration, TimeoutSession()), link.endpoint)
+    service = AssignmentsGradesService(TokenPerRoundConnector(registration, TimeoutSession()), link.endpoint)
     grade = (Grade().set_score_given(row.score).set_score_maximum(row.score_maximum)
              .set_activity_progress("Completed").set_grading_progress("FullyGraded").set_user_id(link.subject)
              .set_timestamp(row.scored_at.isoformat(timespec="milliseconds") + "Z"))
