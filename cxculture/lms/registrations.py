@@ -12,6 +12,7 @@ from sqlalchemy import select
 from ..extensions import db
 from ..orgs.models import Organisation
 from ..orgs.operations import InvalidChange
+from . import forget_origins
 from .models import LrsSettings, LtiRegistration
 
 URL_FIELDS = ("auth_login_url", "auth_token_url", "key_set_url")
@@ -84,6 +85,7 @@ def save_registration(organisation_id: int, data: RegistrationData, *, allow_htt
     for field in URL_FIELDS:
         setattr(registration, field, getattr(data, field).strip())
     db.session.flush()
+    forget_origins()
     return registration
 
 
@@ -104,6 +106,7 @@ def registration_by_client(issuer: str, client_id: str | None) -> LtiRegistratio
 def delete_registration(registration: LtiRegistration) -> None:
     db.session.delete(registration)
     db.session.flush()
+    forget_origins()
 
 
 def platform_origins() -> list[str]:

@@ -40,10 +40,10 @@ def tool_url(app):
 
 @pytest.fixture
 def registered(app, trained, platform, tool_url):
-    """demo-retail registers the platform; the platform knows the tool. Returns the registration."""
+    """demo-bank registers the platform; the platform knows the tool. Returns the registration."""
     from cxculture.lms.registrations import RegistrationData, save_registration
 
-    organisation = trained["demo-retail"]
+    organisation = trained["demo-bank"]  # English: the tests read the pages
     registration = save_registration(organisation.id, RegistrationData(
         "Test Moodle", platform.url, platform.client_id, [platform.deployment_id], f"{platform.url}/auth",
         f"{platform.url}/token", f"{platform.url}/jwks"), allow_http=True)

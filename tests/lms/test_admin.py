@@ -22,10 +22,10 @@ def _registrations() -> int:
 
 
 def test_admin_registers_edits_and_removes_a_platform(client, login_as):
-    admin = login_as("admin")
+    admin = login_as("admin", org="bank")
     overview = client.get("/admin/lms")
     assert overview.status_code == 200 and "Tool configuration" in overview.text
-    assert "http://localhost/lti/login" in overview.text and "/lti/demo-retail/jwks.json" in overview.text
+    assert "http://localhost/lti/login" in overview.text and "/lti/demo-bank/jwks.json" in overview.text
     response = client.post("/admin/lms/platforms/new", data=GOOD)
     assert response.status_code == 302
     registration = db.session.scalar(select(LtiRegistration))
@@ -47,7 +47,7 @@ def test_admin_registers_edits_and_removes_a_platform(client, login_as):
     ("key_set_url", "", "Enter a full address"),
 ])
 def test_bad_registrations_name_the_field_and_store_nothing(client, login_as, field, value, message):
-    login_as("admin")
+    login_as("admin", org="bank")
     response = client.post("/admin/lms/platforms/new", data={**GOOD, field: value})
     assert response.status_code == 200 and message in response.text
     assert f'id="{field}-error"' in response.text
@@ -55,26 +55,26 @@ def test_bad_registrations_name_the_field_and_store_nothing(client, login_as, fi
 
 
 def test_the_same_platform_cannot_be_registered_twice(client, login_as):
-    login_as("admin")
+    login_as("admin", org="bank")
     client.post("/admin/lms/platforms/new", data=GOOD)
     again = client.post("/admin/lms/platforms/new", data=GOOD)
     assert "already registered" in again.text and _registrations() == 1
 
 
 def test_only_administrators_reach_the_lms_pages(client, login_as):
-    login_as("leader")
+    login_as("leader", org="bank")
     assert client.get("/admin/lms").status_code == 403
     assert client.post("/admin/lms/platforms/new", data=GOOD).status_code == 403
     assert _registrations() == 0
 
 
 def test_keys_rotate_and_the_old_key_stays_published(client, login_as, demo):
-    login_as("admin")
-    organisation = demo["demo-retail"]
+    login_as("admin", org="bank")
+    organisation = demo["demo-bank"]
     first = active_key(organisation.id).kid
     db.session.commit()
     assert client.post("/admin/lms/keys/rotate").status_code == 302
-    key_set = client.get("/lti/demo-retail/jwks.json").get_json()
+    key_set = client.get("/lti/demo-bank/jwks.json").get_json()
     kids = [k["kid"] for k in key_set["keys"]]
     assert len(kids) == 2 and first in kids and kids[0] != first
     assert all(k["alg"] == "RS256" and k["use"] == "sig" and "d" not in k for k in key_set["keys"])
@@ -90,7 +90,7 @@ def test_keys_rotate_and_the_old_key_stays_published(client, login_as, demo):
 def test_frame_ancestors_lists_registered_platforms_only(app, client, login_as):
     from cxculture.lms import forget_origins
 
-    login_as("admin")
+    login_as("admin", org="bank")
     forget_origins()
     assert client.get("/admin/lms").headers["Content-Security-Policy"] == "frame-ancestors 'self'"
     client.post("/admin/lms/platforms/new", data=GOOD)
@@ -109,7 +109,7 @@ def test_session_cookie_is_third_party_ready_only_over_https(client, demo):
 
 
 def test_lrs_settings_page_keeps_the_secret_and_shows_the_outbox(client, login_as):
-    login_as("admin")
+    login_as("admin", org="bank")
     data = {"enabled": "y", "endpoint": "https://lrs.example.com/xAPI/", "key": "key", "secret": "s3cret",
             "actor_mode": "pseudonymous"}
     assert client.post("/admin/lms/xapi", data=data).status_code == 302

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from flask import current_app, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
+from flask_babel import gettext as _, ngettext
 from flask_login import current_user
 
 from ...auth.access import get_in_organisation, permission_required
@@ -112,5 +112,6 @@ def retry_statements():
     count = outbox.retry_now(current_user.organisation_id)
     db.session.commit()
     outbox.wake_worker(current_app._get_current_object())
-    flash(_("%(num)s waiting statements will be sent now.", num=count), "success")
+    flash(ngettext("%(num)s waiting statement will be sent now.", "%(num)s waiting statements will be sent now.",
+                   count), "success")
     return redirect(url_for("lms.edit_lrs"))
