@@ -21,4 +21,4 @@ from .assessments.models import (  # noqa: F401
     Participation,
     Response,
 )
-from .lms.models import GradeLink, GradePassback, LrsSettings, LtiIdentity, LtiLaunch, LtiNonce, LtiRegistration, ToolKey, XapiStatement  # noqa: F401,E501
+from .lms.models import GradeLink, GradePassback, LrsSettings, LtiIdentity, LtiLaunch, LtiNonce, LtiRegistration, ToolKey, XapiStatement  # noqa: F401,E501  (one line: easy to merge)

@@ -4,6 +4,7 @@ endpoint and an AGS score endpoint. Tests steer the next launch (user, roles, cl
 from __future__ import annotations
 
 import json
+from html import escape
 import threading
 import typing as t
 from urllib.parse import urlsplit
@@ -154,6 +155,12 @@ class Platform:
             data = launch.lti_launch()
         except Exception as error:  # noqa: BLE001 - tell the test what the platform refused
             return self._json({"error": f"{type(error).__name__}: {error}"}, 400)
+        if plan.get("browser"):  # as a real platform does: a form the browser posts to the tool
+            return Response(
+                f'<!doctype html><title>Launching</title><form method="post" action="{escape(data["launch_url"])}">'
+                f'<input type="hidden" name="id_token" value="{escape(data["id_token"])}">'
+                f'<input type="hidden" name="state" value="{escape(data["state"])}"><button>Continue</button></form>'
+                '<script>document.forms[0].submit()</script>', mimetype="text/html")
         return self._json(data)
 
     def _jwks(self, request: WsgiRequest) -> Response:

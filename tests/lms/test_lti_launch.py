@@ -162,3 +162,15 @@ def test_a_launch_from_another_browser_fails_the_state_check(registered, platfor
                              allow_redirects=False, timeout=10)
     assert stranger.status_code == 400 and "did not start in this browser" in stranger.text
     assert _counts() == before
+
+
+@pytest.mark.parametrize("params", [
+    {"iss": "https://unknown.example", "login_hint": "u1"},
+    {"login_hint": "u1"},
+    {"iss": "ISSUER", "login_hint": "u1", "client_id": "not-ours"},
+])
+def test_a_login_from_an_unknown_platform_is_refused(registered, platform, tool_url, params):
+    params = {k: (platform.url if v == "ISSUER" else v) for k, v in params.items()}
+    response = requests.get(f"{tool_url}/lti/login", params=params, allow_redirects=False, timeout=10)
+    assert response.status_code == 400 and "unknown platform" in response.text
+    assert db.session.scalar(select(func.count()).select_from(LtiNonce)) == 0

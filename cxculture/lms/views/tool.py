@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import get_locale, gettext as _
 from flask_login import current_user, login_required, login_user
-from pylti1p3.exception import LtiException
+from pylti1p3.exception import LtiException, OIDCException
 from wtforms.fields.choices import SelectChoice
 from sqlalchemy import select
 
@@ -57,7 +57,7 @@ def oidc_login():
         return refused("login", "iss and login_hint are required")
     try:
         response = make_oidc_login().redirect(url_for("lms.launch", _external=True))
-    except LtiException as error:
+    except (LtiException, OIDCException) as error:
         return refused("login", str(error))
     db.session.commit()  # the nonce, for whichever worker receives the launch
     return response
