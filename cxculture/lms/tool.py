@@ -14,7 +14,7 @@ from pylti1p3.deployment import Deployment
 from pylti1p3.registration import Registration
 from pylti1p3.session import SessionService
 from pylti1p3.tool_config import ToolConfAbstract
-from sqlalchemy import update
+from sqlalchemy import delete, update
 
 from ..extensions import db
 from ..util import utcnow
@@ -89,6 +89,9 @@ class DatabaseSessionService(SessionService):
 
     def save_nonce(self, nonce: str) -> None:
         now = utcnow()
+        # Expired nonces are useless once a day has passed: sweep them here rather than in a job.
+        db.session.execute(delete(LtiNonce).where(LtiNonce.expires_at < now - timedelta(days=1))
+                           .execution_options(synchronize_session=False))
         db.session.add(LtiNonce(nonce=nonce, created_at=now, expires_at=now + timedelta(minutes=NONCE_MINUTES)))
         db.session.flush()
 

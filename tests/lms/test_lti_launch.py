@@ -174,3 +174,39 @@ def test_a_login_from_an_unknown_platform_is_refused(registered, platform, tool_
     response = requests.get(f"{tool_url}/lti/login", params=params, allow_redirects=False, timeout=10)
     assert response.status_code == 400 and "unknown platform" in response.text
     assert db.session.scalar(select(func.count()).select_from(LtiNonce)) == 0
+
+
+def test_links_to_a_campaign_and_a_path_land_where_they_point(registered, platform):
+    from datetime import date
+
+    from cxculture.assessments.instruments import sync_shipped_instruments
+    from cxculture.assessments.models import Campaign
+    from cxculture.modules.models import TrainingPath
+
+    instrument = sync_shipped_instruments()[0]
+    campaign = Campaign(organisation_id=registered.organisation_id, instrument=instrument, title="Spring check",
+                        status="open", opens_on=date.today(), closes_on=date.today())
+    db.session.add(campaign)
+    db.session.commit()
+    _, response, _ = launch(platform, user_id="camp-1", custom={"target": f"campaign:{campaign.id}"})
+    assert response.headers["Location"].endswith(f"/assessments/{campaign.id}/answer")
+    campaign.status = "closed"
+    db.session.commit()
+    _, closed, _ = launch(platform, user_id="camp-1", custom={"target": f"campaign:{campaign.id}"})
+    assert closed.status_code == 302 and closed.headers["Location"].endswith("/")
+
+    path = db.session.scalar(select(TrainingPath).where(TrainingPath.organisation_id == registered.organisation_id))
+    _, response, _ = launch(platform, user_id="path-1", custom={"target": f"path:{path.id}"})
+    assert response.headers["Location"].endswith("/home/employee")
+    person = db.session.scalar(select(Person).join(LtiIdentity).where(LtiIdentity.subject == "path-1"))
+    assert person.job_role_id == path.job_role_id
+
+
+def test_a_link_to_another_organisations_content_is_refused(registered, platform, trained):
+    from cxculture.modules.models import TrainingPath
+
+    other = db.session.scalar(select(TrainingPath).where(TrainingPath.organisation_id != registered.organisation_id))
+    before = _counts()
+    _, response, _ = launch(platform, user_id="nosy", custom={"target": f"path:{other.id}"})
+    assert response.status_code == 404 and "not available any more" in response.text
+    assert _counts() == before
