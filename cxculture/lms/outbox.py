@@ -101,15 +101,19 @@ def deliver_statements(now: datetime | None = None, limit: int = 200) -> Deliver
     settings_by_org = {s.organisation_id: s for s in db.session.scalars(select(LrsSettings).where(LrsSettings.enabled))}
     if not settings_by_org:
         return report
-    due = list(db.session.scalars(
-        select(XapiStatement.id).where(XapiStatement.status == "pending", XapiStatement.next_attempt_at <= now,
-                                       XapiStatement.organisation_id.in_(settings_by_org))
+    due = list(db.session.execute(
+        select(XapiStatement.id, XapiStatement.organisation_id)
+        .where(XapiStatement.status == "pending", XapiStatement.next_attempt_at <= now,
+               XapiStatement.organisation_id.in_(settings_by_org))
         .order_by(XapiStatement.created_at, XapiStatement.id).limit(limit)))
-    for statement_id in due:
-        if not _claim(XapiStatement, statement_id, now):
+    unreachable: set[int] = set()  # organisations whose LRS did not answer: the rest waits for the next round
+    for statement_id, organisation_id in due:
+        if organisation_id in unreachable or not _claim(XapiStatement, statement_id, now):
             continue
         row = db.session.get(XapiStatement, statement_id)
         outcome, error = _put_statement(settings_by_org[row.organisation_id], row)
+        if outcome == "retry" and error and not error.startswith("HTTP"):
+            unreachable.add(organisation_id)
         row.attempts += 1
         row.last_error = error
         if outcome == "sent":
