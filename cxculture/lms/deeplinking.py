@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from flask import url_for
 from pylti1p3.deep_link import DeepLink
@@ -17,6 +18,8 @@ from ..util import utcnow
 from .models import LtiLaunch
 from .tool import LaunchRefused, pylti_registration
 
+#: How long after the launch a course author may still pick content.
+PICKER_HOURS = 2
 SETTINGS_CLAIM = "https://purl.imsglobal.org/spec/lti-dl/claim/deep_linking_settings"
 DEPLOYMENT_CLAIM = "https://purl.imsglobal.org/spec/lti/claim/deployment_id"
 
@@ -57,6 +60,8 @@ def answer_deep_link(launch: LtiLaunch, choice: Choice) -> DeepLinkAnswer:
     """The signed LtiDeepLinkingResponse placing `choice`; a launch is answered once."""
     if launch.answered_at is not None:
         raise LaunchRefused("answered", "this content picker was already used; open it again from the course")
+    if launch.created_at < utcnow() - timedelta(hours=PICKER_HOURS):
+        raise LaunchRefused("expired", f"the content picker was opened more than {PICKER_HOURS} hours ago")
     settings = launch.claims.get(SETTINGS_CLAIM) or {}
     return_url = settings.get("deep_link_return_url")
     if not return_url:

@@ -67,3 +67,16 @@ def test_passing_the_quiz_sends_the_score_back_and_a_failed_passback_is_retried(
     assert score["userId"] == "learner-ags" and score["scoreGiven"] == 100 and score["scoreMaximum"] == 100
     assert score["activityProgress"] == "Completed" and score["gradingProgress"] == "FullyGraded"
     assert deliver_grades(now=utcnow() + timedelta(hours=1)).sent == 0  # sent once
+
+
+def test_an_old_content_picker_cannot_answer(registered, platform, tool_url):
+    from cxculture.lms.models import LtiLaunch
+
+    session, response, _ = launch(platform, user_id="teacher-2", roles=[INSTRUCTOR], deep_link=True)
+    picker = db.session.scalar(select(LtiLaunch))
+    picker.created_at -= timedelta(hours=3)
+    db.session.commit()
+    answer = session.post(tool_url + response.headers["Location"], data={"choice": "module:what-is-cx"}, timeout=10)
+    assert answer.status_code == 400 and "has expired" in answer.text
+    db.session.refresh(picker)
+    assert picker.answered_at is None
