@@ -64,6 +64,7 @@ def register_blueprints(app: Flask) -> None:
     from .cafes.views import bp as cafes_bp
     from .home.views import bp as home_bp
     from .kpis.views import bp as kpis_bp
+    from .lms import init_app as init_lms
     from .modules.views import bp as modules_bp
     from .orgs.views import bp as orgs_bp
 
@@ -74,6 +75,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(assessments_bp)
     app.register_blueprint(kpis_bp)
     app.register_blueprint(cafes_bp)
+    init_lms(app)  # the LTI and LMS-admin blueprints, and the iframe-friendly cookies and CSP
 
     @app.get("/healthz")
     def healthz():
@@ -96,11 +98,13 @@ def register_subscribers(app: Flask) -> None:
     from .cafes.sources import set_reward_conflicts_provider
     from .kpis.catalogue import connect_signals as connect_kpis
     from .kpis.conflicts import reward_conflicts_for
+    from .lms import connect_signals as connect_lms
     from .modules.paths import connect_signals as connect_modules
     from .modules.personalisation import set_pillar_focus_provider
 
     connect_modules()
     connect_kpis()
+    connect_lms(app)
     set_pillar_focus_provider(app, weakest_pillars_for)
     set_reward_conflicts_provider(app, reward_conflicts_for)
 

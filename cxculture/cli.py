@@ -54,3 +54,7 @@ from .orgs.cli import register as _register_orgs  # noqa: E402
 
 _register_orgs(cx)
 cx.add_command(modules_cli)
+from .lms.cli import lti_cli, xapi_cli  # noqa: E402
+
+cx.add_command(lti_cli)
+cx.add_command(xapi_cli)

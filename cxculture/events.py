@@ -8,6 +8,7 @@ _events = Namespace()
 
 module_started = _events.signal("module-started")  #: sender=person, module_version=
 module_completed = _events.signal("module-completed")  #: sender=person, module_version=, via="quiz"|"placement"
+lesson_completed = _events.signal("lesson-completed")  #: sender=person, module_version=, lesson=
 quiz_passed = _events.signal("quiz-passed")  #: sender=person, attempt=
 quiz_failed = _events.signal("quiz-failed")  #: sender=person, attempt=
 certificate_issued = _events.signal("certificate-issued")  #: sender=person, certificate=

@@ -31,3 +31,14 @@ from .kpis.models import (  # noqa: F401
     RewardPlan,
 )
 from .cafes.models import AgendaItem, Cafe, CafeAction, CafeAttendee, CafeDecision  # noqa: F401
+from .lms.models import (  # noqa: F401
+    GradeLink,
+    GradePassback,
+    LrsSettings,
+    LtiIdentity,
+    LtiLaunch,
+    LtiNonce,
+    LtiRegistration,
+    ToolKey,
+    XapiStatement,
+)

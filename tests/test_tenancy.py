@@ -14,6 +14,7 @@ from cxculture.assessments.models import ActionItem, Campaign, Instrument
 from cxculture.cafes.models import AgendaItem, Cafe, CafeDecision
 from cxculture.extensions import db
 from cxculture.kpis.models import Behaviour, Kpi, KpiBehaviourLink, KpiImport, KpiValue, RewardComponent, RewardPlan
+from cxculture.lms.models import LtiLaunch, LtiRegistration
 from cxculture.modules.models import Assignment, Certificate, Module, PathItem, QuizAttempt, TrainingPath
 from cxculture.orgs.models import JobRole, Person, RosterImport, Team
 from tests.conftest import login
@@ -23,6 +24,7 @@ from tests.modules.conftest import RIGHT_ANSWERS
 PUBLIC_ENDPOINTS = {
     "static", "healthz", "auth.login", "auth.logout", "auth.set_language", "auth.accept_invitation",
     "modules.verify_certificate",  # a certificate code is public proof by design
+    "lms.oidc_login", "lms.launch", "lms.tool_jwks",  # LTI: the signed id_token is the credential; JWKS are public keys
 }
 ACCOUNTS = ("admin", "leader", "hr", "manager", "employee")
 ORGANISATIONS = {"retail": ("demo-retail", "Demo Retail"), "bank": ("demo-bank", "Demo Bank")}
@@ -74,6 +76,8 @@ ARGUMENTS = {
     "plan_id": lambda org: _first_id(RewardPlan, org),
     "component_id": lambda org: db.session.scalar(select(RewardComponent.id).join(RewardPlan).where(
         RewardPlan.organisation_id == org.id).order_by(RewardComponent.id)),
+    "registration_id": lambda org: _first_id(LtiRegistration, org),
+    "launch_id": lambda org: db.session.scalar(select(LtiLaunch.id).where(LtiLaunch.organisation_id == org.id)),
     # Library content is shared by the installation: these name no organisation's data.
     "slug": _module_slug,
     "lesson_id": lambda org: "lesson-1",
@@ -163,6 +167,14 @@ def _give_victim_training_records(organisation) -> None:
     plan = RewardPlan(organisation_id=organisation.id, job_role_id=person.job_role_id, period="2019-Q1")
     plan.components.append(RewardComponent(kpi_id=kpi.id, weight=100, target=kpi.max_value or 1))
     db.session.add(plan)
+    registration = LtiRegistration(organisation_id=organisation.id, name="Secret Moodle", issuer=f"https://lms{organisation.id}.example",
+                                   client_id="secret", deployment_ids=["1"], auth_login_url="https://lms.example/auth",
+                                   auth_token_url="https://lms.example/token", key_set_url="https://lms.example/jwks")
+    db.session.add(registration)
+    db.session.flush()
+    db.session.add(LtiLaunch(id=f"lti1p3-launch-victim-{organisation.id}", organisation_id=organisation.id,
+                             registration_id=registration.id, person_id=person.id,
+                             message_type="LtiDeepLinkingRequest", claims={}))
     own = copy_instrument(organisation.id, sync_shipped_instruments()[0], "victim-copy")
     db.session.add(Campaign(organisation_id=organisation.id, instrument=own, title="Secret campaign", status="open",
                             opens_on=date.today(), closes_on=date.today()))

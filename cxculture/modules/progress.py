@@ -65,6 +65,7 @@ def finish_lesson(progress: Progress, lesson_id: str) -> str | None:
     index = lesson_index(version, lesson_id)
     if lesson_id not in progress.lessons_done:
         progress.lessons_done = [*progress.lessons_done, lesson_id]
+        events.lesson_completed.send(progress.person, module_version=version, lesson=lesson_id)
     following = version.lessons[index + 1]["id"] if index + 1 < len(version.lessons) else None
     if not progress.completed:
         progress.current_lesson = following

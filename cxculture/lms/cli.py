@@ -1,0 +1,131 @@
+"""`flask --app wsgi cx lti ...` (platform registrations, keys) and `cx xapi ...` (delivery)."""
+from __future__ import annotations
+
+import time
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+from ..extensions import db
+from ..orgs.operations import InvalidChange
+from ..orgs.service import organisation_by_slug
+
+lti_cli = AppGroup("lti", help="LTI 1.3 platform registrations and the tool's keys.")
+xapi_cli = AppGroup("xapi", help="xAPI statements: deliver the outbox.")
+
+
+def _organisation(slug: str):
+    organisation = organisation_by_slug(slug)
+    if organisation is None:
+        raise click.BadParameter(f"no organisation with slug {slug!r}", param_hint="--org")
+    return organisation
+
+
+@lti_cli.command("add")
+@click.option("--org", "org_slug", required=True, help="The organisation's slug.")
+@click.option("--name", required=True, help="A name for people: 'Moodle HR academy'.")
+@click.option("--issuer", required=True, help="The platform's issuer (Platform ID in Moodle).")
+@click.option("--client-id", required=True)
+@click.option("--deployment-id", "deployment_ids", multiple=True, required=True, help="Repeat for several.")
+@click.option("--login-url", required=True, help="The platform's authentication request URL.")
+@click.option("--token-url", required=True, help="The platform's access token URL.")
+@click.option("--jwks-url", required=True, help="The platform's public keyset URL.")
+def add_registration(org_slug, name, issuer, client_id, deployment_ids, login_url, token_url, jwks_url):
+    """Register a platform for an organisation."""
+    from .registrations import RegistrationData, parse_deployment_ids, save_registration
+
+    organisation = _organisation(org_slug)
+    data = RegistrationData(name, issuer, client_id, parse_deployment_ids("\n".join(deployment_ids)),
+                            login_url, token_url, jwks_url)
+    try:
+        registration = save_registration(organisation.id, data,
+                                         allow_http=current_app.config.get("ENV_NAME") != "production")
+    except InvalidChange as refusal:
+        db.session.rollback()
+        for field, message in refusal.errors.items():
+            click.echo(f"Error: {field or 'registration'}: {message}", err=True)
+        raise SystemExit(1)
+    db.session.commit()
+    click.echo(f"Registered {registration.name} (id {registration.id}) for {organisation.name}.")
+
+
+@lti_cli.command("list")
+@click.option("--org", "org_slug", required=True)
+def list_registrations(org_slug):
+    """List an organisation's platforms."""
+    from .registrations import registrations_of
+
+    for registration in registrations_of(_organisation(org_slug).id):
+        click.echo(f"{registration.id}\t{registration.name}\t{registration.issuer}\t{registration.client_id}\t"
+                   f"{','.join(registration.deployment_ids)}")
+
+
+@lti_cli.command("remove")
+@click.option("--org", "org_slug", required=True)
+@click.argument("registration_id", type=int)
+def remove_registration(org_slug, registration_id):
+    """Remove a platform: it can no longer launch the tool."""
+    from .models import LtiRegistration
+    from .registrations import delete_registration
+
+    organisation = _organisation(org_slug)
+    registration = db.session.get(LtiRegistration, registration_id)
+    if registration is None or registration.organisation_id != organisation.id:
+        raise click.BadParameter(f"{organisation.name} has no platform {registration_id}")
+    delete_registration(registration)
+    db.session.commit()
+    click.echo(f"Removed {registration.name}.")
+
+
+@lti_cli.command("rotate-key")
+@click.option("--org", "org_slug", required=True)
+def rotate(org_slug):
+    """Start signing with a new key; the previous one stays in the JWKS for a week."""
+    from .keys import RETIRED_KEY_DAYS, rotate_key
+
+    key = rotate_key(_organisation(org_slug).id)
+    db.session.commit()
+    click.echo(f"New key {key.kid}; the previous key stays published for {RETIRED_KEY_DAYS} days.")
+
+
+@lti_cli.command("config")
+@click.option("--org", "org_slug", required=True)
+def show_config(org_slug):
+    """Print what an LMS administrator enters for the tool."""
+    from .registrations import tool_configuration
+
+    organisation = _organisation(org_slug)
+    with current_app.test_request_context(base_url=current_app.config.get("PUBLIC_URL", "http://127.0.0.1:5000")):
+        for field in tool_configuration(organisation):
+            click.echo(f"{field.label}: {field.value}")
+    db.session.commit()
+
+
+@xapi_cli.command("flush")
+def flush():
+    """Deliver every due xAPI statement and grade passback now."""
+    from .outbox import deliver_all
+
+    report = deliver_all()
+    click.echo(f"Sent {report.sent}, refused for good {report.rejected}, kept for a retry {report.retrying}.")
+    for error in sorted(set(report.errors))[:5]:
+        click.echo(f"  {error}")
+
+
+@xapi_cli.command("worker")
+@click.option("--interval", default=15.0, show_default=True, help="Seconds between delivery rounds.")
+def worker(interval):
+    """Deliver statements and grade passbacks continuously (for production; stop with Ctrl+C)."""
+    from .outbox import deliver_all
+
+    click.echo("Delivering the outbox; Ctrl+C stops.")
+    try:
+        while True:
+            report = deliver_all()
+            if report.sent or report.rejected or report.retrying:
+                click.echo(f"sent {report.sent}, refused {report.rejected}, retrying {report.retrying}")
+            db.session.remove()
+            time.sleep(interval)
+    except KeyboardInterrupt:
+        click.echo("Stopped.")

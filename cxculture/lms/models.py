@@ -1,0 +1,189 @@
+"""LTI 1.3 registrations, the tool's keys, launches and nonces; xAPI settings and the delivery outboxes."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from ..orgs.models import Organisation, Person
+from ..util import utcnow
+
+
+class LtiRegistration(db.Model):
+    """A platform (Moodle, Canvas, Open edX) that may launch the tool for one organisation."""
+
+    __tablename__ = "lti_registration"
+    __table_args__ = (UniqueConstraint("issuer", "client_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    #: A name for people: "Moodle (HR academy)".
+    name: Mapped[str] = mapped_column(String(120))
+    #: The platform's `iss`, e.g. "https://moodle.example.com".
+    issuer: Mapped[str] = mapped_column(String(255))
+    #: The client id the platform gave the tool; every id_token must hold it in `aud`.
+    client_id: Mapped[str] = mapped_column(String(255))
+    #: The deployment ids the platform may send (one per line in forms).
+    deployment_ids: Mapped[list] = mapped_column(JSON, default=list)
+    auth_login_url: Mapped[str] = mapped_column(String(500))
+    auth_token_url: Mapped[str] = mapped_column(String(500))
+    key_set_url: Mapped[str] = mapped_column(String(500))
+    #: The platform's JWKS as last fetched; refreshed once when a token names an unknown key.
+    key_set: Mapped[dict | None] = mapped_column(JSON)
+    key_set_fetched_at: Mapped[datetime | None] = mapped_column(DateTime)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    organisation: Mapped[Organisation] = relationship()
+
+    @property
+    def origin(self) -> str:
+        """scheme://host[:port] of the platform, for CSP frame-ancestors."""
+        from urllib.parse import urlsplit
+
+        parts = urlsplit(self.issuer if "://" in self.issuer else self.auth_login_url)
+        return f"{parts.scheme}://{parts.netloc}"
+
+
+class ToolKey(db.Model):
+    """One RSA key pair of the tool for an organisation; retired keys stay in the JWKS for a while."""
+
+    __tablename__ = "lti_tool_key"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    kid: Mapped[str] = mapped_column(String(64), unique=True)
+    private_pem: Mapped[str] = mapped_column(Text)
+    public_pem: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    #: Set when a newer key replaced this one: it no longer signs, but platforms may still verify with it.
+    retired_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class LtiNonce(db.Model):
+    """A nonce the tool sent in an OIDC login: accepted in exactly one launch, shared by every worker."""
+
+    __tablename__ = "lti_nonce"
+
+    nonce: Mapped[str] = mapped_column(String(128), primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(DateTime, index=True)
+    used_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class LtiIdentity(db.Model):
+    """Who a platform user (issuer + sub) is in the app."""
+
+    __tablename__ = "lti_identity"
+    __table_args__ = (UniqueConstraint("issuer", "subject"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
+    issuer: Mapped[str] = mapped_column(String(255))
+    #: The platform's `sub`: stable and opaque.
+    subject: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    person: Mapped[Person] = relationship()
+
+
+class LtiLaunch(db.Model):
+    """A validated launch, kept so a deep-linking picker can answer it after the author has chosen."""
+
+    __tablename__ = "lti_launch"
+
+    id: Mapped[str] = mapped_column(String(80), primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    registration_id: Mapped[int] = mapped_column(ForeignKey("lti_registration.id", ondelete="CASCADE"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
+    message_type: Mapped[str] = mapped_column(String(40))
+    #: The id_token's claims.
+    claims: Mapped[dict] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    #: Set when the deep-linking response went back: a second submit sends nothing.
+    answered_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    registration: Mapped[LtiRegistration] = relationship()
+
+
+class GradeLink(db.Model):
+    """A module placed in an LMS course with a line item: passing its quiz sends the score there."""
+
+    __tablename__ = "lti_grade_link"
+    __table_args__ = (UniqueConstraint("person_id", "module_id", "lineitem_url"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    registration_id: Mapped[int] = mapped_column(ForeignKey("lti_registration.id", ondelete="CASCADE"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
+    module_id: Mapped[int] = mapped_column(ForeignKey("module.id"), index=True)
+    #: The platform user id to score (the launch's `sub`).
+    subject: Mapped[str] = mapped_column(String(255))
+    lineitem_url: Mapped[str] = mapped_column(String(500))
+    #: The AGS endpoint claim of the launch (scopes, line items URL).
+    endpoint: Mapped[dict] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class GradePassback(db.Model):
+    """A score waiting to reach a line item; retried until the platform takes it."""
+
+    __tablename__ = "lti_grade_passback"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    grade_link_id: Mapped[int] = mapped_column(ForeignKey("lti_grade_link.id", ondelete="CASCADE"), index=True)
+    #: The quiz attempt scored (one passback per attempt and line item).
+    attempt_id: Mapped[int] = mapped_column(ForeignKey("quiz_attempt.id"))
+    score: Mapped[float] = mapped_column(Float)
+    score_maximum: Mapped[float] = mapped_column(Float, default=100)
+    #: When the score was obtained; sent as the AGS timestamp.
+    scored_at: Mapped[datetime] = mapped_column(DateTime)
+    #: "pending", "sent" or "failed" (refused for good).
+    status: Mapped[str] = mapped_column(String(10), default="pending", index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    last_error: Mapped[str | None] = mapped_column(String(500))
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    grade_link: Mapped[GradeLink] = relationship()
+
+
+class LrsSettings(db.Model):
+    """Where an organisation's xAPI statements go, and how people are named in them."""
+
+    __tablename__ = "lrs_settings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), unique=True)
+    enabled: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: The LRS base address, ending before /statements ("https://lrs.example.com/xAPI").
+    endpoint: Mapped[str] = mapped_column(String(500), default="")
+    key: Mapped[str] = mapped_column(String(255), default="")
+    secret: Mapped[str] = mapped_column(String(255), default="")
+    #: "pseudonymous" (an account with a stable opaque name) or "email" (mbox).
+    actor_mode: Mapped[str] = mapped_column(String(20), default="pseudonymous")
+    #: Secret mixed into the pseudonyms, so they cannot be recomputed from a person id.
+    pseudonym_salt: Mapped[str] = mapped_column(String(64))
+
+
+class XapiStatement(db.Model):
+    """A statement in the outbox: sent in the background, always with the same id, until the LRS has it."""
+
+    __tablename__ = "xapi_statement"
+
+    #: The statement id (UUID), the same on every try.
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    #: A short name of what happened ("module-started", ...), for the admin page.
+    event: Mapped[str] = mapped_column(String(40))
+    statement: Mapped[dict] = mapped_column(JSON)
+    #: "pending", "sent" or "rejected" (409 or another final refusal).
+    status: Mapped[str] = mapped_column(String(10), default="pending", index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    last_error: Mapped[str | None] = mapped_column(String(500))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime)

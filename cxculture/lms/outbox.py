@@ -1,0 +1,292 @@
+"""Durable outboxes: xAPI statements and grade passbacks are written in the event's own transaction and
+delivered afterwards by a background worker (or `cx xapi flush`), with retries and backoff."""
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+import requests
+from flask import Flask, current_app, has_app_context
+from pylti1p3.assignments_grades import AssignmentsGradesService
+from pylti1p3.grade import Grade
+from pylti1p3.service_connector import ServiceConnector
+from sqlalchemy import event, func, select, update
+from sqlalchemy.orm import Session
+
+from ..extensions import db
+from ..util import utcnow
+from .models import GradeLink, GradePassback, LrsSettings, LtiRegistration, XapiStatement
+
+log = logging.getLogger(__name__)
+
+#: Seconds an HTTP call to an LRS or a platform may take: a slow LRS must not hold the worker.
+HTTP_TIMEOUT = 5
+#: Backoff: 30 s, 1 min, 2 min, ... up to 6 hours; nothing is ever dropped.
+FIRST_RETRY_SECONDS = 30
+MAX_RETRY_SECONDS = 6 * 3600
+#: How long a worker holds a row it is delivering, so two workers never send it at once.
+LEASE_SECONDS = 120
+SESSION_FLAG = "lms_outbox"
+
+
+def backoff(attempts: int) -> timedelta:
+    return timedelta(seconds=min(FIRST_RETRY_SECONDS * 2 ** max(attempts - 1, 0), MAX_RETRY_SECONDS))
+
+
+def enqueue_statement(organisation_id: int, event_name: str, statement: dict) -> XapiStatement:
+    """Add a statement to the outbox in the current transaction (never commits)."""
+    row = XapiStatement(id=statement["id"], organisation_id=organisation_id, event=event_name, statement=statement,
+                        status="pending", attempts=0, next_attempt_at=utcnow())
+    db.session.add(row)
+    db.session.info[SESSION_FLAG] = True
+    return row
+
+
+def enqueue_passback(link: GradeLink, attempt) -> GradePassback:
+    row = GradePassback(organisation_id=link.organisation_id, grade_link_id=link.id, attempt_id=attempt.id,
+                        score=float(attempt.score), score_maximum=100.0, scored_at=attempt.submitted_at or utcnow(),
+                        status="pending", attempts=0, next_attempt_at=utcnow())
+    db.session.add(row)
+    db.session.info[SESSION_FLAG] = True
+    return row
+
+
+# Delivery ------------------------------------------------------------------------------------------------------
+
+@dataclass
+class DeliveryReport:
+    sent: int = 0
+    rejected: int = 0
+    retrying: int = 0
+    errors: list[str] = field(default_factory=list)
+
+    def add(self, other: DeliveryReport) -> None:
+        self.sent += other.sent
+        self.rejected += other.rejected
+        self.retrying += other.retrying
+        self.errors += other.errors
+
+
+def _claim(model, row_id, now: datetime) -> bool:
+    """Take the row for LEASE_SECONDS; False when another worker has it."""
+    result = db.session.execute(
+        update(model).where(model.id == row_id, model.status == "pending", model.next_attempt_at <= now)
+        .values(next_attempt_at=now + timedelta(seconds=LEASE_SECONDS)).execution_options(synchronize_session=False))
+    db.session.commit()
+    return result.rowcount == 1
+
+
+def _put_statement(settings: LrsSettings, row: XapiStatement) -> tuple[str, str | None]:
+    """("sent" | "rejected" | "retry", error)."""
+    try:
+        response = requests.put(
+            f"{settings.endpoint}/statements", params={"statementId": row.id}, json=row.statement,
+            auth=(settings.key, settings.secret), timeout=HTTP_TIMEOUT,
+            headers={"X-Experience-API-Version": "1.0.3"})
+    except requests.RequestException as error:
+        return "retry", f"{type(error).__name__}: {error}"[:500]
+    if response.status_code in (200, 204):
+        return "sent", None
+    if response.status_code in (400, 409):  # a conflicting id or a statement the LRS will never take
+        return "rejected", f"HTTP {response.status_code}: {response.text[:300]}"
+    return "retry", f"HTTP {response.status_code}: {response.text[:300]}"
+
+
+def deliver_statements(now: datetime | None = None, limit: int = 200) -> DeliveryReport:
+    """Send every due statement of organisations whose LRS is switched on; commits per statement."""
+    now = now or utcnow()
+    report = DeliveryReport()
+    settings_by_org = {s.organisation_id: s for s in db.session.scalars(select(LrsSettings).where(LrsSettings.enabled))}
+    if not settings_by_org:
+        return report
+    due = list(db.session.execute(
+        select(XapiStatement.id, XapiStatement.organisation_id)
+        .where(XapiStatement.status == "pending", XapiStatement.next_attempt_at <= now,
+               XapiStatement.organisation_id.in_(settings_by_org))
+        .order_by(XapiStatement.created_at, XapiStatement.id).limit(limit)))
+    unreachable: set[int] = set()  # organisations whose LRS did not answer: the rest waits for the next round
+    for statement_id, organisation_id in due:
+        if organisation_id in unreachable or not _claim(XapiStatement, statement_id, now):
+            continue
+        row = db.session.get(XapiStatement, statement_id)
+        outcome, error = _put_statement(settings_by_org[row.organisation_id], row)
+        if outcome == "retry" and error and not error.startswith("HTTP"):
+            unreachable.add(organisation_id)
+        row.attempts += 1
+        row.last_error = error
+        if outcome == "sent":
+            row.status, row.sent_at = "sent", utcnow()
+            report.sent += 1
+        elif outcome == "rejected":
+            row.status = "rejected"
+            report.rejected += 1
+        else:
+            row.next_attempt_at = now + backoff(row.attempts)
+            report.retrying += 1
+            report.errors.append(error or "")
+        db.session.commit()
+    return report
+
+
+class TokenPerRoundConnector(ServiceConnector):
+    """Asks the platform for a fresh access token for each delivery round (no token outlives the call)."""
+
+    def _get_cached_access_token(self, scope_key: str):
+        return None
+
+    def _cache_access_token(self, scope_key: str, access_token: str, expires_in: float) -> None:
+        pass
+
+
+def _send_grade(row: GradePassback) -> None:
+    from .tool import TimeoutSession, pylti_registration
+
+    link = row.grade_link
+    registration = pylti_registration(db.session.get(LtiRegistration, link.registration_id))
+    service = AssignmentsGradesService(TokenPerRoundConnector(registration, TimeoutSession()), link.endpoint)
+    grade = (Grade().set_score_given(row.score).set_score_maximum(row.score_maximum)
+             .set_activity_progress("Completed").set_grading_progress("FullyGraded").set_user_id(link.subject)
+             .set_timestamp(row.scored_at.isoformat(timespec="milliseconds") + "Z"))
+    service.put_grade(grade)
+
+
+def deliver_grades(now: datetime | None = None, limit: int = 100) -> DeliveryReport:
+    """Send every due score to its line item; a failure is kept and retried later."""
+    now = now or utcnow()
+    report = DeliveryReport()
+    due = list(db.session.scalars(select(GradePassback.id).where(GradePassback.status == "pending",
+                                                                 GradePassback.next_attempt_at <= now)
+                                  .order_by(GradePassback.id).limit(limit)))
+    for passback_id in due:
+        if not _claim(GradePassback, passback_id, now):
+            continue
+        row = db.session.get(GradePassback, passback_id)
+        row.attempts += 1
+        try:
+            _send_grade(row)
+        except Exception as error:  # noqa: BLE001 - any failure (network, token, platform) is retried
+            row.last_error = f"{type(error).__name__}: {error}"[:500]
+            row.next_attempt_at = now + backoff(row.attempts)
+            report.retrying += 1
+            report.errors.append(row.last_error)
+        else:
+            row.status, row.sent_at, row.last_error = "sent", utcnow(), None
+            report.sent += 1
+        db.session.commit()
+    return report
+
+
+def deliver_all(now: datetime | None = None) -> DeliveryReport:
+    report = deliver_statements(now)
+    report.add(deliver_grades(now))
+    return report
+
+
+# Status for the admin page ---------------------------------------------------------------------------------------
+
+@dataclass
+class OutboxStatus:
+    pending: int
+    sent: int
+    rejected: int
+    oldest_pending: datetime | None
+    last_error: str | None
+
+
+def outbox_status(organisation_id: int) -> OutboxStatus:
+    counts = dict(db.session.execute(select(XapiStatement.status, func.count()).where(
+        XapiStatement.organisation_id == organisation_id).group_by(XapiStatement.status)).all())
+    oldest, = db.session.execute(select(func.min(XapiStatement.created_at)).where(
+        XapiStatement.organisation_id == organisation_id, XapiStatement.status == "pending")).one()
+    last_error = db.session.scalar(select(XapiStatement.last_error).where(
+        XapiStatement.organisation_id == organisation_id, XapiStatement.status == "pending",
+        XapiStatement.last_error.is_not(None)).order_by(XapiStatement.created_at.desc()).limit(1))
+    return OutboxStatus(counts.get("pending", 0), counts.get("sent", 0), counts.get("rejected", 0), oldest, last_error)
+
+
+def retry_now(organisation_id: int) -> int:
+    """Make every waiting statement of the organisation due now (after the LRS is back or fixed)."""
+    result = db.session.execute(update(XapiStatement).where(
+        XapiStatement.organisation_id == organisation_id, XapiStatement.status == "pending")
+        .values(next_attempt_at=utcnow()).execution_options(synchronize_session=False))
+    return result.rowcount
+
+
+# The background worker -------------------------------------------------------------------------------------------
+
+class DeliveryWorker:
+    """A daemon thread with its own app context: woken after a commit that filled the outbox, and every
+    `interval` seconds for retries. Pages never wait for it."""
+
+    def __init__(self, app: Flask, interval: float = 30.0):
+        self.app, self.interval = app, interval
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._lock = threading.Lock()
+
+    def wake(self) -> None:
+        with self._lock:
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(target=self._run, name="cx-outbox", daemon=True)
+                self._thread.start()
+        self._wake.set()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self._wake.wait(self.interval)
+            self._wake.clear()
+            if self._stop.is_set():
+                break
+            self.run_once()
+
+    def run_once(self) -> DeliveryReport | None:
+        with self.app.app_context():
+            try:
+                return deliver_all()
+            except Exception:  # noqa: BLE001 - the worker must outlive a bad row or a database hiccup
+                log.exception("outbox delivery failed")
+                db.session.rollback()
+                return None
+            finally:
+                db.session.remove()
+
+
+def worker_for(app: Flask) -> DeliveryWorker:
+    worker = app.extensions.get("cx_outbox_worker")
+    if worker is None:
+        worker = app.extensions["cx_outbox_worker"] = DeliveryWorker(app)
+    return worker
+
+
+def wake_worker(app: Flask) -> None:
+    if app.config.get("LMS_BACKGROUND_DELIVERY", not app.testing):
+        worker_for(app).wake()
+
+
+def _after_commit(session: Session) -> None:
+    if session.info.pop(SESSION_FLAG, False) and has_app_context():
+        wake_worker(current_app._get_current_object())
+
+
+def _after_rollback(session: Session) -> None:
+    session.info.pop(SESSION_FLAG, None)
+
+
+_listening = False
+
+
+def listen_for_commits() -> None:
+    global _listening
+    if not _listening:
+        event.listen(Session, "after_commit", _after_commit)
+        event.listen(Session, "after_rollback", _after_rollback)
+        _listening = True

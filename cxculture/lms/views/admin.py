@@ -1,0 +1,117 @@
+"""Administrators: platform registrations, the tool's keys and configuration, the LRS and its outbox."""
+from __future__ import annotations
+
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _, ngettext
+from flask_login import current_user
+
+from ...auth.access import get_in_organisation, permission_required
+from ...extensions import db
+from ...orgs.forms import add_form_errors
+from ...orgs.operations import InvalidChange
+from .. import outbox, registrations as service
+from ..forms import LrsForm, RegistrationForm
+from ..keys import active_key, published_keys, rotate_key
+from ..models import LtiRegistration
+from . import bp
+
+
+def _allow_http() -> bool:
+    """Plain-http addresses only outside production (a platform on loopback in development and tests)."""
+    return current_app.config.get("ENV_NAME") != "production"
+
+
+@bp.get("/admin/lms")
+@permission_required("admin")
+def lms_overview():
+    organisation_id = current_user.organisation_id
+    active_key(organisation_id)
+    db.session.commit()
+    return render_template("lms/overview.html", registrations=service.registrations_of(organisation_id),
+                           fields=service.tool_configuration(current_user.organisation),
+                           keys=published_keys(organisation_id))
+
+
+def _registration_page(form: RegistrationForm, registration: LtiRegistration | None):
+    if form.validate_on_submit():
+        try:
+            saved = service.save_registration(current_user.organisation_id, form.values(),
+                                              allow_http=_allow_http(), registration=registration)
+        except InvalidChange as refusal:
+            add_form_errors(form, refusal.errors)
+        else:
+            db.session.commit()
+            flash(_("Platform %(name)s saved.", name=saved.name), "success")
+            return redirect(url_for("lms.lms_overview"))
+    return render_template("lms/registration_form.html", form=form, registration=registration)
+
+
+@bp.route("/admin/lms/platforms/new", methods=["GET", "POST"])
+@permission_required("admin")
+def create_registration():
+    return _registration_page(RegistrationForm(), None)
+
+
+@bp.route("/admin/lms/platforms/<int:registration_id>", methods=["GET", "POST"])
+@permission_required("admin")
+def edit_registration(registration_id: int):
+    registration = get_in_organisation(LtiRegistration, registration_id)
+    form = RegistrationForm(obj=registration)
+    if request.method == "GET":
+        form.deployment_ids.data = "\n".join(registration.deployment_ids or [])
+    return _registration_page(form, registration)
+
+
+@bp.post("/admin/lms/platforms/<int:registration_id>/delete")
+@permission_required("admin")
+def delete_registration(registration_id: int):
+    registration = get_in_organisation(LtiRegistration, registration_id)
+    name = registration.name
+    service.delete_registration(registration)
+    db.session.commit()
+    flash(_("Platform %(name)s removed: it can no longer launch CX Culture.", name=name), "success")
+    return redirect(url_for("lms.lms_overview"))
+
+
+@bp.post("/admin/lms/keys/rotate")
+@permission_required("admin")
+def rotate_keys():
+    rotate_key(current_user.organisation_id)
+    db.session.commit()
+    flash(_("New key created. The previous key stays published for a week, so nothing breaks meanwhile."), "success")
+    return redirect(url_for("lms.lms_overview"))
+
+
+@bp.route("/admin/lms/xapi", methods=["GET", "POST"])
+@permission_required("admin")
+def edit_lrs():
+    settings = service.lrs_settings(current_user.organisation_id)
+    form = LrsForm(obj=settings)
+    if request.method == "GET":
+        form.secret.data = ""
+    if form.validate_on_submit():
+        try:
+            service.save_lrs_settings(current_user.organisation_id, enabled=form.enabled.data,
+                                      endpoint=form.endpoint.data or "", key=form.key.data or "",
+                                      secret=form.secret.data or None, actor_mode=form.actor_mode.data,
+                                      allow_http=_allow_http())
+        except InvalidChange as refusal:
+            add_form_errors(form, refusal.errors)
+        else:
+            db.session.commit()
+            flash(_("LRS settings saved."), "success")
+            return redirect(url_for("lms.edit_lrs"))
+    db.session.commit()
+    return render_template("lms/lrs_form.html", form=form, settings=settings,
+                           status=outbox.outbox_status(current_user.organisation_id))
+
+
+@bp.post("/admin/lms/xapi/retry")
+@permission_required("admin")
+def retry_statements():
+    count = outbox.retry_now(current_user.organisation_id)
+    db.session.commit()
+    outbox.wake_worker(current_app._get_current_object())
+    flash(ngettext("%(num)s waiting statement will be sent now.", "%(num)s waiting statements will be sent now.",
+                   count), "success")
+    return redirect(url_for("lms.edit_lrs"))

@@ -1,0 +1,137 @@
+"""What LMS platforms and launched people reach: OIDC login, launch, JWKS, the deep-linking picker."""
+from __future__ import annotations
+
+from flask import abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import get_locale, gettext as _
+from flask_login import current_user, login_required, login_user
+from pylti1p3.exception import LtiException, OIDCException
+from wtforms.fields.choices import SelectChoice
+from sqlalchemy import select
+
+from ...extensions import csrf, db
+from ...orgs.models import Organisation
+from .. import deeplinking
+from ..keys import jwks
+from ..launches import complete_launch
+from ..models import LtiLaunch
+from ..tool import HardenedLaunch, LaunchRefused, oidc_login as make_oidc_login
+from . import bp
+
+REFUSALS = {
+    "state": lambda: _("This launch did not start in this browser, or took too long. Open the activity again "
+                       "from your course."),
+    "algorithm": lambda: _("The platform signed the launch with an algorithm CX Culture does not accept."),
+    "audience": lambda: _("The launch was not meant for CX Culture (its audience is another tool)."),
+    "registration": lambda: _("This platform is not registered with CX Culture. Ask your administrator to add "
+                              "it on the LMS page."),
+    "signature": lambda: _("The launch's signature could not be verified with the platform's keys."),
+    "expired": lambda: _("The launch has expired. Open the activity again from your course."),
+    "deployment": lambda: _("This deployment of the tool is not registered. Ask your administrator to add its "
+                            "deployment id."),
+    "nonce": lambda: _("This launch was already used. Open the activity again from your course."),
+    "anonymous": lambda: _("The platform did not say who you are, so CX Culture cannot open your training."),
+    "inactive": lambda: _("Your CX Culture account has been deactivated. Ask your administrator."),
+    "not-author": lambda: _("Only course authors can place CX Culture content in a course."),
+    "target": lambda: _("The content this link points to is not available any more. Ask your course author to "
+                        "place it again."),
+    "message-type": lambda: _("CX Culture does not support this kind of launch."),
+    "keys-unavailable": lambda: _("The platform's keys could not be fetched. Try again in a moment."),
+    "answered": lambda: _("This content picker was already used. Open it again from your course."),
+    "deep-link": lambda: _("The platform did not say where to return the chosen content."),
+    "login": lambda: _("The login request from the platform is incomplete or names an unknown platform."),
+    "restored": lambda: _("This launch cannot be repeated."),
+}
+
+
+def refused(code: str, detail: str = "", status: int = 400):
+    db.session.rollback()
+    message = REFUSALS.get(code, REFUSALS["login"])()
+    return render_template("lms/launch_refused.html", message=message, code=code, detail=detail), status
+
+
+@bp.route("/lti/login", methods=["GET", "POST"])
+@csrf.exempt
+def oidc_login():
+    """Step 1 of a launch: the platform names itself; we answer with a redirect carrying state and nonce."""
+    if not (request.values.get("iss") and request.values.get("login_hint")):
+        return refused("login", "iss and login_hint are required")
+    try:
+        response = make_oidc_login().redirect(url_for("lms.launch", _external=True))
+    except (LtiException, OIDCException) as error:
+        return refused("login", str(error))
+    db.session.commit()  # the nonce, for whichever worker receives the launch
+    return response
+
+
+@bp.post("/lti/launch")
+@csrf.exempt
+def launch():
+    """Step 2: the platform posts the signed id_token; validated in full, the person lands where the link points."""
+    message = HardenedLaunch()
+    try:
+        message.validate()
+        outcome = complete_launch(message)
+    except LaunchRefused as refusal:
+        return refused(refusal.code, refusal.detail, refusal.status)
+    except LtiException as error:
+        return refused("signature" if "decode" in str(error).lower() else "message-type", str(error))
+    db.session.commit()
+    login_user(outcome.person)
+    if outcome.notice == "campaign-closed":
+        flash(_("The assessment this link points to is not open at the moment."), "info")
+    response = redirect(outcome.url)
+    state = request.form.get("state", "")
+    response.delete_cookie(f"lti1p3-{state}", path="/", secure=request.is_secure, httponly=True,
+                           samesite="None" if request.is_secure else None)
+    return response
+
+
+@bp.get("/lti/<org_slug>/jwks.json")
+def tool_jwks(org_slug: str):
+    """The organisation's public keys, which platforms use to verify the tool's messages and grade requests."""
+    organisation = db.session.scalar(select(Organisation).where(Organisation.slug == org_slug))
+    if organisation is None:
+        abort(404)
+    key_set = jwks(organisation.id)
+    if not key_set["keys"]:
+        from ..keys import active_key
+
+        active_key(organisation.id)
+        db.session.commit()
+        key_set = jwks(organisation.id)
+    response = jsonify(key_set)
+    response.headers["Cache-Control"] = "public, max-age=300"
+    return response
+
+
+def _own_launch(launch_id: str) -> LtiLaunch:
+    launch = db.session.get(LtiLaunch, launch_id)
+    if launch is None or launch.person_id != current_user.id or launch.organisation_id != current_user.organisation_id:
+        abort(404)
+    return launch
+
+
+@bp.route("/lti/deep-link/<launch_id>", methods=["GET", "POST"])
+@login_required
+def pick_content(launch_id: str):
+    """The content picker a course author sees after a deep-linking launch."""
+    launch = _own_launch(launch_id)
+    from ..forms import PickContentForm
+
+    choices = deeplinking.content_choices(current_user.organisation_id, str(get_locale() or "en"))
+    form = PickContentForm()
+    form.choice.choices = [SelectChoice(c.value, c.title) for c in choices]
+    if launch.answered_at is not None:
+        return refused("answered")
+    if form.validate_on_submit():
+        chosen = next((c for c in choices if c.value == form.choice.data), None)
+        if chosen is None:
+            form.choice.errors = [*form.choice.errors, _("Choose what to place in the course.")]
+        else:
+            try:
+                answer = deeplinking.answer_deep_link(launch, chosen)
+            except LaunchRefused as refusal:
+                return refused(refusal.code, refusal.detail, refusal.status)
+            db.session.commit()
+            return render_template("lms/deep_link_return.html", answer=answer, chosen=chosen)
+    return render_template("lms/pick_content.html", form=form, choices=choices, launch=launch)
