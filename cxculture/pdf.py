@@ -1,7 +1,9 @@
 """PDF rendering with WeasyPrint, allowed to read nothing but the app's own static files."""
 from __future__ import annotations
 
+import ctypes
 import mimetypes
+import threading
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -14,8 +16,30 @@ from werkzeug.security import safe_join
 BASE_URL = "http://cxculture.invalid/"
 
 
+#: Limits of one render; the app's PDF_MAX_HTML_BYTES, PDF_MAX_PAGES and PDF_TIMEOUT_SECONDS override them.
+MAX_HTML_BYTES = 8 * 1024 * 1024
+MAX_PAGES = 600
+TIMEOUT_SECONDS = 60.0
+#: How long a stopped render may take to unwind before the caller stops waiting for it.
+STOP_GRACE_SECONDS = 2.0
+
+
 class RefusedURL(ValueError):
     """A PDF template asked for something other than a static file of the app."""
+
+
+class PdfRenderError(RuntimeError):
+    """A render refused or stopped: code "too-large" (HTML), "too-many-pages" or "timeout"; `limit` is the limit."""
+
+    def __init__(self, code: str, limit: float, detail: str = ""):
+        super().__init__(f"PDF render stopped ({code}, limit {limit}){': ' + detail if detail else ''}")
+        self.code = code
+        self.limit = limit
+
+
+class _RenderStopped(BaseException):
+    """Raised inside a render thread that ran past its time (a BaseException, so that no `except Exception` in
+    WeasyPrint's layout swallows it)."""
 
 
 class StaticURLFetcher(URLFetcher):
@@ -53,6 +77,57 @@ def static_url_fetcher() -> StaticURLFetcher:
     return StaticURLFetcher(current_app.static_folder, current_app.static_url_path)
 
 
-def render_pdf(html: str) -> bytes:
-    """The PDF of an HTML page; URLs such as url_for("static", ...) load the app's static files."""
-    return weasyprint.HTML(string=html, base_url=BASE_URL, url_fetcher=static_url_fetcher()).write_pdf()
+def _limit(name: str, default: float, given: float | None) -> float:
+    if given is not None:
+        return given
+    return current_app.config.get(name, default)
+
+
+def render_pdf(html: str, *, timeout: float | None = None, max_pages: int | None = None,
+               target=None) -> bytes | None:
+    """The PDF of an HTML page; URLs such as url_for("static", ...) load the app's static files.
+
+    A render that would run away is stopped with PdfRenderError: HTML over PDF_MAX_HTML_BYTES is refused before
+    WeasyPrint sees it, a layout of more than PDF_MAX_PAGES pages is not written, and a render running longer than
+    PDF_TIMEOUT_SECONDS is interrupted. With `target` (a path or a binary file) the PDF is written there and None
+    is returned, so that large packs are never held in memory twice.
+    """
+    max_bytes = int(_limit("PDF_MAX_HTML_BYTES", MAX_HTML_BYTES, None))
+    timeout = float(_limit("PDF_TIMEOUT_SECONDS", TIMEOUT_SECONDS, timeout))
+    max_pages = int(_limit("PDF_MAX_PAGES", MAX_PAGES, max_pages))
+    size = len(html.encode("utf-8"))
+    if size > max_bytes:
+        raise PdfRenderError("too-large", max_bytes, f"{size} bytes of HTML")
+    fetcher = static_url_fetcher()
+    outcome: dict = {}
+
+    def work():
+        try:
+            document = weasyprint.HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher).render()
+            if len(document.pages) > max_pages:
+                raise PdfRenderError("too-many-pages", max_pages, f"{len(document.pages)} pages")
+            outcome["pdf"] = document.write_pdf(target)
+        except _RenderStopped:
+            outcome["error"] = PdfRenderError("timeout", timeout)
+        except BaseException as error:  # noqa: BLE001 - handed to the caller's thread as it is
+            outcome["error"] = error
+
+    thread = threading.Thread(target=work, name="pdf-render", daemon=True)
+    thread.start()
+    thread.join(timeout)
+    if thread.is_alive():
+        _stop(thread)
+        thread.join(STOP_GRACE_SECONDS)
+        raise PdfRenderError("timeout", timeout)
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["pdf"]
+
+
+def _stop(thread: threading.Thread) -> None:
+    """Raise _RenderStopped inside `thread` at its next Python instruction.
+
+    WeasyPrint lays pages out in Python, so a runaway layout is interrupted within milliseconds; a single call
+    into a C library finishes first, which the HTML size limit keeps short.
+    """
+    ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread.ident), ctypes.py_object(_RenderStopped))
