@@ -124,6 +124,7 @@ class Scorecard:
     person_id: int
     name: str
     email: str
+    organisation: str
     #: The language the person reads in ("en" or "it").
     language: str
     team_id: int | None
@@ -300,7 +301,7 @@ def scorecards_for(people_query: Select, period: str | Period, language: str | N
         in_plan = {c.kpi_id for c in plan.components} if plan else set()
         also = sorted((line(kpis[kpi_id]) for kpi_id in now if kpi_id not in in_plan), key=lambda l: l.name.casefold())
         card = Scorecard(
-            person.id, person.name, person.email, lang, person.team_id, paths.get(person.team_id, ""),
+            person.id, person.name, person.email, person.organisation.name, lang, person.team_id, paths.get(person.team_id, ""),
             person.job_role.name(lang) if person.job_role else "", str(period), str(previous),
             plan.title(lang) if plan else None, lines, also)
         if plan is not None:
@@ -419,10 +420,13 @@ def format_value(value: float | None, unit: str, locale: str = "en") -> str:
     return number + suffix
 
 
-def format_change(value: float | None, unit: str, locale: str = "en") -> str:
+def format_change(value: float | None, unit: str, locale: str = "en", points: str = "pts") -> str:
+    """A change between quarters: "+15 s", "−8.5 pts" (a change of a percentage is in points)."""
     if value is None:
         return "—"
     if abs(value) <= EPSILON:
         return "±0"
-    text = format_value(abs(value), unit, locale)
+    text = format_value(abs(value), "points" if unit == "percent" else unit, locale)
+    if unit == "percent":
+        text = f"{text} {points}"
     return ("+" if value > 0 else "−") + text

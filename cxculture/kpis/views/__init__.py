@@ -6,3 +6,4 @@ bp = Blueprint("kpis", __name__)
 
 # Each audience module registers its routes on bp when imported:
 from . import hr  # noqa: E402,F401
+from . import scorecards  # noqa: E402,F401
