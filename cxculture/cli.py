@@ -42,8 +42,10 @@ def demo_command(library_path: Path | None):
                f"with the password {DEMO_PASSWORD!r}.")
 
 
+from .kpis.cli import scorecards_command  # noqa: E402
 from .modules.cli import modules_cli  # noqa: E402
 from .orgs.cli import register as _register_orgs  # noqa: E402
 
 _register_orgs(cx)
 cx.add_command(modules_cli)
+cx.add_command(scorecards_command)

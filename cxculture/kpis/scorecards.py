@@ -15,13 +15,15 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from babel.numbers import format_decimal
+from flask import g, has_app_context
+from flask_babel import force_locale
 from sqlalchemy import Select, select
 from sqlalchemy.orm import joinedload, lazyload, selectinload
 
 from ..extensions import db
 from ..orgs.models import Person, Team
 from ..orgs.service import team_members_query, team_paths
-from ..pillars import PILLAR_LABELS, PILLARS
+from ..pillars import PILLARS
 from .alignment import Conflict, plan_alignment
 from .models import Behaviour, Kpi, KpiBehaviourLink, KpiValue, RewardComponent, RewardPlan
 from .periods import Period
@@ -108,8 +110,8 @@ class CultureSnapshot:
     campaign: str
     team: str
     visible: bool
-    #: (pillar key, label, score 1-5) in PILLARS order, only when visible.
-    pillars: tuple[tuple[str, str, float], ...] = ()
+    #: (pillar key, score 1-5) in PILLARS order, only when visible.
+    pillars: tuple[tuple[str, float], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -306,7 +308,7 @@ def scorecards_for(people_query: Select, period: str | Period, language: str | N
             plan.title(lang) if plan else None, lines, also)
         if plan is not None:
             if (plan.id, lang) not in alignments:
-                review = plan_alignment(plan, lang)
+                review = _in_language(plan_alignment, plan, lang)
                 alignments[(plan.id, lang)] = (
                     [AlignmentNote(c.kpi, c.behaviour, c.rationale) for c in review.conflicts], review.suggestions)
             card.conflicts, card.suggestions = alignments[(plan.id, lang)]
@@ -320,11 +322,18 @@ def scorecards_for(people_query: Select, period: str | Period, language: str | N
     return result
 
 
+def _in_language(function, plan: RewardPlan, language: str):
+    """Call the alignment review with its sentences in `language` (it words them in the current locale)."""
+    if has_app_context():
+        g.scorecards_language = language  # force_locale switches nothing while g is empty (outside a request)
+    with force_locale(language):
+        return function(plan, language)
+
+
 def _snapshot(campaign: str, team: str, scores: dict[str, float] | None) -> CultureSnapshot:
     if scores is None:
         return CultureSnapshot(campaign, team, False)
-    return CultureSnapshot(campaign, team, True, tuple(
-        (p, str(PILLAR_LABELS[p]), scores[p]) for p in PILLARS if p in scores))
+    return CultureSnapshot(campaign, team, True, tuple((p, scores[p]) for p in PILLARS if p in scores))
 
 
 def scorecard(person: Person, period: str | Period, language: str | None = None) -> Scorecard:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Response, abort, render_template, request, url_for
+from flask import Response, abort, g, render_template, request, url_for
 from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -14,6 +14,7 @@ from ...charts import TargetBar, target_bars
 from ...orgs import service as orgs
 from ...orgs.models import Person
 from ...pdf import PdfRenderError, render_pdf
+from ...pillars import PILLAR_LABELS
 from .. import scorecards as service
 from ..periods import last_closed_period, recent_periods
 from . import bp
@@ -64,6 +65,7 @@ def _helpers(locale: str) -> dict:
         "trend_label": lambda trend: TREND_LABELS[trend]() if trend else "",
         "chart": lambda card, chart_id=None: _chart(card, locale, chart_id),
         "periods": [str(p) for p in recent_periods(8)],
+        "pillar_label": lambda key: str(PILLAR_LABELS[key]),
     }
 
 
@@ -152,6 +154,7 @@ def _person_in_reach(person_id: int) -> Person:
 
 def render_scorecard_html(card: service.Scorecard) -> str:
     """The HTML of one scorecard's PDF, in the person's language (kept apart so tests and the bulk run use it)."""
+    g.scorecard_render = True  # force_locale switches nothing while g is empty (outside a request)
     with force_locale(card.language):
         return render_template("kpis/scorecard_pdf.html", cards=[card], pack=None, language=card.language,
                                organisation_name=card.organisation, generated_on=date.today(),
@@ -160,6 +163,7 @@ def render_scorecard_html(card: service.Scorecard) -> str:
 
 def render_pack_html(pack: service.TeamPack) -> str:
     """The HTML of a team pack: a summary page, then one page per person, as ONE document."""
+    g.scorecard_render = True
     with force_locale(pack.language):
         return render_template("kpis/scorecard_pdf.html", cards=pack.scorecards, pack=pack, language=pack.language,
                                organisation_name=pack.scorecards[0].organisation if pack.scorecards else "",
