@@ -197,7 +197,7 @@ def distribution_bars(rows: Sequence[Distribution], title: str, locale: str = "e
 class TargetBar:
     """One KPI against its target: the bar is the value, the solid tick the target, the dashed tick the threshold.
 
-    `status` ("met", "below_target", "below_threshold") picks the bar's fill; the texts are printed as they are.
+    `status` ("met", "below_target", "below_threshold") picks the bar's fill; the texts go into the description.
     """
 
     label: str
@@ -209,58 +209,44 @@ class TargetBar:
     target_text: str
 
 
-def target_bars(rows: Sequence[TargetBar], title: str, chart_id: str | None = None) -> Markup:
-    """Horizontal bars of KPI values against their targets, each row on its own scale (KPIs differ in unit)."""
+#: A target bar's fill per status: solid, dotted and hatched, so that colour never carries the meaning alone.
+_TARGET_FILLS = {"met": "solid", "below_target": "dotted", "below_threshold": "hatched"}
+
+
+def target_bar(row: TargetBar, chart_id: str | None = None, width: int = 130, height: int = 18) -> Markup:
+    """A small bullet chart of one KPI against its target, drawn without text (it sits next to the numbers).
+
+    Each bar has its own scale from zero (or the lowest value) to just past the largest of value, target and
+    threshold: KPIs differ in unit, so bars compare a value with its own target, never with another KPI.
+    """
     chart_id = _new_id(chart_id)
-    label_width, bar_width, row_height, top = 190, 300, 28, 26
-    width = label_width + bar_width + 130
-    height = top + row_height * len(rows) + 8
-    fills = {"met": BLUE, "below_target": f"url(#{chart_id}-below)", "below_threshold": f"url(#{chart_id}-under)"}
-    body = [
-        "<defs>"
-        f'<pattern id="{chart_id}-below" width="6" height="6" patternUnits="userSpaceOnUse">'
-        f'<rect width="6" height="6" fill="{ORANGE}"/><circle cx="3" cy="3" r="1" fill="#8a5a00"/></pattern>'
-        f'<pattern id="{chart_id}-under" width="8" height="8" patternUnits="userSpaceOnUse">'
-        f'<rect width="8" height="8" fill="{VERMILLION}"/>'
-        f'<path d="M-2,2 l4,-4 M0,8 l8,-8 M6,10 l4,-4" stroke="#9a3d00" stroke-width="2"/></pattern>'
-        "</defs>",
-        f'<rect x="{label_width}" y="4" width="3" height="12" fill="{INK}"/>'
-        f'<text x="{label_width + 8}" y="14" font-size="10" fill="{INK}">{escape(_("target"))}</text>',
-        f'<line x1="{label_width + 70}" y1="4" x2="{label_width + 70}" y2="16" stroke="{INK}" stroke-width="1.5" '
-        f'stroke-dasharray="3 2"/><text x="{label_width + 76}" y="14" font-size="10" fill="{INK}">'
-        f'{escape(_("threshold"))}</text>',
-    ]
-    lines = []
-    for index, row in enumerate(rows):
-        y = top + index * row_height
-        body.append(f'<text x="{label_width - 8}" y="{y + 17}" text-anchor="end" font-size="11" '
-                    f'fill="{INK}">{escape(row.label[:34])}</text>')
-        body.append(f'<rect x="{label_width}" y="{y + 5}" width="{bar_width}" height="{row_height - 10}" '
-                    f'fill="#f3f4f6"/>')
-        points = [v for v in (row.value, row.target, row.threshold) if v is not None]
-        if not points:
-            continue
+    points = [v for v in (row.value, row.target, row.threshold) if v is not None]
+    body = [f'<rect x="0" y="3" width="{width}" height="{height - 6}" fill="#f3f4f6"/>']
+    if points:
         low, high = min(0.0, *points), max(0.0, *points)
         high = high + (high - low) * 0.1 or 1.0
 
         def x_of(v: float) -> float:
-            return label_width + bar_width * (v - low) / (high - low)
+            return width * (v - low) / (high - low)
 
-        zero = x_of(0.0)
         if row.value is not None:
-            start, end = sorted((zero, x_of(row.value)))
-            body.append(f'<rect x="{start:.1f}" y="{y + 7}" width="{max(end - start, 1.5):.1f}" '
-                        f'height="{row_height - 14}" fill="{fills.get(row.status or "", GREY)}"/>')
+            start, end = sorted((x_of(0.0), x_of(row.value)))
+            style = _TARGET_FILLS.get(row.status or "", "")
+            fill = {"solid": BLUE, "dotted": ORANGE, "hatched": VERMILLION}.get(style, GREY)
+            body.append(f'<rect x="{start:.1f}" y="5" width="{max(end - start, 1.5):.1f}" height="{height - 10}" '
+                        f'fill="{fill}"/>')
+            if style == "dotted":
+                body.append(f'<line x1="{start:.1f}" y1="{height / 2}" x2="{end:.1f}" y2="{height / 2}" '
+                            f'stroke="#fff" stroke-width="2" stroke-dasharray="1 3"/>')
+            elif style == "hatched":
+                body.append(f'<line x1="{start:.1f}" y1="{height / 2}" x2="{end:.1f}" y2="{height / 2}" '
+                            f'stroke="#fff" stroke-width="1.5"/>')
         if row.threshold is not None:
             tx = x_of(row.threshold)
-            body.append(f'<line x1="{tx:.1f}" y1="{y + 3}" x2="{tx:.1f}" y2="{y + row_height - 3}" stroke="{INK}" '
-                        f'stroke-width="1.5" stroke-dasharray="3 2"/>')
+            body.append(f'<line x1="{tx:.1f}" y1="1" x2="{tx:.1f}" y2="{height - 1}" stroke="{INK}" '
+                        f'stroke-width="1.2" stroke-dasharray="2 2"/>')
         if row.target is not None:
-            body.append(f'<rect x="{x_of(row.target) - 1.5:.1f}" y="{y + 2}" width="3" height="{row_height - 4}" '
-                        f'fill="{INK}"/>')
-        text = row.value_text + (f" / {row.target_text}" if row.target is not None else "")
-        body.append(f'<text x="{label_width + bar_width + 8}" y="{y + 17}" font-size="11" font-weight="bold" '
-                    f'fill="{INK}">{escape(text)}</text>')
-        lines.append(_("%(label)s: %(value)s, target %(target)s", label=row.label, value=row.value_text,
-                       target=row.target_text))
-    return _svg(chart_id, width, height, title, "; ".join(lines) + ".", body)
+            body.append(f'<rect x="{x_of(row.target) - 1.2:.1f}" y="0" width="2.4" height="{height}" fill="{INK}"/>')
+    desc = _("%(label)s: %(value)s, target %(target)s", label=row.label, value=row.value_text,
+             target=row.target_text)
+    return _svg(chart_id, width, height, row.label, desc, body)

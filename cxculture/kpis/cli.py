@@ -186,7 +186,7 @@ def scorecards_command(slug, period, teams, out, pack, workers):
             results = _with_session_cleanup(results)
         else:
             context = multiprocessing.get_context("spawn")
-            pool = context.Pool(workers, initializer=_init_worker, initargs=(config,), maxtasksperchild=50)
+            pool = context.Pool(workers, initializer=_init_worker, initargs=(config,))
             results = zip_results(pool, tasks)
         for task, (done, task_problems) in results:
             if task.kind == "pack":

@@ -185,6 +185,8 @@ class TeamPack:
     #: The team's own KPI values that no member's plan has: (name, unit, value).
     team_only: list[tuple[str, str, float]] = field(default_factory=list)
     culture: CultureSnapshot | None = None
+    #: The alignment notes once per reward plan of the team: (plan title, conflicts, suggestions).
+    plans: list[tuple[str, list[AlignmentNote], list[str]]] = field(default_factory=list)
 
 
 # Status and trend ----------------------------------------------------------------------------------------------
@@ -409,8 +411,13 @@ def team_pack(title: str, cards: Sequence[Scorecard], organisation_id: int, peri
     team_only = sorted(((kpi.name(language), kpi.unit, value) for kpi_id, (kpi, value) in team_values.items()
                         if kpi_id not in by_kpi), key=lambda row: row[0].casefold())
     cultures = {card.culture for card in cards if card.culture is not None and card.team_id == team_id}
+    plans: dict[str, tuple[str, list[AlignmentNote], list[str]]] = {}
+    for card in cards:
+        if card.plan and card.plan not in plans and (card.conflicts or card.suggestions):
+            plans[card.plan] = (card.plan, card.conflicts, card.suggestions)
     return TeamPack(title, period, language, list(cards), summaries, team_only,
-                    next(iter(cultures)) if len(cultures) == 1 else None)
+                    next(iter(cultures)) if len(cultures) == 1 else None,
+                    sorted(plans.values(), key=lambda plan: plan[0].casefold()))
 
 
 # Formatting ---------------------------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ...auth.access import get_in_organisation, permission_required
-from ...charts import TargetBar, target_bars
+from ...charts import TargetBar, target_bar
 from ...orgs import service as orgs
 from ...orgs.models import Person
 from ...pdf import PdfRenderError, render_pdf
@@ -63,18 +63,17 @@ def _helpers(locale: str) -> dict:
         "change": lambda number, unit: service.format_change(number, unit, locale, points=_("pts")),
         "status_label": lambda status: STATUS_LABELS[status]() if status else "",
         "trend_label": lambda trend: TREND_LABELS[trend]() if trend else "",
-        "chart": lambda card, chart_id=None: _chart(card, locale, chart_id),
+        "bar": lambda line, chart_id=None: _bar(line, locale, chart_id),
         "periods": [str(p) for p in recent_periods(8)],
         "pillar_label": lambda key: str(PILLAR_LABELS[key]),
     }
 
 
-def _chart(card: service.Scorecard, locale: str, chart_id: str | None = None):
-    rows = [TargetBar(line.name, line.value, line.target, line.threshold, line.status,
-                      service.format_value(line.value, line.unit, locale),
-                      service.format_value(line.target, line.unit, locale))
-            for line in card.lines]
-    return target_bars(rows, _("KPIs against target"), chart_id) if rows else ""
+def _bar(line: service.KpiLine, locale: str, chart_id: str | None = None):
+    """The line's value against its target as a small SVG bar."""
+    return target_bar(TargetBar(line.name, line.value, line.target, line.threshold, line.status,
+                                service.format_value(line.value, line.unit, locale),
+                                service.format_value(line.target, line.unit, locale)), chart_id)
 
 
 # Pages ------------------------------------------------------------------------------------------------------
