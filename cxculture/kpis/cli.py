@@ -21,6 +21,8 @@ from ..extensions import db
 
 #: People per task: large enough to keep queries few, small enough for a smooth progress bar.
 CHUNK = 20
+#: How long a team pack may take per person in the bulk run before it is stopped.
+PACK_SECONDS_PER_PERSON = 3.0
 #: Configuration a worker copies from the command's app (the rest comes from the environment).
 WORKER_CONFIG_KEYS = ("SQLALCHEMY_DATABASE_URI", "SECRET_KEY", "TESTING", "PDF_TIMEOUT_SECONDS", "PDF_MAX_PAGES",
                       "PDF_MAX_HTML_BYTES")
@@ -97,8 +99,10 @@ def _run_task(task: Task) -> tuple[int, list[str]]:
         return 0, problems
     pack = service.team_pack(task.title, cards, task.organisation_id, task.period, task.language, team_id)
     path = out / f"team-pack-{task.period}-{team_id}-{slugify(task.title)}.pdf"
+    # A pack grows with its team: the bulk run, unlike a web request, may wait for it (PACK_SECONDS_PER_PERSON).
+    timeout = max(float(current_app.config.get("PDF_TIMEOUT_SECONDS", 60)), PACK_SECONDS_PER_PERSON * len(cards))
     try:
-        render_pdf(render_pack_html(pack), target=str(path))
+        render_pdf(render_pack_html(pack), target=str(path), timeout=timeout, max_pages=3 * len(cards) + 20)
     except PdfRenderError as error:
         return 0, [f"team pack {task.title}: {error}"]
     return 1, problems
