@@ -13,7 +13,7 @@ in both quarters, a team value per team, the shipped training library with the d
   process's resident memory sampled every 0.2 s (peak, and at 25% / 50% / 100% of the run: flat means the
   later samples are no higher than the early ones; goal: under 300 MB per worker).
 
-Run: .venv/bin/python bench/scorecards.py [--people 1000] [--team-size 200] [--runs 5] [--no-bulk]
+Run: .venv/bin/python bench/scorecards.py [--people 1000] [--team-size 200] [--runs 5] [--parts one,pack,bulk]
 (not part of `make test`)
 """
 from __future__ import annotations
@@ -182,6 +182,14 @@ def _children(pid: int) -> list[int]:
     return found
 
 
+def _is_tracker(pid: int) -> bool:
+    """multiprocessing's resource tracker is a child too, but renders nothing."""
+    try:
+        return b"resource_tracker" in Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return True
+
+
 def _rss_mb(pid: int) -> float | None:
     try:
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
@@ -206,6 +214,8 @@ def bench_bulk(database: Path, out: Path, people: int, workers: int) -> dict:
         if rss:
             parent.append(rss)
         for child in _children(process.pid):
+            if _is_tracker(child):
+                continue
             rss = _rss_mb(child)
             if rss:
                 samples.setdefault(child, []).append((now, rss))
@@ -234,7 +244,7 @@ def main() -> int:
     parser.add_argument("--team-size", type=int, default=200)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--no-bulk", action="store_true")
+    parser.add_argument("--parts", default="one,pack,bulk", help="which measurements to run (comma-separated)")
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="cx-bench-scorecards-"))
     try:
@@ -245,16 +255,21 @@ def main() -> int:
             started = time.perf_counter()
             organisation_id = build(args.people, args.team_size, random.Random(5))
             print(f"built {args.people} people in teams of {args.team_size} in {time.perf_counter() - started:.1f} s")
+            parts = set(args.parts.split(","))
             with app.test_request_context():
-                one = bench_one(organisation_id, args.runs)
-                print(f"one scorecard PDF: {one['scorecard_ms']:.0f} ms; minimal document: {one['minimal_ms']:.0f} ms;"
-                      f" ratio {one['ratio']:.1f}x (goal 8x)")
-                pack = bench_pack(organisation_id, max(1, args.runs // 2))
-                print(f"team pack: {pack['people']} people, {pack['pages']} pages, {pack['total_s']:.1f} s, "
-                      f"{pack['per_page_ms']:.0f} ms/page; data {pack['data_ms']:.0f} ms, HTML {pack['html_ms']:.0f}"
-                      f" ms ({pack['html_kb']:.0f} KB), WeasyPrint {pack['weasyprint_ms']:.0f} ms; outside "
-                      f"WeasyPrint {100 * pack['outside_share']:.1f}% (goal 25%)")
-        if not args.no_bulk:
+                if "one" in parts:
+                    one = bench_one(organisation_id, args.runs)
+                    print(f"one scorecard PDF: {one['scorecard_ms']:.0f} ms; minimal document: "
+                          f"{one['minimal_ms']:.0f} ms; ratio {one['ratio']:.1f}x (goal 8x)")
+            with app.test_request_context():
+                if "pack" in parts:
+                    pack = bench_pack(organisation_id, max(1, args.runs // 2))
+                    print(f"team pack: {pack['people']} people, {pack['pages']} pages, {pack['total_s']:.1f} s, "
+                          f"{pack['per_page_ms']:.0f} ms/page; data {pack['data_ms']:.0f} ms, HTML "
+                          f"{pack['html_ms']:.0f} ms ({pack['html_kb']:.0f} KB), WeasyPrint "
+                          f"{pack['weasyprint_ms']:.0f} ms; outside WeasyPrint {100 * pack['outside_share']:.1f}% "
+                          f"(goal 25%)")
+        if "bulk" in parts:
             bulk = bench_bulk(database, folder / "out", args.people, args.workers)
             print(f"bulk: {bulk['written']} PDFs in {bulk['seconds']:.1f} s with {bulk['workers']} workers, "
                   f"{bulk['per_scorecard_ms']:.0f} ms per scorecard; worker RSS peak {bulk['peak_mb']:.0f} MB "
