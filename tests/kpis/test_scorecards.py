@@ -141,3 +141,24 @@ def test_formatting():
     assert service.format_change(-8.5, "percent", "en") == "−8.5 pts"
     assert service.format_change(15, "seconds") == "+15 s"
     assert service.format_change(0, "points") == "±0"
+
+
+def test_culture_snapshot_only_when_the_team_may_be_shown(demo):
+    from tests.assessments.results_factories import make_campaign, respond_many
+
+    organisation = demo["demo-bank"]
+    who = person("employee@bank.example.com")
+    other = db.session.scalar(select(Person).where(Person.organisation_id == organisation.id,
+                                                   Person.team_id.is_not(None), Person.team_id != who.team_id))
+    campaign = make_campaign(organisation, title="Culture check")
+    respond_many(campaign, 6, team=who.team, rewards=2)
+    respond_many(campaign, 8, team=other.team)
+    card = service.scorecard(who, "2026-Q2", "en")
+    assert card.culture.visible and card.culture.campaign == "Culture check"
+    assert dict(card.culture.pillars)["rewards"] == 2.0 and dict(card.culture.pillars)["vision"] == 4.0
+
+    small = make_campaign(organisation, title="Later check")
+    respond_many(small, 3, team=who.team)
+    respond_many(small, 8, team=other.team)
+    card = service.scorecard(who, "2026-Q2", "en")
+    assert card.culture.campaign == "Later check" and not card.culture.visible and card.culture.pillars == ()
