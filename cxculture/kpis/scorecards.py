@@ -24,7 +24,7 @@ from ..extensions import db
 from ..orgs.models import Person, Team
 from ..orgs.service import team_members_query, team_paths
 from ..pillars import PILLARS
-from .alignment import Conflict, plan_alignment
+from .alignment import plan_alignment
 from .models import Behaviour, Kpi, KpiBehaviourLink, KpiValue, RewardComponent, RewardPlan
 from .periods import Period
 
@@ -40,7 +40,7 @@ SMALL_SAMPLE = 30
 
 
 class ScorecardError(ValueError):
-    """A scorecard request that cannot be answered: code "period" (not a quarter), "person", "team"."""
+    """A scorecard request that cannot be answered: code "period" (not a quarter written like 2026-Q3)."""
 
     def __init__(self, code: str, value: str = ""):
         super().__init__(f"{code}: {value}")
