@@ -4,6 +4,7 @@ from __future__ import annotations
 import ctypes
 import mimetypes
 import threading
+import time
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -119,38 +120,54 @@ def render_pdf(html: str, *, timeout: float | None = None, max_pages: int | None
         raise PdfRenderError("too-large", max_bytes, f"{size} bytes of HTML")
     fetcher = static_url_fetcher()
     outcome: dict = {}
+    finished = threading.Event()
 
     def work():
         font_config = _take_font_config()
         try:
-            document = weasyprint.HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher).render(
-                font_config=font_config)
-            if len(document.pages) > max_pages:
-                raise PdfRenderError("too-many-pages", max_pages, f"{len(document.pages)} pages")
-            outcome["pdf"] = document.write_pdf(target)
-            _give_back_font_config(font_config)
-        except _RenderStopped:
-            outcome["error"] = PdfRenderError("timeout", timeout)  # its font configuration is dropped, not reused
-        except BaseException as error:  # noqa: BLE001 - handed to the caller's thread as it is
-            outcome["error"] = error
-            _give_back_font_config(font_config)
+            try:
+                document = weasyprint.HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher).render(
+                    font_config=font_config)
+                if len(document.pages) > max_pages:
+                    raise PdfRenderError("too-many-pages", max_pages, f"{len(document.pages)} pages")
+                outcome["pdf"] = document.write_pdf(target)
+                _give_back_font_config(font_config)
+            except _RenderStopped:
+                finished.set()  # its font configuration is dropped, not reused
+                outcome["error"] = PdfRenderError("timeout", timeout)
+            except BaseException as error:  # noqa: BLE001 - handed to the caller's thread as it is
+                finished.set()
+                outcome["error"] = error
+                _give_back_font_config(font_config)
+            finally:
+                finished.set()
+        except _RenderStopped:  # a second stop that landed while the first was being handled
+            finished.set()
+            outcome.setdefault("error", PdfRenderError("timeout", timeout))
 
     thread = threading.Thread(target=work, name="pdf-render", daemon=True)
     thread.start()
-    thread.join(timeout)
-    if thread.is_alive():
-        _stop(thread)
+    if not finished.wait(timeout):
+        # Asked again until it lands: a stop raised inside a garbage-collection callback is swallowed there.
+        deadline = time.monotonic() + STOP_GRACE_SECONDS
+        while not finished.is_set() and time.monotonic() < deadline:
+            _stop(thread)
+            finished.wait(0.05)
+        _stop(thread, cancel=True)
         thread.join(STOP_GRACE_SECONDS)
-        raise PdfRenderError("timeout", timeout)
+        if "pdf" not in outcome:
+            raise PdfRenderError("timeout", timeout)
+    thread.join()
     if "error" in outcome:
         raise outcome["error"]
     return outcome["pdf"]
 
 
-def _stop(thread: threading.Thread) -> None:
-    """Raise _RenderStopped inside `thread` at its next Python instruction.
+def _stop(thread: threading.Thread, cancel: bool = False) -> None:
+    """Raise _RenderStopped inside `thread` at its next Python instruction (or cancel one still pending).
 
     WeasyPrint lays pages out in Python, so a runaway layout is interrupted within milliseconds; a single call
     into a C library finishes first, which the HTML size limit keeps short.
     """
-    ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread.ident), ctypes.py_object(_RenderStopped))
+    exception = None if cancel else ctypes.py_object(_RenderStopped)
+    ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread.ident), exception)
