@@ -277,3 +277,62 @@ def weight_bars(rows: Sequence[WeightBar], parts: Sequence[str], title: str, goa
                     f'stroke-width="1.5" stroke-dasharray="5 3"/>')
         body.append(f'<text x="{x + 4:.1f}" y="{top - 6}" font-size="10" fill="{INK}">{escape(goal_label)}</text>')
     return _svg(chart_id, width, height, title, "; ".join(lines) + ".", body)
+
+
+@dataclass(frozen=True)
+class TargetBar:
+    """One KPI against its target: the bar is the value, the solid tick the target, the dashed tick the threshold.
+
+    `status` ("met", "below_target", "below_threshold") picks the bar's fill; the texts go into the description.
+    """
+
+    label: str
+    value: float | None
+    target: float | None
+    threshold: float | None
+    status: str | None
+    value_text: str
+    target_text: str
+
+
+#: A target bar's fill per status: solid, dotted and hatched, so that colour never carries the meaning alone.
+_TARGET_FILLS = {"met": "solid", "below_target": "dotted", "below_threshold": "hatched"}
+
+
+def target_bar(row: TargetBar, chart_id: str | None = None, width: int = 130, height: int = 18) -> Markup:
+    """A small bullet chart of one KPI against its target, drawn without text (it sits next to the numbers).
+
+    Each bar has its own scale from zero (or the lowest value) to just past the largest of value, target and
+    threshold: KPIs differ in unit, so bars compare a value with its own target, never with another KPI.
+    """
+    chart_id = _new_id(chart_id)
+    points = [v for v in (row.value, row.target, row.threshold) if v is not None]
+    body = [f'<rect x="0" y="3" width="{width}" height="{height - 6}" fill="#f3f4f6"/>']
+    if points:
+        low, high = min(0.0, *points), max(0.0, *points)
+        high = high + (high - low) * 0.1 or 1.0
+
+        def x_of(v: float) -> float:
+            return width * (v - low) / (high - low)
+
+        if row.value is not None:
+            start, end = sorted((x_of(0.0), x_of(row.value)))
+            style = _TARGET_FILLS.get(row.status or "", "")
+            fill = {"solid": BLUE, "dotted": ORANGE, "hatched": VERMILLION}.get(style, GREY)
+            body.append(f'<rect x="{start:.1f}" y="5" width="{max(end - start, 1.5):.1f}" height="{height - 10}" '
+                        f'fill="{fill}"/>')
+            if style == "dotted":
+                body.append(f'<line x1="{start:.1f}" y1="{height / 2}" x2="{end:.1f}" y2="{height / 2}" '
+                            f'stroke="#fff" stroke-width="2" stroke-dasharray="1 3"/>')
+            elif style == "hatched":
+                body.append(f'<line x1="{start:.1f}" y1="{height / 2}" x2="{end:.1f}" y2="{height / 2}" '
+                            f'stroke="#fff" stroke-width="1.5"/>')
+        if row.threshold is not None:
+            tx = x_of(row.threshold)
+            body.append(f'<line x1="{tx:.1f}" y1="1" x2="{tx:.1f}" y2="{height - 1}" stroke="{INK}" '
+                        f'stroke-width="1.2" stroke-dasharray="2 2"/>')
+        if row.target is not None:
+            body.append(f'<rect x="{x_of(row.target) - 1.2:.1f}" y="0" width="2.4" height="{height}" fill="{INK}"/>')
+    desc = _("%(label)s: %(value)s, target %(target)s", label=row.label, value=row.value_text,
+             target=row.target_text)
+    return _svg(chart_id, width, height, row.label, desc, body)

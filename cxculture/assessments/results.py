@@ -647,3 +647,19 @@ def weakest_pillars_for(person: Person) -> PillarFocus | None:
         return None
     weakest = sorted(scored, key=lambda pair: (pair[0], PILLARS.index(pair[1])))[:2]
     return PillarFocus(tuple(p for _score, p in weakest), scope)
+
+
+# The scorecard hook ---------------------------------------------------------------------------------------
+
+def team_snapshots(campaign: Campaign, team_ids) -> dict[int, dict[str, float] | None]:
+    """Each team's pillar scores (its sub-teams included) in the campaign, or None where the team's figure may not
+    be shown; one analysis for all the teams."""
+    analysis = analyse(campaign)
+    snapshots: dict[int, dict[str, float] | None] = {}
+    for team_id in team_ids:
+        if team_id is None or not analysis.team_visible(team_id):
+            snapshots[team_id] = None
+            continue
+        tallies = analysis.team_tallies[team_id]
+        snapshots[team_id] = {p: tallies[p].mean for p in PILLARS if p in tallies and tallies[p].mean is not None}
+    return snapshots

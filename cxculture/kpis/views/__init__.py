@@ -5,4 +5,4 @@ from flask import Blueprint
 bp = Blueprint("kpis", __name__)
 
 # Each module registers its routes on bp when imported.
-from . import catalogue, plans, review, values  # noqa: E402,F401
+from . import catalogue, plans, review, scorecards, values  # noqa: E402,F401
