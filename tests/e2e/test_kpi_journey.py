@@ -52,3 +52,12 @@ def test_hr_imports_values_reviews_alignment_and_downloads_a_team_pack(page: Pag
     expect(front_line).to_contain_text("Sales per hour")
     pdf = page.request.get(page.get_by_role("link", name="Download PDF").get_attribute("href"))
     assert pdf.ok and pdf.headers["content-type"] == "application/pdf" and pdf.body().startswith(b"%PDF")
+
+    page.get_by_role("link", name="Scorecards", exact=True).click()
+    page.get_by_label("Team").select_option(label="Customer Care/Contact Centre")
+    page.get_by_label("Quarter").select_option(PERIOD)
+    page.get_by_role("button", name="Show").click()
+    expect(page.locator("main")).to_contain_text("Customer Care/Contact Centre")
+    pack = page.request.get(page.get_by_role("link", name="Download the team pack (PDF)").get_attribute("href"))
+    assert pack.ok and pack.headers["content-type"] == "application/pdf" and pack.body().startswith(b"%PDF")
+    assert len(pack.body()) > 20_000  # a summary page and a page per person
