@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import posixpath
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
@@ -83,6 +84,13 @@ def check_upload(content: bytes, max_bytes: int) -> list[RowError]:
     if not content.removeprefix(b"\xef\xbb\xbf").strip():
         return [RowError(_l("The file is empty."))]
     return []
+
+
+def read_upload(storage, max_bytes: int) -> tuple[str, bytes, list[RowError]]:
+    """An uploaded file's bare name (no client path) and content, and why it cannot be taken (empty, too big)."""
+    content = storage.read()
+    filename = posixpath.basename((storage.filename or "").replace("\\", "/"))
+    return filename, content, check_upload(content, max_bytes)
 
 
 def _decode(content: bytes) -> tuple[str | None, RowError | None]:

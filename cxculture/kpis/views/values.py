@@ -1,8 +1,6 @@
 """HR's KPI values: the table of a quarter, one value by hand, CSV imports (preview, then confirm), export."""
 from __future__ import annotations
 
-import posixpath
-
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -13,7 +11,7 @@ from wtforms.fields.choices import SelectChoice
 from ...auth.access import get_in_organisation, permission_required
 from ...extensions import db
 from ...orgs.teams import teams_by_path
-from ...spreadsheets import check_upload, csv_bytes, csv_delimiter, csv_download
+from ...spreadsheets import csv_bytes, csv_delimiter, csv_download, read_upload
 from ..models import Kpi, KpiImport, KpiValue
 from ..periods import InvalidPeriod, Period, last_closed_period, recent_periods
 from ..value_forms import ConfirmForm, ValueForm, ValuesUploadForm
@@ -147,11 +145,9 @@ def import_kpi_values():
     form = ValuesUploadForm()
     if not form.validate_on_submit():
         return _render_upload(form, status=422 if form.is_submitted() else 200)
-    content = form.file.data.read()
-    upload_errors = check_upload(content, MAX_FILE_BYTES)
+    filename, content, upload_errors = read_upload(form.file.data, MAX_FILE_BYTES)
     if upload_errors:
         return _render_upload(form, upload_errors, status=422)
-    filename = posixpath.basename((form.file.data.filename or "").replace("\\", "/"))
     kpi_import = create_import(current_user.organisation, current_user._get_current_object(), form.kind.data,
                                filename, content)
     db.session.commit()

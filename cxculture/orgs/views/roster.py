@@ -1,8 +1,6 @@
 """Roster CSV import and export, and invitation links."""
 from __future__ import annotations
 
-import posixpath
-
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -10,7 +8,7 @@ from flask_login import current_user
 from ...auth.access import get_in_organisation, permission_required
 from ...auth.invitations import invitation_url
 from ...extensions import db
-from ...spreadsheets import check_upload, csv_bytes, csv_delimiter, csv_download
+from ...spreadsheets import csv_bytes, csv_delimiter, csv_download, read_upload
 from ..models import RosterImport
 from ..roster import (
     COLUMNS,
@@ -49,11 +47,9 @@ def import_roster():
     form = RosterUploadForm()
     if not form.validate_on_submit():
         return _render_upload(form, status=422 if form.is_submitted() else 200)
-    content = form.file.data.read()
-    upload_errors = check_upload(content, MAX_FILE_BYTES)
+    filename, content, upload_errors = read_upload(form.file.data, MAX_FILE_BYTES)
     if upload_errors:
         return _render_upload(form, upload_errors, status=422)
-    filename = posixpath.basename((form.file.data.filename or "").replace("\\", "/"))
     roster_import = create_roster_import(current_user.organisation, current_user._get_current_object(), filename,
                                          content)
     db.session.commit()
