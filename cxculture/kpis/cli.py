@@ -226,3 +226,33 @@ def zip_results(pool, tasks):
 def _run_indexed(item: tuple[int, Task]):
     index, task = item
     return index, _run_in_worker(task)
+
+
+@click.command("kpi-catalogue")
+@click.option("--org", "slug", help="Only this organisation (default: every organisation).")
+@with_appcontext
+def kpi_catalogue_command(slug: str | None):
+    """Give organisations the shipped KPIs, behaviours and links they lack (after an upgrade); edits are kept."""
+    from ..orgs.models import Organisation
+    from .catalogue import ensure_catalogue
+    from .models import Behaviour, Kpi
+
+    query = select(Organisation).order_by(Organisation.slug)
+    if slug:
+        query = query.where(Organisation.slug == slug)
+    organisations = list(db.session.scalars(query))
+    if slug and not organisations:
+        raise click.ClickException(f"There is no organisation with the slug {slug!r}.")
+    for organisation in organisations:
+        before = _catalogue_size(organisation.id, Kpi, Behaviour)
+        ensure_catalogue(organisation)
+        after = _catalogue_size(organisation.id, Kpi, Behaviour)
+        click.echo(f"{organisation.slug}: {after[0] - before[0]} KPIs and {after[1] - before[1]} behaviours added.")
+    db.session.commit()
+
+
+def _catalogue_size(organisation_id: int, *models) -> tuple[int, ...]:
+    from sqlalchemy import func
+
+    return tuple(db.session.scalar(select(func.count(model.id)).where(model.organisation_id == organisation_id))
+                 for model in models)
