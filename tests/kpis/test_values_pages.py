@@ -120,3 +120,17 @@ def test_the_export_downloads_the_quarter(client, login_as, demo):
     response = client.get(f"/hr/kpi-values/export.csv?period={PERIOD}")
     assert response.mimetype == "text/csv"
     assert f"{PERIOD},nps,employee@bank.example.com,,41" in response.get_data(as_text=True)
+
+
+def test_deleting_a_value_asks_first(client, login_as, demo):
+    login_as("hr", org="bank")
+    bank = demo["demo-bank"]
+    value = KpiValue(organisation_id=bank.id, kpi_id=_kpi(bank, "nps").id, period=PERIOD,
+                     person_id=person_by_email("employee@bank.example.com").id, value=41)
+    db.session.add(value)
+    db.session.commit()
+    page = client.get(f"/hr/kpi-values/{value.id}/delete").get_data(as_text=True)
+    assert "Delete this value?" in page and "employee@bank.example.com" in page
+    assert _count() == 1
+    assert client.post(f"/hr/kpi-values/{value.id}/delete").status_code == 302
+    assert _count() == 0

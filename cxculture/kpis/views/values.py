@@ -80,7 +80,7 @@ def _render_values(period: str, form: ValueForm, status: int = 200):
     paths = {team.id: path for path, team in teams_by_path(current_user.organisation_id).items()}
     return render_template("kpis/values_list.html", period=period, periods=periods, page=page, form=form,
                            kpis=_kpis(), kpi_id=kpi_id, search=search, paths=paths,
-                           format_number=display_number, delete_form=ConfirmForm()), status
+                           format_number=display_number), status
 
 
 @bp.get("/hr/kpi-values")
@@ -111,12 +111,15 @@ def save_kpi_value():
     return redirect(url_for("kpis.list_kpi_values", period=form.period.data))
 
 
-@bp.post("/hr/kpi-values/<int:kpi_value_id>/delete")
+@bp.route("/hr/kpi-values/<int:kpi_value_id>/delete", methods=["GET", "POST"])
 @permission_required("hr")
 def delete_kpi_value(kpi_value_id: int):
     value = get_in_organisation(KpiValue, kpi_value_id)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        paths = {team.id: path for path, team in teams_by_path(current_user.organisation_id).items()}
+        return render_template("kpis/values_delete.html", value=value, form=form, format_number=display_number,
+                               team_path=paths.get(value.team_id, "")), 400 if form.is_submitted() else 200
     period = value.period
     delete_value(value)
     db.session.commit()
