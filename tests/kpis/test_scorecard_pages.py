@@ -119,6 +119,20 @@ def test_hr_lists_everyone_and_filters_by_team(client, bank_card):
     assert client.get("/hr/scorecards.pdf?period=2026-Q2").status_code == 400  # a pack needs a team
 
 
+def test_hr_reads_everyone_a_page_at_a_time(client, bank_card, monkeypatch):
+    from cxculture.kpis.views import scorecards as views
+
+    monkeypatch.setattr(views, "PER_PAGE", 10)
+    login(client, "hr@bank.example.com")
+    active = db.session.scalars(select(Person.name).where(Person.organisation_id == bank_card.organisation_id,
+                                                          Person.active).order_by(Person.name, Person.id)).all()
+    first = client.get("/hr/scorecards?period=2026-Q2").get_data(as_text=True)
+    second = client.get("/hr/scorecards?period=2026-Q2&page=2").get_data(as_text=True)
+    assert active[0] in first and active[10] not in first
+    assert active[10] in second and active[0] not in second
+    assert "page=2" in first and "Page 1 of" in first
+
+
 @pytest.mark.parametrize("period", ["2026-Q5", "last quarter", "2026Q3"])
 def test_a_bad_period_is_explained(client, bank_card, period):
     login(client, "employee@bank.example.com")

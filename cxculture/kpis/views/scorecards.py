@@ -11,6 +11,7 @@ from flask_login import current_user
 
 from ...auth.access import get_in_organisation, permission_required
 from ...charts import TargetBar, target_bar
+from ...extensions import db
 from ...orgs import service as orgs
 from ...orgs.models import Person
 from ...pdf import PdfRenderError, render_pdf
@@ -18,6 +19,9 @@ from ...pillars import PILLAR_LABELS
 from .. import scorecards as service
 from ..periods import last_closed_period, recent_periods
 from . import bp
+
+#: People per page of HR's scorecard list.
+PER_PAGE = 50
 
 #: Statuses and trends as the pages and PDFs say them (called inside the reader's locale).
 STATUS_LABELS = {
@@ -120,11 +124,13 @@ def list_scorecards():
         return _period_refused()
     team = _team_filter()
     team_ids = orgs.team_with_subteams(current_user.organisation_id, team.id) if team else None
-    cards = service.scorecards_for(service.organisation_people_query(current_user.organisation_id, team_ids),
-                                   period, _language())
+    people = service.organisation_people_query(current_user.organisation_id, team_ids)
+    # A page of people at a time: every scorecard of a large organisation on one page would be slow to build.
+    page = db.paginate(people.with_only_columns(Person.id), per_page=PER_PAGE, error_out=False)
+    cards = service.scorecards_for(people.where(Person.id.in_(page.items)), period, _language()) if page.items else []
     teams = sorted(orgs.team_paths(current_user.organisation_id).items(), key=lambda pair: pair[1].casefold())
     return render_template("kpis/scorecard_list.html", cards=cards, period=str(period), audience="hr",
-                           teams=teams, team=team,
+                           teams=teams, team=team, page=page,
                            pack_url=url_for("kpis.download_hr_pack", period=str(period), team=team.id)
                            if team and cards else None, **_helpers(_language()))
 
