@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import time
 
-from flask import Flask, request
+from flask import Flask, current_app, request
 
 
 def init_app(app: Flask) -> None:
@@ -28,29 +28,36 @@ def init_app(app: Flask) -> None:
     app.after_request(_frame_ancestors)
 
 
-_origins_cache: dict = {"at": 0.0, "origins": []}
-#: Seconds the list of platform origins is reused before it is read again.
+#: Seconds the list of platform origins is reused before it is read again (config: LMS_ORIGINS_TTL).
 ORIGINS_TTL = 30.0
+_ORIGINS_KEY = "cxculture.lms.frame_origins"
+
+
+def _origins_cache(app: Flask) -> dict:
+    """Each app keeps its own list (tests build many apps; a server has one per worker)."""
+    return app.extensions.setdefault(_ORIGINS_KEY, {"at": None, "origins": []})
 
 
 def forget_origins() -> None:
-    _origins_cache["at"] = 0.0
+    """Read the platforms again on the next response (this worker; others within the TTL)."""
+    _origins_cache(current_app)["at"] = None
 
 
 def _frame_ancestors(response):
     """Only the app itself and registered platforms may frame its pages."""
     if "Content-Security-Policy" in response.headers:
         return response
+    cache = _origins_cache(current_app)
     now = time.monotonic()
-    if now - _origins_cache["at"] > ORIGINS_TTL:
+    if cache["at"] is None or now - cache["at"] > current_app.config.get("LMS_ORIGINS_TTL", ORIGINS_TTL):
         from .registrations import platform_origins
 
         try:
-            _origins_cache["origins"] = platform_origins()
-            _origins_cache["at"] = now
+            cache["origins"] = platform_origins()
+            cache["at"] = now
         except Exception:  # noqa: BLE001 - no table yet (before `db upgrade`): frame nobody but ourselves
-            _origins_cache["origins"] = []
-    response.headers["Content-Security-Policy"] = " ".join(["frame-ancestors 'self'", *_origins_cache["origins"]])
+            cache["origins"] = []
+    response.headers["Content-Security-Policy"] = " ".join(["frame-ancestors 'self'", *cache["origins"]])
     return response
 
 
