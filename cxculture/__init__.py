@@ -46,6 +46,10 @@ def register_extensions(app: Flask) -> None:
     from .i18n import select_locale
 
     db.init_app(app)
+    with app.app_context():
+        for engine in db.engines.values():
+            if engine.dialect.name == "sqlite":
+                keep_sqlite_savepoints_inside_transactions(engine)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
@@ -56,6 +60,22 @@ def register_extensions(app: Flask) -> None:
 
     login_manager.login_message = lazy_gettext("Please log in to see this page.")
     login_manager.user_loader(load_person)
+
+
+def keep_sqlite_savepoints_inside_transactions(engine) -> None:
+    """Open the transaction before a SAVEPOINT on SQLite, so that releasing it does not commit.
+
+    Python's sqlite3 begins a transaction only before a write; a savepoint that comes first would start one of
+    its own, and its RELEASE would commit everything so far: a later rollback could not undo it. BEGIN IMMEDIATE
+    takes the write lock the savepoint is about to need, waiting for other writers rather than deadlocking.
+    """
+    from sqlalchemy import event
+
+    @event.listens_for(engine, "savepoint")
+    def begin_first(connection, name):
+        driver_connection = connection.connection.driver_connection
+        if not driver_connection.in_transaction:
+            driver_connection.execute("BEGIN IMMEDIATE")
 
 
 def register_blueprints(app: Flask) -> None:
