@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from flask.testing import FlaskClient
+from sqlalchemy import text
 from sqlalchemy.pool import StaticPool
 
 from cxculture import create_app
@@ -74,12 +75,33 @@ def app(app_config):
     app = create_app(test_config(**app_config))
     app.test_client_class = IsolatedClient
     with app.app_context():
-        db.drop_all()
-        db.create_all()
+        if db.engine.dialect.name == "postgresql":
+            _empty_postgres_schema()
+        else:
+            db.drop_all()
+            db.create_all()
         yield app
         db.session.remove()
-        db.drop_all()
+        if db.engine.dialect.name != "postgresql":
+            db.drop_all()
         db.engine.dispose()
+
+
+def _empty_postgres_schema() -> None:
+    """Every table, empty, ids from 1: on PostgreSQL one TRUNCATE is several times faster than dropping and
+    creating forty-odd tables around every test. Tables are created when missing (first test, or after one
+    that dropped them)."""
+    tables = db.metadata.sorted_tables
+    with db.engine.connect() as connection:
+        existing = set(connection.execute(text(
+            "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()")).scalars())
+    if existing >= {table.name for table in tables}:
+        names = ", ".join(f'"{table.name}"' for table in tables)
+        with db.engine.begin() as connection:
+            connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    else:
+        db.drop_all()
+        db.create_all()
 
 
 @pytest.fixture
