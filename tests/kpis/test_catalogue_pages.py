@@ -7,23 +7,8 @@ import pytest
 
 from cxculture.extensions import db
 from cxculture.kpis.models import Kpi
-from cxculture.orgs.service import person_by_email
 from tests.conftest import DEMO_PASSWORD, login
 from tests.kpis.factories import behaviours, kpis, make_plan
-
-
-@pytest.fixture
-def retail(demo):
-    return demo["demo-retail"]
-
-
-@pytest.fixture
-def hr(client, retail):
-    person = person_by_email("hr@retail.example.com")
-    person.language = "en"
-    db.session.commit()
-    login(client, "hr@retail.example.com")
-    return person
 
 
 def test_kpi_list_groups_by_category(client, hr, retail):

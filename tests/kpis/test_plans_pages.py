@@ -7,23 +7,7 @@ import pytest
 
 from cxculture.extensions import db
 from cxculture.kpis.models import RewardPlan
-from cxculture.orgs.service import person_by_email
-from tests.conftest import login
 from tests.kpis.factories import kpis, make_plan, role
-
-
-@pytest.fixture
-def retail(demo):
-    return demo["demo-retail"]
-
-
-@pytest.fixture
-def hr(client, retail):
-    person = person_by_email("hr@retail.example.com")
-    person.language = "en"
-    db.session.commit()
-    login(client, "hr@retail.example.com")
-    return person
 
 
 def test_list_shows_every_job_role_for_the_quarter(client, hr, retail):

@@ -93,11 +93,6 @@ def test_rewards_pillar_is_hidden_below_the_threshold(org):
 
 # The page and the PDF
 
-@pytest.fixture
-def retail(demo):
-    return demo["demo-retail"]
-
-
 def _hr(login_as, language: str):
     person = person_by_email("hr@retail.example.com")
     person.language = language

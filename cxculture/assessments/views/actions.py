@@ -11,28 +11,14 @@ from ...auth.access import get_in_organisation, permission_required
 from ...extensions import db
 from ...pillars import PILLAR_LABELS, PILLARS
 from .. import actions as service
-from ..action_forms import STATUS_LABELS, ActionFollowUpForm, ActionForm
+from ..action_forms import STATUS_LABELS, ActionFollowUpForm, ActionForm, action_problem_messages
 from ..models import ActionItem, Campaign
 from . import bp
 
 
-def _problem_messages() -> dict[tuple[str, str], str]:
-    return {
-        ("title", "missing"): _("Write what will be done."),
-        ("title", "too-long"): _("Keep it under %(max)s characters.", max=service.MAX_TITLE_LENGTH),
-        ("pillar", "unknown"): _("Choose one of the six pillars."),
-        ("status", "unknown"): _("Choose a status from the list."),
-        ("owner_id", "missing"): _("Choose who owns this action."),
-        ("owner_id", "unknown"): _("Choose the owner from the list: an active person of your organisation."),
-        ("due_date", "missing"): _("Choose a due date."),
-        ("due_date", "past"): _("The due date is in the past. Choose today or a later day."),
-        ("campaign_id", "unknown"): _("Choose a campaign from the list."),
-    }
-
-
 def _refused(form, error: service.ActionError) -> None:
     """Put each of the service's refusals next to the field it is about."""
-    messages = _problem_messages()
+    messages = action_problem_messages()
     for field, code in error.problems.items():
         form[field].errors = [*form[field].errors, messages[field, code]]
 

@@ -3,11 +3,14 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 
+from ...assessments.action_forms import action_problem_messages
 from ..service import MAX_DECISION_LENGTH, MAX_NOTES_LENGTH, MAX_PROMPT_LENGTH, MAX_PROMPTS, MAX_TITLE_LENGTH
 
 
 def problem_messages() -> dict[tuple[str, str], str]:
+    """The café's own messages over the action service's (a café's title is not an action's)."""
     return {
+        **action_problem_messages(),
         ("title", "missing"): _("Write a title."),
         ("title", "too-long"): _("Keep it under %(max)s characters.", max=MAX_TITLE_LENGTH),
         ("starts_at", "missing"): _("Choose the date and the start time."),
@@ -28,12 +31,6 @@ def problem_messages() -> dict[tuple[str, str], str]:
         ("text", "too-long"): _("Keep it under %(max)s characters.", max=MAX_DECISION_LENGTH),
         ("agenda_item_id", "unknown"): _("That agenda item is no longer on this café's agenda."),
         ("person_id", "unknown"): _("Choose a leader from the list: only organisations in the benchmark network can be invited."),
-        ("pillar", "unknown"): _("Choose one of the six pillars."),
-        ("status", "unknown"): _("Choose a status from the list."),
-        ("owner_id", "missing"): _("Choose who owns this action."),
-        ("owner_id", "unknown"): _("Choose the owner from the list: an active person of your organisation."),
-        ("due_date", "missing"): _("Choose a due date."),
-        ("due_date", "past"): _("The due date is in the past. Choose today or a later day."),
     }
 
 
