@@ -13,20 +13,26 @@ RUNTIME_DEBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejav
 TEST_DEBS := chromium
 POSTGRES_DEBS := postgresql
 
-.PHONY: help run test test-postgres install translations migrate demo system-deps clean extract-messages
+.PHONY: help run test test-postgres lint install translations migrate demo system-deps clean extract-messages
 
 help:
 	@echo "make run            set up everything and serve the demo on http://$(HOST):$(PORT)"
 	@echo "make test           set up everything and run the whole test suite (browser tests included)"
+	@echo "make lint           ruff and the import contracts (part of make test)"
 	@echo "make test-postgres  run the suite against a throw-away PostgreSQL server on loopback"
 	@echo "make extract-messages  refresh the translation catalogues after changing user-facing text"
 
 run: system-deps install translations migrate demo
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
-test: install translations
+test: install translations lint
 	@scripts/system-deps.sh $(RUNTIME_DEBS) $(TEST_DEBS)
 	$(BIN)/pytest
+
+# ruff (style, mistakes, import order) and import-linter (the layer contracts in pyproject.toml).
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 
 test-postgres: install translations
 	@scripts/system-deps.sh $(RUNTIME_DEBS) $(TEST_DEBS) $(POSTGRES_DEBS)

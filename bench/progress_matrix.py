@@ -23,12 +23,12 @@ from sqlalchemy import event, insert, select
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from cxculture import create_app  # noqa: E402
-from cxculture.auth.passwords import hash_password  # noqa: E402
-from cxculture.extensions import db  # noqa: E402
-from cxculture.modules.models import Assignment, Module, ModuleVersion, PathItem, Progress, TrainingPath  # noqa: E402
-from cxculture.orgs.models import JobRole, Person, PersonPermission, Team  # noqa: E402
-from cxculture.orgs.service import create_organisation  # noqa: E402
+from cxculture import create_app
+from cxculture.auth.passwords import hash_password
+from cxculture.extensions import db
+from cxculture.modules.models import Assignment, Module, ModuleVersion, PathItem, Progress, TrainingPath
+from cxculture.orgs.models import JobRole, Person, PersonPermission, Team
+from cxculture.orgs.service import create_organisation
 
 PASSWORD = "bench-password"
 LEADER = "leader@bench.example.com"

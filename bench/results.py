@@ -29,16 +29,16 @@ from sqlalchemy import event, insert, select
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from cxculture import create_app  # noqa: E402
-from cxculture.assessments.instruments import sync_shipped_instruments  # noqa: E402
-from cxculture.assessments.models import Answer, Campaign, Comment, Response  # noqa: E402
-from cxculture.auth.passwords import hash_password  # noqa: E402
-from cxculture.extensions import db  # noqa: E402
-from cxculture.orgs.models import JobRole, Person, Team  # noqa: E402
-from cxculture.orgs.service import create_organisation  # noqa: E402
+from cxculture import create_app
+from cxculture.assessments.instruments import sync_shipped_instruments
+from cxculture.assessments.models import Answer, Campaign, Comment, Response
+from cxculture.auth.passwords import hash_password
+from cxculture.extensions import db
+from cxculture.orgs.models import JobRole, Person, Team
+from cxculture.orgs.service import create_organisation
 
 try:  # the results service arrived with issue 4's item 5; older trees have only the scoring layer
-    from cxculture.assessments import results as results_service  # noqa: E402
+    from cxculture.assessments import results as results_service
 except ImportError:
     results_service = None
 

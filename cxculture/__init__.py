@@ -3,20 +3,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Flask, jsonify, render_template, request
-from flask.sessions import SecureCookieSessionInterface
+from flask import Flask, jsonify, render_template
 from sqlalchemy import text
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .config import PROJECT_ROOT, load_config
 from .extensions import babel, csrf, db, login_manager, migrate
-
-
-class SessionInterface(SecureCookieSessionInterface):
-    """Session cookies are marked Secure whenever the request came over https."""
-
-    def get_cookie_secure(self, app: Flask) -> bool:
-        return bool(app.config.get("SESSION_COOKIE_SECURE")) or request.is_secure
+from .sessions import SessionInterface
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -101,7 +94,7 @@ def register_blueprints(app: Flask) -> None:
     def healthz():
         try:
             db.session.execute(text("SELECT 1"))
-        except Exception as exc:  # noqa: BLE001 - any database failure makes the app unhealthy
+        except Exception as exc:
             return jsonify(status="error", database="unreachable", detail=type(exc).__name__), 503
         return jsonify(status="ok", database="ok")
 

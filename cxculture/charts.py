@@ -105,7 +105,7 @@ def radar_chart(axes: Sequence[str], series: Sequence[Series], title: str, scale
         dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
         body.append(f'<polygon points="{" ".join(f"{x:.1f},{y:.1f}" for x, y in points)}" fill="{colour}" '
                     f'fill-opacity="{0.18 if number == 0 else 0.08}" stroke="{colour}" stroke-width="2.5"{dash_attr}/>')
-        for (x, y), value in zip(points, one.values):
+        for (x, y), value in zip(points, one.values, strict=True):
             body.append(_marker(marker, x, y, colour))
             if len(series) == 1:
                 body.append(f'<text x="{x:.1f}" y="{y - 8:.1f}" text-anchor="middle" font-size="11" '
@@ -123,19 +123,21 @@ def radar_chart(axes: Sequence[str], series: Sequence[Series], title: str, scale
     desc = _("Scale from %(low)s to %(high)s.", low=low, high=high) + " " + " ".join(
         f"{one.label}: " + ", ".join(
             f"{axis} {_decimal(v, locale) if v is not None else _('not enough answers')}"
-            for axis, v in zip(axes, one.values)) + "."
+            for axis, v in zip(axes, one.values, strict=True)) + "."
         for one in series[:2])
     return _svg(chart_id, width, height, title, desc, body)
 
 
 def _marker(shape: str, x: float, y: float, colour: str) -> str:
     if shape == "square":
-        return f'<rect x="{x - 4:.1f}" y="{y - 4:.1f}" width="8" height="8" fill="{colour}" stroke="#fff" stroke-width="1"/>'
+        return (f'<rect x="{x - 4:.1f}" y="{y - 4:.1f}" width="8" height="8" fill="{colour}" '
+                f'stroke="#fff" stroke-width="1"/>')
     return f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4.5" fill="{colour}" stroke="#fff" stroke-width="1"/>'
 
 
-def distribution_bars(rows: Sequence[Distribution], title: str, locale: str = "en",
-                      chart_id: str | None = None) -> Markup:
+def distribution_bars(
+    rows: Sequence[Distribution], title: str, locale: str = "en", chart_id: str | None = None
+) -> Markup:
     """Horizontal 100% bars of favourable (solid), neutral (dotted) and unfavourable (hatched) answers."""
     chart_id = _new_id(chart_id)
     label_width, bar_width, row_height, top = 150, 400, 30, 34
@@ -147,6 +149,7 @@ def distribution_bars(rows: Sequence[Distribution], title: str, locale: str = "e
         ("unfavourable", _("Unfavourable (1-2)"), f"url(#{chart_id}-unf)", "#fff"),
     )
     body = [
+        (
         "<defs>"
         f'<pattern id="{chart_id}-fav" width="8" height="8" patternUnits="userSpaceOnUse">'
         f'<rect width="8" height="8" fill="{BLUE}"/></pattern>'
@@ -156,22 +159,29 @@ def distribution_bars(rows: Sequence[Distribution], title: str, locale: str = "e
         f'<rect width="8" height="8" fill="{VERMILLION}"/>'
         f'<path d="M-2,2 l4,-4 M0,8 l8,-8 M6,10 l4,-4" stroke="#9a3d00" stroke-width="2"/></pattern>'
         "</defs>"
+        )
     ]
     x = label_width
-    for key, label, fill, _text in parts:
+    for _key, label, fill, _text in parts:
         body.append(f'<rect x="{x}" y="6" width="14" height="14" fill="{fill}" stroke="{INK}" stroke-width=".5"/>')
         body.append(f'<text x="{x + 19}" y="17" font-size="11" fill="{INK}">{escape(label)}</text>')
         x += 135
     lines = []
     for index, row in enumerate(rows):
         y = top + index * row_height
-        body.append(f'<text x="{label_width - 8}" y="{y + 19}" text-anchor="end" font-size="12" '
-                    f'fill="{INK}">{escape(row.label)}</text>')
+        body.append(
+            f'<text x="{label_width - 8}" y="{y + 19}" text-anchor="end" font-size="12" '
+            f'fill="{INK}">{escape(row.label)}</text>'
+        )
         if row.hidden or row.favourable is None:
-            body.append(f'<rect x="{label_width}" y="{y + 4}" width="{bar_width}" height="{row_height - 8}" '
-                        f'fill="#f3f4f6" stroke="{GRID}"/>')
-            body.append(f'<text x="{label_width + 10}" y="{y + 19}" font-size="12" font-style="italic" '
-                        f'fill="#4b5563">{escape(_("not enough answers"))}</text>')
+            body.append(
+                f'<rect x="{label_width}" y="{y + 4}" width="{bar_width}" height="{row_height - 8}" '
+                f'fill="#f3f4f6" stroke="{GRID}"/>'
+            )
+            body.append(
+                f'<text x="{label_width + 10}" y="{y + 19}" font-size="12" font-style="italic" '
+                f'fill="#4b5563">{escape(_("not enough answers"))}</text>'
+            )
             lines.append(f"{row.label}: " + _("not enough answers"))
             continue
         x = float(label_width)
@@ -180,16 +190,24 @@ def distribution_bars(rows: Sequence[Distribution], title: str, locale: str = "e
             share = values[key]
             segment = bar_width * share / 100
             if segment > 0:
-                body.append(f'<rect x="{x:.1f}" y="{y + 4}" width="{segment:.1f}" height="{row_height - 8}" '
-                            f'fill="{fill}"/>')
+                body.append(
+                    f'<rect x="{x:.1f}" y="{y + 4}" width="{segment:.1f}" height="{row_height - 8}" fill="{fill}"/>'
+                )
                 if share >= 9:
-                    body.append(f'<text x="{x + segment / 2:.1f}" y="{y + 19}" text-anchor="middle" font-size="11" '
-                                f'font-weight="bold" fill="{text_colour}">{_percent(share, locale)}</text>')
+                    body.append(
+                        f'<text x="{x + segment / 2:.1f}" y="{y + 19}" text-anchor="middle" font-size="11" '
+                        f'font-weight="bold" fill="{text_colour}">{_percent(share, locale)}</text>'
+                    )
             x += segment
-        lines.append(_("%(label)s: %(favourable)s favourable, %(neutral)s neutral, %(unfavourable)s unfavourable",
-                       label=row.label, favourable=_percent(values["favourable"], locale),
-                       neutral=_percent(values["neutral"], locale),
-                       unfavourable=_percent(values["unfavourable"], locale)))
+        lines.append(
+            _(
+                "%(label)s: %(favourable)s favourable, %(neutral)s neutral, %(unfavourable)s unfavourable",
+                label=row.label,
+                favourable=_percent(values["favourable"], locale),
+                neutral=_percent(values["neutral"], locale),
+                unfavourable=_percent(values["unfavourable"], locale),
+            )
+        )
     return _svg(chart_id, width, height, title, "; ".join(lines) + ".", body)
 
 
@@ -210,8 +228,15 @@ _WEIGHT_STYLES = (
 )
 
 
-def weight_bars(rows: Sequence[WeightBar], parts: Sequence[str], title: str, goal: float | None = None,
-                goal_label: str = "", locale: str = "en", chart_id: str | None = None) -> Markup:
+def weight_bars(
+    rows: Sequence[WeightBar],
+    parts: Sequence[str],
+    title: str,
+    goal: float | None = None,
+    goal_label: str = "",
+    locale: str = "en",
+    chart_id: str | None = None,
+) -> Markup:
     """Horizontal bars of up to four stacked weights each (solid, dotted, striped, cross-hatched), on 0-100%.
 
     A bar whose weights add up to less than 100 shows the rest as an empty outline; one above 100 is drawn to
@@ -227,54 +252,74 @@ def weight_bars(rows: Sequence[WeightBar], parts: Sequence[str], title: str, goa
     height = top + row_height * len(rows) + 22
     defs = []
     fills = []
-    for index, (fill, mark, _text) in enumerate(_WEIGHT_STYLES[:len(parts)]):
+    for index, (fill, mark, _text) in enumerate(_WEIGHT_STYLES[: len(parts)]):
         if not mark:  # a solid part is filled directly: PDF renderers tile even plain patterns visibly
             fills.append(fill)
             continue
-        defs.append(f'<pattern id="{chart_id}-p{index}" width="6" height="6" patternUnits="userSpaceOnUse">'
-                    f'<rect width="6" height="6" fill="{fill}"/>{mark}</pattern>')
+        defs.append(
+            f'<pattern id="{chart_id}-p{index}" width="6" height="6" patternUnits="userSpaceOnUse">'
+            f'<rect width="6" height="6" fill="{fill}"/>{mark}</pattern>'
+        )
         fills.append(f"url(#{chart_id}-p{index})")
     body = ["<defs>" + "".join(defs) + "</defs>"]
     for index, label in enumerate(parts):
         x = label_width + (index % 2) * 210
         y = 6 + 20 * (index // 2)
-        body.append(f'<rect x="{x}" y="{y}" width="14" height="14" fill="{fills[index]}" '
-                    f'stroke="{INK}" stroke-width=".5"/>')
+        body.append(
+            f'<rect x="{x}" y="{y}" width="14" height="14" fill="{fills[index]}" stroke="{INK}" stroke-width=".5"/>'
+        )
         body.append(f'<text x="{x + 19}" y="{y + 11}" font-size="11" fill="{INK}">{escape(label)}</text>')
     lines = []
     for number, row in enumerate(rows):
         y = top + number * row_height
-        body.append(f'<text x="{label_width - 8}" y="{y + 20}" text-anchor="end" font-size="12" '
-                    f'fill="{INK}">{escape(row.label)}</text>')
-        body.append(f'<rect x="{label_width}" y="{y + 5}" width="{100 * unit:.1f}" height="{row_height - 10}" '
-                    f'fill="#f9fafb" stroke="{GRID}" stroke-dasharray="3 2"/>')
+        body.append(
+            f'<text x="{label_width - 8}" y="{y + 20}" text-anchor="end" font-size="12" '
+            f'fill="{INK}">{escape(row.label)}</text>'
+        )
+        body.append(
+            f'<rect x="{label_width}" y="{y + 5}" width="{100 * unit:.1f}" height="{row_height - 10}" '
+            f'fill="#f9fafb" stroke="{GRID}" stroke-dasharray="3 2"/>'
+        )
         x = float(label_width)
-        for index, weight in enumerate(row.weights[:len(parts)]):
+        for index, weight in enumerate(row.weights[: len(parts)]):
             segment = unit * weight
             if segment <= 0:
                 continue
-            body.append(f'<rect x="{x:.1f}" y="{y + 5}" width="{segment:.1f}" height="{row_height - 10}" '
-                        f'fill="{fills[index]}" stroke="#fff" stroke-width="1"/>')
+            body.append(
+                f'<rect x="{x:.1f}" y="{y + 5}" width="{segment:.1f}" height="{row_height - 10}" '
+                f'fill="{fills[index]}" stroke="#fff" stroke-width="1"/>'
+            )
             if weight >= 9:
                 if index:  # a light plate keeps the number readable on a pattern
-                    body.append(f'<rect x="{x + segment / 2 - 17:.1f}" y="{y + 10}" width="34" height="15" rx="3" '
-                                f'fill="#fff" fill-opacity=".9"/>')
-                body.append(f'<text x="{x + segment / 2:.1f}" y="{y + 21}" text-anchor="middle" font-size="11" '
-                            f'font-weight="bold" fill="{_WEIGHT_STYLES[index][2]}">{_percent(weight, locale)}</text>')
+                    body.append(
+                        f'<rect x="{x + segment / 2 - 17:.1f}" y="{y + 10}" width="34" height="15" rx="3" '
+                        f'fill="#fff" fill-opacity=".9"/>'
+                    )
+                body.append(
+                    f'<text x="{x + segment / 2:.1f}" y="{y + 21}" text-anchor="middle" font-size="11" '
+                    f'font-weight="bold" fill="{_WEIGHT_STYLES[index][2]}">{_percent(weight, locale)}</text>'
+                )
             x += segment
         total = sum(row.weights)
-        lines.append(f"{row.label}: " + ", ".join(
-            f"{label} {_percent(weight, locale)}" for label, weight in zip(parts, row.weights))
-            + " (" + _("total %(total)s", total=_percent(total, locale)) + ")")
+        lines.append(
+            f"{row.label}: "
+            + ", ".join(f"{label} {_percent(weight, locale)}" for label, weight in zip(parts, row.weights, strict=True))
+            + " ("
+            + _("total %(total)s", total=_percent(total, locale))
+            + ")"
+        )
     axis_y = top + row_height * len(rows)
     for tick in (0, 50, 100):
         x = label_width + unit * tick
-        body.append(f'<text x="{x:.1f}" y="{axis_y + 14}" text-anchor="middle" font-size="10" '
-                    f'fill="#4b5563">{tick}%</text>')
+        body.append(
+            f'<text x="{x:.1f}" y="{axis_y + 14}" text-anchor="middle" font-size="10" fill="#4b5563">{tick}%</text>'
+        )
     if goal is not None:
         x = label_width + unit * goal
-        body.append(f'<line x1="{x:.1f}" y1="{top - 4}" x2="{x:.1f}" y2="{axis_y + 2}" stroke="{INK}" '
-                    f'stroke-width="1.5" stroke-dasharray="5 3"/>')
+        body.append(
+            f'<line x1="{x:.1f}" y1="{top - 4}" x2="{x:.1f}" y2="{axis_y + 2}" stroke="{INK}" '
+            f'stroke-width="1.5" stroke-dasharray="5 3"/>'
+        )
         body.append(f'<text x="{x + 4:.1f}" y="{top - 6}" font-size="10" fill="{INK}">{escape(goal_label)}</text>')
     return _svg(chart_id, width, height, title, "; ".join(lines) + ".", body)
 
@@ -319,20 +364,27 @@ def target_bar(row: TargetBar, chart_id: str | None = None, width: int = 130, he
             start, end = sorted((x_of(0.0), x_of(row.value)))
             style = _TARGET_FILLS.get(row.status or "", "")
             fill = {"solid": BLUE, "dotted": ORANGE, "hatched": VERMILLION}.get(style, GREY)
-            body.append(f'<rect x="{start:.1f}" y="5" width="{max(end - start, 1.5):.1f}" height="{height - 10}" '
-                        f'fill="{fill}"/>')
+            body.append(
+                f'<rect x="{start:.1f}" y="5" width="{max(end - start, 1.5):.1f}" height="{height - 10}" '
+                f'fill="{fill}"/>'
+            )
             if style == "dotted":
-                body.append(f'<line x1="{start:.1f}" y1="{height / 2}" x2="{end:.1f}" y2="{height / 2}" '
-                            f'stroke="#fff" stroke-width="2" stroke-dasharray="1 3"/>')
+                body.append(
+                    f'<line x1="{start:.1f}" y1="{height / 2}" x2="{end:.1f}" y2="{height / 2}" '
+                    f'stroke="#fff" stroke-width="2" stroke-dasharray="1 3"/>'
+                )
             elif style == "hatched":
-                body.append(f'<line x1="{start:.1f}" y1="{height / 2}" x2="{end:.1f}" y2="{height / 2}" '
-                            f'stroke="#fff" stroke-width="1.5"/>')
+                body.append(
+                    f'<line x1="{start:.1f}" y1="{height / 2}" x2="{end:.1f}" y2="{height / 2}" '
+                    f'stroke="#fff" stroke-width="1.5"/>'
+                )
         if row.threshold is not None:
             tx = x_of(row.threshold)
-            body.append(f'<line x1="{tx:.1f}" y1="1" x2="{tx:.1f}" y2="{height - 1}" stroke="{INK}" '
-                        f'stroke-width="1.2" stroke-dasharray="2 2"/>')
+            body.append(
+                f'<line x1="{tx:.1f}" y1="1" x2="{tx:.1f}" y2="{height - 1}" stroke="{INK}" '
+                f'stroke-width="1.2" stroke-dasharray="2 2"/>'
+            )
         if row.target is not None:
             body.append(f'<rect x="{x_of(row.target) - 1.2:.1f}" y="0" width="2.4" height="{height}" fill="{INK}"/>')
-    desc = _("%(label)s: %(value)s, target %(target)s", label=row.label, value=row.value_text,
-             target=row.target_text)
+    desc = _("%(label)s: %(value)s, target %(target)s", label=row.label, value=row.value_text, target=row.target_text)
     return _svg(chart_id, width, height, row.label, desc, body)

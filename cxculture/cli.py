@@ -17,8 +17,8 @@ cx = AppGroup("cx", help="CX Culture commands: demo data, organisations, imports
 def demo_command(library_path: Path | None):
     """Load the demo organisations, the module library, demo training progress, culture self-assessments and
     KPI data (a second run changes nothing)."""
-    from .demo import DEMO_PASSWORD, load_demo, load_demo_assessments, load_demo_training
     from .cafes.demo import load_demo_cafes
+    from .demo import DEMO_PASSWORD, load_demo, load_demo_assessments, load_demo_training
     from .kpis.demo import load_demo_kpis
     from .modules.cli import report_library_problems
     from .modules.library import LibraryError
@@ -29,7 +29,7 @@ def demo_command(library_path: Path | None):
     except LibraryError as error:
         db.session.rollback()
         report_library_problems(error)
-        raise SystemExit(1)
+        raise SystemExit(1) from None
     assessments = load_demo_assessments()
     kpis = load_demo_kpis(organisations)
     cafes = load_demo_cafes()

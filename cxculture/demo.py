@@ -54,10 +54,12 @@ RETAIL = DemoOrganisation(
     slug="demo-retail",
     language="it",
     domain="retail.example.com",
-    first_names=("Giulia", "Marco", "Francesca", "Luca", "Chiara", "Alessandro", "Sara", "Matteo", "Elena", "Davide",
-                 "Martina", "Simone", "Valentina", "Andrea", "Federica", "Paolo", "Silvia", "Stefano", "Laura", "Roberto"),
+    first_names=("Giulia", "Marco", "Francesca", "Luca", "Chiara", "Alessandro", "Sara", "Matteo", "Elena",
+                 "Davide", "Martina", "Simone", "Valentina", "Andrea", "Federica", "Paolo", "Silvia", "Stefano",
+                 "Laura", "Roberto"),
     last_names=("Rossi", "Bianchi", "Romano", "Colombo", "Ricci", "Marino", "Greco", "Bruno", "Gallo", "Conti",
-                "De Luca", "Mancini", "Costa", "Giordano", "Rizzo", "Lombardi", "Moretti", "Barbieri", "Fontana", "Ferri"),
+                "De Luca", "Mancini", "Costa", "Giordano", "Rizzo", "Lombardi", "Moretti", "Barbieri", "Fontana",
+                "Ferri"),
     teams=(
         DemoTeam("Direzione", "executive", 4, lead_role="executive"),
         DemoTeam("Vendite/Milano Store", "frontline", 10),
@@ -299,7 +301,8 @@ class _ProgressWriter:
         read = self.rng.randint(0, len(lessons))
         progress = Progress(
             organisation_id=self.organisation.id, person_id=person.id, module=module, module_version=version,
-            started_at=started, lessons_done=lessons[:read], current_lesson=lessons[read] if read < len(lessons) else None,
+            started_at=started, lessons_done=lessons[:read],
+            current_lesson=lessons[read] if read < len(lessons) else None,
         )
         if read == len(lessons) and self.rng.random() < 0.6:  # read everything, failed the quiz, not retried yet
             failed = self._attempt(person, version, "quiz", self._failing_wrong(version), started + timedelta(days=2))
@@ -448,7 +451,8 @@ _COMMENTS = {
     },
     "it": {
         "obstacles": (
-            "Ci misurano sulla durata delle chiamate, quindi chiudiamo in fretta anche quando il problema non è risolto.",
+            ("Ci misurano sulla durata delle chiamate, quindi chiudiamo in fretta anche quando il problema "
+             "non è risolto."),
             "Per ogni piccolo rimborso serve l'autorizzazione del responsabile e il cliente aspetta giorni.",
             "I reclami finiscono nel sistema e non sappiamo mai come sono andati a finire.",
             "Negozi e contact center danno risposte diverse perché le novità non ci arrivano in tempo.",
@@ -473,7 +477,8 @@ _CAMPAIGN_TITLES = {"en": "Culture check Q{quarter} {year}", "it": "Check-up del
 #: (pillar, title by language, owner account, days from today to the due date, status).
 _DEMO_ACTIONS = (
     ("rewards", {"en": "Replace average handling time with first-contact resolution in contact-centre targets",
-                 "it": "Sostituire il tempo medio di gestione con la risoluzione al primo contatto negli obiettivi del contact center"},
+                 "it": "Sostituire il tempo medio di gestione con la risoluzione al primo contatto negli obiettivi "
+                       "del contact center"},
      "hr", -12, "in_progress"),
     ("communication", {"en": "Share the top five customer complaints with every team each month",
                        "it": "Condividere ogni mese con tutti i team i cinque reclami più frequenti"},

@@ -1,16 +1,4 @@
 """Imports every area's models so the metadata is complete (Alembic, tests)."""
-from .auth.models import LoginFailure  # noqa: F401
-from .orgs.models import JobRole, Organisation, Person, PersonPermission, RosterImport, Team  # noqa: F401
-from .modules.models import (  # noqa: F401
-    Assignment,
-    Certificate,
-    Module,
-    ModuleVersion,
-    PathItem,
-    Progress,
-    QuizAttempt,
-    TrainingPath,
-)
 from .assessments.models import (  # noqa: F401
     ActionItem,
     Answer,
@@ -21,6 +9,8 @@ from .assessments.models import (  # noqa: F401
     Participation,
     Response,
 )
+from .auth.models import LoginFailure  # noqa: F401
+from .cafes.models import AgendaItem, Cafe, CafeAction, CafeAttendee, CafeDecision  # noqa: F401
 from .kpis.models import (  # noqa: F401
     Behaviour,
     Kpi,
@@ -30,7 +20,6 @@ from .kpis.models import (  # noqa: F401
     RewardComponent,
     RewardPlan,
 )
-from .cafes.models import AgendaItem, Cafe, CafeAction, CafeAttendee, CafeDecision  # noqa: F401
 from .lms.models import (  # noqa: F401
     GradeLink,
     GradePassback,
@@ -42,3 +31,14 @@ from .lms.models import (  # noqa: F401
     ToolKey,
     XapiStatement,
 )
+from .modules.models import (  # noqa: F401
+    Assignment,
+    Certificate,
+    Module,
+    ModuleVersion,
+    PathItem,
+    Progress,
+    QuizAttempt,
+    TrainingPath,
+)
+from .orgs.models import JobRole, Organisation, Person, PersonPermission, RosterImport, Team  # noqa: F401

@@ -135,7 +135,7 @@ def render_pdf(html: str, *, timeout: float | None = None, max_pages: int | None
             except _RenderStopped:
                 finished.set()  # its font configuration is dropped, not reused
                 outcome["error"] = PdfRenderError("timeout", timeout)
-            except BaseException as error:  # noqa: BLE001 - handed to the caller's thread as it is
+            except BaseException as error:
                 finished.set()
                 outcome["error"] = error
                 _give_back_font_config(font_config)

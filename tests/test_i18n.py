@@ -19,7 +19,10 @@ def source_messages() -> set[str]:
     """Every translatable message in the code and templates, as the extractor sees it now."""
     messages = set()
     for _filename, _lineno, message, _comments, _context in extract_from_dir(
-        str(ROOT), method_map=METHODS, keywords=KEYWORDS, options_map={"templates/**.html": {"extensions": "jinja2.ext.do"}}
+        str(ROOT),
+        method_map=METHODS,
+        keywords=KEYWORDS,
+        options_map={"templates/**.html": {"extensions": "jinja2.ext.do"}},
     ):
         messages.add(message if isinstance(message, str) else message[0])
     return messages
@@ -39,7 +42,9 @@ def test_italian_catalogue_translates_every_message():
     assert len(messages) > 50
     missing = sorted(m for m in messages if m not in translated)
     empty = sorted(m for m in messages if m in translated and not translated[m])
-    assert not missing, f"{len(missing)} messages are not in the Italian catalogue (run `make extract-messages`): {missing[:20]}"
+    assert not missing, (
+        f"{len(missing)} messages are not in the Italian catalogue (run `make extract-messages`): {missing[:20]}"
+    )
     assert not empty, f"{len(empty)} messages have no Italian translation (or are fuzzy): {empty[:20]}"
 
 

@@ -96,7 +96,8 @@ def _victim_rows(organisation) -> dict:
     person_ids = select(Person.id).where(Person.organisation_id == organisation.id)
     permissions = db.metadata.tables["person_permission"]
     rows["person_permission"] = sorted(
-        tuple(map(str, r)) for r in db.session.execute(select(permissions).where(permissions.c.person_id.in_(person_ids)))
+        tuple(map(str, r))
+        for r in db.session.execute(select(permissions).where(permissions.c.person_id.in_(person_ids)))
     )
     return rows
 
@@ -144,40 +145,83 @@ def _give_victim_training_records(organisation) -> None:
     from cxculture.modules.progress import start_module, submit_quiz
 
     db.session.add(RosterImport(organisation_id=organisation.id, filename="secret.csv", content=b"email,name\n"))
-    person = db.session.scalar(select(Person).where(Person.organisation_id == organisation.id,
-                                                    Person.email.like("employee@%")))
+    person = db.session.scalar(
+        select(Person).where(Person.organisation_id == organisation.id, Person.email.like("employee@%"))
+    )
     entry = build_plan(person).entries[0]
     progress = start_module(person, entry)
     submit_quiz(person, entry, "quiz", progress.module_version_id, f"victim-{organisation.id}", RIGHT_ANSWERS)
     module = db.session.scalar(select(Module).order_by(Module.id.desc()))
     db.session.add(Assignment(organisation_id=organisation.id, person_id=person.id, module_id=module.id))
-    db.session.add(Certificate(organisation_id=organisation.id, person_id=person.id, job_role_id=person.job_role_id,
-                               person_name=person.name, organisation_name=organisation.name, role_name_en="x",
-                               role_name_it="x", modules=[]))
-    db.session.add(KpiImport(organisation_id=organisation.id, kind="values", filename="secret.csv",
-                             content=b"period,kpi,email,value\n"))
+    db.session.add(
+        Certificate(
+            organisation_id=organisation.id,
+            person_id=person.id,
+            job_role_id=person.job_role_id,
+            person_name=person.name,
+            organisation_name=organisation.name,
+            role_name_en="x",
+            role_name_it="x",
+            modules=[],
+        )
+    )
+    db.session.add(
+        KpiImport(
+            organisation_id=organisation.id, kind="values", filename="secret.csv", content=b"period,kpi,email,value\n"
+        )
+    )
     kpi = db.session.scalar(select(Kpi).where(Kpi.organisation_id == organisation.id, Kpi.key == "fcr"))
-    db.session.add(KpiValue(organisation_id=organisation.id, kpi_id=kpi.id, period="2026-Q3", person_id=person.id,
-                            value=71.0))
-    db.session.add(ActionItem(organisation_id=organisation.id, pillar="listening", title="Secret action",
-                              owner_id=person.id, due_date=date.today()))
+    db.session.add(
+        KpiValue(organisation_id=organisation.id, kpi_id=kpi.id, period="2026-Q3", person_id=person.id, value=71.0)
+    )
+    db.session.add(
+        ActionItem(
+            organisation_id=organisation.id,
+            pillar="listening",
+            title="Secret action",
+            owner_id=person.id,
+            due_date=date.today(),
+        )
+    )
     from cxculture.assessments.instruments import copy_instrument, sync_shipped_instruments
 
     kpi = db.session.scalar(select(Kpi).where(Kpi.organisation_id == organisation.id).order_by(Kpi.id))
     plan = RewardPlan(organisation_id=organisation.id, job_role_id=person.job_role_id, period="2019-Q1")
     plan.components.append(RewardComponent(kpi_id=kpi.id, weight=100, target=kpi.max_value or 1))
     db.session.add(plan)
-    registration = LtiRegistration(organisation_id=organisation.id, name="Secret Moodle", issuer=f"https://lms{organisation.id}.example",
-                                   client_id="secret", deployment_ids=["1"], auth_login_url="https://lms.example/auth",
-                                   auth_token_url="https://lms.example/token", key_set_url="https://lms.example/jwks")
+    registration = LtiRegistration(
+        organisation_id=organisation.id,
+        name="Secret Moodle",
+        issuer=f"https://lms{organisation.id}.example",
+        client_id="secret",
+        deployment_ids=["1"],
+        auth_login_url="https://lms.example/auth",
+        auth_token_url="https://lms.example/token",
+        key_set_url="https://lms.example/jwks",
+    )
     db.session.add(registration)
     db.session.flush()
-    db.session.add(LtiLaunch(id=f"lti1p3-launch-victim-{organisation.id}", organisation_id=organisation.id,
-                             registration_id=registration.id, person_id=person.id,
-                             message_type="LtiDeepLinkingRequest", claims={}))
+    db.session.add(
+        LtiLaunch(
+            id=f"lti1p3-launch-victim-{organisation.id}",
+            organisation_id=organisation.id,
+            registration_id=registration.id,
+            person_id=person.id,
+            message_type="LtiDeepLinkingRequest",
+            claims={},
+        )
+    )
     own = copy_instrument(organisation.id, sync_shipped_instruments()[0], "victim-copy")
-    db.session.add(Campaign(organisation_id=organisation.id, instrument=own, title="Secret campaign", status="open",
-                            opens_on=date.today(), closes_on=date.today()))
+    db.session.add(
+        Campaign(
+            organisation_id=organisation.id,
+            instrument=own,
+            title="Secret campaign",
+            status="open",
+            opens_on=date.today(),
+            closes_on=date.today(),
+        )
+    )
     _give_victim_cafe(organisation)
     db.session.commit()
 
@@ -186,8 +230,14 @@ def _give_victim_cafe(organisation) -> None:
     """A café with an agenda item and a decision (no guest of the other organisation is invited)."""
     from datetime import datetime
 
-    cafe = Cafe(organisation_id=organisation.id, title="Secret café", starts_at=datetime.now(), location="Room",
-                language=organisation.default_language, focus_pillars=[])
+    cafe = Cafe(
+        organisation_id=organisation.id,
+        title="Secret café",
+        starts_at=datetime.now(),
+        location="Room",
+        language=organisation.default_language,
+        focus_pillars=[],
+    )
     cafe.agenda.append(AgendaItem(kind="free", title="Secret item", prompts=[], notes="", snapshot={}, position=1))
     cafe.decisions.append(CafeDecision(text="Secret decision", published=True))
     db.session.add(cafe)
@@ -195,7 +245,7 @@ def _give_victim_cafe(organisation) -> None:
 
 def test_every_view_requires_login(app, client, demo):
     for rule, method in _routes(app):
-        values = {name: 1 for name in rule.arguments}
+        values = dict.fromkeys(rule.arguments, 1)
         url = app.url_for(rule.endpoint, **values, _external=False) if values else rule.rule
         response = client.open(url, method=method, data={})
         assert response.status_code in (302, 401, 404), f"{method} {url} answered {response.status_code}"

@@ -56,8 +56,12 @@ class ActionForm(ActionFollowUpForm):
     title = StringField(_l("What will be done"), filters=[_strip], validators=[
         DataRequired(_l("Write what will be done.")),
         Length(max=MAX_TITLE_LENGTH, message=_l("Keep it under %(max)s characters.", max=MAX_TITLE_LENGTH))])
-    pillar = SelectField(_l("Pillar"), choices=[SelectChoice("", _l("Choose a pillar"))] + [SelectChoice(p, PILLAR_LABELS[p]) for p in PILLARS],
-                         validate_choice=False, validators=[DataRequired(_l("Choose a pillar."))])
+    pillar = SelectField(
+        _l("Pillar"),
+        choices=[SelectChoice("", _l("Choose a pillar"))] + [SelectChoice(p, PILLAR_LABELS[p]) for p in PILLARS],
+        validate_choice=False,
+        validators=[DataRequired(_l("Choose a pillar."))],
+    )
     campaign_id = OptionalIdSelectField(_l("From the campaign (optional)"))
     submit = SubmitField(_l("Create action"))
 

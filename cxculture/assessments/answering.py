@@ -161,7 +161,7 @@ def submit(campaign: Campaign, person: Person, today: date | None = None) -> Sub
     draft = draft_for(campaign, person)
     missing = missing_items(campaign, draft)
     if missing:
-        raise AnsweringError("invalid", {key: "missing" for key in missing})
+        raise AnsweringError("invalid", dict.fromkeys(missing, "missing"))
     try:
         with db.session.begin_nested():
             db.session.add(Participation(campaign_id=campaign.id, person_id=person.id))

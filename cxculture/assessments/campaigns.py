@@ -34,7 +34,9 @@ class CampaignRow:
 
     @property
     def percent(self) -> int | None:
-        return turnout_percent(self.respondents, self.campaign.invited_count) if self.campaign.status != "draft" else None
+        return (
+            turnout_percent(self.respondents, self.campaign.invited_count) if self.campaign.status != "draft" else None
+        )
 
     @property
     def low(self) -> bool:
@@ -83,7 +85,8 @@ def turnout_percent(respondents: int, invited: int) -> int | None:
 def campaign_threshold(campaign: Campaign) -> int:
     """The anonymity threshold in force for the campaign: the larger of its override and the organisation's."""
     organisation_threshold = db.session.scalar(
-        select(Organisation.anonymity_threshold).where(Organisation.id == campaign.organisation_id))
+        select(Organisation.anonymity_threshold).where(Organisation.id == campaign.organisation_id)
+    )
     return campaign.threshold(organisation_threshold or MIN_ANONYMITY_THRESHOLD)
 
 
@@ -95,28 +98,49 @@ def available_instruments(organisation_id: int) -> list[Instrument]:
 
 def list_campaigns(organisation_id: int) -> list[CampaignRow]:
     """The organisation's campaigns, newest first, each with its respondent count (one grouped query)."""
-    campaigns = list(db.session.scalars(select(Campaign).where(Campaign.organisation_id == organisation_id)
-                                        .order_by(Campaign.opens_on.desc(), Campaign.id.desc())))
-    counts = dict(db.session.execute(
-        select(Participation.campaign_id, func.count()).join(Campaign, Campaign.id == Participation.campaign_id)
-        .where(Campaign.organisation_id == organisation_id).group_by(Participation.campaign_id)).all())
+    campaigns = list(
+        db.session.scalars(
+            select(Campaign)
+            .where(Campaign.organisation_id == organisation_id)
+            .order_by(Campaign.opens_on.desc(), Campaign.id.desc())
+        )
+    )
+    counts = dict(
+        db.session.execute(
+            select(Participation.campaign_id, func.count())
+            .join(Campaign, Campaign.id == Participation.campaign_id)
+            .where(Campaign.organisation_id == organisation_id)
+            .group_by(Participation.campaign_id)
+        ).all()
+    )
     return [CampaignRow(c, counts.get(c.id, 0)) for c in campaigns]
 
 
 def open_campaign_of(organisation_id: int) -> Campaign | None:
-    return db.session.scalar(select(Campaign).where(
-        Campaign.organisation_id == organisation_id, Campaign.status == "open").order_by(Campaign.id))
+    return db.session.scalar(
+        select(Campaign)
+        .where(Campaign.organisation_id == organisation_id, Campaign.status == "open")
+        .order_by(Campaign.id)
+    )
 
 
 # Creating and changing ---------------------------------------------------------------------------------------
+
 
 def _refusal(errors: dict) -> InvalidChange:
     """InvalidChange with its (lazy) messages rendered in the current language."""
     return InvalidChange({field: str(message) for field, message in errors.items()})
 
 
-def _checked_fields(organisation: Organisation, title: str | None, opens_on: date | None, closes_on: date | None,
-                    team_ids: list[int], threshold_override: int | None, instrument_id: int | None) -> dict:
+def _checked_fields(
+    organisation: Organisation,
+    title: str | None,
+    opens_on: date | None,
+    closes_on: date | None,
+    team_ids: list[int],
+    threshold_override: int | None,
+    instrument_id: int | None,
+) -> dict:
     errors: dict[str | None, object] = {}
     title = (title or "").strip()
     if not title:
@@ -130,12 +154,14 @@ def _checked_fields(organisation: Organisation, title: str | None, opens_on: dat
     elif opens_on is not None and closes_on <= opens_on:
         errors["closes_on"] = _l("The closing date must be after the opening date.")
     if threshold_override is not None and threshold_override < MIN_ANONYMITY_THRESHOLD:
-        errors["threshold_override"] = _l("The anonymity threshold can never be below %(num)s.",
-                                          num=MIN_ANONYMITY_THRESHOLD)
+        errors["threshold_override"] = _l(
+            "The anonymity threshold can never be below %(num)s.", num=MIN_ANONYMITY_THRESHOLD
+        )
     teams = []
     if team_ids:
-        teams = list(db.session.scalars(select(Team).where(
-            Team.id.in_(team_ids), Team.organisation_id == organisation.id)))
+        teams = list(
+            db.session.scalars(select(Team).where(Team.id.in_(team_ids), Team.organisation_id == organisation.id))
+        )
         if len(teams) != len(set(team_ids)):
             errors["team_ids"] = _l("One of the chosen teams is not a team of this organisation; choose again.")
     instrument = None
@@ -147,13 +173,27 @@ def _checked_fields(organisation: Organisation, title: str | None, opens_on: dat
             errors["instrument_id"] = _l("Choose a questionnaire from the list.")
     if errors:
         raise _refusal(errors)
-    return {"title": title, "opens_on": opens_on, "closes_on": closes_on, "teams": teams,
-            "threshold_override": threshold_override, "instrument": instrument}
+    return {
+        "title": title,
+        "opens_on": opens_on,
+        "closes_on": closes_on,
+        "teams": teams,
+        "threshold_override": threshold_override,
+        "instrument": instrument,
+    }
 
 
-def create_campaign(organisation: Organisation, created_by: Person | None, *, title: str | None,
-                    opens_on: date | None, closes_on: date | None, team_ids: list[int],
-                    threshold_override: int | None, instrument_id: int | None) -> Campaign:
+def create_campaign(
+    organisation: Organisation,
+    created_by: Person | None,
+    *,
+    title: str | None,
+    opens_on: date | None,
+    closes_on: date | None,
+    team_ids: list[int],
+    threshold_override: int | None,
+    instrument_id: int | None,
+) -> Campaign:
     """A new draft campaign pinning the chosen instrument version; raises InvalidChange on bad input."""
     fields = _checked_fields(organisation, title, opens_on, closes_on, team_ids, threshold_override, instrument_id)
     campaign = Campaign(organisation_id=organisation.id, created_by=created_by, status="draft", **fields)
@@ -162,8 +202,16 @@ def create_campaign(organisation: Organisation, created_by: Person | None, *, ti
     return campaign
 
 
-def update_campaign(campaign: Campaign, *, title: str | None, opens_on: date | None, closes_on: date | None,
-                    team_ids: list[int], threshold_override: int | None, instrument_id: int | None) -> Campaign:
+def update_campaign(
+    campaign: Campaign,
+    *,
+    title: str | None,
+    opens_on: date | None,
+    closes_on: date | None,
+    team_ids: list[int],
+    threshold_override: int | None,
+    instrument_id: int | None,
+) -> Campaign:
     """Change a campaign while it is a draft; raises InvalidChange otherwise or on bad input."""
     if campaign.status != "draft":
         raise _refusal({None: _l("Only a draft campaign can be edited.")})
@@ -184,10 +232,10 @@ def open_campaign(campaign: Campaign, today: date | None = None) -> Campaign:
         raise _refusal({None: _l("The closing date has passed: change it before opening the campaign.")})
     other = open_campaign_of(campaign.organisation_id)
     if other is not None:
-        raise _refusal({None: _l("“%(title)s” is open: close it before opening another campaign.",
-                                      title=other.title)})
+        raise _refusal({None: _l("“%(title)s” is open: close it before opening another campaign.", title=other.title)})
     campaign.invited_count = db.session.scalar(
-        select(func.count()).select_from(answering.invited_people_query(campaign).subquery()))
+        select(func.count()).select_from(answering.invited_people_query(campaign).subquery())
+    )
     campaign.status = "open"
     campaign.opened_at = utcnow()
     db.session.flush()
@@ -207,22 +255,35 @@ def close_campaign(campaign: Campaign) -> Campaign:
 
 # Turnout -----------------------------------------------------------------------------------------------------
 
+
 def campaign_turnout(campaign: Campaign, team_paths: dict[int, str]) -> Turnout:
     """Respondents against invited people, overall and per team where the team may be shown."""
     threshold = campaign_threshold(campaign)
-    respondents = db.session.scalar(select(func.count()).select_from(Participation)
-                                    .where(Participation.campaign_id == campaign.id))
+    respondents = db.session.scalar(
+        select(func.count()).select_from(Participation).where(Participation.campaign_id == campaign.id)
+    )
     # Participation holds only the person: a respondent counts in their current team.
-    answered_per_team = dict(db.session.execute(
-        select(Person.team_id, func.count()).join(Participation, Participation.person_id == Person.id)
-        .where(Participation.campaign_id == campaign.id, Person.team_id.is_not(None))
-        .group_by(Person.team_id)).all())
+    answered_per_team = dict(
+        db.session.execute(
+            select(Person.team_id, func.count())
+            .join(Participation, Participation.person_id == Person.id)
+            .where(Participation.campaign_id == campaign.id, Person.team_id.is_not(None))
+            .group_by(Person.team_id)
+        ).all()
+    )
     invited = answering.invited_people_query(campaign).subquery()
-    invited_per_team = dict(db.session.execute(
-        select(Person.team_id, func.count()).where(Person.id.in_(select(invited.c.id)), Person.team_id.is_not(None))
-        .group_by(Person.team_id)).all())
-    parents = dict(db.session.execute(
-        select(Team.id, Team.parent_id).where(Team.organisation_id == campaign.organisation_id)).all())
+    invited_per_team = dict(
+        db.session.execute(
+            select(Person.team_id, func.count())
+            .where(Person.id.in_(select(invited.c.id)), Person.team_id.is_not(None))
+            .group_by(Person.team_id)
+        ).all()
+    )
+    parents = dict(
+        db.session.execute(
+            select(Team.id, Team.parent_id).where(Team.organisation_id == campaign.organisation_id)
+        ).all()
+    )
 
     def rolled_up(direct: dict[int, int]) -> dict[int, int]:
         totals = dict.fromkeys(parents, 0)
@@ -236,14 +297,23 @@ def campaign_turnout(campaign: Campaign, team_paths: dict[int, str]) -> Turnout:
     answered, invited_totals = rolled_up(answered_per_team), rolled_up(invited_per_team)
     groups = [Group(team_id, n, parents[team_id] or ROOT) for team_id, n in answered.items()]
     hidden = suppressed(groups, respondents, threshold)
-    shown = [TeamTurnout(team_id, team_paths.get(team_id, ""), answered[team_id], invited_totals[team_id])
-             for team_id in parents if invited_totals[team_id] and team_id not in hidden]
+    shown = [
+        TeamTurnout(team_id, team_paths.get(team_id, ""), answered[team_id], invited_totals[team_id])
+        for team_id in parents
+        if invited_totals[team_id] and team_id not in hidden
+    ]
     in_scope = sum(1 for team_id in parents if invited_totals[team_id])
-    return Turnout(invited=campaign.invited_count, respondents=respondents, threshold=threshold,
-                   teams=sorted(shown, key=lambda t: t.path), hidden_teams=in_scope - len(shown))
+    return Turnout(
+        invited=campaign.invited_count,
+        respondents=respondents,
+        threshold=threshold,
+        teams=sorted(shown, key=lambda t: t.path),
+        hidden_teams=in_scope - len(shown),
+    )
 
 
 # The person's side -------------------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class AssessmentCard:
@@ -287,6 +357,8 @@ def resume_page(campaign: Campaign, draft: Draft | None) -> str:
 
 def pillar_completion(campaign: Campaign, draft: Draft | None) -> dict[str, tuple[int, int]]:
     """Per pillar key: (statements answered, statements)."""
-    answered = (draft.answers.get("items", {}) if draft else {})
-    return {p["key"]: (sum(1 for item in p["items"] if item["key"] in answered), len(p["items"]))
-            for p in campaign.instrument.pillars}
+    answered = draft.answers.get("items", {}) if draft else {}
+    return {
+        p["key"]: (sum(1 for item in p["items"] if item["key"] in answered), len(p["items"]))
+        for p in campaign.instrument.pillars
+    }

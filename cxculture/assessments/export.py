@@ -7,8 +7,8 @@ import re
 
 from flask_babel import gettext as _
 
-from ..spreadsheets import escape_cell
 from ..pillars import PILLARS
+from ..spreadsheets import escape_cell
 from .results import CampaignResults, Figure
 
 
@@ -30,25 +30,62 @@ def results_table(results: CampaignResults) -> tuple[list[str], list[list[str]]]
             rows.append([section, group, pillar, statement, "", "", "", "", "", "", "", "", "",
                          _("hidden: not enough answers")])
             return
-        rows.append([section, group, pillar, statement, _number(figure.score), _number(figure.favourable, 1),
-                     _number(figure.neutral, 1), _number(figure.unfavourable, 1), str(figure.respondents),
-                     _("yes") if figure.small_sample else _("no"), _number(alpha), "" if alpha_n is None else str(alpha_n),
-                     _number(change), ""])
+        rows.append(
+            [
+                section,
+                group,
+                pillar,
+                statement,
+                _number(figure.score),
+                _number(figure.favourable, 1),
+                _number(figure.neutral, 1),
+                _number(figure.unfavourable, 1),
+                str(figure.respondents),
+                _("yes") if figure.small_sample else _("no"),
+                _number(alpha),
+                "" if alpha_n is None else str(alpha_n),
+                _number(change),
+                "",
+            ]
+        )
 
     if not results.visible:
         for pillar in results.pillars or []:
             add(_("Overview"), _("The whole organisation"), pillar.label, pillar.figure)
         if not results.pillars:
-            rows.append([_("Overview"), _("The whole organisation"), "", "", "", "", "", "", "", "", "", "", "",
-                         _("hidden: not enough answers")])
+            rows.append(
+                [
+                    _("Overview"),
+                    _("The whole organisation"),
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                    _("hidden: not enough answers"),
+                ]
+            )
         return header, rows
     for pillar in results.pillars:
-        add(_("Overview"), results.focus_label, pillar.label, pillar.figure, alpha=pillar.alpha,
-            alpha_n=pillar.alpha_n, change=pillar.change)
+        add(
+            _("Overview"),
+            results.focus_label,
+            pillar.label,
+            pillar.figure,
+            alpha=pillar.alpha,
+            alpha_n=pillar.alpha_n,
+            change=pillar.change,
+        )
     labels = [p.label for p in results.pillars] or list(PILLARS)
     for section, heatmap in ((_("Teams"), results.team_rows), (_("Job roles"), results.role_rows)):
         for row in heatmap:
-            for label, figure in zip(labels, row.cells):
+            for label, figure in zip(labels, row.cells, strict=False):
                 add(section, row.label, label, figure)
     if results.gaps:
         for gap in results.gaps:

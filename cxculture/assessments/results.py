@@ -287,10 +287,12 @@ def analyse(campaign: Campaign) -> _Analysis:
     team_parent = {t: tree_parent(t) for t in included}
     team_groups = [Group(t, team_n[t], team_parent[t]) for t in included]
 
-    roles = {role_id: (en, it) for role_id, en, it in db.session.execute(
-        select(JobRole.id, JobRole.name_en, JobRole.name_it).where(JobRole.organisation_id == campaign.organisation_id))}
-    role_n = {role_id: n for role_id, n in respondent_counts(campaign.id, Response.job_role_id).items()
-              if role_id is not None}
+    role_names = select(JobRole.id, JobRole.name_en, JobRole.name_it).where(
+        JobRole.organisation_id == campaign.organisation_id)
+    roles = {role_id: (en, it) for role_id, en, it in db.session.execute(role_names)}
+    role_n = {
+        role_id: n for role_id, n in respondent_counts(campaign.id, Response.job_role_id).items() if role_id is not None
+    }
     role_n.update({role_id: 0 for role_id in roles if role_id not in role_n})
     role_tallies = _by_group(pillar_tallies(campaign.id, group_by=Response.job_role_id))
     # Respondents without a job role are the remainder under the organisation total.
@@ -342,14 +344,30 @@ def analyse(campaign: Campaign) -> _Analysis:
         extra_teams |= new_teams
         extra_roles |= new_roles
         extra_split |= new_split
-    analysis = _Analysis(campaign, threshold, total, overall, teams, team_parent, team_n, team_tallies,
-                         hidden_teams, roles, role_n, role_tallies, hidden_roles, split_n, split_tallies,
-                         hidden_split)
+    analysis = _Analysis(
+        campaign,
+        threshold,
+        total,
+        overall,
+        teams,
+        team_parent,
+        team_n,
+        team_tallies,
+        hidden_teams,
+        roles,
+        role_n,
+        role_tallies,
+        hidden_roles,
+        split_n,
+        split_tallies,
+        hidden_split,
+    )
     cache[campaign.id] = analysis
     return analysis
 
 
 # Who may see what ----------------------------------------------------------------------------------------
+
 
 def sees_organisation(viewer: Person) -> bool:
     return viewer.can("leader") or viewer.can("admin")
@@ -358,7 +376,8 @@ def sees_organisation(viewer: Person) -> bool:
 def manager_team_ids(viewer: Person) -> set[int]:
     """A manager's teams: their own team with its sub-teams, and the teams of their direct reports."""
     rows = db.session.execute(
-        select(Team.id, Team.parent_id).where(Team.organisation_id == viewer.organisation_id)).all()
+        select(Team.id, Team.parent_id).where(Team.organisation_id == viewer.organisation_id)
+    ).all()
     children: dict[int | None, list[int]] = {}
     for team_id, parent_id in rows:
         children.setdefault(parent_id, []).append(team_id)
@@ -369,26 +388,30 @@ def manager_team_ids(viewer: Person) -> set[int]:
         if node not in result:
             result.add(node)
             stack.extend(children.get(node, []))
-    result |= {team_id for team_id in db.session.scalars(select(Person.team_id).where(
-        Person.manager_id == viewer.id, Person.active.is_(True), Person.team_id.is_not(None)))}
+    result |= set(db.session.scalars(
+            select(Person.team_id).where(
+                Person.manager_id == viewer.id, Person.active.is_(True), Person.team_id.is_not(None)
+            )
+        ))
     return result
 
 
 def results_campaign_for(viewer: Person, campaign: Campaign) -> bool:
     """Whether the viewer may open the results pages of the campaign at all (not what they show)."""
-    return campaign.organisation_id == viewer.organisation_id and (
-        sees_organisation(viewer) or viewer.can("manager"))
+    return campaign.organisation_id == viewer.organisation_id and (sees_organisation(viewer) or viewer.can("manager"))
 
 
 # Building the results -------------------------------------------------------------------------------------
+
 
 def _role_name(analysis: _Analysis, role_id: int, language: str) -> str:
     en, it = analysis.roles.get(role_id, ("", ""))
     return it if language == "it" and it else en
 
 
-def _row(key, label, hidden: bool, tallies: dict[str, Tally], n: int | None, depth: int = 0,
-         short_label: str = "") -> HeatmapRow:
+def _row(
+    key, label, hidden: bool, tallies: dict[str, Tally], n: int | None, depth: int = 0, short_label: str = ""
+) -> HeatmapRow:
     if hidden:
         return HeatmapRow(key, label, True, tuple(HIDDEN for _ in PILLARS), None, depth, short_label)
     return HeatmapRow(key, label, False, tuple(Figure.of(tallies.get(p)) for p in PILLARS), n, depth, short_label)
@@ -405,9 +428,17 @@ def _team_rows(analysis: _Analysis, reach: set[int] | None) -> list[HeatmapRow]:
 
     def walk(parent, depth):
         for team_id in sorted(children.get(parent, []), key=lambda t: analysis.teams[t][1].lower()):
-            rows.append(_row(team_id, analysis.path(team_id), not analysis.team_visible(team_id),
-                             analysis.team_tallies[team_id], analysis.team_n[team_id], depth,
-                             analysis.teams[team_id][1] if depth else ""))
+            rows.append(
+                _row(
+                    team_id,
+                    analysis.path(team_id),
+                    not analysis.team_visible(team_id),
+                    analysis.team_tallies[team_id],
+                    analysis.team_n[team_id],
+                    depth,
+                    analysis.teams[team_id][1] if depth else "",
+                )
+            )
             walk(team_id, depth + 1)
 
     walk(ROOT, 0)
@@ -415,9 +446,16 @@ def _team_rows(analysis: _Analysis, reach: set[int] | None) -> list[HeatmapRow]:
 
 
 def _role_rows(analysis: _Analysis, language: str) -> list[HeatmapRow]:
-    rows = [_row(role_id, _role_name(analysis, role_id, language), not analysis.role_visible(role_id),
-                 analysis.role_tallies.get(role_id, {}), analysis.role_n[role_id])
-            for role_id in analysis.role_n]
+    rows = [
+        _row(
+            role_id,
+            _role_name(analysis, role_id, language),
+            not analysis.role_visible(role_id),
+            analysis.role_tallies.get(role_id, {}),
+            analysis.role_n[role_id],
+        )
+        for role_id in analysis.role_n
+    ]
     return sorted(rows, key=lambda r: r.label.lower())
 
 
@@ -456,23 +494,43 @@ def _focus(analysis: _Analysis, kind: str, key: int | None, language: str) -> _F
     if kind == "team":
         subtree = analysis.subtree(key)
         visible_teams = [t for t in subtree if analysis.team_visible(t)]
-        return _Focus(analysis.path(key), analysis.team_visible(key), analysis.team_tallies.get(key, {}),
-                      (Response.team_id.in_(subtree),), (Comment.team_id.in_(visible_teams),), "team", key)
+        return _Focus(
+            analysis.path(key),
+            analysis.team_visible(key),
+            analysis.team_tallies.get(key, {}),
+            (Response.team_id.in_(subtree),),
+            (Comment.team_id.in_(visible_teams),),
+            "team",
+            key,
+        )
     if kind == "job_role":
-        return _Focus(_role_name(analysis, key, language), analysis.role_visible(key),
-                      analysis.role_tallies.get(key, {}), (Response.job_role_id == key,),
-                      (Comment.job_role_id == key,), "job_role", key)
+        return _Focus(
+            _role_name(analysis, key, language),
+            analysis.role_visible(key),
+            analysis.role_tallies.get(key, {}),
+            (Response.job_role_id == key,),
+            (Comment.job_role_id == key,),
+            "job_role",
+            key,
+        )
     return _Focus(_("The whole organisation"), analysis.visible, analysis.overall, (), ())
 
 
 def _previous_campaign(campaign: Campaign) -> Campaign | None:
     return db.session.scalar(
-        select(Campaign).where(
-            Campaign.organisation_id == campaign.organisation_id, Campaign.status == "closed",
+        select(Campaign)
+        .where(
+            Campaign.organisation_id == campaign.organisation_id,
+            Campaign.status == "closed",
             Campaign.id != campaign.id,
-            or_(Campaign.closes_on < campaign.closes_on,
-                (Campaign.closes_on == campaign.closes_on) & (Campaign.id < campaign.id)))
-        .order_by(Campaign.closes_on.desc(), Campaign.id.desc()).limit(1))
+            or_(
+                Campaign.closes_on < campaign.closes_on,
+                (Campaign.closes_on == campaign.closes_on) & (Campaign.id < campaign.id),
+            ),
+        )
+        .order_by(Campaign.closes_on.desc(), Campaign.id.desc())
+        .limit(1)
+    )
 
 
 def _comments(campaign: Campaign, where: tuple, language: str) -> list[QuestionComments]:
@@ -485,24 +543,35 @@ def _comments(campaign: Campaign, where: tuple, language: str) -> list[QuestionC
     for question in campaign.instrument.open_questions:
         found = texts.get(question["key"], [])
         _shuffle(found)
-        result.append(QuestionComments(question["key"], question["text"].get(language) or question["text"]["en"],
-                                       tuple(found)))
+        result.append(
+            QuestionComments(question["key"], question["text"].get(language) or question["text"]["en"], tuple(found))
+        )
     return result
 
 
 def _items(campaign: Campaign, where: tuple, language: str) -> list[PillarItems]:
     tallies = item_tallies(campaign.id, where)
     return [
-        PillarItems(pillar["key"], str(PILLAR_LABELS.get(pillar["key"], pillar["key"])), tuple(
-            ItemResult(item["key"], item["text"].get(language) or item["text"]["en"], item["reverse"],
-                       Figure.of(tallies.get(item["key"])))
-            for item in pillar["items"]))
+        PillarItems(
+            pillar["key"],
+            str(PILLAR_LABELS.get(pillar["key"], pillar["key"])),
+            tuple(
+                ItemResult(
+                    item["key"],
+                    item["text"].get(language) or item["text"]["en"],
+                    item["reverse"],
+                    Figure.of(tallies.get(item["key"])),
+                )
+                for item in pillar["items"]
+            ),
+        )
         for pillar in campaign.instrument.pillars
     ]
 
 
-def campaign_results(campaign: Campaign, viewer: Person, language: str = "en", team_id: int | None = None,
-                     job_role_id: int | None = None) -> CampaignResults:
+def campaign_results(
+    campaign: Campaign, viewer: Person, language: str = "en", team_id: int | None = None, job_role_id: int | None = None
+) -> CampaignResults:
     """The results the viewer may see, optionally for one team or one job role.
 
     Raises ResultsRefused when the viewer may not see results at all, or when a filter names a group that is
@@ -515,8 +584,15 @@ def campaign_results(campaign: Campaign, viewer: Person, language: str = "en", t
     analysis = analyse(campaign)
     organisation_wide = sees_organisation(viewer)
     reach = None if organisation_wide else manager_team_ids(viewer)
-    result = CampaignResults(campaign.id, campaign.title, campaign.status, campaign.closes_on, analysis.threshold,
-                             "organisation" if organisation_wide else "teams", analysis.visible)
+    result = CampaignResults(
+        campaign.id,
+        campaign.title,
+        campaign.status,
+        campaign.closes_on,
+        analysis.threshold,
+        "organisation" if organisation_wide else "teams",
+        analysis.visible,
+    )
     if team_id is not None:
         if team_id not in analysis.team_n or (reach is not None and team_id not in reach):
             raise ResultsRefused("unknown")
@@ -535,8 +611,11 @@ def campaign_results(campaign: Campaign, viewer: Person, language: str = "en", t
         focus = _focus(analysis, "organisation", None, language)
     else:
         own = viewer.team_id if viewer.team_id in analysis.team_n else None
-        focus = (_focus(analysis, "team", own, language) if own is not None else
-                 _Focus("", False, {}, (Response.id.is_(None),), (Comment.id.is_(None),), "team"))
+        focus = (
+            _focus(analysis, "team", own, language)
+            if own is not None
+            else _Focus("", False, {}, (Response.id.is_(None),), (Comment.id.is_(None),), "team")
+        )
     if not analysis.visible:
         return result  # below the threshold as a whole: nothing else is said
 
@@ -556,8 +635,9 @@ def campaign_results(campaign: Campaign, viewer: Person, language: str = "en", t
     reliability = cronbach_alpha(campaign.id, focus.where)
     changes = _changes(campaign, focus, language)
     result.pillars = [
-        PillarResult(p, str(PILLAR_LABELS[p]), Figure.of(focus.tallies.get(p)),
-                     *_alpha(reliability.get(p)), changes.get(p))
+        PillarResult(
+            p, str(PILLAR_LABELS[p]), Figure.of(focus.tallies.get(p)), *_alpha(reliability.get(p)), changes.get(p)
+        )
         for p in PILLARS
     ]
     result.previous_title = changes.get("_title")
@@ -602,25 +682,35 @@ def _changes(campaign: Campaign, focus: _Focus, language: str) -> dict:
 def organisation_summary(campaign: Campaign) -> CampaignResults:
     """What every employee sees once the campaign is closed: the organisation's pillar figures, no breakdowns."""
     analysis = analyse(campaign)
-    result = CampaignResults(campaign.id, campaign.title, campaign.status, campaign.closes_on, analysis.threshold,
-                             "organisation", analysis.visible and campaign.status == "closed")
+    result = CampaignResults(
+        campaign.id,
+        campaign.title,
+        campaign.status,
+        campaign.closes_on,
+        analysis.threshold,
+        "organisation",
+        analysis.visible and campaign.status == "closed",
+    )
     if result.visible:
         from flask_babel import gettext as _
 
         result.focus_label = _("The whole organisation")
         result.respondents = analysis.total
-        result.pillars = [PillarResult(p, str(PILLAR_LABELS[p]), Figure.of(analysis.overall.get(p)))
-                          for p in PILLARS]
+        result.pillars = [PillarResult(p, str(PILLAR_LABELS[p]), Figure.of(analysis.overall.get(p))) for p in PILLARS]
     return result
 
 
 def latest_closed_campaign(organisation_id: int) -> Campaign | None:
     return db.session.scalar(
-        select(Campaign).where(Campaign.organisation_id == organisation_id, Campaign.status == "closed")
-        .order_by(Campaign.closes_on.desc(), Campaign.id.desc()).limit(1))
+        select(Campaign)
+        .where(Campaign.organisation_id == organisation_id, Campaign.status == "closed")
+        .order_by(Campaign.closes_on.desc(), Campaign.id.desc())
+        .limit(1)
+    )
 
 
 # The training hook ----------------------------------------------------------------------------------------
+
 
 def weakest_pillars_for(person: Person) -> PillarFocus | None:
     """The two lowest pillars of the person's team in the latest closed campaign, else of the organisation.
@@ -650,6 +740,7 @@ def weakest_pillars_for(person: Person) -> PillarFocus | None:
 
 
 # The scorecard hook ---------------------------------------------------------------------------------------
+
 
 def team_snapshots(campaign: Campaign, team_ids) -> dict[int, dict[str, float] | None]:
     """Each team's pillar scores (its sub-teams included) in the campaign, or None where the team's figure may not

@@ -9,7 +9,16 @@ import secrets
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, HiddenField, IntegerField, SelectField, StringField, SubmitField, TextAreaField, TimeField
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+    TimeField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
@@ -65,15 +74,21 @@ class CafeForm(FlaskForm):
         Length(max=MAX_LINK_LENGTH, message=_l("Keep it under %(max)s characters.", max=MAX_LINK_LENGTH))])
     facilitator_id = OptionalIdSelectField(_l("Facilitator"), validators=[InputRequired(_l("Choose the facilitator."))])
     attendee_ids = MultiCheckboxField(_l("Attendees"), coerce=int, validate_choice=False)
-    focus_pillars = MultiCheckboxField(_l("Focus pillars"), choices=[SelectChoice(p, PILLAR_LABELS[p]) for p in PILLARS],
-                                       validate_choice=False)
-    language = SelectField(_l("Language of the agenda and PDFs"), validate_choice=False,
-                           choices=[SelectChoice(code, label) for code, label in LANGUAGE_LABELS.items()])
+    focus_pillars = MultiCheckboxField(
+        _l("Focus pillars"), choices=[SelectChoice(p, PILLAR_LABELS[p]) for p in PILLARS], validate_choice=False
+    )
+    language = SelectField(
+        _l("Language of the agenda and PDFs"),
+        validate_choice=False,
+        choices=[SelectChoice(code, label) for code, label in LANGUAGE_LABELS.items()],
+    )
     submission_key = HiddenField()
     submit = SubmitField(_l("Plan the café"))
 
     def set_people(self, leaders) -> None:
-        self.facilitator_id.choices = [SelectChoice("", _l("Choose a leader"))] + [SelectChoice(p.id, p.name) for p in leaders]
+        self.facilitator_id.choices = [SelectChoice("", _l("Choose a leader"))] + [
+            SelectChoice(p.id, p.name) for p in leaders
+        ]
         self.attendee_ids.choices = [SelectChoice(p.id, p.name) for p in leaders]
 
 
@@ -88,24 +103,43 @@ class AgendaItemForm(FlaskForm):
 
 
 class DecisionForm(FlaskForm):
-    text = TextAreaField(_l("Decision"), filters=[_strip], render_kw={"rows": 3}, validators=[
-        DataRequired(_l("Write what was decided.")),
-        Length(max=MAX_DECISION_LENGTH, message=_l("Keep it under %(max)s characters.", max=MAX_DECISION_LENGTH))])
+    text = TextAreaField(
+        _l("Decision"),
+        filters=[_strip],
+        render_kw={"rows": 3},
+        validators=[
+            DataRequired(_l("Write what was decided.")),
+            Length(max=MAX_DECISION_LENGTH, message=_l("Keep it under %(max)s characters.", max=MAX_DECISION_LENGTH)),
+        ],
+    )
     published = BooleanField(_l("Publish to every employee"))
-    agenda_item_id = HiddenField(filters=[lambda v: optional_id(v) if v not in (None, "") and str(v).isdigit() else None])
+    agenda_item_id = HiddenField(
+        filters=[lambda v: optional_id(v) if v not in (None, "") and str(v).isdigit() else None]
+    )
     submission_key = HiddenField()
     submit = SubmitField(_l("Record the decision"))
 
 
 class CafeActionForm(FlaskForm):
-    title = StringField(_l("What will be done"), filters=[_strip], validators=[
-        DataRequired(_l("Write what will be done.")), Length(max=MAX_TITLE_LENGTH,
-                                                             message=_l("Keep it under %(max)s characters.", max=MAX_TITLE_LENGTH))])
-    pillar = SelectField(_l("Pillar"), validate_choice=False, validators=[DataRequired(_l("Choose a pillar."))],
-                         choices=[SelectChoice("", _l("Choose a pillar"))] + [SelectChoice(p, PILLAR_LABELS[p]) for p in PILLARS])
+    title = StringField(
+        _l("What will be done"),
+        filters=[_strip],
+        validators=[
+            DataRequired(_l("Write what will be done.")),
+            Length(max=MAX_TITLE_LENGTH, message=_l("Keep it under %(max)s characters.", max=MAX_TITLE_LENGTH)),
+        ],
+    )
+    pillar = SelectField(
+        _l("Pillar"),
+        validate_choice=False,
+        validators=[DataRequired(_l("Choose a pillar."))],
+        choices=[SelectChoice("", _l("Choose a pillar"))] + [SelectChoice(p, PILLAR_LABELS[p]) for p in PILLARS],
+    )
     owner_id = OptionalIdSelectField(_l("Owner"), validators=[InputRequired(_l("Choose who owns this action."))])
     due_date = ClearDateField(_l("Due date"), validators=[InputRequired(_l("Choose a due date."))])
-    agenda_item_id = HiddenField(filters=[lambda v: optional_id(v) if v not in (None, "") and str(v).isdigit() else None])
+    agenda_item_id = HiddenField(
+        filters=[lambda v: optional_id(v) if v not in (None, "") and str(v).isdigit() else None]
+    )
     submission_key = HiddenField()
     submit = SubmitField(_l("Agree the action"))
 
@@ -131,5 +165,3 @@ def with_submission_key(form):
     if not form.submission_key.data:
         form.submission_key.data = new_submission_key()
     return form
-
-

@@ -95,7 +95,9 @@ def cafe_view(cafe: Cafe, role: str, viewer: Person, today: date | None = None) 
             for row in item.snapshot.get("actions", []):
                 action = current.get(row["id"])
                 if action is not None:
-                    item_view.follow_up.append({**action_view(action, today), "from_previous": row.get("from_previous")})
+                    item_view.follow_up.append(
+                        {**action_view(action, today), "from_previous": row.get("from_previous")}
+                    )
         view.items.append(item_view)
         by_item[item.id] = item_view
     for decision in cafe.decisions:

@@ -29,7 +29,9 @@ def prompt_library() -> dict[str, list[dict[str, str]]]:
         for number, entry in enumerate(entries, 1):
             for language in LANGUAGES:
                 if not isinstance(entry, dict) or not str(entry.get(language) or "").strip():
-                    raise PromptLibraryError(f"{PROMPTS_PATH.name}: {key!r} prompt {number} lacks its {language!r} text")
+                    raise PromptLibraryError(
+                        f"{PROMPTS_PATH.name}: {key!r} prompt {number} lacks its {language!r} text"
+                    )
     unknown = set(data) - {*PILLARS, *GENERAL_KEYS}
     if unknown:
         raise PromptLibraryError(f"{PROMPTS_PATH.name}: unknown keys {sorted(unknown)}")

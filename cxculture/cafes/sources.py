@@ -6,8 +6,8 @@ provider (the KPI area not installed yet) a café simply has no KPI conflicts to
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from flask import Flask, current_app
 

@@ -29,12 +29,11 @@ def employee():
 
     from flask_babel import get_locale
 
+    from ..assessments.campaigns import assessment_card
+    from ..assessments.results import latest_closed_campaign
     from ..extensions import db
     from ..modules.learning import learner_dashboard
     from ..pillars import PILLAR_LABELS
-
-    from ..assessments.campaigns import assessment_card
-    from ..assessments.results import latest_closed_campaign
 
     dashboard = learner_dashboard(current_user, str(get_locale() or "en"), date.today())
     db.session.commit()  # the path certificate, when the plan has just become complete

@@ -139,25 +139,42 @@ def scorecard_tasks(organisation, period: str, out: Path, team_paths_selected: d
     query = organisation_people_query(organisation.id, list(team_paths_selected) if team_paths_selected else None)
     rows = db.session.execute(query.with_only_columns(Person.id, Person.team_id)).all()
     ids = [person_id for person_id, _team in rows]
-    tasks = [Task("people", tuple(ids[i:i + CHUNK]), period, str(out), organisation.id) for i in range(0, len(ids), CHUNK)]
+    tasks = [Task("people", tuple(ids[i:i + CHUNK]), period, str(out), organisation.id)
+             for i in range(0, len(ids), CHUNK)]
     if packs:
         paths = team_paths(organisation.id)
         for team_id in sorted({team for _id, team in rows if team is not None}, key=lambda t: paths[t].casefold()):
-            tasks.append(Task("pack", (team_id,), period, str(out), organisation.id, paths[team_id],
-                              organisation.default_language))
+            tasks.append(
+                Task(
+                    "pack", (team_id,), period, str(out), organisation.id, paths[team_id], organisation.default_language
+                )
+            )
     return tasks, len(ids)
 
 
 @click.command("scorecards")
 @click.option("--org", "slug", required=True, help="The organisation's slug.")
 @click.option("--period", required=True, help="The quarter, such as 2026-Q3.")
-@click.option("--team", "teams", multiple=True,
-              help="Only this team and its sub-teams (id or path, such as 'Sales/Milano Store'); repeatable.")
-@click.option("--out", required=True, type=click.Path(file_okay=False, path_type=Path),
-              help="Folder to write the PDFs to (created if missing).")
+@click.option(
+    "--team",
+    "teams",
+    multiple=True,
+    help="Only this team and its sub-teams (id or path, such as 'Sales/Milano Store'); repeatable.",
+)
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder to write the PDFs to (created if missing).",
+)
 @click.option("--pack/--no-pack", default=False, help="Also write one team pack per team.")
-@click.option("--workers", type=click.IntRange(1, 16), default=2, show_default=True,
-              help="Worker processes; 1 renders in this process.")
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 16),
+    default=2,
+    show_default=True,
+    help="Worker processes; 1 renders in this process.",
+)
 @with_appcontext
 def scorecards_command(slug, period, teams, out, pack, workers):
     """Write every person's scorecard PDF for a quarter (each in the person's language) to a folder."""
@@ -183,8 +200,11 @@ def scorecards_command(slug, period, teams, out, pack, workers):
     config = {key: current_app.config[key] for key in WORKER_CONFIG_KEYS if key in current_app.config}
     written = packs = 0
     problems: list[str] = []
-    with click.progressbar(length=people + sum(t.kind == "pack" for t in tasks),
-                           label=f"Scorecards {organisation.slug} {period}", show_pos=True) as bar:
+    with click.progressbar(
+        length=people + sum(t.kind == "pack" for t in tasks),
+        label=f"Scorecards {organisation.slug} {period}",
+        show_pos=True,
+    ) as bar:
         if workers == 1:
             results = ((task, run_task(task)) for task in tasks)
             results = _with_session_cleanup(results)
@@ -254,5 +274,7 @@ def kpi_catalogue_command(slug: str | None):
 def _catalogue_size(organisation_id: int, *models) -> tuple[int, ...]:
     from sqlalchemy import func
 
-    return tuple(db.session.scalar(select(func.count(model.id)).where(model.organisation_id == organisation_id))
-                 for model in models)
+    return tuple(
+        db.session.scalar(select(func.count(model.id)).where(model.organisation_id == organisation_id))
+        for model in models
+    )

@@ -65,7 +65,9 @@ def load_demo_kpis(organisations: list[Organisation]) -> DemoKpisReport:
         ensure_catalogue(organisation)
         rng = random.Random(f"kpis-{organisation.slug}")
         kpis = {k.key: k for k in db.session.scalars(select(Kpi).where(Kpi.organisation_id == organisation.id))}
-        roles = {r.key: r for r in db.session.scalars(select(JobRole).where(JobRole.organisation_id == organisation.id))}
+        roles = {
+            r.key: r for r in db.session.scalars(select(JobRole).where(JobRole.organisation_id == organisation.id))
+        }
         for period in PERIODS:
             plans = _add_plans(organisation, period, kpis, roles)
             report.plans += len(plans)
@@ -76,17 +78,24 @@ def load_demo_kpis(organisations: list[Organisation]) -> DemoKpisReport:
     return report
 
 
-def _add_plans(organisation: Organisation, period: str, kpis: dict[str, Kpi],
-               roles: dict[str, JobRole]) -> dict[int, RewardPlan]:
+def _add_plans(
+    organisation: Organisation, period: str, kpis: dict[str, Kpi], roles: dict[str, JobRole]
+) -> dict[int, RewardPlan]:
     specs = {**_PLANS, "contact_centre": _CONTACT_CENTRE[(organisation.slug, period)]}
     plans = {}
     for role_key, components in specs.items():
         role = roles.get(role_key)
         if role is None:
             continue
-        plan = RewardPlan(organisation_id=organisation.id, job_role_id=role.id, period=period, components=[
-            RewardComponent(kpi=kpis[key], weight=weight, target=target, threshold=threshold, position=position)
-            for position, (key, weight, target, threshold) in enumerate(components)])
+        plan = RewardPlan(
+            organisation_id=organisation.id,
+            job_role_id=role.id,
+            period=period,
+            components=[
+                RewardComponent(kpi=kpis[key], weight=weight, target=target, threshold=threshold, position=position)
+                for position, (key, weight, target, threshold) in enumerate(components)
+            ],
+        )
         db.session.add(plan)
         plans[role.id] = plan
     db.session.flush()
@@ -105,10 +114,12 @@ def _draw(rng: random.Random, kpi: Kpi, target: float, threshold: float, period:
     return round(value) if kpi.unit in ("count", "seconds") else round(value, 1)
 
 
-def _add_people_values(organisation: Organisation, period: str, plans: dict[int, RewardPlan],
-                       rng: random.Random) -> int:
-    people = db.session.scalars(select(Person).where(Person.organisation_id == organisation.id, Person.active)
-                                .order_by(Person.id))
+def _add_people_values(
+    organisation: Organisation, period: str, plans: dict[int, RewardPlan], rng: random.Random
+) -> int:
+    people = db.session.scalars(
+        select(Person).where(Person.organisation_id == organisation.id, Person.active).order_by(Person.id)
+    )
     count = 0
     for person in people:
         plan = plans.get(person.job_role_id)
@@ -116,8 +127,15 @@ def _add_people_values(organisation: Organisation, period: str, plans: dict[int,
             continue
         for component in plan.components:
             value = _draw(rng, component.kpi, component.target, component.threshold, period)
-            db.session.add(KpiValue(organisation_id=organisation.id, kpi_id=component.kpi_id, period=period,
-                                    person_id=person.id, value=value))
+            db.session.add(
+                KpiValue(
+                    organisation_id=organisation.id,
+                    kpi_id=component.kpi_id,
+                    period=period,
+                    person_id=person.id,
+                    value=value,
+                )
+            )
             count += 1
     return count
 
@@ -144,9 +162,16 @@ def _add_team_surveys(organisation: Organisation, period: str, kpis: dict[str, K
             lean = 0.55 + (0.05 if period == PERIODS[1] else 0) + rng.uniform(-0.1, 0.1)
             distribution = _distribution(rng, SCALES[survey], answers, lean)
             result = compute(survey, distribution)
-            db.session.add(KpiValue(
-                organisation_id=organisation.id, kpi_id=kpis[survey].id, period=period, team_id=team.id,
-                value=result.value, answers=result.answers,
-                distribution={str(score): n for score, n in sorted(distribution.items())}))
+            db.session.add(
+                KpiValue(
+                    organisation_id=organisation.id,
+                    kpi_id=kpis[survey].id,
+                    period=period,
+                    team_id=team.id,
+                    value=result.value,
+                    answers=result.answers,
+                    distribution={str(score): n for score, n in sorted(distribution.items())},
+                )
+            )
             count += 1
     return count

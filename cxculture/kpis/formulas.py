@@ -10,7 +10,7 @@ from dataclasses import dataclass
 SMALL_SAMPLE = 30
 
 #: The scores each survey accepts.
-SCALES = {"nps": range(0, 11), "csat": range(1, 6), "ces": range(1, 8)}
+SCALES = {"nps": range(11), "csat": range(1, 6), "ces": range(1, 8)}
 
 
 @dataclass(frozen=True)

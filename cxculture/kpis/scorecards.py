@@ -291,33 +291,41 @@ def scorecards_for(people_query: Select, period: str | Period, language: str | N
         now = values.get((person.id, str(period)), {})
         before = values.get((person.id, str(previous)), {})
 
-        def line(kpi: Kpi, component: RewardComponent | None = None) -> KpiLine:
-            value = now.get(kpi.id)
-            earlier = before.get(kpi.id)
-            return KpiLine(
-                kpi.id, kpi.key, kpi.name(lang), kpi.unit, kpi.better, kpi.category,
-                value.value if value else None, earlier.value if earlier else None,
-                component.weight if component else None, component.target if component else None,
-                component.threshold if component else None, value.answers if value else None,
-                tuple(b.name(lang) for b in supports.get(kpi.id, ())))
+        def line(kpi: Kpi, component: RewardComponent | None = None, now=now, before=before, lang=lang) -> KpiLine:
+            return _kpi_line(kpi, component, now.get(kpi.id), before.get(kpi.id), lang, supports)
 
         lines = [line(c.kpi, c) for c in plan.components] if plan else []
         in_plan = {c.kpi_id for c in plan.components} if plan else set()
-        also = sorted((line(kpis[kpi_id]) for kpi_id in now if kpi_id not in in_plan), key=lambda l: l.name.casefold())
+        also = sorted((line(kpis[kpi_id]) for kpi_id in now if kpi_id not in in_plan),
+                      key=lambda one: one.name.casefold())
         card = Scorecard(
-            person.id, person.name, person.email, person.organisation.name, lang, person.team_id, paths.get(person.team_id, ""),
-            person.job_role.name(lang) if person.job_role else "", str(period), str(previous),
-            plan.title(lang) if plan else None, lines, also)
+            person.id,
+            person.name,
+            person.email,
+            person.organisation.name,
+            lang,
+            person.team_id,
+            paths.get(person.team_id, ""),
+            person.job_role.name(lang) if person.job_role else "",
+            str(period),
+            str(previous),
+            plan.title(lang) if plan else None,
+            lines,
+            also,
+        )
         if plan is not None:
             if (plan.id, lang) not in alignments:
                 review = _in_language(plan_alignment, plan, lang)
                 alignments[(plan.id, lang)] = (
-                    [AlignmentNote(c.kpi, c.behaviour, c.rationale) for c in review.conflicts], review.suggestions)
+                    [AlignmentNote(c.kpi, c.behaviour, c.rationale) for c in review.conflicts],
+                    review.suggestions,
+                )
             card.conflicts, card.suggestions = alignments[(plan.id, lang)]
         own_plan = training.get(person.id)
         if own_plan is not None and own_plan.entries:
-            card.training = TrainingProgress(own_plan.required_done, len(own_plan.required),
-                                             sum(e.overdue(today) for e in own_plan.required))
+            card.training = TrainingProgress(
+                own_plan.required_done, len(own_plan.required), sum(e.overdue(today) for e in own_plan.required)
+            )
         if campaign is not None and person.team_id is not None:
             card.culture = _snapshot(campaign.title, paths.get(person.team_id, ""), snapshots.get(person.team_id))
         result.append(card)
@@ -345,6 +353,7 @@ def scorecard(person: Person, period: str | Period, language: str | None = None)
 
 
 # Who may see whose scorecard ------------------------------------------------------------------------------------
+
 
 def may_view(viewer: Person, person: Person) -> bool:
     """Self, HR of the organisation, and the manager responsible for the person (same rule as team training)."""
@@ -380,8 +389,15 @@ def team_in_organisation(organisation_id: int, team_id: int | None) -> Team | No
 
 # Team packs --------------------------------------------------------------------------------------------------
 
-def team_pack(title: str, cards: Sequence[Scorecard], organisation_id: int, period: str | Period,
-              language: str, team_id: int | None = None) -> TeamPack:
+
+def team_pack(
+    title: str,
+    cards: Sequence[Scorecard],
+    organisation_id: int,
+    period: str | Period,
+    language: str,
+    team_id: int | None = None,
+) -> TeamPack:
     """The team summary over `cards`: per KPI of their plans the mean, median and how many met target, and the
     team's own KPI values (a KpiValue of `team_id`) for the period."""
     period = str(parse_period(str(period)))
@@ -392,9 +408,10 @@ def team_pack(title: str, cards: Sequence[Scorecard], organisation_id: int, peri
     team_values: dict[int, tuple[Kpi, float]] = {}
     if team_id is not None:
         for value, kpi in db.session.execute(
-            select(KpiValue, Kpi).join(Kpi, KpiValue.kpi_id == Kpi.id)
-            .where(KpiValue.organisation_id == organisation_id, KpiValue.team_id == team_id,
-                   KpiValue.period == period).options(lazyload("*"))
+            select(KpiValue, Kpi)
+            .join(Kpi, KpiValue.kpi_id == Kpi.id)
+            .where(KpiValue.organisation_id == organisation_id, KpiValue.team_id == team_id, KpiValue.period == period)
+            .options(lazyload("*"))
         ).tuples():
             team_values[kpi.id] = (kpi, value.value)
     summaries = []
@@ -402,25 +419,44 @@ def team_pack(title: str, cards: Sequence[Scorecard], organisation_id: int, peri
         numbers = [line.value for line in lines if line.value is not None]
         first = lines[0]
         own = team_values.get(kpi_id)
-        summaries.append(TeamKpiSummary(
-            kpi_id, own[0].name(language) if own else first.name, first.unit, first.better, len(lines), len(numbers),
-            sum(line.status == MET for line in lines),
-            statistics.fmean(numbers) if numbers else None, statistics.median(numbers) if numbers else None,
-            own[1] if own else None))
+        summaries.append(
+            TeamKpiSummary(
+                kpi_id,
+                own[0].name(language) if own else first.name,
+                first.unit,
+                first.better,
+                len(lines),
+                len(numbers),
+                sum(line.status == MET for line in lines),
+                statistics.fmean(numbers) if numbers else None,
+                statistics.median(numbers) if numbers else None,
+                own[1] if own else None,
+            )
+        )
     summaries.sort(key=lambda s: (-s.people, s.name.casefold()))
-    team_only = sorted(((kpi.name(language), kpi.unit, value) for kpi_id, (kpi, value) in team_values.items()
-                        if kpi_id not in by_kpi), key=lambda row: row[0].casefold())
+    team_only = sorted(
+        ((kpi.name(language), kpi.unit, value) for kpi_id, (kpi, value) in team_values.items() if kpi_id not in by_kpi),
+        key=lambda row: row[0].casefold(),
+    )
     cultures = {card.culture for card in cards if card.culture is not None and card.team_id == team_id}
     plans: dict[str, tuple[str, list[AlignmentNote], list[str]]] = {}
     for card in cards:
         if card.plan and card.plan not in plans and (card.conflicts or card.suggestions):
             plans[card.plan] = (card.plan, card.conflicts, card.suggestions)
-    return TeamPack(title, period, language, list(cards), summaries, team_only,
-                    next(iter(cultures)) if len(cultures) == 1 else None,
-                    sorted(plans.values(), key=lambda plan: plan[0].casefold()))
+    return TeamPack(
+        title,
+        period,
+        language,
+        list(cards),
+        summaries,
+        team_only,
+        next(iter(cultures)) if len(cultures) == 1 else None,
+        sorted(plans.values(), key=lambda plan: plan[0].casefold()),
+    )
 
 
 # Formatting ---------------------------------------------------------------------------------------------------
+
 
 def format_value(value: float | None, unit: str, locale: str = "en") -> str:
     """A KPI value as people read it: "72%", "312 s", "€ 4.20", "+35"; "—" for none."""
@@ -446,3 +482,14 @@ def format_change(value: float | None, unit: str, locale: str = "en", points: st
     if unit == "percent":
         text = f"{text} {points}"
     return ("+" if value > 0 else "−") + text
+
+
+def _kpi_line(kpi: Kpi, component: RewardComponent | None, value: KpiValue | None, earlier: KpiValue | None,
+              lang: str, supports: dict[int, list[Behaviour]]) -> KpiLine:
+    """One KPI's line on a scorecard: this period's value against the plan's target, and the one before."""
+    return KpiLine(
+        kpi.id, kpi.key, kpi.name(lang), kpi.unit, kpi.better, kpi.category,
+        value.value if value else None, earlier.value if earlier else None,
+        component.weight if component else None, component.target if component else None,
+        component.threshold if component else None, value.answers if value else None,
+        tuple(b.name(lang) for b in supports.get(kpi.id, ())))

@@ -45,7 +45,7 @@ def add_registration(org_slug, name, issuer, client_id, deployment_ids, login_ur
         db.session.rollback()
         for field, message in refusal.errors.items():
             click.echo(f"Error: {field or 'registration'}: {message}", err=True)
-        raise SystemExit(1)
+        raise SystemExit(1) from None
     db.session.commit()
     click.echo(f"Registered {registration.name} (id {registration.id}) for {organisation.name}.")
 

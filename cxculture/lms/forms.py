@@ -24,9 +24,14 @@ class RegistrationForm(FlaskForm):
 
     def values(self) -> RegistrationData:
         return RegistrationData(
-            name=self.name.data or "", issuer=self.issuer.data or "", client_id=self.client_id.data or "",
-            deployment_ids=parse_deployment_ids(self.deployment_ids.data), auth_login_url=self.auth_login_url.data or "",
-            auth_token_url=self.auth_token_url.data or "", key_set_url=self.key_set_url.data or "")
+            name=self.name.data or "",
+            issuer=self.issuer.data or "",
+            client_id=self.client_id.data or "",
+            deployment_ids=parse_deployment_ids(self.deployment_ids.data),
+            auth_login_url=self.auth_login_url.data or "",
+            auth_token_url=self.auth_token_url.data or "",
+            key_set_url=self.key_set_url.data or "",
+        )
 
 
 class LrsForm(FlaskForm):
@@ -34,10 +39,16 @@ class LrsForm(FlaskForm):
     endpoint = StringField(_l("LRS endpoint"), filters=[_strip], validators=[Length(max=500)])
     key = StringField(_l("Key (user name)"), filters=[_strip], validators=[Length(max=255)])
     secret = PasswordField(_l("Secret"), validators=[Length(max=255)])
-    actor_mode = RadioField(_l("How people are named in statements"), choices=[
-        SelectChoice("pseudonymous", _l("A stable pseudonym (recommended): the LRS never learns who the person is")),
-        SelectChoice("email", _l("Their e-mail address")),
-    ], default="pseudonymous")
+    actor_mode = RadioField(
+        _l("How people are named in statements"),
+        choices=[
+            SelectChoice(
+                "pseudonymous", _l("A stable pseudonym (recommended): the LRS never learns who the person is")
+            ),
+            SelectChoice("email", _l("Their e-mail address")),
+        ],
+        default="pseudonymous",
+    )
     submit = SubmitField(_l("Save LRS settings"))
 
 

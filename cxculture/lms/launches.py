@@ -113,15 +113,30 @@ def parse_target(claims: dict) -> tuple[str, str]:
 
 def _link_grades(registration: LtiRegistration, person: Person, module: Module, claims: dict) -> None:
     endpoint = claims.get(AGS_CLAIM)
-    if not isinstance(endpoint, dict) or not endpoint.get("lineitem") or SCORE_SCOPE not in (endpoint.get("scope") or []):
+    if (
+        not isinstance(endpoint, dict)
+        or not endpoint.get("lineitem")
+        or SCORE_SCOPE not in (endpoint.get("scope") or [])
+    ):
         return
     lineitem = str(endpoint["lineitem"])
-    link = db.session.scalar(select(GradeLink).where(GradeLink.person_id == person.id, GradeLink.module_id == module.id,
-                                                     GradeLink.lineitem_url == lineitem))
+    link = db.session.scalar(
+        select(GradeLink).where(
+            GradeLink.person_id == person.id, GradeLink.module_id == module.id, GradeLink.lineitem_url == lineitem
+        )
+    )
     if link is None:
-        db.session.add(GradeLink(organisation_id=person.organisation_id, registration_id=registration.id,
-                                 person_id=person.id, module_id=module.id, subject=claims["sub"],
-                                 lineitem_url=lineitem, endpoint=endpoint))
+        db.session.add(
+            GradeLink(
+                organisation_id=person.organisation_id,
+                registration_id=registration.id,
+                person_id=person.id,
+                module_id=module.id,
+                subject=claims["sub"],
+                lineitem_url=lineitem,
+                endpoint=endpoint,
+            )
+        )
     else:
         link.endpoint = endpoint
 
@@ -133,8 +148,9 @@ def _land_on_module(registration: LtiRegistration, person: Person, slug: str, cl
     if build_plan(person).entry(slug) is None:  # placed in the course: it becomes part of their plan
         try:
             with db.session.begin_nested():
-                db.session.add(Assignment(organisation_id=person.organisation_id, person_id=person.id,
-                                          module_id=module.id))
+                db.session.add(
+                    Assignment(organisation_id=person.organisation_id, person_id=person.id, module_id=module.id)
+                )
         except IntegrityError:
             pass
     _link_grades(registration, person, module, claims)
@@ -167,9 +183,14 @@ def complete_launch(message: HardenedLaunch) -> LaunchOutcome:
     if claims.get(MESSAGE_TYPE_CLAIM) == "LtiDeepLinkingRequest":
         if not role_names(claims) & AUTHOR_ROLES:
             raise LaunchRefused("not-author", "only course authors can place content", status=403)
-        launch = LtiLaunch(id=message.get_launch_id(), organisation_id=person.organisation_id,
-                           registration_id=registration.id, person_id=person.id,
-                           message_type="LtiDeepLinkingRequest", claims=claims)
+        launch = LtiLaunch(
+            id=message.get_launch_id(),
+            organisation_id=person.organisation_id,
+            registration_id=registration.id,
+            person_id=person.id,
+            message_type="LtiDeepLinkingRequest",
+            claims=claims,
+        )
         db.session.add(launch)
         db.session.flush()
         return LaunchOutcome(person, url_for("lms.pick_content", launch_id=launch.id))

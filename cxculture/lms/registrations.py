@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from flask import url_for
-from flask_babel import gettext as _, lazy_gettext as _l
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from ..extensions import db
@@ -131,16 +132,23 @@ def tool_configuration(organisation: Organisation) -> list[ToolField]:
         ToolField(_l("Tool URL"), launch),
         ToolField(_l("LTI version"), "LTI 1.3"),
         ToolField(_l("Public key type"), _l("Keyset URL")),
-        ToolField(_l("Public keyset"), url_for("lms.tool_jwks", org_slug=organisation.slug, _external=True),
-                  _l("Keys are rotated from this page; the previous key stays published for a week.")),
+        ToolField(
+            _l("Public keyset"),
+            url_for("lms.tool_jwks", org_slug=organisation.slug, _external=True),
+            _l("Keys are rotated from this page; the previous key stays published for a week."),
+        ),
         ToolField(_l("Initiate login URL"), login),
         ToolField(_l("Redirection URI(s)"), launch),
         ToolField(_l("Supports Deep Linking (Content-Item Message)"), _l("Yes")),
         ToolField(_l("Content Selection URL"), launch),
-        ToolField(_l("IMS LTI Assignment and Grade Services"),
-                  _l("Use this service for grade sync and column management")),
+        ToolField(
+            _l("IMS LTI Assignment and Grade Services"), _l("Use this service for grade sync and column management")
+        ),
         ToolField(_l("Share launcher's name with tool"), _l("Always")),
-        ToolField(_l("Share launcher's email with tool"), _l("As you prefer: without it people are created without an e-mail address")),
+        ToolField(
+            _l("Share launcher's email with tool"),
+            _l("As you prefer: without it people are created without an e-mail address"),
+        ),
         ToolField(_l("Default launch container"), _l("Embed, without blocks")),
     ]
 
@@ -149,15 +157,30 @@ def lrs_settings(organisation_id: int) -> LrsSettings:
     """The organisation's LRS settings, created (switched off) on first use."""
     settings = db.session.scalar(select(LrsSettings).where(LrsSettings.organisation_id == organisation_id))
     if settings is None:
-        settings = LrsSettings(organisation_id=organisation_id, enabled=False, endpoint="", key="", secret="",
-                               actor_mode="pseudonymous", pseudonym_salt=secrets.token_hex(16))
+        settings = LrsSettings(
+            organisation_id=organisation_id,
+            enabled=False,
+            endpoint="",
+            key="",
+            secret="",
+            actor_mode="pseudonymous",
+            pseudonym_salt=secrets.token_hex(16),
+        )
         db.session.add(settings)
         db.session.flush()
     return settings
 
 
-def save_lrs_settings(organisation_id: int, *, enabled: bool, endpoint: str, key: str, secret: str | None,
-                      actor_mode: str, allow_http: bool = False) -> LrsSettings:
+def save_lrs_settings(
+    organisation_id: int,
+    *,
+    enabled: bool,
+    endpoint: str,
+    key: str,
+    secret: str | None,
+    actor_mode: str,
+    allow_http: bool = False,
+) -> LrsSettings:
     """Change where statements go; an empty secret keeps the stored one."""
     settings = lrs_settings(organisation_id)
     errors: dict[str | None, str] = {}

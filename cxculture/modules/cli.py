@@ -27,7 +27,7 @@ def check_command():
         modules = read_library()
     except LibraryError as error:
         report_library_problems(error)
-        raise SystemExit(1)
+        raise SystemExit(1) from None
     click.echo(f"{len(modules)} modules are valid.")
 
 
@@ -39,7 +39,7 @@ def sync_command():
     except LibraryError as error:
         db.session.rollback()
         report_library_problems(error)
-        raise SystemExit(1)
+        raise SystemExit(1) from None
     paths = sum(ensure_default_paths(o) for o in db.session.scalars(select(Organisation)))
     db.session.commit()
     click.echo(f"Modules: {len(report.created)} new, {len(report.new_versions)} new versions, "

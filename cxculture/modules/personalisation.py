@@ -6,8 +6,9 @@ or, when the team is too small to show, of their organisation. Individual answer
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable, Literal
+from typing import Literal
 
 from flask import Flask, current_app
 

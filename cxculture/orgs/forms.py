@@ -7,8 +7,8 @@ do not validate their choices themselves.
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, IntegerField, SelectField, SelectMultipleField, StringField, SubmitField
-from wtforms.validators import DataRequired, Email, InputRequired, Length, Regexp, ValidationError
 from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Email, InputRequired, Length, Regexp, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from .models import DEFAULT_ANONYMITY_THRESHOLD, MIN_ANONYMITY_THRESHOLD, Permission

@@ -16,7 +16,7 @@ MIN_ANONYMITY_THRESHOLD = 3
 DEFAULT_ANONYMITY_THRESHOLD = 5
 
 
-class Permission(str, enum.Enum):
+class Permission(enum.StrEnum):
     """What a person may do in the app; a person holds any set of these."""
 
     EMPLOYEE = "employee"

@@ -186,10 +186,10 @@ def _canonical_team_path(names: list[str], context: _Context, new_paths: list[st
     """The path with each level spelt as the existing (or first-seen) team; records the levels to create."""
     prefix: list[str] = []
     for name in names:
-        key = PATH_SEPARATOR.join(prefix + [name]).lower()
+        key = PATH_SEPARATOR.join([*prefix, name]).lower()
         known = context.canonical_paths.get(key)
         if known is None:
-            known = PATH_SEPARATOR.join(prefix + [name])
+            known = PATH_SEPARATOR.join([*prefix, name])
             context.canonical_paths[key] = known
             new_paths.append(known)
         prefix = known.split(PATH_SEPARATOR)
@@ -399,7 +399,7 @@ def _check_managers(rows: list[RowPlan], targets: dict[int, dict], context: _Con
         loop = path[on_path[current]:]
         if len(loop) < 2:  # someone as their own manager, already refused above
             continue
-        text = " → ".join(loop + [loop[0]])
+        text = " → ".join([*loop, loop[0]])
         for member in loop:
             if member in file_rows:
                 member_row = file_rows[member]

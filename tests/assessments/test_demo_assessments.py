@@ -124,4 +124,5 @@ def test_action_items_some_overdue(demo, assessed, slug):
     assert 3 <= len(actions) <= 4
     assert {a.campaign_id for a in actions} == {closed.id}
     assert all(a.owner.organisation_id == organisation.id for a in actions)
-    assert overdue_actions(organisation.id) and len(overdue_actions(organisation.id)) < len(open_actions(organisation.id))
+    overdue = overdue_actions(organisation.id)
+    assert overdue and len(overdue) < len(open_actions(organisation.id))

@@ -5,8 +5,8 @@ import pytest
 
 from cxculture.assessments.results import weakest_pillars_for
 from cxculture.extensions import db
-from cxculture.modules.plan import build_plan
 from cxculture.modules.personalisation import PillarFocus
+from cxculture.modules.plan import build_plan
 from cxculture.orgs.service import person_by_email
 from tests.assessments.results_factories import make_campaign, respond_many, retail_campaign, teams
 

@@ -85,11 +85,11 @@ def test_no_hidden_group_is_recoverable_by_subtraction(threshold):
         for parent, parts, rest in (("dept", ["a", "b"], direct), (ROOT, ["dept", "c"], 0)):
             if parent in hidden:
                 continue
-            unknown = [p for p in parts if p in hidden and dict(a=a, b=b, c=c, dept=a + b + direct)[p] > 0]
+            unknown = [p for p in parts if p in hidden and {"a": a, "b": b, "c": c, "dept": a + b + direct}[p] > 0]
             if rest:
                 unknown.append("rest")
-            small = [u for u in unknown if u == "rest" and rest < threshold or
-                     u != "rest" and dict(a=a, b=b, c=c, dept=a + b + direct)[u] < threshold]
+            small = [u for u in unknown if (u == "rest" and rest < threshold) or
+                     (u != "rest" and {"a": a, "b": b, "c": c, "dept": a + b + direct}[u] < threshold)]
             assert not (len(unknown) == 1 and small), (sizes, threshold, hidden)
 
 

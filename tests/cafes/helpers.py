@@ -16,10 +16,10 @@ def _leader(organisation):
 
 def plan(organisation, title="Leadership café", days=7, **changes) -> CafePlan:
     leader = _leader(organisation)
-    values = dict(title=title, starts_at=(datetime.now() + timedelta(days=days)).replace(second=0, microsecond=0),
-                  duration_minutes=90, location="Board room", video_link="", facilitator_id=leader.id,
-                  attendee_ids=[p.id for p in leader_choices(organisation.id)], focus_pillars=[],
-                  language=organisation.default_language)
+    values = {"title": title, "starts_at": (datetime.now() + timedelta(days=days)).replace(second=0, microsecond=0),
+                  "duration_minutes": 90, "location": "Board room", "video_link": "", "facilitator_id": leader.id,
+                  "attendee_ids": [p.id for p in leader_choices(organisation.id)], "focus_pillars": [],
+                  "language": organisation.default_language}
     values.update(changes)
     return CafePlan(**values)
 

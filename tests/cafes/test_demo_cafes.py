@@ -36,7 +36,10 @@ def test_demo_cafes_are_held_and_planned_and_load_once(app, client, demo):
 
     counts = db.session.scalar(select(func.count(Cafe.id))), db.session.scalar(select(func.count(CafeDecision.id)))
     assert load_demo_cafes().loaded == []
-    assert (db.session.scalar(select(func.count(Cafe.id))), db.session.scalar(select(func.count(CafeDecision.id)))) == counts
+    assert (
+        db.session.scalar(select(func.count(Cafe.id))),
+        db.session.scalar(select(func.count(CafeDecision.id))),
+    ) == counts
 
     # The pages render for the host, the invited guest and an employee.
     login(client, "leader@retail.example.com")

@@ -93,7 +93,9 @@ def test_the_guest_picker_lists_only_leaders_of_opted_in_organisations(client, l
     assert "Open Shop" not in page  # people, never their organisation's data
     closed = person_by_email("boss@closed.example.com")
     response = client.post(f"/leadership/cafes/{cafe.id}/guests", data={"person_id": closed.id})
-    assert response.status_code == 400 and "solo organizzazioni della rete di benchmark" in response.get_data(as_text=True)
+    assert response.status_code == 400 and "solo organizzazioni della rete di benchmark" in response.get_data(
+        as_text=True
+    )
 
 
 def test_a_guest_sees_their_own_benchmark_against_the_network(client, login_as, cafe, make_organisation):

@@ -7,8 +7,8 @@ import subprocess
 
 import pytest
 
-from tests.cafes.helpers import organisation_with_scores
 from tests.cafes.conftest import HOST_SECRETS
+from tests.cafes.helpers import organisation_with_scores
 
 pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext is not installed")
 

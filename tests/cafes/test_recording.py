@@ -176,18 +176,37 @@ def test_item_page_records_notes_decisions_and_actions(client, login_as, retail)
     assert client.get(f"{base}/agenda/{item.id}").status_code == 200
     assert client.post(f"{base}/agenda/{item.id}", data={"title": "Our follow-up", "prompts": "One\nTwo",
                                                          "notes": "Said things"}).status_code == 302
-    assert client.post(f"{base}/decisions", data={"decision-text": "Go", "decision-agenda_item_id": item.id,
-                                                  "decision-published": "y", "decision-submission_key": "k"}).status_code == 302
-    response = client.post(f"{base}/actions", data={"action-title": "Do it", "action-pillar": "vision",
-                                                    "action-owner_id": leader.id, "action-due_date": "2000-01-01",
-                                                    "action-agenda_item_id": item.id, "action-submission_key": "k"})
+    decision = {"decision-text": "Go", "decision-agenda_item_id": item.id, "decision-published": "y",
+                "decision-submission_key": "k"}
+    assert client.post(f"{base}/decisions", data=decision).status_code == 302
+    response = client.post(
+        f"{base}/actions",
+        data={
+            "action-title": "Do it",
+            "action-pillar": "vision",
+            "action-owner_id": leader.id,
+            "action-due_date": "2000-01-01",
+            "action-agenda_item_id": item.id,
+            "action-submission_key": "k",
+        },
+    )
     assert response.status_code == 400
     assert "passato" in response.get_data(as_text=True)  # the due date is in the past (Italian organisation)
     due = (date.today() + timedelta(days=3)).isoformat()
-    assert client.post(f"{base}/actions", data={"action-title": "Do it", "action-pillar": "vision",
-                                                "action-owner_id": leader.id, "action-due_date": due,
-                                                "action-agenda_item_id": item.id,
-                                                "action-submission_key": "k"}).status_code == 302
+    assert (
+        client.post(
+            f"{base}/actions",
+            data={
+                "action-title": "Do it",
+                "action-pillar": "vision",
+                "action-owner_id": leader.id,
+                "action-due_date": due,
+                "action-agenda_item_id": item.id,
+                "action-submission_key": "k",
+            },
+        ).status_code
+        == 302
+    )
     db.session.refresh(item)
     assert (item.title, item.prompts, item.notes) == ("Our follow-up", ["One", "Two"], "Said things")
     assert _count(CafeDecision) == 1 and db.session.scalar(select(CafeDecision)).published

@@ -61,7 +61,9 @@ def test_leader_plans_edits_records_and_downloads_the_brief(page: Page, log_in, 
     expect(main).to_contain_text("Follow-up: the actions we agreed")
 
     # The facilitator edits the drafted item: a title of their own, a prompt, notes.
-    page.locator("li.cf-item", has_text="Weakest pillar: Rewards").get_by_role("link", name=re.compile("^Edit and record")).click()
+    page.locator("li.cf-item", has_text="Weakest pillar: Rewards").get_by_role(
+        "link", name=re.compile("^Edit and record")
+    ).click()
     page.get_by_label("Title", exact=True).fill("Rewards: what we really pay for")
     prompts = page.get_by_label("Discussion prompts", exact=True)
     prompts.fill(prompts.input_value() + "\nWhich bonus would a customer be proud of?")
@@ -72,8 +74,12 @@ def test_leader_plans_edits_records_and_downloads_the_brief(page: Page, log_in, 
     expect(main).to_contain_text("Which bonus would a customer be proud of?")
 
     # Decisions and actions, recorded on the item.
-    page.locator("li.cf-item", has_text="Rewards: what we really pay for").get_by_role("link", name=re.compile("^Edit and record")).click()
-    page.get_by_label("Decision", exact=True).fill("Average handling time leaves the contact-centre bonus from next quarter.")
+    page.locator("li.cf-item", has_text="Rewards: what we really pay for").get_by_role(
+        "link", name=re.compile("^Edit and record")
+    ).click()
+    page.get_by_label("Decision", exact=True).fill(
+        "Average handling time leaves the contact-centre bonus from next quarter."
+    )
     page.get_by_label("Publish to every employee").check()
     page.get_by_role("button", name="Record the decision").click()
     expect(main).to_contain_text("Decision recorded.")

@@ -24,7 +24,7 @@ def lms_platform(live_server):
     platform = Platform().start()
     with live_server.app.app_context():
         bank = db.session.scalar(select(Organisation).where(Organisation.slug == "demo-bank"))
-        registration = save_registration(bank.id, RegistrationData(
+        save_registration(bank.id, RegistrationData(
             "Browser Moodle", platform.url, platform.client_id, [platform.deployment_id], f"{platform.url}/auth",
             f"{platform.url}/token", f"{platform.url}/jwks"), allow_http=True)
         db.session.commit()

@@ -9,10 +9,10 @@ from cxculture.kpis import manage
 from cxculture.kpis.models import Behaviour, Kpi, KpiBehaviourLink
 from tests.kpis.factories import add_value, behaviours, kpis, make_plan
 
-GOOD_KPI = dict(key="call_backs", name_en="Call-backs kept", name_it="Richiamate mantenute",
-                definition_en="Share of promised call-backs made on time.",
-                definition_it="Quota di richiamate promesse fatte in tempo.", category="behaviour", unit="percent",
-                better="higher", min_value=0, max_value=100, survey=None)
+GOOD_KPI = {"key": "call_backs", "name_en": "Call-backs kept", "name_it": "Richiamate mantenute",
+                "definition_en": "Share of promised call-backs made on time.",
+                "definition_it": "Quota di richiamate promesse fatte in tempo.", "category": "behaviour",
+                "unit": "percent", "better": "higher", "min_value": 0, "max_value": 100, "survey": None}
 
 
 @pytest.fixture
@@ -150,7 +150,7 @@ def test_create_and_edit_a_behaviour(org):
     ({"name_it": "x" * 201}, "name_it"), ({"pillar": "rewardz"}, "pillar"),
 ])
 def test_bad_behaviour_input(org, changes, field):
-    good = dict(key="calls-back", name_en="Calls back", name_it="Richiama", pillar="listening")
+    good = {"key": "calls-back", "name_en": "Calls back", "name_it": "Richiama", "pillar": "listening"}
     with pytest.raises(manage.Refused) as refused:
         manage.create_behaviour(org.id, **(good | changes))
     assert field in refused.value.errors

@@ -114,7 +114,7 @@ def test_add_edit_and_remove_a_link(client, hr, retail):
     assert client.post(f"/hr/kpis/{upsell.id}/links/new", data=data).status_code == 302
     again = client.post(f"/hr/kpis/{upsell.id}/links/new", data=data)
     assert again.status_code == 400 and "already linked" in again.get_data(as_text=True)
-    link = next(l for l in db.session.get(Kpi, upsell.id).links if l.behaviour_id == follows_up.id)
+    link = next(one for one in db.session.get(Kpi, upsell.id).links if one.behaviour_id == follows_up.id)
     link_type, link_id = type(link), link.id
     page = client.get(f"/hr/kpis/{upsell.id}").get_data(as_text=True)
     assert "Sells instead of following up." in page and "kp-link-conflict" in page

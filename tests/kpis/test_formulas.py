@@ -30,5 +30,5 @@ def test_ces_is_the_mean_on_one_to_seven():
 
 
 def test_a_distribution_without_answers_is_refused():
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="at least one answer"):
         compute("nps", {9: 0, 10: 0})

@@ -3,8 +3,6 @@ from __future__ import annotations
 
 import re
 
-import pytest
-
 from cxculture.extensions import db
 from cxculture.kpis.models import RewardPlan
 from tests.kpis.factories import kpis, make_plan, role

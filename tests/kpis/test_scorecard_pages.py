@@ -173,8 +173,20 @@ def test_pdf_in_italian_holds_the_numbers(client, retail_card, tmp_path):
     login(client, "employee@retail.example.com")
     response = client.get(f"/scorecards/{retail_card.id}.pdf?period=2026-Q2")
     text = pdf_text(response.data, tmp_path)
-    for expected in ("KPI del piano", "Rilevati anche", "Soddisfazione del cliente", "88%", "61,5%", "330 s", "Raggiunto",
-                     "Sotto la soglia", "Sotto l'obiettivo", "Migliora", "Peggiora", "−8,5 punti"):
+    for expected in (
+        "KPI del piano",
+        "Rilevati anche",
+        "Soddisfazione del cliente",
+        "88%",
+        "61,5%",
+        "330 s",
+        "Raggiunto",
+        "Sotto la soglia",
+        "Sotto l'obiettivo",
+        "Migliora",
+        "Peggiora",
+        "−8,5 punti",
+    ):
         assert expected in text, expected
 
 

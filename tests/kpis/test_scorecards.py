@@ -6,8 +6,18 @@ from sqlalchemy import event, select
 
 from cxculture.extensions import db
 from cxculture.kpis import scorecards as service
-from cxculture.kpis.scorecards import (BELOW_TARGET, BELOW_THRESHOLD, BETTER, MET, NEW, NO_VALUE, SAME, WORSE,
-                                       line_status, line_trend)
+from cxculture.kpis.scorecards import (
+    BELOW_TARGET,
+    BELOW_THRESHOLD,
+    BETTER,
+    MET,
+    NEW,
+    NO_VALUE,
+    SAME,
+    WORSE,
+    line_status,
+    line_trend,
+)
 from cxculture.orgs.models import Person
 from tests.kpis.scorecard_factories import contact_centre_scorecard_data, make_plan, person, set_value
 

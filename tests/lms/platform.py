@@ -4,9 +4,9 @@ endpoint and an AGS score endpoint. Tests steer the next launch (user, roles, cl
 from __future__ import annotations
 
 import json
-from html import escape
 import threading
 import typing as t
+from html import escape
 from urllib.parse import urlsplit
 
 from jwcrypto.jwk import JWK
@@ -16,7 +16,8 @@ from lti1p3platform.oidc_login import OIDCLoginAbstract
 from lti1p3platform.registration import Registration
 from lti1p3platform.request import Request
 from werkzeug.serving import make_server
-from werkzeug.wrappers import Request as WsgiRequest, Response
+from werkzeug.wrappers import Request as WsgiRequest
+from werkzeug.wrappers import Response
 
 
 def new_key_pem() -> tuple[str, str]:
@@ -50,7 +51,7 @@ class OIDCLogin(OIDCLoginAbstract):
 class Launch(LTIAdvantageMessageLaunchAbstract):
     """A launch whose claims and signature the platform's `tamper` hook may change."""
 
-    platform: "Platform"
+    platform: Platform
 
     def render_launch_form(self, launch_data, **kwargs):
         return launch_data
@@ -84,7 +85,7 @@ class Platform:
         self.url = f"http://127.0.0.1:{self._server.server_port}"
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
-    def start(self) -> "Platform":
+    def start(self) -> Platform:
         self._thread.start()
         return self
 
@@ -153,7 +154,7 @@ class Platform:
             launch.set_dl(f"{self.url}/deep-link-return", title="Choose content", accept_types={"ltiResourceLink"})
         try:
             data = launch.lti_launch()
-        except Exception as error:  # noqa: BLE001 - tell the test what the platform refused
+        except Exception as error:
             return self._json({"error": f"{type(error).__name__}: {error}"}, 400)
         if plan.get("browser"):  # as a real platform does: a form the browser posts to the tool
             return Response(
@@ -172,7 +173,7 @@ class Platform:
         conf = self.conf()
         try:
             return self._json(conf.get_access_token(request.form.to_dict()))
-        except Exception as error:  # noqa: BLE001
+        except Exception as error:
             return self._json({"error": "invalid_client", "error_description": str(error)}, 400)
 
     def _score(self, request: WsgiRequest) -> Response:
@@ -181,7 +182,7 @@ class Platform:
         conf.get_registration()
         try:
             allowed = conf.validate_token(token, allowed_scopes=["https://purl.imsglobal.org/spec/lti-ags/scope/score"])
-        except Exception:  # noqa: BLE001
+        except Exception:
             allowed = False
         if not allowed:
             return self._json({"error": "unauthorised"}, 401)
@@ -196,7 +197,7 @@ class Platform:
         conf.get_registration()
         try:
             items = conf.validate_deeplinking_resp(request.form.to_dict())
-        except Exception as error:  # noqa: BLE001
+        except Exception as error:
             return self._json({"error": str(error)}, 400)
         self.deep_link_items.append(items)
         return self._json({"received": len(items)})

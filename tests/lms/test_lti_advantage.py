@@ -7,12 +7,11 @@ import pytest
 from sqlalchemy import select
 
 from cxculture.extensions import db
-from cxculture.lms.models import GradePassback
+from cxculture.lms.models import GradePassback, LtiIdentity
 from cxculture.lms.outbox import deliver_grades
 from cxculture.modules.plan import build_plan
 from cxculture.modules.progress import start_module, submit_quiz
 from cxculture.orgs.models import Person
-from cxculture.lms.models import LtiIdentity
 from cxculture.util import utcnow
 from tests.modules.conftest import RIGHT_ANSWERS
 

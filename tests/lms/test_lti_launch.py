@@ -40,7 +40,9 @@ def test_learner_launch_creates_the_person_and_lands_on_the_module(registered, p
     assert person.permissions == {"employee"} and person.organisation_id == registered.organisation_id
     assert db.session.scalar(select(Assignment).where(Assignment.person_id == person.id)) is not None
     page = session.get(tool_url + "/learn/what-is-cx", timeout=10)
-    assert page.status_code == 200 and "frame-ancestors 'self' " + platform.url in page.headers["Content-Security-Policy"]
+    assert (
+        page.status_code == 200 and "frame-ancestors 'self' " + platform.url in page.headers["Content-Security-Policy"]
+    )
     # A second launch finds the same person (issuer + sub), and the roles only ever add permissions.
     launch(platform, user_id="moodle-42", roles=[INSTRUCTOR, ADMINISTRATOR])
     assert _counts()[0] == db.session.scalar(select(func.count()).select_from(Person))
@@ -78,14 +80,18 @@ def _now():
 
 
 def _wrong_aud(platform, registration, message, state):
-    return {"state": state, "id_token": _sign(platform, message, aud="another-tool", azp="another-tool",
-                                              iat=_now(), exp=_now() + 300)}
+    return {
+        "state": state,
+        "id_token": _sign(platform, message, aud="another-tool", azp="another-tool", iat=_now(), exp=_now() + 300),
+    }
 
 
 def _several_aud_no_azp(platform, registration, message, state):
     message = {k: v for k, v in message.items() if k != "azp"}
-    return {"state": state, "id_token": _sign(platform, message, aud=[platform.client_id, "other"],
-                                              iat=_now(), exp=_now() + 300)}
+    return {
+        "state": state,
+        "id_token": _sign(platform, message, aud=[platform.client_id, "other"], iat=_now(), exp=_now() + 300),
+    }
 
 
 def _expired(platform, registration, message, state):
@@ -97,14 +103,22 @@ def _issued_in_future(platform, registration, message, state):
 
 
 def _alg_none(platform, registration, message, state):
-    token = jwt.encode({**message, "iat": _now(), "exp": _now() + 300}, None, algorithm="none",
-                       headers={"kid": "x"})
+    token = jwt.encode({**message, "iat": _now(), "exp": _now() + 300}, None, algorithm="none", headers={"kid": "x"})
     return {"state": state, "id_token": token}
 
 
 def _hs256(platform, registration, message, state):
-    return {"state": state, "id_token": _sign(platform, message, key="a-shared-secret-of-32-bytes-or-more!",
-                                              algorithm="HS256", iat=_now(), exp=_now() + 300)}
+    return {
+        "state": state,
+        "id_token": _sign(
+            platform,
+            message,
+            key="a-shared-secret-of-32-bytes-or-more!",
+            algorithm="HS256",
+            iat=_now(),
+            exp=_now() + 300,
+        ),
+    }
 
 
 def _bad_signature(platform, registration, message, state):
@@ -121,21 +135,23 @@ def _foreign_nonce(platform, registration, message, state):
     return {"state": state, "id_token": _sign(platform, message, nonce="never-issued", iat=_now(), exp=_now() + 300)}
 
 
-@pytest.mark.parametrize("tamper, code, words", [
-    (_wrong_aud, "registration", "not registered"),
-    (_several_aud_no_azp, "audience", "not meant for CX Culture"),
-    (_expired, "expired", "has expired"),
-    (_issued_in_future, "expired", "has expired"),
-    (_alg_none, "algorithm", "algorithm"),
-    (_hs256, "algorithm", "algorithm"),
-    (_bad_signature, "signature", "signature"),
-    (_unknown_deployment, "deployment", "deployment"),
-    (_foreign_nonce, "nonce", "already used"),
-])
+@pytest.mark.parametrize(
+    "tamper, code, words",
+    [
+        (_wrong_aud, "registration", "not registered"),
+        (_several_aud_no_azp, "audience", "not meant for CX Culture"),
+        (_expired, "expired", "has expired"),
+        (_issued_in_future, "expired", "has expired"),
+        (_alg_none, "algorithm", "algorithm"),
+        (_hs256, "algorithm", "algorithm"),
+        (_bad_signature, "signature", "signature"),
+        (_unknown_deployment, "deployment", "deployment"),
+        (_foreign_nonce, "nonce", "already used"),
+    ],
+)
 def test_bad_launches_get_a_clear_4xx_and_create_nothing(registered, platform, tamper, code, words):
     before = _counts()
-    _, response, _ = launch(platform, user_id=f"attacker-{code}", custom={"target": "module:what-is-cx"},
-                            tamper=tamper)
+    _, response, _ = launch(platform, user_id=f"attacker-{code}", custom={"target": "module:what-is-cx"}, tamper=tamper)
     assert 400 <= response.status_code < 500, response.status_code
     assert words in response.text and f"<code>{code}</code>" in response.text
     assert _counts() == before
@@ -146,8 +162,12 @@ def test_a_replayed_launch_is_refused(registered, platform):
     assert first.status_code == 302
     before = _counts()
     session.cookies.set(f"lti1p3-{data['state']}", data["state"])  # even with the state cookie put back
-    again = session.post(data["launch_url"], data={"id_token": data["id_token"], "state": data["state"]},
-                         allow_redirects=False, timeout=10)
+    again = session.post(
+        data["launch_url"],
+        data={"id_token": data["id_token"], "state": data["state"]},
+        allow_redirects=False,
+        timeout=10,
+    )
     assert again.status_code == 400 and "already used" in again.text
     assert _counts() == before
     assert db.session.scalar(select(func.count()).select_from(LtiNonce).where(LtiNonce.used_at.is_not(None))) == 1
@@ -158,17 +178,24 @@ def test_a_launch_from_another_browser_fails_the_state_check(registered, platfor
     login = session.get(platform.login_url(user_id="victim"), allow_redirects=False, timeout=10)
     data = session.get(login.headers["Location"], timeout=10).json()
     before = _counts()
-    stranger = requests.post(data["launch_url"], data={"id_token": data["id_token"], "state": data["state"]},
-                             allow_redirects=False, timeout=10)
+    stranger = requests.post(
+        data["launch_url"],
+        data={"id_token": data["id_token"], "state": data["state"]},
+        allow_redirects=False,
+        timeout=10,
+    )
     assert stranger.status_code == 400 and "did not start in this browser" in stranger.text
     assert _counts() == before
 
 
-@pytest.mark.parametrize("params", [
-    {"iss": "https://unknown.example", "login_hint": "u1"},
-    {"login_hint": "u1"},
-    {"iss": "ISSUER", "login_hint": "u1", "client_id": "not-ours"},
-])
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"iss": "https://unknown.example", "login_hint": "u1"},
+        {"login_hint": "u1"},
+        {"iss": "ISSUER", "login_hint": "u1", "client_id": "not-ours"},
+    ],
+)
 def test_a_login_from_an_unknown_platform_is_refused(registered, platform, tool_url, params):
     params = {k: (platform.url if v == "ISSUER" else v) for k, v in params.items()}
     response = requests.get(f"{tool_url}/lti/login", params=params, allow_redirects=False, timeout=10)
@@ -184,8 +211,14 @@ def test_links_to_a_campaign_and_a_path_land_where_they_point(registered, platfo
     from cxculture.modules.models import TrainingPath
 
     instrument = sync_shipped_instruments()[0]
-    campaign = Campaign(organisation_id=registered.organisation_id, instrument=instrument, title="Spring check",
-                        status="open", opens_on=date.today(), closes_on=date.today())
+    campaign = Campaign(
+        organisation_id=registered.organisation_id,
+        instrument=instrument,
+        title="Spring check",
+        status="open",
+        opens_on=date.today(),
+        closes_on=date.today(),
+    )
     db.session.add(campaign)
     db.session.commit()
     _, response, _ = launch(platform, user_id="camp-1", custom={"target": f"campaign:{campaign.id}"})

@@ -54,7 +54,7 @@ class Ralph:
         self.command = [sys.executable, "-m", "tests.lms.ralph_lrs", str(self.port)]
         self.process: subprocess.Popen | None = None
 
-    def start(self) -> "Ralph":
+    def start(self) -> Ralph:
         self.process = subprocess.Popen(self.command, env=self.env, cwd=self.workdir, start_new_session=True,
                                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         deadline = time.monotonic() + 60
@@ -89,7 +89,7 @@ def ralph(tmp_path_factory):
 @pytest.fixture
 def employee(trained):
     person = person_by_email("employee@retail.example.com")
-    settings = save_lrs_settings(person.organisation_id, enabled=True, endpoint="http://127.0.0.1:9/xAPI",
+    save_lrs_settings(person.organisation_id, enabled=True, endpoint="http://127.0.0.1:9/xAPI",
                                  key="k", secret="s", actor_mode="pseudonymous", allow_http=True)
     db.session.commit()
     return person

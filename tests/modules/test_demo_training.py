@@ -8,8 +8,16 @@ from sqlalchemy import func, select
 
 from cxculture.demo import load_demo, load_demo_training
 from cxculture.extensions import db
-from cxculture.modules.models import (Assignment, Certificate, Module, ModuleVersion, PathItem, Progress, QuizAttempt,
-                                      TrainingPath)
+from cxculture.modules.models import (
+    Assignment,
+    Certificate,
+    Module,
+    ModuleVersion,
+    PathItem,
+    Progress,
+    QuizAttempt,
+    TrainingPath,
+)
 from cxculture.modules.plan import build_plan
 from cxculture.orgs.models import Person
 from cxculture.orgs.service import person_by_email
@@ -109,7 +117,9 @@ def test_some_path_items_are_overdue(demo_training):
     today = date.today()
     overdue_items = db.session.scalar(select(func.count(PathItem.id)).where(PathItem.due_date < today))
     assert overdue_items >= 2
-    overdue_people = sum(any(e.overdue(today) for e in build_plan(p).entries) for p in db.session.scalars(select(Person)))
+    overdue_people = sum(
+        any(e.overdue(today) for e in build_plan(p).entries) for p in db.session.scalars(select(Person))
+    )
     assert overdue_people >= 5
 
 

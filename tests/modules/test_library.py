@@ -69,42 +69,92 @@ def _set(key, value):
 
 
 BROKEN = [
-    ("slug differs", ("what-is-cx", "module.yaml"), _set("slug", "other"), "module.yaml: slug: must be the folder's name"),
-    ("missing Italian title", ("what-is-cx", "module.yaml"), _set("title", {"en": "Only English"}),
-     "module.yaml: title.it: missing or empty"),
+    (
+        "slug differs",
+        ("what-is-cx", "module.yaml"),
+        _set("slug", "other"),
+        "module.yaml: slug: must be the folder's name",
+    ),
+    (
+        "missing Italian title",
+        ("what-is-cx", "module.yaml"),
+        _set("title", {"en": "Only English"}),
+        "module.yaml: title.it: missing or empty",
+    ),
     ("unknown pillar", ("what-is-cx", "module.yaml"), _set("pillars", ["happiness"]), "module.yaml: pillars: a list"),
     ("unknown job role", ("what-is-cx", "module.yaml"), _set("job_roles", ["astronaut"]), "module.yaml: job_roles:"),
-    ("pass mark too low", ("what-is-cx", "module.yaml"), _set("pass_mark", 10),
-     "module.yaml: pass_mark: must be a whole number from 50 to 100"),
-    ("unknown prerequisite", ("customer-journey", "module.yaml"), _set("prerequisites", ["nope"]),
-     "customer-journey/module.yaml: prerequisites: unknown module 'nope'"),
-    ("prerequisite cycle", ("what-is-cx", "module.yaml"), _set("prerequisites", ["customer-journey"]),
-     "depends on itself through its prerequisites"),
-    ("too few lessons", ("what-is-cx", "module.yaml"), lambda d: d.__setitem__("lessons", d["lessons"][:2]),
-     "module.yaml: lessons: a list of 3 to 6 lessons"),
-    ("missing lesson file", ("what-is-cx", "lessons", "lesson-2.it.md"), lambda p: p.unlink(),
-     "lesson-2.it.md: -: file is missing"),
-    ("lesson too short", ("what-is-cx", "lessons", "lesson-2.en.md"), lambda p: p.write_text("Too short."),
-     "lesson-2.en.md: -: a lesson needs at least 80 words"),
+    (
+        "pass mark too low",
+        ("what-is-cx", "module.yaml"),
+        _set("pass_mark", 10),
+        "module.yaml: pass_mark: must be a whole number from 50 to 100",
+    ),
+    (
+        "unknown prerequisite",
+        ("customer-journey", "module.yaml"),
+        _set("prerequisites", ["nope"]),
+        "customer-journey/module.yaml: prerequisites: unknown module 'nope'",
+    ),
+    (
+        "prerequisite cycle",
+        ("what-is-cx", "module.yaml"),
+        _set("prerequisites", ["customer-journey"]),
+        "depends on itself through its prerequisites",
+    ),
+    (
+        "too few lessons",
+        ("what-is-cx", "module.yaml"),
+        lambda d: d.__setitem__("lessons", d["lessons"][:2]),
+        "module.yaml: lessons: a list of 3 to 6 lessons",
+    ),
+    (
+        "missing lesson file",
+        ("what-is-cx", "lessons", "lesson-2.it.md"),
+        lambda p: p.unlink(),
+        "lesson-2.it.md: -: file is missing",
+    ),
+    (
+        "lesson too short",
+        ("what-is-cx", "lessons", "lesson-2.en.md"),
+        lambda p: p.write_text("Too short."),
+        "lesson-2.en.md: -: a lesson needs at least 80 words",
+    ),
     ("bad YAML", ("what-is-cx", "quiz.yaml"), None, "quiz.yaml: line"),
-    ("two right answers in single", ("what-is-cx", "quiz.yaml"),
-     lambda d: d["questions"][0]["choices"][1].__setitem__("correct", True),
-     "questions[1].choices: a single-choice question needs exactly one correct choice, not 2"),
-    ("no explanation", ("what-is-cx", "quiz.yaml"), lambda d: d["questions"][1]["choices"][0].pop("explanation"),
-     "questions[2].choices[1].explanation: needs an 'en' and an 'it' text"),
-    ("too few questions", ("what-is-cx", "quiz.yaml"), lambda d: d.__setitem__("questions", d["questions"][:4]),
-     "quiz.yaml: questions: a list of 5 or more questions"),
-    ("too few placement questions", ("what-is-cx", "quiz.yaml"),
-     lambda d: [q.__setitem__("placement", False) for q in d["questions"]],
-     "quiz.yaml: questions: mark at least 3 questions placement: true"),
-    ("duplicate question id", ("what-is-cx", "quiz.yaml"), lambda d: d["questions"][1].__setitem__("id", "q1"),
-     "questions[2].id: 'q1' is used twice"),
+    (
+        "two right answers in single",
+        ("what-is-cx", "quiz.yaml"),
+        lambda d: d["questions"][0]["choices"][1].__setitem__("correct", True),
+        "questions[1].choices: a single-choice question needs exactly one correct choice, not 2",
+    ),
+    (
+        "no explanation",
+        ("what-is-cx", "quiz.yaml"),
+        lambda d: d["questions"][1]["choices"][0].pop("explanation"),
+        "questions[2].choices[1].explanation: needs an 'en' and an 'it' text",
+    ),
+    (
+        "too few questions",
+        ("what-is-cx", "quiz.yaml"),
+        lambda d: d.__setitem__("questions", d["questions"][:4]),
+        "quiz.yaml: questions: a list of 5 or more questions",
+    ),
+    (
+        "too few placement questions",
+        ("what-is-cx", "quiz.yaml"),
+        lambda d: [q.__setitem__("placement", False) for q in d["questions"]],
+        "quiz.yaml: questions: mark at least 3 questions placement: true",
+    ),
+    (
+        "duplicate question id",
+        ("what-is-cx", "quiz.yaml"),
+        lambda d: d["questions"][1].__setitem__("id", "q1"),
+        "questions[2].id: 'q1' is used twice",
+    ),
 ]
 
 
 @pytest.mark.parametrize("case, parts, change, message", BROKEN, ids=[b[0] for b in BROKEN])
-def test_broken_library_names_file_field_and_reason_and_loads_nothing(app, library_copy, case, parts, change,
-                                                                       message):
+def test_broken_library_names_file_field_and_reason_and_loads_nothing(app, library_copy, case, parts, change, message):
     target = library_copy.joinpath(*parts)
     if change is None:
         target.write_text("questions: [\n  - unclosed")
@@ -132,8 +182,10 @@ def test_sync_command_reports_problems_and_exits_non_zero(app, runner, monkeypat
 
 
 def test_lesson_markdown_is_sanitised():
-    html = render_markdown("## Title\n\n<script>alert(1)</script> **bold** [x](javascript:alert(1)) "
-                           "<img src=x onerror=alert(1)> [ok](https://example.com)")
+    html = render_markdown(
+        "## Title\n\n<script>alert(1)</script> **bold** [x](javascript:alert(1)) "
+        "<img src=x onerror=alert(1)> [ok](https://example.com)"
+    )
     assert "<script" not in html and "onerror" not in html and "javascript:" not in html and "<img" not in html
     assert "<h2>Title</h2>" in html and "<strong>bold</strong>" in html
     assert 'href="https://example.com"' in html

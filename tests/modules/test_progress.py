@@ -46,7 +46,7 @@ def test_scoring_counts_a_question_only_when_exactly_right():
 
 
 def test_start_is_pinned_and_lessons_resume(employee):
-    entry, progress = started(employee)
+    _entry, progress = started(employee)
     assert progress.current_lesson == "lesson-1"
     assert finish_lesson(progress, "lesson-1") == "lesson-2"
     assert progress.current_lesson == "lesson-2" and progress.lessons_done == ["lesson-1"]
@@ -167,7 +167,7 @@ def test_module_removed_mid_way_can_be_finished_by_who_started_it(app, client, t
     from tests.conftest import login
 
     employee = person_by_email("employee@bank.example.com")
-    entry, progress = started(employee)
+    _entry, progress = started(employee)
     finish_lesson(progress, "lesson-1")
     db.session.commit()
     smaller = tmp_path / "library"

@@ -89,10 +89,8 @@ def test_another_organisations_ids_give_404_and_change_nothing(client, admin, ba
     unused = JobRole(organisation=bank, key="unused", name_en="Unused", name_it="Inutilizzato")
     db.session.add_all([empty, unused])
     db.session.commit()
-    requests = _other_organisation_urls(bank) + [
-        ("post", f"/admin/teams/{empty.id}/delete", None),
-        ("post", f"/admin/job-roles/{unused.id}/delete", None),
-    ]
+    requests = [*_other_organisation_urls(bank), ("post", f"/admin/teams/{empty.id}/delete", None),
+                ("post", f"/admin/job-roles/{unused.id}/delete", None)]
     before = people_snapshot(), teams_snapshot(), roles_snapshot()
     for method, url, data in requests:
         response = getattr(client, method)(url, data=data)

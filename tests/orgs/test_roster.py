@@ -188,13 +188,13 @@ def test_new_people_from_a_short_file_are_employees(acme, admin):
 
 @pytest.mark.parametrize("content", [
     # Excel in Italy: ";" between columns, a BOM, CRLF line ends, headers in capitals with spaces.
-    "\ufeff EMAIL ;Name;Team;Job_Role;Permissions;Manager_Email;Language\r\n"
-    "giulia@acme.example.com;Giulia Rossi;Sales/Milano Store;frontline;employee manager;;it\r\n",
-    "\ufeffemail,name,team,job_role,permissions,manager_email,language\r\n"
-    "giulia@acme.example.com,Giulia Rossi,Sales/Milano Store,frontline,\"employee,manager\",,it\r\n",
+    ("\ufeff EMAIL ;Name;Team;Job_Role;Permissions;Manager_Email;Language\r\n"
+     "giulia@acme.example.com;Giulia Rossi;Sales/Milano Store;frontline;employee manager;;it\r\n"),
+    ("\ufeffemail,name,team,job_role,permissions,manager_email,language\r\n"
+     "giulia@acme.example.com,Giulia Rossi,Sales/Milano Store,frontline,\"employee,manager\",,it\r\n"),
     # Columns in another order, blank lines and empty trailing columns left by a spreadsheet.
-    "\nlanguage,permissions,team,name,email,job_role,manager_email,,\n"
-    "it,employee manager,Sales/Milano Store,Giulia Rossi,giulia@acme.example.com,frontline,,,\n,,,,,,,,\n\n",
+    ("\nlanguage,permissions,team,name,email,job_role,manager_email,,\n"
+     "it,employee manager,Sales/Milano Store,Giulia Rossi,giulia@acme.example.com,frontline,,,\n,,,,,,,,\n\n"),
 ])
 def test_spreadsheet_dialects_are_accepted(acme, admin, content):
     plan = plan_roster(acme, content.encode(), admin)
@@ -208,8 +208,8 @@ def test_spreadsheet_dialects_are_accepted(acme, admin, content):
 def test_team_paths_match_existing_teams_whatever_the_case(acme, admin):
     ensure_team_path(acme, "Sales/Milano Store")
     db.session.commit()
-    content = f"{HEADER}\na@acme.example.com,A,sales / milano store,,,,\nb@acme.example.com,B,SALES/Roma,,,,\n" \
-              "c@acme.example.com,C,sales/roma,,,,\n"
+    content = (f"{HEADER}\na@acme.example.com,A,sales / milano store,,,,\nb@acme.example.com,B,SALES/Roma,,,,\n"
+               "c@acme.example.com,C,sales/roma,,,,\n")
     plan = plan_roster(acme, content.encode(), admin)
     assert [row.target["team"] for row in plan.rows] == ["Sales/Milano Store", "Sales/Roma", "Sales/Roma"]
     assert plan.new_teams == ["Sales/Roma"]
@@ -227,50 +227,96 @@ BAD_FILES = [
     ("empty file", b"", (None, None, "The file is empty.")),
     ("only blank lines", b"\xef\xbb\xbf\r\n\r\n", (None, None, "The file is empty.")),
     ("too large", b"email,name\n" + b"x" * (5 * 1024 * 1024), (None, None, "The file is 5.0 MB; the limit is 2 MB")),
-    ("latin-1", "email,name\nok@acme.example.com,Ok\nnic@acme.example.com,Niccolò\n".encode("latin-1"),
-     (3, None, "not in UTF-8: line 3")),
+    (
+        "latin-1",
+        "email,name\nok@acme.example.com,Ok\nnic@acme.example.com,Niccolò\n".encode("latin-1"),
+        (3, None, "not in UTF-8: line 3"),
+    ),
     ("header only", HEADER.encode() + b"\n", (None, None, "a header but no rows")),
     ("missing column", b"email,team\na@acme.example.com,Sales\n", (1, None, "Missing required columns: name")),
-    ("unknown column", b"email,name,shoe_size\na@acme.example.com,A,42\n",
-     (1, None, "Unknown columns: shoe_size")),
+    ("unknown column", b"email,name,shoe_size\na@acme.example.com,A,42\n", (1, None, "Unknown columns: shoe_size")),
     ("column twice", b"email,name,Name\na@acme.example.com,A,B\n", (1, None, "more than once: name")),
-    ("too many rows", ("email,name\n" + "".join(f"p{i}@acme.example.com,P {i}\n" for i in range(10_001))).encode(),
-     (None, None, "10001 rows of people; the limit is 10000")),
+    (
+        "too many rows",
+        ("email,name\n" + "".join(f"p{i}@acme.example.com,P {i}\n" for i in range(10_001))).encode(),
+        (None, None, "10001 rows of people; the limit is 10000"),
+    ),
     ("bad email", rows("not-an-email,A,,,,,"), (2, "email", "not-an-email is not a valid e-mail address")),
     ("missing email", rows(",A,,,,,"), (2, "email", "The e-mail address is missing")),
-    ("duplicate email", rows("a@acme.example.com,A,,,,,", "b@acme.example.com,B,,,,,", "A@acme.example.com,A2,,,,,"),
-     (4, "email", "a@acme.example.com appears more than once in the file: rows 2 and 4")),
-    ("other organisation", rows("taken@other.example.com,Taken,,,,,"),
-     (2, "email", "taken@other.example.com is already used by another account")),
+    (
+        "duplicate email",
+        rows("a@acme.example.com,A,,,,,", "b@acme.example.com,B,,,,,", "A@acme.example.com,A2,,,,,"),
+        (4, "email", "a@acme.example.com appears more than once in the file: rows 2 and 4"),
+    ),
+    (
+        "other organisation",
+        rows("taken@other.example.com,Taken,,,,,"),
+        (2, "email", "taken@other.example.com is already used by another account"),
+    ),
     ("missing name", rows("a@acme.example.com,,,,,,"), (2, "name", "The name is missing")),
-    ("long name", rows(f"a@acme.example.com,{'n' * 201},,,,,"),
-     (2, "name", "The name is 201 characters long; the limit is 200")),
-    ("unknown job role", rows("a@acme.example.com,A,,chef,,,"),
-     (2, "job_role", "Unknown job role chef. The job roles are: back_office, contact_centre, executive, frontline")),
-    ("empty team segment", rows("a@acme.example.com,A,Sales//Milano,,,,"),
-     (2, "team", "Sales//Milano is not a valid team path: a part of the path is empty")),
-    ("team too deep", rows("a@acme.example.com,A,A/B/C/D/E/F,,,,"),
-     (2, "team", "it has 6 levels; the limit is 5")),
-    ("unknown permission", rows("a@acme.example.com,A,,,employee boss,,"),
-     (2, "permissions", "Unknown permission boss. The permissions are: employee, manager, leader, hr, admin")),
+    (
+        "long name",
+        rows(f"a@acme.example.com,{'n' * 201},,,,,"),
+        (2, "name", "The name is 201 characters long; the limit is 200"),
+    ),
+    (
+        "unknown job role",
+        rows("a@acme.example.com,A,,chef,,,"),
+        (2, "job_role", "Unknown job role chef. The job roles are: back_office, contact_centre, executive, frontline"),
+    ),
+    (
+        "empty team segment",
+        rows("a@acme.example.com,A,Sales//Milano,,,,"),
+        (2, "team", "Sales//Milano is not a valid team path: a part of the path is empty"),
+    ),
+    ("team too deep", rows("a@acme.example.com,A,A/B/C/D/E/F,,,,"), (2, "team", "it has 6 levels; the limit is 5")),
+    (
+        "unknown permission",
+        rows("a@acme.example.com,A,,,employee boss,,"),
+        (2, "permissions", "Unknown permission boss. The permissions are: employee, manager, leader, hr, admin"),
+    ),
     ("unknown language", rows("a@acme.example.com,A,,,,,fr"), (2, "language", "Unknown language fr")),
-    ("unknown manager", rows("a@acme.example.com,A,,,,nobody@acme.example.com,"),
-     (2, "manager_email", "Unknown manager nobody@acme.example.com")),
-    ("manager in another organisation", rows("a@acme.example.com,A,,,,taken@other.example.com,"),
-     (2, "manager_email", "Unknown manager taken@other.example.com")),
-    ("own manager", rows("a@acme.example.com,A,,,,a@acme.example.com,"),
-     (2, "manager_email", "a@acme.example.com cannot be their own manager")),
-    ("loop in the file", rows("a@acme.example.com,A,,,,b@acme.example.com,", "b@acme.example.com,B,,,,c@acme.example.com,",
-                              "c@acme.example.com,C,,,,a@acme.example.com,"),
-     (2, "manager_email", "loop: a@acme.example.com → b@acme.example.com → c@acme.example.com → a@acme.example.com")),
-    ("loop through existing people", rows("boss@acme.example.com,Boss,,,,worker@acme.example.com,"),
-     (2, "manager_email", "loop: boss@acme.example.com → worker@acme.example.com → boss@acme.example.com")),
-    ("unclosed quote", b'email,name\nok@acme.example.com,Ok\na@acme.example.com,"Anna\nb@acme.example.com,B\n',
-     (3, None, "Row 3 cannot be read as CSV: check its quotes")),
+    (
+        "unknown manager",
+        rows("a@acme.example.com,A,,,,nobody@acme.example.com,"),
+        (2, "manager_email", "Unknown manager nobody@acme.example.com"),
+    ),
+    (
+        "manager in another organisation",
+        rows("a@acme.example.com,A,,,,taken@other.example.com,"),
+        (2, "manager_email", "Unknown manager taken@other.example.com"),
+    ),
+    (
+        "own manager",
+        rows("a@acme.example.com,A,,,,a@acme.example.com,"),
+        (2, "manager_email", "a@acme.example.com cannot be their own manager"),
+    ),
+    (
+        "loop in the file",
+        rows(
+            "a@acme.example.com,A,,,,b@acme.example.com,",
+            "b@acme.example.com,B,,,,c@acme.example.com,",
+            "c@acme.example.com,C,,,,a@acme.example.com,",
+        ),
+        (2, "manager_email", "loop: a@acme.example.com → b@acme.example.com → c@acme.example.com → a@acme.example.com"),
+    ),
+    (
+        "loop through existing people",
+        rows("boss@acme.example.com,Boss,,,,worker@acme.example.com,"),
+        (2, "manager_email", "loop: boss@acme.example.com → worker@acme.example.com → boss@acme.example.com"),
+    ),
+    (
+        "unclosed quote",
+        b'email,name\nok@acme.example.com,Ok\na@acme.example.com,"Anna\nb@acme.example.com,B\n',
+        (3, None, "Row 3 cannot be read as CSV: check its quotes"),
+    ),
     ("control character", b"email,name\na@acme.example.com,A\x00B\n", (2, "name", "control character")),
     ("extra cells", b"email,name\na@acme.example.com,A,surprise\n", (2, None, "3 cells but the header has 2 columns")),
-    ("own admin permission", rows("admin@acme.example.com,Ada Admin,,,employee,,"),
-     (2, "permissions", "your own admin permission")),
+    (
+        "own admin permission",
+        rows("admin@acme.example.com,Ada Admin,,,employee,,"),
+        (2, "permissions", "your own admin permission"),
+    ),
 ]
 
 
@@ -312,7 +358,11 @@ def test_every_row_is_checked_in_one_pass(bad_file_setting, admin):
     plan = plan_roster(bad_file_setting, content, admin)
     assert [row.action for row in plan.rows] == ["create", "refused", "refused"]
     assert [(e.line, e.column) for e in plan.errors] == [
-        (3, "email"), (3, "job_role"), (4, "permissions"), (4, "language")]
+        (3, "email"),
+        (3, "job_role"),
+        (4, "permissions"),
+        (4, "language"),
+    ]
     assert plan.new_teams == ["Sales"]
 
 
@@ -337,10 +387,24 @@ def test_export_writes_the_import_format(acme, admin):
     db.session.commit()
     exported = roster_rows(acme.id)
     assert exported[0] == ["admin@acme.example.com", "Ada Admin", "", "", "admin", "", ""]
-    assert ["giulia@acme.example.com", "Giulia Rossi", "Sales/Milano Store", "frontline", "employee",
-            "marco@acme.example.com", "it"] in exported
-    assert ["marco@acme.example.com", "Marco Bianchi", "Sales", "team_lead", "employee manager",
-            "anna@acme.example.com", ""] in exported
+    assert [
+        "giulia@acme.example.com",
+        "Giulia Rossi",
+        "Sales/Milano Store",
+        "frontline",
+        "employee",
+        "marco@acme.example.com",
+        "it",
+    ] in exported
+    assert [
+        "marco@acme.example.com",
+        "Marco Bianchi",
+        "Sales",
+        "team_lead",
+        "employee manager",
+        "anna@acme.example.com",
+        "",
+    ] in exported
 
 
 @pytest.mark.parametrize("delimiter", [",", ";"])
@@ -359,7 +423,7 @@ def test_export_then_import_is_all_unchanged(app, demo, delimiter):
 
 def test_export_quotes_cells_a_spreadsheet_would_run_and_import_undoes_it(acme, admin, make_person):
     team = ensure_team_path(acme, "+Plus team")
-    make_person(acme, "formula@acme.example.com", "=HYPERLINK(\"http://evil\")", team=team)
+    make_person(acme, "formula@acme.example.com", '=HYPERLINK("http://evil")', team=team)
     content = csv_bytes(COLUMNS, roster_rows(acme.id))
     text = content.decode("utf-8-sig")
     assert "'=HYPERLINK" in text and "'+Plus team" in text
@@ -367,10 +431,18 @@ def test_export_quotes_cells_a_spreadsheet_would_run_and_import_undoes_it(acme, 
     assert {row.action for row in plan.rows} == {"unchanged"}, [row.changes for row in plan.rows]
 
 
-@pytest.mark.parametrize("value, escaped", [
-    ("=1+2", "'=1+2"), ("+39 02", "'+39 02"), ("-5", "'-5"), ("@SUM(A1)", "'@SUM(A1)"), ("Anna", "Anna"), ("", ""),
-    ("'quoted", "'quoted"),
-])
+@pytest.mark.parametrize(
+    "value, escaped",
+    [
+        ("=1+2", "'=1+2"),
+        ("+39 02", "'+39 02"),
+        ("-5", "'-5"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("Anna", "Anna"),
+        ("", ""),
+        ("'quoted", "'quoted"),
+    ],
+)
 def test_formula_escaping(value, escaped):
     assert escape_cell(value) == escaped
     assert unescape_cell(escape_cell(value)) == value
@@ -389,8 +461,11 @@ def test_planning_loads_what_it_needs_up_front(acme, admin, make_person):
     boss = make_person(acme, "boss@acme.example.com", "Boss")
     for i in range(20):
         make_person(acme, f"old{i}@acme.example.com", f"Old {i}", manager=boss)
-    lines = [f"p{i}@acme.example.com,P {i},Area {i % 7}/Team {i % 13},frontline,employee,"
-             f"{'boss@acme.example.com' if i % 2 else f'old{i % 20}@acme.example.com'},it" for i in range(500)]
+    lines = [
+        f"p{i}@acme.example.com,P {i},Area {i % 7}/Team {i % 13},frontline,employee,"
+        f"{'boss@acme.example.com' if i % 2 else f'old{i % 20}@acme.example.com'},it"
+        for i in range(500)
+    ]
     lines += [f"old{i}@acme.example.com,Old {i} Renamed,,,,boss@acme.example.com," for i in range(20)]
     content = rows(*lines)
     statements = []

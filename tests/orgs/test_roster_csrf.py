@@ -32,8 +32,11 @@ def test_upload_and_confirm_need_the_csrf_token(client, logged_in_admin):
 
     page = client.get("/admin/roster/import").get_data(as_text=True)
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
-    uploaded = client.post("/admin/roster/import", data={"csrf_token": token, "file": (io.BytesIO(content), "roster.csv")},
-                           content_type="multipart/form-data")
+    uploaded = client.post(
+        "/admin/roster/import",
+        data={"csrf_token": token, "file": (io.BytesIO(content), "roster.csv")},
+        content_type="multipart/form-data",
+    )
     assert uploaded.status_code == 302
     preview_url = uploaded.headers["Location"]
 

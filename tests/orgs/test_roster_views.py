@@ -122,25 +122,53 @@ def test_import_invitations_csv_lists_the_new_people(client, bank_admin):
     assert all(INVITATION_LINK.search(line) for line in lines[1:])
 
 
-@pytest.mark.parametrize("content, message", [
-    (b"email,team\na@bank.example.com,Sales\n", "Missing required columns: name"),
-    (f"{HEADER}\na@bank.example.com,A,,chef,,,\n".encode(), "Unknown job role chef"),
-    (f"{HEADER}\na@bank.example.com,A,,,,,\nb@bank.example.com,B,,,,,\na@bank.example.com,A,,,,,\n".encode(),
-     "a@bank.example.com appears more than once in the file: rows 2 and 4"),
-    (f"{HEADER}\nnot-an-email,A,,,,,\n".encode(), "not-an-email is not a valid e-mail address"),
-    (f"{HEADER}\na@bank.example.com,A,,,,nobody@bank.example.com,\n".encode(), "Unknown manager nobody@bank.example.com"),
-    (f"{HEADER}\na@bank.example.com,A,,,,b@bank.example.com,\nb@bank.example.com,B,,,,a@bank.example.com,\n".encode(),
-     "The managers form a loop: a@bank.example.com → b@bank.example.com → a@bank.example.com"),
-    (f"{HEADER}\nmanager@bank.example.com,Manager Demo Bank,,,,employee@bank.example.com,\n".encode(),
-     "loop: manager@bank.example.com → employee@bank.example.com → manager@bank.example.com"),
-    (f"{HEADER}\nadmin@retail.example.com,Someone,,,,,\n".encode(),
-     "admin@retail.example.com is already used by another account"),
-    ("email,name\nok@bank.example.com,Ok\nnic@bank.example.com,Niccolò\n".encode("latin-1"),
-     "The file is not in UTF-8: line 3"),
-    (f"{HEADER}\na@bank.example.com,A,Sales//Milano,,,,\n".encode(), "is not a valid team path"),
-    (f"{HEADER}\na@bank.example.com,A,,,,,fr\n".encode(), "Unknown language fr"),
-], ids=["missing column", "unknown job role", "duplicate email", "bad email", "unknown manager", "loop in file",
-        "loop with existing people", "another organisation", "latin-1", "bad team path", "unknown language"])
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        (b"email,team\na@bank.example.com,Sales\n", "Missing required columns: name"),
+        (f"{HEADER}\na@bank.example.com,A,,chef,,,\n".encode(), "Unknown job role chef"),
+        (
+            f"{HEADER}\na@bank.example.com,A,,,,,\nb@bank.example.com,B,,,,,\na@bank.example.com,A,,,,,\n".encode(),
+            "a@bank.example.com appears more than once in the file: rows 2 and 4",
+        ),
+        (f"{HEADER}\nnot-an-email,A,,,,,\n".encode(), "not-an-email is not a valid e-mail address"),
+        (
+            f"{HEADER}\na@bank.example.com,A,,,,nobody@bank.example.com,\n".encode(),
+            "Unknown manager nobody@bank.example.com",
+        ),
+        (
+            f"{HEADER}\na@bank.example.com,A,,,,b@bank.example.com,\nb@bank.example.com,B,,,,a@bank.example.com,\n".encode(),
+            "The managers form a loop: a@bank.example.com → b@bank.example.com → a@bank.example.com",
+        ),
+        (
+            f"{HEADER}\nmanager@bank.example.com,Manager Demo Bank,,,,employee@bank.example.com,\n".encode(),
+            "loop: manager@bank.example.com → employee@bank.example.com → manager@bank.example.com",
+        ),
+        (
+            f"{HEADER}\nadmin@retail.example.com,Someone,,,,,\n".encode(),
+            "admin@retail.example.com is already used by another account",
+        ),
+        (
+            "email,name\nok@bank.example.com,Ok\nnic@bank.example.com,Niccolò\n".encode("latin-1"),
+            "The file is not in UTF-8: line 3",
+        ),
+        (f"{HEADER}\na@bank.example.com,A,Sales//Milano,,,,\n".encode(), "is not a valid team path"),
+        (f"{HEADER}\na@bank.example.com,A,,,,,fr\n".encode(), "Unknown language fr"),
+    ],
+    ids=[
+        "missing column",
+        "unknown job role",
+        "duplicate email",
+        "bad email",
+        "unknown manager",
+        "loop in file",
+        "loop with existing people",
+        "another organisation",
+        "latin-1",
+        "bad team path",
+        "unknown language",
+    ],
+)
 def test_bad_file_preview_names_the_problem_and_confirm_changes_nothing(client, bank_admin, content, message):
     people, teams = count(Person), count(Team)
     import_id = import_id_of(upload(client, content))
@@ -162,10 +190,14 @@ def test_bad_row_is_named_by_row_and_column(client, bank_admin):
     assert "Row 3, column job_role:" in page
 
 
-@pytest.mark.parametrize("content, message", [
-    (b"", "The file is empty."),
-    (b"email,name\n" + b"x" * (5 * 1024 * 1024), "The file is 5.0 MB; the limit is 2 MB"),
-], ids=["empty", "5 MB"])
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        (b"", "The file is empty."),
+        (b"email,name\n" + b"x" * (5 * 1024 * 1024), "The file is 5.0 MB; the limit is 2 MB"),
+    ],
+    ids=["empty", "5 MB"],
+)
 def test_empty_or_huge_upload_is_refused_before_it_is_stored(client, bank_admin, content, message):
     people, teams = count(Person), count(Team)
     response = upload(client, content)
@@ -197,13 +229,14 @@ def test_export_downloads_the_roster_and_reimports_unchanged(client, bank_admin)
     response = client.get("/admin/roster/export.csv")
     assert response.status_code == 200
     assert response.mimetype == "text/csv"
-    assert response.headers["Content-Disposition"] == \
-        f'attachment; filename="demo-bank-roster-{date.today().isoformat()}.csv"'
+    assert (
+        response.headers["Content-Disposition"]
+        == f'attachment; filename="demo-bank-roster-{date.today().isoformat()}.csv"'
+    )
     assert response.data.startswith(b"\xef\xbb\xbf")
     lines = response.data.decode("utf-8-sig").splitlines()
     assert lines[0] == HEADER
-    assert "admin@bank.example.com,Admin Demo Bank,Operations/Back Office,back_office,admin,," \
-           in lines
+    assert "admin@bank.example.com,Admin Demo Bank,Operations/Back Office,back_office,admin,," in lines
 
     import_id = import_id_of(upload(client, response.data, filename="export.csv"))
     page = client.get(f"/admin/roster/imports/{import_id}").get_data(as_text=True)
@@ -239,7 +272,9 @@ def test_invitations_page_and_csv_list_people_without_a_password(client, bank_ad
     assert response.headers["Content-Disposition"].startswith('attachment; filename="demo-bank-invitations-')
     lines = response.data.decode("utf-8-sig").splitlines()
     assert lines[0] == "email,name,invitation_url"
-    assert len(lines) == 2 and lines[1].startswith("waiting@bank.example.com,Waiting Person,http://localhost/invitation/")
+    assert len(lines) == 2 and lines[1].startswith(
+        "waiting@bank.example.com,Waiting Person,http://localhost/invitation/"
+    )
 
     # The link works until the person sets a password; then the page no longer lists them.
     link = INVITATION_LINK.search(lines[1]).group(0).removeprefix("http://localhost")

@@ -8,12 +8,14 @@ from __future__ import annotations
 from datetime import date
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import format_date, get_locale, gettext as _
+from flask_babel import format_date, get_locale
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from ...auth.access import get_in_organisation, permission_required
 from ...extensions import db
-from .. import answering, campaigns as service
+from .. import answering
+from .. import campaigns as service
 from ..answering import MAX_COMMENT_LENGTH, AnsweringError
 from ..forms import answers_from_form
 from ..instruments import scale_texts
@@ -93,7 +95,7 @@ def answer_pillar(campaign_id: int, pillar: str):
         except AnsweringError as error:
             if error.code != "invalid":
                 return _refusal(campaign, error.code)
-            problems = {key: "invalid" for key in error.problems}
+            problems = dict.fromkeys(error.problems, "invalid")
             chosen.update({k: v for k, v in posted.items() if k not in problems})
             return _render_pillar(campaign, section, index, chosen, problems), 422
         db.session.commit()
@@ -113,10 +115,19 @@ def answer_pillar(campaign_id: int, pillar: str):
 def _render_pillar(campaign: Campaign, section: dict, index: int, chosen: dict, problems: dict):
     pages = service.answer_pages(campaign)
     return render_template(
-        "assessments/answer_pillar.html", campaign=campaign, instrument=campaign.instrument, pillar=section,
-        number=index + 1, total=len(pages), scale=scale_texts(campaign.instrument, _language()), chosen={k: str(v) for k, v in chosen.items()}, problems=problems,
-        language=_language(), back_url=_page_url(campaign, pages[index - 1]) if index else
-        url_for("assessments.answer_intro", campaign_id=campaign.id),
+        "assessments/answer_pillar.html",
+        campaign=campaign,
+        instrument=campaign.instrument,
+        pillar=section,
+        number=index + 1,
+        total=len(pages),
+        scale=scale_texts(campaign.instrument, _language()),
+        chosen={k: str(v) for k, v in chosen.items()},
+        problems=problems,
+        language=_language(),
+        back_url=_page_url(campaign, pages[index - 1])
+        if index
+        else url_for("assessments.answer_intro", campaign_id=campaign.id),
     )
 
 
@@ -138,8 +149,9 @@ def answer_final(campaign_id: int):
         action = request.form.get("action", "submit")
         posted = {q["key"]: request.form.get(f"open-{q['key']}", "") for q in campaign.instrument.open_questions}
         try:
-            draft = answering.save_draft(campaign, current_user, {}, posted,
-                                         page=pages[-2] if action == "back" else service.FINAL_PAGE)
+            draft = answering.save_draft(
+                campaign, current_user, {}, posted, page=pages[-2] if action == "back" else service.FINAL_PAGE
+            )
         except AnsweringError as error:
             if error.code != "invalid":
                 return _refusal(campaign, error.code)
@@ -150,8 +162,13 @@ def answer_final(campaign_id: int):
             return redirect(_page_url(campaign, pages[-2]))
         if action == "leave":
             db.session.commit()
-            flash(_("Your answers are saved. Come back before %(date)s to finish.",
-                    date=_format_date(campaign.closes_on)), "success")
+            flash(
+                _(
+                    "Your answers are saved. Come back before %(date)s to finish.",
+                    date=_format_date(campaign.closes_on),
+                ),
+                "success",
+            )
             return redirect(url_for("home.employee"))
         try:
             answering.submit(campaign, current_user)
@@ -169,10 +186,19 @@ def answer_final(campaign_id: int):
 def _render_final(campaign: Campaign, draft, comments: dict, problems: dict, incomplete: bool = False):
     pages = service.answer_pages(campaign)
     return render_template(
-        "assessments/answer_final.html", campaign=campaign, instrument=campaign.instrument, comments=comments,
-        problems=problems, incomplete=incomplete, completion=service.pillar_completion(campaign, draft),
-        number=len(pages), total=len(pages), language=_language(), max_length=MAX_COMMENT_LENGTH,
-        threshold=service.campaign_threshold(campaign), back_url=_page_url(campaign, pages[-2]),
+        "assessments/answer_final.html",
+        campaign=campaign,
+        instrument=campaign.instrument,
+        comments=comments,
+        problems=problems,
+        incomplete=incomplete,
+        completion=service.pillar_completion(campaign, draft),
+        number=len(pages),
+        total=len(pages),
+        language=_language(),
+        max_length=MAX_COMMENT_LENGTH,
+        threshold=service.campaign_threshold(campaign),
+        back_url=_page_url(campaign, pages[-2]),
     )
 
 
@@ -182,5 +208,9 @@ def answer_thanks(campaign_id: int):
     campaign = get_in_organisation(Campaign, campaign_id)
     if not answering.has_answered(campaign, current_user):
         return redirect(url_for("assessments.answer_intro", campaign_id=campaign.id))
-    return render_template("assessments/answer_thanks.html", campaign=campaign, language=_language(),
-                           threshold=service.campaign_threshold(campaign))
+    return render_template(
+        "assessments/answer_thanks.html",
+        campaign=campaign,
+        language=_language(),
+        threshold=service.campaign_threshold(campaign),
+    )

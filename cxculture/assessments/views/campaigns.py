@@ -4,7 +4,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale, gettext as _, ngettext
+from flask_babel import get_locale, ngettext
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
 
@@ -39,8 +40,10 @@ def _instrument_label(instrument: Instrument) -> str:
 
 def _campaign_form(campaign: Campaign | None = None) -> CampaignForm:
     form = CampaignForm(obj=campaign)
-    form.set_choices(orgs.team_paths(current_user.organisation_id),
-                     [(i.id, _instrument_label(i)) for i in service.available_instruments(current_user.organisation_id)])
+    form.set_choices(
+        orgs.team_paths(current_user.organisation_id),
+        [(i.id, _instrument_label(i)) for i in service.available_instruments(current_user.organisation_id)],
+    )
     if campaign is not None and request.method == "GET":
         form.team_ids.data = [t.id for t in campaign.teams]
     return form
@@ -48,12 +51,15 @@ def _campaign_form(campaign: Campaign | None = None) -> CampaignForm:
 
 # Campaigns ---------------------------------------------------------------------------------------------------
 
+
 @bp.get("/assessments/campaigns")
 @permission_required("admin", "leader")
 def list_campaigns():
-    return render_template("assessments/campaign_list.html",
-                           rows=service.list_campaigns(current_user.organisation_id),
-                           low_turnout=service.LOW_TURNOUT_PERCENT)
+    return render_template(
+        "assessments/campaign_list.html",
+        rows=service.list_campaigns(current_user.organisation_id),
+        low_turnout=service.LOW_TURNOUT_PERCENT,
+    )
 
 
 @bp.route("/assessments/campaigns/new", methods=["GET", "POST"])
@@ -71,12 +77,17 @@ def create_campaign():
             add_form_errors(form, refused.errors)
         else:
             db.session.commit()
-            flash(_("The campaign “%(title)s” is created as a draft. Open it when you are ready.",
-                    title=campaign.title), "success")
+            flash(
+                _("The campaign “%(title)s” is created as a draft. Open it when you are ready.", title=campaign.title),
+                "success",
+            )
             return redirect(url_for("assessments.show_campaign", campaign_id=campaign.id))
-    return render_template("assessments/campaign_form.html", form=form, campaign=None,
-                           organisation_threshold=current_user.organisation.anonymity_threshold), \
-        422 if form.errors else 200
+    return render_template(
+        "assessments/campaign_form.html",
+        form=form,
+        campaign=None,
+        organisation_threshold=current_user.organisation.anonymity_threshold,
+    ), 422 if form.errors else 200
 
 
 @bp.route("/assessments/campaigns/<int:campaign_id>/edit", methods=["GET", "POST"])
@@ -96,9 +107,12 @@ def edit_campaign(campaign_id: int):
             db.session.commit()
             flash(_("The campaign is saved."), "success")
             return redirect(url_for("assessments.show_campaign", campaign_id=campaign.id))
-    return render_template("assessments/campaign_form.html", form=form, campaign=campaign,
-                           organisation_threshold=current_user.organisation.anonymity_threshold), \
-        422 if form.errors else 200
+    return render_template(
+        "assessments/campaign_form.html",
+        form=form,
+        campaign=campaign,
+        organisation_threshold=current_user.organisation.anonymity_threshold,
+    ), 422 if form.errors else 200
 
 
 @bp.get("/assessments/campaigns/<int:campaign_id>")
@@ -108,9 +122,14 @@ def show_campaign(campaign_id: int):
     paths = orgs.team_paths(campaign.organisation_id)
     turnout = service.campaign_turnout(campaign, paths) if campaign.status != "draft" else None
     return render_template(
-        "assessments/campaign_page.html", campaign=campaign, turnout=turnout,
-        threshold=service.campaign_threshold(campaign), team_paths=paths, language=_language(),
-        open_other=service.open_campaign_of(campaign.organisation_id), low_turnout=service.LOW_TURNOUT_PERCENT,
+        "assessments/campaign_page.html",
+        campaign=campaign,
+        turnout=turnout,
+        threshold=service.campaign_threshold(campaign),
+        team_paths=paths,
+        language=_language(),
+        open_other=service.open_campaign_of(campaign.organisation_id),
+        low_turnout=service.LOW_TURNOUT_PERCENT,
     )
 
 
@@ -124,8 +143,14 @@ def open_campaign(campaign_id: int):
         flash(str(refused), "error")
     else:
         db.session.commit()
-        flash(ngettext("The campaign is open: %(num)s person is invited.",
-                       "The campaign is open: %(num)s people are invited.", campaign.invited_count), "success")
+        flash(
+            ngettext(
+                "The campaign is open: %(num)s person is invited.",
+                "The campaign is open: %(num)s people are invited.",
+                campaign.invited_count,
+            ),
+            "success",
+        )
     return redirect(url_for("assessments.show_campaign", campaign_id=campaign.id))
 
 
@@ -145,6 +170,7 @@ def close_campaign(campaign_id: int):
 
 # Instruments -------------------------------------------------------------------------------------------------
 
+
 def _instrument_in_reach(instrument_id: int) -> Instrument:
     """The shipped instrument or one of the organisation's own; 404 for another organisation's."""
     instrument = db.session.get(Instrument, instrument_id)
@@ -154,10 +180,13 @@ def _instrument_in_reach(instrument_id: int) -> Instrument:
 
 
 def _campaign_uses(instrument_ids: list[int]) -> dict[int, int]:
-    return dict(db.session.execute(
-        select(Campaign.instrument_id, func.count()).where(
-            Campaign.organisation_id == current_user.organisation_id, Campaign.instrument_id.in_(instrument_ids))
-        .group_by(Campaign.instrument_id)).all())
+    return dict(
+        db.session.execute(
+            select(Campaign.instrument_id, func.count())
+            .where(Campaign.organisation_id == current_user.organisation_id, Campaign.instrument_id.in_(instrument_ids))
+            .group_by(Campaign.instrument_id)
+        ).all()
+    )
 
 
 def _is_newest(instrument: Instrument) -> bool:
@@ -171,23 +200,32 @@ def list_instruments():
     db.session.commit()
     instruments = instruments_for(current_user.organisation_id)
     own_keys = {i.key for i in instruments if i.organisation_id is not None}
-    return render_template("assessments/instrument_list.html", instruments=instruments, own_keys=own_keys,
-                           uses=_campaign_uses([i.id for i in instruments]), language=_language())
+    return render_template(
+        "assessments/instrument_list.html",
+        instruments=instruments,
+        own_keys=own_keys,
+        uses=_campaign_uses([i.id for i in instruments]),
+        language=_language(),
+    )
 
 
 @bp.post("/assessments/instruments/<int:instrument_id>/copy")
 @permission_required("admin")
 def copy_instrument_view(instrument_id: int):
     source = _instrument_in_reach(instrument_id)
-    own = [i for i in instruments_for(current_user.organisation_id)
-           if i.organisation_id is not None and i.key == source.key]
+    own = [
+        i
+        for i in instruments_for(current_user.organisation_id)
+        if i.organisation_id is not None and i.key == source.key
+    ]
     if own:
         flash(_("You already have your own copy of this questionnaire: edit it instead."), "info")
         return redirect(url_for("assessments.edit_instrument_view", instrument_id=own[0].id))
     copy = copy_instrument(current_user.organisation_id, source, source.key)
     db.session.commit()
-    flash(_("Your own copy is ready: change its statements below. The shipped questionnaire stays as it is."),
-          "success")
+    flash(
+        _("Your own copy is ready: change its statements below. The shipped questionnaire stays as it is."), "success"
+    )
     return redirect(url_for("assessments.edit_instrument_view", instrument_id=copy.id))
 
 
@@ -195,9 +233,13 @@ def copy_instrument_view(instrument_id: int):
 @permission_required("admin")
 def show_instrument(instrument_id: int):
     instrument = _instrument_in_reach(instrument_id)
-    return render_template("assessments/instrument_page.html", instrument=instrument, language=_language(),
-                           editable=instrument.organisation_id is not None and _is_newest(instrument),
-                           uses=_campaign_uses([instrument.id]).get(instrument.id, 0))
+    return render_template(
+        "assessments/instrument_page.html",
+        instrument=instrument,
+        language=_language(),
+        editable=instrument.organisation_id is not None and _is_newest(instrument),
+        uses=_campaign_uses([instrument.id]).get(instrument.id, 0),
+    )
 
 
 @bp.route("/assessments/instruments/<int:instrument_id>/edit", methods=["GET", "POST"])
@@ -212,8 +254,14 @@ def edit_instrument_view(instrument_id: int):
         return redirect(url_for("assessments.list_instruments"))
     uses = _campaign_uses([instrument.id]).get(instrument.id, 0)
     if request.method == "GET":
-        return render_template("assessments/instrument_form.html", instrument=instrument,
-                               content=instrument.content, errors={}, language=_language(), uses=uses)
+        return render_template(
+            "assessments/instrument_form.html",
+            instrument=instrument,
+            content=instrument.content,
+            errors={},
+            language=_language(),
+            uses=uses,
+        )
     edit = read_instrument_form(request.form, instrument.content)
     if request.form.get("add"):
         add_statement(edit, request.form["add"])
@@ -230,12 +278,24 @@ def edit_instrument_view(instrument_id: int):
             else:
                 db.session.commit()
                 if saved.id != instrument.id:
-                    flash(_("A campaign uses version %(old)s, so your changes are saved as version %(new)s. "
+                    flash(
+                        _(
+                            "A campaign uses version %(old)s, so your changes are saved as version %(new)s. "
                             "Campaigns already created keep the version they started with.",
-                            old=instrument.version, new=saved.version), "success")
+                            old=instrument.version,
+                            new=saved.version,
+                        ),
+                        "success",
+                    )
                 else:
                     flash(_("Your questionnaire is saved."), "success")
                 return redirect(url_for("assessments.show_instrument", instrument_id=saved.id))
     status = 422 if edit.errors else 200
-    return render_template("assessments/instrument_form.html", instrument=instrument, content=edit.content,
-                           errors=edit.errors, language=_language(), uses=uses), status
+    return render_template(
+        "assessments/instrument_form.html",
+        instrument=instrument,
+        content=edit.content,
+        errors=edit.errors,
+        language=_language(),
+        uses=uses,
+    ), status

@@ -11,6 +11,7 @@ from flask_login import current_user, login_required
 from ...auth.access import get_in_organisation, permission_required
 from ...charts import Distribution, Series, distribution_bars, radar_chart, round_half_up
 from ...pdf import render_pdf
+from ...spreadsheets import csv_delimiter, csv_download
 from .. import export
 from ..models import Campaign
 from ..results import (
@@ -20,7 +21,6 @@ from ..results import (
     latest_closed_campaign,
     organisation_summary,
 )
-from ...spreadsheets import csv_delimiter, csv_download
 from . import bp
 
 RESULT_PERMISSIONS = ("leader", "admin", "manager")

@@ -30,7 +30,9 @@ def problem_messages() -> dict[tuple[str, str], str]:
         ("text", "missing"): _("Write what was decided."),
         ("text", "too-long"): _("Keep it under %(max)s characters.", max=MAX_DECISION_LENGTH),
         ("agenda_item_id", "unknown"): _("That agenda item is no longer on this café's agenda."),
-        ("person_id", "unknown"): _("Choose a leader from the list: only organisations in the benchmark network can be invited."),
+        ("person_id", "unknown"): _(
+            "Choose a leader from the list: only organisations in the benchmark network can be invited."
+        ),
     }
 
 

@@ -94,5 +94,10 @@ def export_review_pdf():
 def render_review_pdf_html(period: str) -> str:
     """The HTML WeasyPrint turns into the review (kept apart so tests can read it)."""
     review = alignment_review(current_user.organisation_id, period, language())
-    return render_template("kpis/review_pdf.html", review=review_context(review, "pdf"),
-                           organisation_name=current_user.organisation.name, language=language(), generated_on=date.today())
+    return render_template(
+        "kpis/review_pdf.html",
+        review=review_context(review, "pdf"),
+        organisation_name=current_user.organisation.name,
+        language=language(),
+        generated_on=date.today(),
+    )

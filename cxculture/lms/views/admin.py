@@ -2,14 +2,16 @@
 from __future__ import annotations
 
 from flask import current_app, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _, ngettext
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from ...auth.access import get_in_organisation, permission_required
 from ...extensions import db
 from ...orgs.forms import add_form_errors
 from ...orgs.operations import InvalidChange
-from .. import outbox, registrations as service
+from .. import outbox
+from .. import registrations as service
 from ..forms import LrsForm, RegistrationForm
 from ..keys import active_key, published_keys, rotate_key
 from ..models import LtiRegistration

@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
-from flask_babel import get_locale, gettext as _
+from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user
 from pylti1p3.exception import LtiException, OIDCException
-from wtforms.fields.choices import SelectChoice
 from sqlalchemy import select
+from wtforms.fields.choices import SelectChoice
 
 from ...extensions import csrf, db
 from ...orgs.models import Organisation
@@ -14,7 +15,8 @@ from .. import deeplinking
 from ..keys import jwks
 from ..launches import complete_launch
 from ..models import LtiLaunch
-from ..tool import HardenedLaunch, LaunchRefused, oidc_login as make_oidc_login
+from ..tool import HardenedLaunch, LaunchRefused
+from ..tool import oidc_login as make_oidc_login
 from . import bp
 
 REFUSALS = {

@@ -4,7 +4,8 @@ from __future__ import annotations
 from datetime import date
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale, gettext as _
+from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ...auth.access import permission_required
@@ -13,7 +14,8 @@ from ...pdf import render_pdf
 from ...pillars import PILLAR_LABELS
 from .. import learning
 from ..plan import build_plan
-from ..progress import TrainingError, finish_lesson as record_lesson, new_form_token, quiz_questions, start_module
+from ..progress import TrainingError, new_form_token, quiz_questions, start_module
+from ..progress import finish_lesson as record_lesson
 from . import bp
 
 
@@ -82,7 +84,7 @@ def start_learning(slug: str):
 @bp.get("/learn/<slug>/lessons/<lesson_id>")
 @permission_required("employee")
 def learn_lesson(slug: str, lesson_id: str):
-    plan, entry = _plan_entry(slug)
+    _plan, entry = _plan_entry(slug)
     if entry.progress is None:
         flash(_("Start the module to read its lessons."), "info")
         return redirect(url_for("modules.learn_module", slug=slug))
@@ -96,7 +98,7 @@ def learn_lesson(slug: str, lesson_id: str):
 @bp.post("/learn/<slug>/lessons/<lesson_id>/done")
 @permission_required("employee")
 def finish_lesson(slug: str, lesson_id: str):
-    plan, entry = _plan_entry(slug)
+    _plan, entry = _plan_entry(slug)
     if entry.progress is None:
         flash(_("Start the module to read its lessons."), "info")
         return redirect(url_for("modules.learn_module", slug=slug))

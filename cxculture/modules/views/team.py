@@ -4,7 +4,8 @@ from __future__ import annotations
 from datetime import date
 
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import format_date, get_locale, gettext as _, ngettext
+from flask_babel import format_date, get_locale, ngettext
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from ...auth.access import get_in_organisation, permission_required
