@@ -21,11 +21,16 @@ How to add an import (say, action items from CSV), about a page of code in the a
 3. The writer, `_write(upload, plan, now) -> {"created": n}`: writes the planned rows, records the counts on
    the upload, flushes. The service is then
    `apply_once(upload, lambda: plan_action_items(upload.organisation, upload.content), partial(_write, upload))`.
-4. The pages: an upload form with a `file` field, an upload template and a preview template (the preview
-   posts `form` to the confirm endpoint), and in the area's views::
+4. The pages: an upload form with a `file` field, an upload template (it gets `form`, `upload_errors`,
+   `imports`, `max_megabytes`) and a preview template (it gets `upload`, `plan`, and `form` to post to the
+   confirm endpoint), and in the area's views::
 
-       ImportFlow(model=ActionItemImport, plan=..., apply=..., upload_form=ActionItemsUploadForm, ...).register(
-           bp, guard=permission_required("manager"), upload_rule="/actions/import", ...)
+       ImportFlow(model=ActionItemImport, store=..., plan=..., apply=..., upload_form=ActionItemsUploadForm,
+                  upload_template=..., preview_template=..., max_bytes=..., applied_message=...,
+                  refused_message=...).register(bp, guard=permission_required("manager"), ...)
+
+   The URLs, endpoints and the name of the upload's id are the area's; `tests/test_imports.py` has a complete
+   made-up import.
 
 Services here flush only: the view commits an applied import and rolls back anything else (which releases the
 claim of a refused one).
