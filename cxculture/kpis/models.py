@@ -15,7 +15,6 @@ from sqlalchemy import (
     Float,
     ForeignKey,
     Integer,
-    LargeBinary,
     String,
     Text,
     UniqueConstraint,
@@ -23,6 +22,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
+from ..imports import UploadRecord
 from ..orgs.models import JobRole, Person, Team
 from ..util import utcnow
 
@@ -204,21 +204,11 @@ class KpiValue(db.Model):
     team: Mapped[Team | None] = relationship()
 
 
-class KpiImport(db.Model):
+class KpiImport(UploadRecord, db.Model):
     """An uploaded file of KPI values or survey distributions: previewed first, applied at most once."""
 
     __tablename__ = "kpi_import"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
-    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
     #: "values" or "distributions".
     kind: Mapped[str] = mapped_column(String(14))
-    filename: Mapped[str] = mapped_column(String(255))
-    content: Mapped[bytes] = mapped_column(LargeBinary)
-    uploaded_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
-    #: Set once, when the import is written; a second confirm finds it set and writes nothing.
-    applied_at: Mapped[datetime | None] = mapped_column(DateTime)
     written_count: Mapped[int] = mapped_column(Integer, default=0)
-
-    uploaded_by: Mapped[Person | None] = relationship()

@@ -31,6 +31,6 @@ class ValuesUploadForm(FlaskForm):
 
 
 class ConfirmForm(FlaskForm):
-    """Confirms a previewed import, or deletes a value: the id is in the address."""
+    """Confirms deleting a value: the id is in the address (a confirmed import is `imports.ConfirmImportForm`)."""
 
     submit = SubmitField(_l("Confirm import"))

@@ -3,22 +3,23 @@
 Two kinds of file: `values` (one value per row) and `distributions` (survey answers per score, from which
 NPS, CSAT and CES are computed with the standard formulas). An import is all-or-nothing: `plan_import` checks
 every row and says what each value would become; `apply_import` writes it only when no row is refused, at most
-once per upload. Re-importing the same file changes nothing.
+once per upload (the upload, the claim-once confirm and the pages are `cxculture.imports`). Re-importing the
+same file changes nothing.
 """
 from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 
 from ..extensions import db
+from ..imports import ApplyResult, apply_once, recent_uploads, store_upload
 from ..orgs.models import Organisation, Person, Team
 from ..orgs.teams import PATH_SEPARATOR, InvalidTeamPath, split_team_path, teams_by_path
 from ..spreadsheets import RowError, check_header, check_upload, read_csv, unescape_cell
-from ..util import utcnow
 from .formulas import SCALES, SMALL_SAMPLE, compute
 from .models import Kpi, KpiImport, KpiValue
 from .periods import InvalidPeriod, Period
@@ -96,14 +97,6 @@ class ImportPlan:
     @property
     def warnings(self) -> list[PlannedValue]:
         return [value for value in self.values if value.small_sample]
-
-
-@dataclass
-class ApplyResult:
-    #: "applied", "already_applied" or "refused".
-    status: str
-    plan: ImportPlan | None = None
-    written: int = 0
 
 
 # --- reading a row ---------------------------------------------------------------------------------------------
@@ -349,34 +342,23 @@ def _plan_distributions(rows, context: _Context, plan: ImportPlan) -> None:
 def create_import(organisation: Organisation, uploaded_by: Person | None, kind: str, filename: str,
                   content: bytes) -> KpiImport:
     """Store an uploaded file for its preview."""
-    kpi_import = KpiImport(organisation_id=organisation.id, uploaded_by=uploaded_by, kind=kind,
-                           filename=(filename or f"kpi-{kind}.csv")[:255], content=content)
-    db.session.add(kpi_import)
-    db.session.flush()
-    return kpi_import
+    return store_upload(KpiImport, organisation.id, uploaded_by, filename, content, f"kpi-{kind}.csv", kind=kind)
 
 
-def apply_import(kpi_import: KpiImport, acting_person: Person | None = None, today: date | None = None) -> ApplyResult:
-    """Write an import, checking it again first; at most once, even for two confirms at the same moment.
+def preview_import(kpi_import: KpiImport, today: date | None = None) -> ImportPlan:
+    """What a stored file would write now; writes nothing."""
+    return plan_import(kpi_import.organisation, kpi_import.kind, kpi_import.content, today)
 
-    Flushes only: the caller commits on "applied" and rolls back on "refused" (which releases the import).
-    """
-    now = utcnow()
-    claimed = db.session.execute(
-        update(KpiImport).where(KpiImport.id == kpi_import.id, KpiImport.applied_at.is_(None))
-        .values(applied_at=now).execution_options(synchronize_session=False))
-    if claimed.rowcount != 1:
-        db.session.refresh(kpi_import)
-        return ApplyResult("already_applied")
-    organisation = db.session.get(Organisation, kpi_import.organisation_id)
-    plan = plan_import(organisation, kpi_import.kind, kpi_import.content, today)
-    if not plan.ok:
-        return ApplyResult("refused", plan=plan)
-    written = _write(organisation, plan.values, acting_person)
-    kpi_import.applied_at = now
-    kpi_import.written_count = written
-    db.session.flush()
-    return ApplyResult("applied", plan=plan, written=written)
+
+def apply_import(kpi_import: KpiImport, acting_person: Person | None = None,
+                 today: date | None = None) -> ApplyResult[ImportPlan]:
+    """Write an import, checking it again first; at most once (see `imports.apply_once`). Flushes only."""
+
+    def write(plan: ImportPlan, now: datetime) -> dict[str, int]:
+        kpi_import.written_count = _write(kpi_import.organisation, plan.values, acting_person)
+        return {"written": kpi_import.written_count}
+
+    return apply_once(kpi_import, lambda: preview_import(kpi_import, today), write)
 
 
 def _write(organisation: Organisation, values: list[PlannedValue], acting_person: Person | None) -> int:
@@ -399,9 +381,7 @@ def _write(organisation: Organisation, values: list[PlannedValue], acting_person
 
 
 def recent_imports(organisation_id: int, limit: int = 10) -> list[KpiImport]:
-    return list(db.session.scalars(
-        select(KpiImport).where(KpiImport.organisation_id == organisation_id)
-        .order_by(KpiImport.uploaded_at.desc(), KpiImport.id.desc()).limit(limit)))
+    return recent_uploads(KpiImport, organisation_id, limit)
 
 
 # --- one value by hand -----------------------------------------------------------------------------------------

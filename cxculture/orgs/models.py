@@ -6,10 +6,11 @@ import secrets
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, CheckConstraint, DateTime, ForeignKey, Integer, LargeBinary, String, UniqueConstraint
+from sqlalchemy import Boolean, CheckConstraint, DateTime, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
+from ..imports import UploadRecord
 from ..util import utcnow
 
 MIN_ANONYMITY_THRESHOLD = 3
@@ -169,20 +170,10 @@ class Person(UserMixin, db.Model):
         return f"<Person {self.email}>"
 
 
-class RosterImport(db.Model):
+class RosterImport(UploadRecord, db.Model):
     """An uploaded roster file: previewed first, applied at most once."""
 
     __tablename__ = "roster_import"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
-    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
-    filename: Mapped[str] = mapped_column(String(255))
-    content: Mapped[bytes] = mapped_column(LargeBinary)
-    uploaded_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
-    #: Set once, when the import is written; a second confirm finds it set and writes nothing.
-    applied_at: Mapped[datetime | None] = mapped_column(DateTime)
     created_count: Mapped[int] = mapped_column(Integer, default=0)
     updated_count: Mapped[int] = mapped_column(Integer, default=0)
-
-    uploaded_by: Mapped[Person | None] = relationship()

@@ -1,7 +1,8 @@
 """Roster CSV files: parse, validate and plan an import, apply it once, and export people and invitations.
 
 An import is all-or-nothing: `plan_roster` checks every row of the file in one pass and says what each row
-would do; `apply_roster_import` writes the plan only when no row is refused, and at most once per upload.
+would do; `apply_roster_import` writes the plan only when no row is refused, and at most once per upload (the upload,
+the claim-once confirm and the pages are `cxculture.imports`).
 """
 from __future__ import annotations
 
@@ -12,12 +13,11 @@ from datetime import datetime
 
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select, update
-from sqlalchemy.orm import defer, joinedload
+from sqlalchemy import select
 
 from ..extensions import db
+from ..imports import ApplyResult, apply_once, recent_uploads, store_upload
 from ..spreadsheets import RowError, check_header, check_upload, read_csv, unescape_cell
-from ..util import utcnow
 from .models import JobRole, Organisation, Permission, Person, RosterImport, Team
 from .teams import (
     PATH_SEPARATOR,
@@ -113,20 +113,6 @@ class RosterPlan:
     @property
     def has_changes(self) -> bool:
         return any(row.action in (CREATE, UPDATE) for row in self.rows) or bool(self.new_teams)
-
-
-@dataclass(frozen=True)
-class ApplyResult:
-    """The outcome of confirming an import: "applied", "already_applied" or "refused" (with the new plan)."""
-
-    status: str
-    plan: RosterPlan | None = None
-    created: int = 0
-    updated: int = 0
-
-    @property
-    def applied(self) -> bool:
-        return self.status == "applied"
 
 
 # --- planning ----------------------------------------------------------------------------------------------------
@@ -450,38 +436,23 @@ def _changes(person: Person, wanted: dict[str, str], context: _Context) -> list[
 def create_roster_import(organisation: Organisation, uploaded_by: Person | None, filename: str,
                          content: bytes) -> RosterImport:
     """Store an uploaded file for its preview."""
-    roster_import = RosterImport(organisation_id=organisation.id, uploaded_by=uploaded_by,
-                                 filename=(filename or "roster.csv")[:255], content=content)
-    db.session.add(roster_import)
-    db.session.flush()
-    return roster_import
+    return store_upload(RosterImport, organisation.id, uploaded_by, filename, content, "roster.csv")
 
 
-def apply_roster_import(roster_import: RosterImport, acting_person: Person | None = None) -> ApplyResult:
-    """Write an import, checking it again first; at most once, even for two confirms at the same moment.
+def preview_roster_import(roster_import: RosterImport, acting_person: Person | None = None) -> RosterPlan:
+    """What a stored roster file would do to its organisation now; writes nothing."""
+    return plan_roster(roster_import.organisation, roster_import.content, acting_person)
 
-    Flushes only: the caller commits on "applied" and rolls back on "refused" (which releases the import).
-    """
-    now = utcnow()
-    claimed = db.session.execute(
-        update(RosterImport)
-        .where(RosterImport.id == roster_import.id, RosterImport.applied_at.is_(None))
-        .values(applied_at=now)
-        .execution_options(synchronize_session=False)
-    )
-    if claimed.rowcount != 1:
-        db.session.refresh(roster_import)
-        return ApplyResult("already_applied")
-    organisation = db.session.get(Organisation, roster_import.organisation_id)
-    plan = plan_roster(organisation, roster_import.content, acting_person)
-    if not plan.ok:
-        return ApplyResult("refused", plan=plan)
-    created, updated = _write_plan(organisation, plan, now)
-    roster_import.applied_at = now
-    roster_import.created_count = created
-    roster_import.updated_count = updated
-    db.session.flush()
-    return ApplyResult("applied", plan=plan, created=created, updated=updated)
+
+def apply_roster_import(roster_import: RosterImport, acting_person: Person | None = None) -> ApplyResult[RosterPlan]:
+    """Write an import, checking it again first; at most once (see `imports.apply_once`). Flushes only."""
+
+    def write(plan: RosterPlan, now: datetime) -> dict[str, int]:
+        created, updated = _write_plan(roster_import.organisation, plan, now)
+        roster_import.created_count, roster_import.updated_count = created, updated
+        return {"created": created, "updated": updated}
+
+    return apply_once(roster_import, lambda: preview_roster_import(roster_import, acting_person), write)
 
 
 def _write_plan(organisation: Organisation, plan: RosterPlan, now: datetime) -> tuple[int, int]:
@@ -568,10 +539,4 @@ def people_created_by_import(roster_import: RosterImport) -> list[Person]:
 
 
 def recent_roster_imports(organisation_id: int, limit: int = 10) -> list[RosterImport]:
-    return list(db.session.scalars(
-        select(RosterImport)
-        .options(defer(RosterImport.content), joinedload(RosterImport.uploaded_by))
-        .where(RosterImport.organisation_id == organisation_id)
-        .order_by(RosterImport.uploaded_at.desc(), RosterImport.id.desc())
-        .limit(limit)
-    ))
+    return recent_uploads(RosterImport, organisation_id, limit)

@@ -1,4 +1,4 @@
-"""Forms of the roster import: the upload and the confirmation."""
+"""The roster import's upload form (the confirmation is `imports.ConfirmImportForm`)."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
@@ -16,8 +16,3 @@ class RosterUploadForm(FlaskForm):
     )
     submit = SubmitField(_l("Upload and preview"))
 
-
-class ConfirmImportForm(FlaskForm):
-    """Applies a previewed import; the import id is in the address."""
-
-    submit = SubmitField(_l("Confirm import"))

@@ -4,14 +4,16 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
 from ...auth.access import get_in_organisation, permission_required
 from ...extensions import db
+from ...imports import ApplyResult, ImportFlow
 from ...orgs.teams import teams_by_path
-from ...spreadsheets import csv_bytes, csv_delimiter, csv_download, read_upload
+from ...spreadsheets import csv_bytes, csv_delimiter, csv_download
 from ..models import Kpi, KpiImport, KpiValue
 from ..periods import InvalidPeriod, Period, last_closed_period, recent_periods
 from ..value_forms import ConfirmForm, ValueForm, ValuesUploadForm
@@ -25,8 +27,7 @@ from ..values import (
     delete_value,
     display_number,
     periods_with_values,
-    plan_import,
-    recent_imports,
+    preview_import,
     set_value,
     value_rows,
     values_query,
@@ -135,54 +136,31 @@ def export_kpi_values():
     return csv_download(csv_bytes(COLUMNS["values"], rows, csv_delimiter()), f"kpi-values-{period}")
 
 
-def _render_upload(form: ValuesUploadForm, upload_errors=(), status: int = 200):
-    return render_template("kpis/values_import.html", form=form, upload_errors=upload_errors, columns=COLUMNS,
-                           imports=recent_imports(current_user.organisation_id), max_rows=MAX_ROWS,
-                           max_megabytes=MAX_FILE_BYTES // (1024 * 1024), example_period=str(last_closed_period())
-                           ), status
+def _values_after_import(kpi_import: KpiImport, result: ApplyResult) -> str:
+    """The table of the latest quarter the file wrote."""
+    periods = sorted({value.period for value in result.plan.values}, reverse=True)
+    return url_for("kpis.list_kpi_values", period=periods[0])
 
 
-@bp.route("/hr/kpi-values/import", methods=["GET", "POST"])
-@permission_required("hr")
-def import_kpi_values():
-    form = ValuesUploadForm()
-    if not form.validate_on_submit():
-        return _render_upload(form, status=422 if form.is_submitted() else 200)
-    filename, content, upload_errors = read_upload(form.file.data, MAX_FILE_BYTES)
-    if upload_errors:
-        return _render_upload(form, upload_errors, status=422)
-    kpi_import = create_import(current_user.organisation, current_user._get_current_object(), form.kind.data,
-                               filename, content)
-    db.session.commit()
-    return redirect(url_for("kpis.show_kpi_import", kpi_import_id=kpi_import.id))
-
-
-@bp.get("/hr/kpi-values/imports/<int:kpi_import_id>")
-@permission_required("hr")
-def show_kpi_import(kpi_import_id: int):
-    kpi_import = get_in_organisation(KpiImport, kpi_import_id)
-    plan = plan_import(current_user.organisation, kpi_import.kind, kpi_import.content)
-    upload_form = ValuesUploadForm(formdata=None, kind=kpi_import.kind)
-    return render_template("kpis/values_preview.html", kpi_import=kpi_import, plan=plan, form=ConfirmForm(),
-                           reupload_form=upload_form, format_number=display_number, language=_language())
-
-
-@bp.post("/hr/kpi-values/imports/<int:kpi_import_id>")
-@permission_required("hr")
-def confirm_kpi_import(kpi_import_id: int):
-    kpi_import = get_in_organisation(KpiImport, kpi_import_id)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    result = apply_import(kpi_import, current_user._get_current_object())
-    if result.status == "applied":
-        db.session.commit()
-        flash(_("The values are imported: %(count)s written.", count=result.written), "success")
-        periods = sorted({value.period for value in result.plan.values}, reverse=True)
-        return redirect(url_for("kpis.list_kpi_values", period=periods[0]))
-    db.session.rollback()
-    if result.status == "already_applied":
-        flash(_("This import was already applied; nothing was changed this time."), "info")
-    else:
-        flash(_("Something changed since the preview and some rows can no longer be imported. Nothing was "
-                "changed: see the rows below."), "error")
-    return redirect(url_for("kpis.show_kpi_import", kpi_import_id=kpi_import_id))
+kpi_imports = ImportFlow(
+    model=KpiImport,
+    store=lambda organisation, person, form, filename, content: create_import(organisation, person, form.kind.data,
+                                                                               filename, content),
+    plan=lambda kpi_import, person: preview_import(kpi_import),
+    apply=apply_import,
+    upload_form=ValuesUploadForm,
+    upload_template="kpis/values_import.html",
+    preview_template="kpis/values_preview.html",
+    max_bytes=MAX_FILE_BYTES,
+    applied_message=lambda result: _("The values are imported: %(count)s written.", count=result.written),
+    refused_message=_l("Something changed since the preview and some rows can no longer be imported. Nothing was "
+                       "changed: see the rows below."),
+    upload_context=lambda: {"columns": COLUMNS, "max_rows": MAX_ROWS, "example_period": str(last_closed_period())},
+    preview_context=lambda kpi_import, plan: {"format_number": display_number, "language": _language()},
+    done_url=_values_after_import,
+)
+kpi_imports.register(
+    bp, guard=permission_required("hr"), upload_rule="/hr/kpi-values/import", upload_endpoint="import_kpi_values",
+    preview_rule="/hr/kpi-values/imports/<int:kpi_import_id>", preview_endpoint="show_kpi_import",
+    confirm_endpoint="confirm_kpi_import", id_argument="kpi_import_id",
+)

@@ -1,14 +1,15 @@
 """Roster CSV import and export, and invitation links."""
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from ...auth.access import get_in_organisation, permission_required
 from ...auth.invitations import invitation_url
-from ...extensions import db
-from ...spreadsheets import csv_bytes, csv_delimiter, csv_download, read_upload
+from ...imports import ImportFlow
+from ...spreadsheets import csv_bytes, csv_delimiter, csv_download
 from ..models import RosterImport
 from ..roster import (
     COLUMNS,
@@ -18,11 +19,10 @@ from ..roster import (
     create_roster_import,
     invited_people,
     people_created_by_import,
-    plan_roster,
-    recent_roster_imports,
+    preview_roster_import,
     roster_rows,
 )
-from ..roster_forms import ConfirmImportForm, RosterUploadForm
+from ..roster_forms import RosterUploadForm
 from ..teams import MAX_DEPTH
 from . import bp
 
@@ -33,61 +33,28 @@ def _invitation_rows(people) -> list[tuple[str, str, str]]:
     return [(p.email, p.name, invitation_url(p)) for p in people if p.invited and p.active]
 
 
-def _render_upload(form: RosterUploadForm, upload_errors=(), status: int = 200):
-    return render_template(
-        "orgs/roster_import.html", form=form, upload_errors=upload_errors, columns=COLUMNS,
-        imports=recent_roster_imports(current_user.organisation_id), max_megabytes=MAX_FILE_BYTES // (1024 * 1024),
-        max_rows=MAX_ROWS, max_depth=MAX_DEPTH,
-    ), status
-
-
-@bp.route("/roster/import", methods=["GET", "POST"])
-@permission_required("admin")
-def import_roster():
-    form = RosterUploadForm()
-    if not form.validate_on_submit():
-        return _render_upload(form, status=422 if form.is_submitted() else 200)
-    filename, content, upload_errors = read_upload(form.file.data, MAX_FILE_BYTES)
-    if upload_errors:
-        return _render_upload(form, upload_errors, status=422)
-    roster_import = create_roster_import(current_user.organisation, current_user._get_current_object(), filename,
-                                         content)
-    db.session.commit()
-    return redirect(url_for("orgs.show_roster_import", import_id=roster_import.id))
-
-
-@bp.get("/roster/imports/<int:import_id>")
-@permission_required("admin")
-def show_roster_import(import_id: int):
-    roster_import = get_in_organisation(RosterImport, import_id)
-    if roster_import.applied_at is not None:
-        return redirect(url_for("orgs.show_roster_import_result", import_id=import_id))
-    plan = plan_roster(current_user.organisation, roster_import.content, current_user._get_current_object())
-    upload_form = RosterUploadForm(formdata=None)
-    return render_template("orgs/roster_preview.html", roster_import=roster_import, plan=plan,
-                           form=ConfirmImportForm(), reupload_form=upload_form)
-
-
-@bp.post("/roster/imports/<int:import_id>")
-@permission_required("admin")
-def confirm_roster_import(import_id: int):
-    roster_import = get_in_organisation(RosterImport, import_id)
-    if not ConfirmImportForm().validate_on_submit():
-        abort(400)
-    result = apply_roster_import(roster_import, current_user._get_current_object())
-    if result.status == "applied":
-        db.session.commit()
-        flash(_("The roster is imported. Created: %(created)s. Updated: %(updated)s.",
-                created=result.created, updated=result.updated), "success")
-    elif result.status == "already_applied":
-        db.session.rollback()
-        flash(_("This import was already applied; nothing was changed this time."), "info")
-    else:
-        db.session.rollback()
-        flash(_("The organisation has changed since the preview and some rows can no longer be imported. "
-                "Nothing was changed: see the rows below."), "error")
-        return redirect(url_for("orgs.show_roster_import", import_id=import_id))
-    return redirect(url_for("orgs.show_roster_import_result", import_id=import_id))
+roster_imports = ImportFlow(
+    model=RosterImport,
+    store=lambda organisation, person, form, filename, content: create_roster_import(organisation, person,
+                                                                                      filename, content),
+    plan=preview_roster_import,
+    apply=apply_roster_import,
+    upload_form=RosterUploadForm,
+    upload_template="orgs/roster_import.html",
+    preview_template="orgs/roster_preview.html",
+    max_bytes=MAX_FILE_BYTES,
+    applied_message=lambda result: _("The roster is imported. Created: %(created)s. Updated: %(updated)s.",
+                                     created=result.created, updated=result.updated),
+    refused_message=_l("The organisation has changed since the preview and some rows can no longer be imported. "
+                       "Nothing was changed: see the rows below."),
+    upload_context=lambda: {"columns": COLUMNS, "max_rows": MAX_ROWS, "max_depth": MAX_DEPTH},
+    applied_url=lambda roster_import: url_for("orgs.show_roster_import_result", import_id=roster_import.id),
+)
+roster_imports.register(
+    bp, guard=permission_required("admin"), upload_rule="/roster/import", upload_endpoint="import_roster",
+    preview_rule="/roster/imports/<int:import_id>", preview_endpoint="show_roster_import",
+    confirm_endpoint="confirm_roster_import", id_argument="import_id",
+)
 
 
 @bp.get("/roster/imports/<int:import_id>/result")
