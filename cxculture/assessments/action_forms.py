@@ -3,7 +3,6 @@
 Whether the owner and the campaign belong to the organisation is the service's job (actions.py): the choices
 here are what the page offers, not what is accepted.
 """
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField, SubmitField
@@ -67,18 +66,3 @@ class ActionForm(ActionFollowUpForm):
 
     def set_campaign_choices(self, campaigns) -> None:
         self.campaign_id.choices = [SelectChoice("", _l("None"))] + [SelectChoice(c.id, c.title) for c in campaigns]
-
-
-def action_problem_messages() -> dict[tuple[str, str], str]:
-    """What to say next to a field for each refusal of the action service (also used by cafés' actions)."""
-    return {
-        ("title", "missing"): _("Write what will be done."),
-        ("title", "too-long"): _("Keep it under %(max)s characters.", max=MAX_TITLE_LENGTH),
-        ("pillar", "unknown"): _("Choose one of the six pillars."),
-        ("status", "unknown"): _("Choose a status from the list."),
-        ("owner_id", "missing"): _("Choose who owns this action."),
-        ("owner_id", "unknown"): _("Choose the owner from the list: an active person of your organisation."),
-        ("due_date", "missing"): _("Choose a due date."),
-        ("due_date", "past"): _("The due date is in the past. Choose today or a later day."),
-        ("campaign_id", "unknown"): _("Choose a campaign from the list."),
-    }

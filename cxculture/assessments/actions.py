@@ -8,12 +8,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
 from ..orgs.models import Person
 from ..pillars import PILLARS
+from ..refusals import Refused
 from .models import ActionItem, Campaign
 
 STATUSES = ("open", "in_progress", "done", "dropped")
@@ -24,16 +26,23 @@ FILTERS = ("open", "overdue", "closed", "all")
 MAX_TITLE_LENGTH = 200
 
 
-class ActionError(Exception):
-    """Why an action item cannot be saved: `problems` maps a field name to a code.
+#: What to say next to a field for each reason an action item is refused (cafés' actions use them too).
+ACTION_REFUSALS = {
+    ("title", "missing"): _l("Write what will be done."),
+    ("title", "too-long"): _l("Keep it under %(max)s characters.", max=MAX_TITLE_LENGTH),
+    ("pillar", "unknown"): _l("Choose one of the six pillars."),
+    ("status", "unknown"): _l("Choose a status from the list."),
+    ("owner_id", "missing"): _l("Choose who owns this action."),
+    ("owner_id", "unknown"): _l("Choose the owner from the list: an active person of your organisation."),
+    ("due_date", "missing"): _l("Choose a due date."),
+    ("due_date", "past"): _l("The due date is in the past. Choose today or a later day."),
+    ("campaign_id", "unknown"): _l("Choose a campaign from the list."),
+}
 
-    Codes: title "missing" / "too-long"; pillar, status, owner_id, campaign_id "unknown"; owner_id "missing";
-    due_date "missing" / "past".
-    """
 
-    def __init__(self, problems: dict[str, str]):
-        super().__init__(", ".join(f"{field}: {code}" for field, code in problems.items()))
-        self.problems = problems
+def refused_with(messages: dict[tuple[str, str], object], problems: dict[str, str]) -> Refused:
+    """A refusal naming each field's problem (`problems`: field -> code) in the words of `messages`."""
+    return Refused({name: messages.get((name, code), code) for name, code in problems.items()}, codes=problems)
 
 
 def _check_owner(organisation_id: int, owner_id, problems: dict) -> None:
@@ -56,7 +65,7 @@ def _check_campaign(organisation_id: int, campaign_id, problems: dict) -> None:
 def create_action(organisation_id: int, *, title: str, pillar: str, owner_id: int | None, due_date: date | None,
                   status: str = "open", campaign_id: int | None = None, created_by: Person | None = None,
                   today: date | None = None) -> ActionItem:
-    """A new action item; raises ActionError listing every problem and changes nothing then."""
+    """A new action item; refuses naming every problem and changes nothing then."""
     today = today or date.today()
     title = (title or "").strip()
     problems: dict[str, str] = {}
@@ -75,7 +84,7 @@ def create_action(organisation_id: int, *, title: str, pillar: str, owner_id: in
         problems["due_date"] = "past"
     _check_campaign(organisation_id, campaign_id, problems)
     if problems:
-        raise ActionError(problems)
+        raise refused_with(ACTION_REFUSALS, problems)
     action = ActionItem(organisation_id=organisation_id, title=title, pillar=pillar, owner_id=owner_id,
                         due_date=due_date, status=status, campaign_id=campaign_id,
                         created_by_id=created_by.id if created_by else None)
@@ -99,7 +108,7 @@ def update_action(action: ActionItem, *, status: str, owner_id: int | None, due_
     elif due_date < today and due_date != action.due_date:
         problems["due_date"] = "past"
     if problems:
-        raise ActionError(problems)
+        raise refused_with(ACTION_REFUSALS, problems)
     action.status, action.owner_id, action.due_date = status, owner_id, due_date
     db.session.flush()
     return action

@@ -5,12 +5,14 @@ import random
 from dataclasses import dataclass
 from datetime import date
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from .. import events
 from ..extensions import db
 from ..orgs.models import Person, PersonPermission, Team
+from ..refusals import Refused
 from .models import Answer, Campaign, Comment, Draft, Participation, Response
 
 MAX_COMMENT_LENGTH = 2000
@@ -18,13 +20,20 @@ MAX_COMMENT_LENGTH = 2000
 _random = random.SystemRandom()
 
 
-class AnsweringError(Exception):
-    """Why answering is not possible now: "closed", "not-invited", "already-answered", "invalid"."""
+#: Why answering is refused, by code; "invalid" also carries `problems` (statement key -> "missing",
+#: "invalid", "unknown" or "too-long") for the page to mark each statement.
+ANSWERING_REFUSALS = {
+    "closed": _l("It is closed, or not open yet, so nothing was saved. If you had started, your unsent answers "
+                 "are not kept."),
+    "not-invited": _l("The self-assessment was sent to other teams, so there is nothing for you to answer. If you "
+                      "think this is a mistake, ask your administrator."),
+    "already-answered": _l("Your answers were already in: nothing was sent twice."),
+    "invalid": _l("Some answers could not be saved: check the marked statements."),
+}
 
-    def __init__(self, code: str, problems: dict | None = None):
-        super().__init__(code)
-        self.code = code
-        self.problems = problems or {}
+
+def _refused(code: str, problems: dict | None = None) -> Refused:
+    return Refused(ANSWERING_REFUSALS[code], code, problems=problems or {})
 
 
 def campaign_team_ids(campaign: Campaign) -> set[int] | None:
@@ -76,11 +85,11 @@ def has_answered(campaign: Campaign, person: Person) -> bool:
 
 def _check_can_answer(campaign: Campaign, person: Person, today: date | None) -> None:
     if not is_accepting(campaign, today):
-        raise AnsweringError("closed")
+        raise _refused("closed")
     if not is_invited(campaign, person):
-        raise AnsweringError("not-invited")
+        raise _refused("not-invited")
     if has_answered(campaign, person):
-        raise AnsweringError("already-answered")
+        raise _refused("already-answered")
 
 
 def draft_for(campaign: Campaign, person: Person) -> Draft:
@@ -129,7 +138,7 @@ def save_draft(campaign: Campaign, person: Person, values: dict[str, object], op
         elif len(text) > MAX_COMMENT_LENGTH:
             problems[key] = "too-long"
     if problems:
-        raise AnsweringError("invalid", problems)
+        raise _refused("invalid", problems)
     draft = draft_for(campaign, person)
     answers = {"items": dict(draft.answers.get("items", {})), "open": dict(draft.answers.get("open", {}))}
     answers["items"].update(parsed)
@@ -154,19 +163,19 @@ class Submitted:
 def submit(campaign: Campaign, person: Person, today: date | None = None) -> Submitted:
     """Store the draft as an anonymous response, once; the draft is deleted.
 
-    Raises AnsweringError("already-answered") for a second submit (another tab, a double click): nothing is
-    stored twice. Raises AnsweringError("invalid") listing unanswered statements.
+    Refuses ("already-answered") for a second submit (another tab, a double click): nothing is
+    stored twice. Refuses ("invalid") listing unanswered statements.
     """
     _check_can_answer(campaign, person, today)
     draft = draft_for(campaign, person)
     missing = missing_items(campaign, draft)
     if missing:
-        raise AnsweringError("invalid", dict.fromkeys(missing, "missing"))
+        raise _refused("invalid", dict.fromkeys(missing, "missing"))
     try:
         with db.session.begin_nested():
             db.session.add(Participation(campaign_id=campaign.id, person_id=person.id))
     except IntegrityError as error:
-        raise AnsweringError("already-answered") from error
+        raise _refused("already-answered") from error
     leadership = person.can("leader") or (person.job_role is not None and person.job_role.key == "executive")
     groups = {"team_id": person.team_id, "job_role_id": person.job_role_id, "leadership": leadership}
     items = {item["key"]: item for item in campaign.instrument.items}

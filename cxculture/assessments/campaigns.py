@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from ..extensions import db
 from ..orgs.models import MIN_ANONYMITY_THRESHOLD, Organisation, Person, Team
-from ..orgs.operations import InvalidChange
+from ..refusals import Refused
 from ..util import utcnow
 from . import answering
 from .instruments import instruments_for, sync_shipped_instruments
@@ -127,9 +127,9 @@ def open_campaign_of(organisation_id: int) -> Campaign | None:
 # Creating and changing ---------------------------------------------------------------------------------------
 
 
-def _refusal(errors: dict) -> InvalidChange:
-    """InvalidChange with its (lazy) messages rendered in the current language."""
-    return InvalidChange({field: str(message) for field, message in errors.items()})
+def _refusal(errors: dict) -> Refused:
+    """Refused with its (lazy) messages rendered in the current language."""
+    return Refused({field: str(message) for field, message in errors.items()})
 
 
 def _checked_fields(
@@ -194,7 +194,7 @@ def create_campaign(
     threshold_override: int | None,
     instrument_id: int | None,
 ) -> Campaign:
-    """A new draft campaign pinning the chosen instrument version; raises InvalidChange on bad input."""
+    """A new draft campaign pinning the chosen instrument version; raises Refused on bad input."""
     fields = _checked_fields(organisation, title, opens_on, closes_on, team_ids, threshold_override, instrument_id)
     campaign = Campaign(organisation_id=organisation.id, created_by=created_by, status="draft", **fields)
     db.session.add(campaign)
@@ -212,7 +212,7 @@ def update_campaign(
     threshold_override: int | None,
     instrument_id: int | None,
 ) -> Campaign:
-    """Change a campaign while it is a draft; raises InvalidChange otherwise or on bad input."""
+    """Change a campaign while it is a draft; raises Refused otherwise or on bad input."""
     if campaign.status != "draft":
         raise _refusal({None: _l("Only a draft campaign can be edited.")})
     organisation = db.session.get(Organisation, campaign.organisation_id)

@@ -9,6 +9,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from ..config import LANGUAGES
 from ..extensions import db
+from ..refusals import form_status
 from .forms import AcceptInvitationForm, ChangePasswordForm, LoginForm
 from .invitations import InvalidInvitation, person_for_invitation
 from .passwords import verify_password
@@ -55,7 +56,7 @@ def login():
             )
             return render_template("auth/login.html", form=form, error=message), 429
         return render_template("auth/login.html", form=form, error=_("Wrong e-mail or password.")), 401
-    return render_template("auth/login.html", form=form)
+    return render_template("auth/login.html", form=form), form_status(form)
 
 
 @bp.route("/logout", methods=["POST"])
@@ -80,7 +81,7 @@ def change_password():
             db.session.commit()
             flash(_("Your password is changed. Other sessions have been logged out."), "success")
             return redirect(url_for("home.index"))
-    return render_template("auth/change_password.html", form=form)
+    return render_template("auth/change_password.html", form=form), form_status(form)
 
 
 @bp.route("/invitation/<token>", methods=["GET", "POST"])
@@ -100,7 +101,7 @@ def accept_invitation(token: str):
         db.session.commit()
         flash(_("Welcome, %(name)s. Your password is set.", name=person.name), "success")
         return redirect(url_for("home.index"))
-    return render_template("auth/accept_invitation.html", form=form, person=person)
+    return render_template("auth/accept_invitation.html", form=form, person=person), form_status(form)
 
 
 @bp.route("/language", methods=["POST"])

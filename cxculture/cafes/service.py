@@ -1,6 +1,6 @@
 """Planning a café, editing its agenda, and recording what happened: attendance, notes, decisions, actions.
 
-Every function checks its input against the host organisation and raises CafeError naming each problem,
+Every function checks its input against the host organisation and refuses naming each problem,
 changing nothing then; it flushes, and the request commits once. A form's random `submission_key` makes a
 second submit of the same form find what the first one stored instead of storing it twice.
 """
@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from urllib.parse import urlsplit
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -20,6 +21,7 @@ from ..extensions import db
 from ..modules.reports import leadership_query
 from ..orgs.models import Organisation, Permission, Person, PersonPermission
 from ..pillars import PILLARS
+from ..refusals import Refused
 from ..util import utcnow
 from .agenda import _renumber
 from .models import AgendaItem, Cafe, CafeAction, CafeAttendee, CafeDecision
@@ -35,19 +37,36 @@ MIN_DURATION, MAX_DURATION = 15, 8 * 60
 LANGUAGES = ("en", "it")
 
 
-class CafeError(Exception):
-    """Why a café change cannot be saved: `problems` maps a field name to a code.
+#: What to say next to a field for each reason a café change is refused: the action items' own messages, with the
+#: café's where its fields mean something else (a café's title is not an action's).
+CAFE_REFUSALS = {
+    **action_service.ACTION_REFUSALS,
+    ("title", "missing"): _l("Write a title."),
+    ("title", "too-long"): _l("Keep it under %(max)s characters.", max=MAX_TITLE_LENGTH),
+    ("starts_at", "missing"): _l("Choose the date and the start time."),
+    ("duration_minutes", "range"): _l("Between %(min)s and %(max)s minutes.", min=MIN_DURATION, max=MAX_DURATION),
+    ("location", "missing"): _l("Write a place, a video link, or both."),
+    ("location", "too-long"): _l("Keep it under %(max)s characters.", max=MAX_PLACE_LENGTH),
+    ("video_link", "not-a-link"): _l("Write the full link, starting with https://."),
+    ("video_link", "too-long"): _l("Keep it under %(max)s characters.", max=MAX_LINK_LENGTH),
+    ("facilitator_id", "missing"): _l("Choose the facilitator."),
+    ("facilitator_id", "unknown"): _l("Choose the facilitator from the list: one of your organisation's leaders."),
+    ("attendee_ids", "unknown"): _l("Attendees must be leaders of your organisation: choose them from the list."),
+    ("focus_pillars", "unknown"): _l("Choose focus pillars from the six pillars."),
+    ("language", "unknown"): _l("Choose English or Italian."),
+    ("prompts", "too-many"): _l("Keep to %(max)s prompts at most, one per line.", max=MAX_PROMPTS),
+    ("prompts", "too-long"): _l("Each prompt must stay under %(max)s characters.", max=MAX_PROMPT_LENGTH),
+    ("notes", "too-long"): _l("Keep the notes under %(max)s characters.", max=MAX_NOTES_LENGTH),
+    ("text", "missing"): _l("Write what was decided."),
+    ("text", "too-long"): _l("Keep it under %(max)s characters.", max=MAX_DECISION_LENGTH),
+    ("agenda_item_id", "unknown"): _l("That agenda item is no longer on this café's agenda."),
+    ("person_id", "unknown"): _l(
+        "Choose a leader from the list: only organisations in the benchmark network can be invited."),
+}
 
-    Codes: title "missing" / "too-long"; starts_at "missing"; duration "range"; location "missing" (neither a
-    place nor a video link) / "too-long"; video_link "not-a-link" / "too-long"; facilitator_id "missing" /
-    "unknown"; attendee_ids "unknown"; focus_pillars "unknown"; language "unknown"; prompts "too-many" /
-    "too-long"; notes "too-long"; text "missing" / "too-long"; agenda_item_id "unknown"; person_id "unknown";
-    plus the action item's own codes (see assessments.actions.ActionError).
-    """
 
-    def __init__(self, problems: dict[str, str]):
-        super().__init__(", ".join(f"{field}: {code}" for field, code in problems.items()))
-        self.problems = problems
+def _refused(problems: dict[str, str]) -> Refused:
+    return action_service.refused_with(CAFE_REFUSALS, problems)
 
 
 # Who can take part -----------------------------------------------------------------------------------------
@@ -153,7 +172,7 @@ def create_cafe(organisation_id: int, plan: CafePlan, created_by: Person | None 
             return existing, False
     problems = _check_plan(organisation_id, plan)
     if problems:
-        raise CafeError(problems)
+        raise _refused(problems)
     cafe = Cafe(organisation_id=organisation_id, submission_key=submission_key or None, status="planned",
                 created_by_id=created_by.id if created_by else None)
     _apply_plan(cafe, plan)
@@ -165,7 +184,7 @@ def create_cafe(organisation_id: int, plan: CafePlan, created_by: Person | None 
 def update_cafe(cafe: Cafe, plan: CafePlan) -> Cafe:
     problems = _check_plan(cafe.organisation_id, plan)
     if problems:
-        raise CafeError(problems)
+        raise _refused(problems)
     _apply_plan(cafe, plan)
     db.session.flush()
     return cafe
@@ -174,7 +193,7 @@ def update_cafe(cafe: Cafe, plan: CafePlan) -> Cafe:
 def invite_guest(cafe: Cafe, person_id: int | None) -> CafeAttendee:
     """Invite a leader of an opted-in organisation; inviting someone twice changes nothing."""
     if person_id not in {p.id for p in guest_choices(cafe.organisation_id)}:
-        raise CafeError({"person_id": "unknown"})
+        raise _refused({"person_id": "unknown"})
     for attendee in cafe.attendees:
         if attendee.person_id == person_id:
             return attendee
@@ -224,7 +243,7 @@ def update_agenda_item(item: AgendaItem, *, title: str, prompts_text: str, notes
     prompts = parse_prompts(prompts_text)
     problems = _check_item(title, prompts, notes)
     if problems:
-        raise CafeError(problems)
+        raise _refused(problems)
     item.title, item.prompts, item.notes = title.strip(), prompts, (notes or "").strip()
     db.session.flush()
     return item
@@ -240,7 +259,7 @@ def add_free_item(cafe: Cafe, *, title: str, prompts_text: str, notes: str = "",
     prompts = parse_prompts(prompts_text)
     problems = _check_item(title, prompts, notes)
     if problems:
-        raise CafeError(problems)
+        raise _refused(problems)
     item = AgendaItem(kind="free", title=title.strip(), prompts=prompts, notes=(notes or "").strip(), snapshot={},
                       position=max((i.position for i in cafe.agenda), default=0) + 1,
                       submission_key=submission_key or None)
@@ -318,7 +337,7 @@ def add_decision(cafe: Cafe, *, text: str, agenda_item_id: int | None = None, pu
         problems["text"] = "too-long"
     _agenda_item_of(cafe, agenda_item_id, problems)
     if problems:
-        raise CafeError(problems)
+        raise _refused(problems)
     decision = CafeDecision(text=text, agenda_item_id=agenda_item_id, published=bool(published),
                             submission_key=submission_key or None, created_by_id=created_by.id if created_by else None)
     cafe.decisions.append(decision)
@@ -348,12 +367,12 @@ def add_action(cafe: Cafe, *, title: str, pillar: str, owner_id: int | None, due
     problems: dict[str, str] = {}
     _agenda_item_of(cafe, agenda_item_id, problems)
     if problems:
-        raise CafeError(problems)
+        raise _refused(problems)
     try:
         action = action_service.create_action(cafe.organisation_id, title=title, pillar=pillar, owner_id=owner_id,
                                               due_date=due_date, created_by=created_by, today=today)
-    except action_service.ActionError as error:
-        raise CafeError(error.problems) from None
+    except Refused as error:
+        raise _refused(error.codes) from None
     db.session.add(CafeAction(cafe_id=cafe.id, action_item_id=action.id, agenda_item_id=agenda_item_id,
                               submission_key=submission_key or None))
     db.session.flush()

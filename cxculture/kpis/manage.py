@@ -17,8 +17,8 @@ from sqlalchemy.orm import selectinload
 
 from ..extensions import db
 from ..orgs.models import JobRole
-from ..orgs.operations import InvalidChange
 from ..pillars import PILLARS
+from ..refusals import Refused, refuse_if
 from .labels import UNIT_LABELS
 from .models import (
     CATEGORIES,
@@ -43,19 +43,6 @@ DEFINITION_LENGTH = 1000
 RATIONALE_LENGTH = 300
 #: The unit a KPI computed from survey answers is reported in.
 SURVEY_UNITS = {"nps": "points", "csat": "percent", "ces": "score"}
-
-
-class Refused(InvalidChange):
-    """A catalogue or plan change that was refused; `errors` maps a form field (or None) to why."""
-
-    def __init__(self, errors: dict):
-        ValueError.__init__(self, "; ".join(str(message) for message in errors.values()))
-        self.errors = errors
-
-
-def _refuse_if(errors: dict) -> None:
-    if errors:
-        raise Refused(errors)
 
 
 def _insert(row, conflict: dict) -> None:
@@ -198,7 +185,7 @@ def _check_kpi(organisation_id: int, fields: dict, kpi: Kpi | None) -> dict:
             errors["max_value" if high is not None else "min_value"] = _l(
                 "%(count)s recorded values, targets or thresholds of this KPI lie outside the new range: "
                 "widen it or change them first.", count=outside["count"])
-    _refuse_if(errors)
+    refuse_if(errors)
     return clean
 
 
@@ -277,7 +264,7 @@ def _check_behaviour(organisation_id: int, fields: dict, behaviour: Behaviour | 
     clean["pillar"] = fields.get("pillar")
     if clean["pillar"] not in PILLARS:
         errors["pillar"] = _l("Choose one of the six pillars.")
-    _refuse_if(errors)
+    refuse_if(errors)
     return clean
 
 
@@ -326,7 +313,7 @@ def _check_link(kpi: Kpi, fields: dict, link: KpiBehaviourLink | None) -> dict:
     for language in ("en", "it"):
         clean[f"rationale_{language}"] = _check_text(fields, f"rationale_{language}", RATIONALE_LENGTH, errors,
                                                      _l("Say in one line why, in this language."))
-    _refuse_if(errors)
+    refuse_if(errors)
     return clean
 
 
@@ -441,7 +428,7 @@ def create_plan(organisation_id: int, *, job_role_id, period: str, copy_previous
             if source is None:
                 errors["copy_previous"] = _l("%(role)s has no plan before %(period)s to copy: leave this unticked.",
                                              role=_shown(role), period=period)
-    _refuse_if(errors)
+    refuse_if(errors)
     plan = RewardPlan(organisation_id=organisation_id, job_role_id=role.id, period=period)
     if source is not None:
         for component in source.components:
@@ -507,7 +494,7 @@ def _check_component(plan: RewardPlan, fields: dict, component: RewardComponent 
                 errors["threshold"] = _l("Lower is better for %(kpi)s, so the threshold (where the component "
                                          "starts paying) must be at least the target, %(target)s.",
                                          kpi=_shown(kpi), target=_format(target))
-    _refuse_if(errors)
+    refuse_if(errors)
     return clean
 
 

@@ -17,6 +17,7 @@ from datetime import date
 from babel.numbers import format_decimal
 from flask import g, has_app_context
 from flask_babel import force_locale
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, select
 from sqlalchemy.orm import joinedload, lazyload, selectinload
 
@@ -24,6 +25,7 @@ from ..extensions import db
 from ..orgs.models import Person, Team
 from ..orgs.service import team_members_query, team_paths
 from ..pillars import PILLARS
+from ..refusals import Refused
 from .alignment import plan_alignment
 from .models import Behaviour, Kpi, KpiBehaviourLink, KpiValue, RewardComponent, RewardPlan
 from .periods import Period
@@ -37,15 +39,6 @@ BETTER, WORSE, SAME, NEW = "better", "worse", "same", "new"
 EPSILON = 1e-9
 #: Below this many survey answers a value is flagged as a small sample (DESIGN.md: 30).
 SMALL_SAMPLE = 30
-
-
-class ScorecardError(ValueError):
-    """A scorecard request that cannot be answered: code "period" (not a quarter written like 2026-Q3)."""
-
-    def __init__(self, code: str, value: str = ""):
-        super().__init__(f"{code}: {value}")
-        self.code = code
-        self.value = value
 
 
 # What pages, PDFs and the bulk run receive -------------------------------------------------------------------
@@ -220,10 +213,12 @@ def line_trend(value: float | None, previous: float | None, better: str) -> str 
 # Building scorecards ------------------------------------------------------------------------------------------
 
 def parse_period(text: str | None) -> Period:
+    """The quarter written like 2026-Q3; refuses anything else."""
     try:
         return Period.parse(text or "")
     except ValueError:
-        raise ScorecardError("period", text or "") from None
+        raise Refused({"period": _l("“%(period)s” is not a quarter: write it like %(example)s.",
+                                    period=(text or "")[:40], example="2026-Q3")}, "period") from None
 
 
 def person_language(person: Person) -> str:

@@ -8,8 +8,8 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from ..extensions import db
-from ..orgs.operations import InvalidChange
 from ..orgs.service import organisation_by_slug
+from ..refusals import Refused
 
 lti_cli = AppGroup("lti", help="LTI 1.3 platform registrations and the tool's keys.")
 xapi_cli = AppGroup("xapi", help="xAPI statements: deliver the outbox.")
@@ -41,7 +41,7 @@ def add_registration(org_slug, name, issuer, client_id, deployment_ids, login_ur
     try:
         registration = save_registration(organisation.id, data,
                                          allow_http=current_app.config.get("ENV_NAME") != "production")
-    except InvalidChange as refusal:
+    except Refused as refusal:
         db.session.rollback()
         for field, message in refusal.errors.items():
             click.echo(f"Error: {field or 'registration'}: {message}", err=True)

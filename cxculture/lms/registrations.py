@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..orgs.models import Organisation
-from ..orgs.operations import InvalidChange
+from ..refusals import Refused
 from . import forget_origins
 from .models import LrsSettings, LtiRegistration
 
@@ -67,12 +67,12 @@ def _check(organisation_id: int, data: RegistrationData, allow_http: bool,
         if clash is not None and clash is not registration:
             errors["client_id"] = _("This issuer and client id are already registered.")
     if errors:
-        raise InvalidChange(errors)
+        raise Refused(errors)
 
 
 def save_registration(organisation_id: int, data: RegistrationData, *, allow_http: bool = False,
                       registration: LtiRegistration | None = None) -> LtiRegistration:
-    """Create (or change) a registration; InvalidChange names each bad field and nothing is stored."""
+    """Create (or change) a registration; Refused names each bad field and nothing is stored."""
     _check(organisation_id, data, allow_http, registration)
     if registration is None:
         registration = LtiRegistration(organisation_id=organisation_id)
@@ -196,7 +196,7 @@ def save_lrs_settings(
     if actor_mode not in ("pseudonymous", "email"):
         errors["actor_mode"] = _("Choose how people are named in statements.")
     if errors:
-        raise InvalidChange(errors)
+        raise Refused(errors)
     settings.enabled, settings.endpoint, settings.key, settings.actor_mode = enabled, endpoint, key.strip(), actor_mode
     if secret:
         settings.secret = secret

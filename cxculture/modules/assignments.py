@@ -5,6 +5,8 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date
 
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
@@ -12,21 +14,24 @@ from sqlalchemy.orm import selectinload
 from ..extensions import db
 from ..orgs.models import Person
 from ..orgs.service import team_members_query
+from ..refusals import Refused
 from .models import Assignment, Module
 
+#: Why an assignment is refused, by code: the field of the assignment form it is about, and the message.
+#: "unknown-person" (an id that is no person of the manager's organisation) carries no message: the view
+#: answers 404, never confirming or denying another organisation's people.
+ASSIGNMENT_REFUSALS = {
+    "no-people": ("people", _l("Choose at least one person.")),
+    "unknown-person": ("people", _l("Choose people from the list.")),
+    "unknown-module": ("module_id", _l("This module is no longer in the library. Choose another one.")),
+    "retired": ("module_id", _l("This module is no longer in the library. Choose another one.")),
+    "past-due-date": ("due_date", _l("The due date is in the past. Choose today or a later day.")),
+}
 
-class AssignmentError(Exception):
-    """An assignment that cannot be made; `code` tells the view which message to show.
 
-    "unknown-person": an id that is no person of the manager's organisation (the view answers 404);
-    "not-in-team": people of the organisation outside the manager's team (`names`);
-    "no-people", "unknown-module", "retired", "past-due-date".
-    """
-
-    def __init__(self, code: str, **details):
-        super().__init__(code)
-        self.code = code
-        self.details = details
+def _refused(code: str) -> Refused:
+    field_name, message = ASSIGNMENT_REFUSALS[code]
+    return Refused({field_name: message}, code)
 
 
 @dataclass
@@ -51,24 +56,27 @@ def assign_module(manager: Person, person_ids: Collection[int], module_id: int |
     Checks everything before writing anything: one refused person refuses the whole request.
     """
     if not person_ids:
-        raise AssignmentError("no-people")
+        raise _refused("no-people")
     wanted = set(person_ids)
     known = set(db.session.scalars(
         select(Person.id).where(Person.id.in_(wanted), Person.organisation_id == manager.organisation_id)))
     if known != wanted:
-        raise AssignmentError("unknown-person")
+        raise _refused("unknown-person")
     members = {p.id: p for p in db.session.scalars(team_members_query(manager).where(Person.id.in_(wanted)))}
     if len(members) != len(wanted):
         outside = db.session.scalars(select(Person.name).where(Person.id.in_(wanted - set(members)))
                                      .order_by(Person.name)).all()
-        raise AssignmentError("not-in-team", names=list(outside))
+        raise Refused({"people": ngettext(
+            "%(names)s is not in your team: you can assign modules only to the people you manage.",
+            "%(names)s are not in your team: you can assign modules only to the people you manage.",
+            len(outside), names=", ".join(outside))}, "not-in-team", names=list(outside))
     module = db.session.get(Module, module_id) if module_id is not None else None
     if module is None:
-        raise AssignmentError("unknown-module")
+        raise _refused("unknown-module")
     if module.retired_at is not None:
-        raise AssignmentError("retired")
+        raise _refused("retired")
     if due_date is not None and due_date < today:
-        raise AssignmentError("past-due-date")
+        raise _refused("past-due-date")
 
     existing = {a.person_id: a for a in db.session.scalars(
         select(Assignment).where(Assignment.module_id == module.id, Assignment.person_id.in_(wanted)))}

@@ -13,12 +13,12 @@ from .models import Certificate, Module, ModuleVersion, QuizAttempt
 from .plan import Plan, PlanEntry
 from .progress import (
     QuizResult,
-    TrainingError,
     lesson_index,
     plan_and_certificate,
     quiz_questions,
     score_answers,
     submit_quiz,
+    training_refused,
 )
 
 #: Quiz form fields are named "answer-<question id>"; a form token is at most this long (the column's size).
@@ -80,7 +80,7 @@ class LessonPage:
 
 
 def lesson_page(entry: PlanEntry, lesson_id: str) -> LessonPage:
-    """A lesson of the version the person started, with its neighbours; TrainingError("no-such-lesson") if absent."""
+    """A lesson of the version the person started, with its neighbours; a refusal coded "no-such-lesson" if absent."""
     version = entry.version
     index = lesson_index(version, lesson_id)
     lessons = version.lessons
@@ -126,17 +126,17 @@ def take_quiz(person: Person, entry: PlanEntry, kind: str, submission: QuizSubmi
     Returns the result and the certificate when this submit issued it (None otherwise).
     """
     if not submission.form_token or len(submission.form_token) > MAX_TOKEN_LENGTH:
-        raise TrainingError("stale")
+        raise training_refused("stale")
     repeat = db.session.scalar(select(QuizAttempt.id).where(QuizAttempt.form_token == submission.form_token))
     if repeat is None:  # a repeated submit is answered from what is stored, whatever has happened since
         if kind == "placement" and not placement_open(entry):
-            raise TrainingError("locked" if entry.status == "locked" else "already-completed",
+            raise training_refused("locked" if entry.status == "locked" else "already-completed",
                                 prerequisites=entry.locked_by)
         if kind == "quiz" and entry.progress is not None:
             if entry.progress.completed:
-                raise TrainingError("already-completed")
+                raise training_refused("already-completed")
             if lessons_unread(entry):
-                raise TrainingError("lessons-unread", lessons=lessons_unread(entry))
+                raise training_refused("lessons-unread", lessons=lessons_unread(entry))
     had_certificate = role_certificate(person) is not None
     result = submit_quiz(person, entry, kind, submission.version_id, submission.form_token, submission.answers)
     certificate = None

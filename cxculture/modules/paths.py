@@ -6,11 +6,13 @@ from datetime import date
 from pathlib import Path
 
 import yaml
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
 from ..orgs.models import JobRole, Organisation, Person
+from ..refusals import Refused
 from .models import Module, PathItem, TrainingPath
 
 DEFAULT_PATHS_FILE = Path(__file__).parent / "default_paths.yaml"
@@ -56,12 +58,20 @@ def path_for_role(organisation_id: int, job_role_id: int | None) -> TrainingPath
     )
 
 
-class PathEditError(ValueError):
-    """A path change that cannot be made; `code` says why (the view turns it into a message)."""
+#: Why a path change is refused, by code: the field of the add-module form it is about, and the message.
+PATH_REFUSALS = {
+    "no-module": ("module_id", _l("Choose the module to add.")),
+    "unknown-module": ("module_id", _l("Choose a module from the list: the one sent is not in the library.")),
+    "already-in-path": ("module_id", _l("That module is already in this path.")),
+    "retired": ("module_id", _l("That module has been retired from the library, so it cannot be added.")),
+    "bad-date": ("due_date", _l("Enter the due date as YYYY-MM-DD, for example 2025-06-30.")),
+    "date-too-early": ("due_date", _l("The due date must be 1 January 2000 or later.")),
+}
 
-    def __init__(self, code: str):
-        super().__init__(code)
-        self.code = code
+
+def _refused(code: str) -> Refused:
+    field, message = PATH_REFUSALS[code]
+    return Refused({field: message}, code)
 
 
 #: Due dates before this are typing mistakes, not deadlines.
@@ -80,9 +90,9 @@ def parse_due_date(text: str | None) -> date | None:
         else:
             value = date.fromisoformat(text)
     except ValueError:
-        raise PathEditError("bad-date") from None
+        raise _refused("bad-date") from None
     if value < EARLIEST_DUE_DATE:
-        raise PathEditError("date-too-early")
+        raise _refused("date-too-early")
     return value
 
 
@@ -149,11 +159,11 @@ def add_to_path(path: TrainingPath, module: Module | None, required: bool = True
                 due_date: date | None = None) -> PathItem:
     """Append a library module to the path; refuses an unknown, retired or already present module."""
     if module is None:
-        raise PathEditError("unknown-module")
+        raise _refused("unknown-module")
     if any(item.module_id == module.id for item in path.items):
-        raise PathEditError("already-in-path")
+        raise _refused("already-in-path")
     if module.retired_at is not None:
-        raise PathEditError("retired")
+        raise _refused("retired")
     item = PathItem(module=module, position=len(path.items), required=required, due_date=due_date)
     path.items.append(item)
     db.session.flush()
@@ -164,10 +174,10 @@ def add_module_to_role(organisation_id: int, job_role: JobRole, module_id: int |
                        due_date: date | None = None) -> PathItem:
     """Add the module with this id to the role's path, creating the path if the role has none yet."""
     if module_id is None:
-        raise PathEditError("no-module")
+        raise _refused("no-module")
     module = db.session.get(Module, module_id)
     if module is None:
-        raise PathEditError("unknown-module")
+        raise _refused("unknown-module")
     return add_to_path(get_or_create_path(organisation_id, job_role), module, required, due_date)
 
 

@@ -4,24 +4,48 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 
+from flask_babel import LazyString, get_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from .. import events
 from ..extensions import db
 from ..orgs.models import Person
+from ..refusals import Refused
 from ..util import utcnow
 from .models import Certificate, Module, ModuleVersion, Progress, QuizAttempt
 from .plan import Plan, PlanEntry, build_plan
 
+#: Why a training step cannot be taken, by code: views act on the code ("stale" shows a fresh form,
+#: "invalid-answers" marks the questions), people read the message.
+TRAINING_REFUSALS = {
+    "retired": _l("This module has been withdrawn from the library and can no longer be started."),
+    "not-started": _l("Start the module before taking its quiz."),
+    "already-completed": _l("You have already completed this module."),
+    "lessons-unread": _l("Read every lesson before taking the quiz."),
+    "no-such-lesson": _l("That lesson is not part of this module."),
+    "invalid-answers": _l("Answer every question with the choices offered."),
+}
 
-class TrainingError(Exception):
-    """A step that cannot be taken; `code` tells the view which message to show."""
 
-    def __init__(self, code: str, **details):
-        super().__init__(code)
-        self.code = code
-        self.details = details
+def training_refused(code: str, **details) -> Refused:
+    """The refusal of a training step; "locked" names the prerequisites to finish first, in the reader's language."""
+    if code == "locked":
+        prerequisites = details.get("prerequisites", [])
+        message = LazyString(lambda: _locked_message(prerequisites))
+    else:
+        message = TRAINING_REFUSALS.get(code, _l("That step cannot be taken right now."))
+    return Refused(message, code, **details)
+
+
+def _locked_message(prerequisites: list[str]) -> str:
+    from .learning import titles_by_slug  # learning builds on this module
+
+    titles = titles_by_slug(prerequisites, str(get_locale() or "en"))
+    names = ", ".join(titles.get(slug, slug) for slug in prerequisites)
+    return _("This module is locked: finish %(modules)s first.", modules=names)
 
 
 def module_by_slug(slug: str) -> Module | None:
@@ -33,9 +57,9 @@ def start_module(person: Person, entry: PlanEntry) -> Progress:
     if entry.progress is not None:
         return entry.progress
     if entry.locked_by:
-        raise TrainingError("locked", prerequisites=entry.locked_by)
+        raise training_refused("locked", prerequisites=entry.locked_by)
     if entry.module.retired_at is not None:
-        raise TrainingError("retired")
+        raise training_refused("retired")
     version = entry.module.current
     progress = Progress(
         organisation_id=person.organisation_id, person_id=person.id, module_id=entry.module.id,
@@ -56,7 +80,7 @@ def lesson_index(version: ModuleVersion, lesson_id: str) -> int:
     for index, lesson in enumerate(version.lessons):
         if lesson["id"] == lesson_id:
             return index
-    raise TrainingError("no-such-lesson")
+    raise training_refused("no-such-lesson")
 
 
 def finish_lesson(progress: Progress, lesson_id: str) -> str | None:
@@ -133,28 +157,28 @@ def submit_quiz(person: Person, entry: PlanEntry, kind: str, version_id: int, fo
     previous = db.session.scalar(select(QuizAttempt).where(QuizAttempt.form_token == form_token))
     if previous is not None:
         if previous.person_id != person.id:
-            raise TrainingError("stale")
+            raise training_refused("stale")
         questions = quiz_questions(previous.module_version, previous.kind)
         return QuizResult(previous, score_answers(questions, previous.answers)[1], repeated=True)
     if kind == "placement":
         if entry.progress is not None and entry.progress.completed:
-            raise TrainingError("already-completed")
+            raise training_refused("already-completed")
         if entry.progress is None and entry.locked_by:
             # Checked before storing: a pass would otherwise be stored and then fail to start the module.
-            raise TrainingError("locked", prerequisites=entry.locked_by)
+            raise training_refused("locked", prerequisites=entry.locked_by)
         if entry.progress is None and entry.module.retired_at is not None:
-            raise TrainingError("retired")
+            raise training_refused("retired")
         version = entry.progress.module_version if entry.progress else entry.module.current
     else:
         if entry.progress is None:
-            raise TrainingError("not-started")
+            raise training_refused("not-started")
         version = entry.progress.module_version
     if version.id != version_id:
-        raise TrainingError("stale")  # the form was for another version of the module
+        raise training_refused("stale")  # the form was for another version of the module
     questions = quiz_questions(version, kind)
     problems = check_answers(questions, answers)
     if problems:
-        raise TrainingError("invalid-answers", problems=problems)
+        raise training_refused("invalid-answers", problems=problems)
     score, feedback = score_answers(questions, answers)
     passed = score >= version.pass_mark
     attempt = QuizAttempt(organisation_id=person.organisation_id, person_id=person.id, module_version=version,

@@ -39,15 +39,6 @@ def optional_id(value):
     return int(value)
 
 
-def add_form_errors(form: FlaskForm, errors: dict) -> None:
-    """Show a service's refusal (`InvalidChange.errors`) next to the fields it names, the rest on top."""
-    for name, message in errors.items():
-        if name is not None and name in form:
-            form[name].errors = [*form[name].errors, message]
-        else:
-            form.form_errors.append(message)
-
-
 class OptionalIdSelectField(SelectField):
     """A select of rows of the organisation, with a blank first choice; the service checks the id."""
 

@@ -1,7 +1,7 @@
 """Changes an administrator makes to their organisation, each checked against that organisation first.
 
 Every function validates everything before it touches a row, so a refused change leaves the session as it
-was; it raises `InvalidChange` with a message per form field. Nothing here commits: the request does.
+was; it raises `Refused` with a message per form field. Nothing here commits: the request does.
 """
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from ..extensions import db
+from ..refusals import Refused, refuse_if
 from .models import MIN_ANONYMITY_THRESHOLD, JobRole, Organisation, Permission, Person, Team
 from .service import person_by_email
 from .teams import MAX_DEPTH, MAX_TEAM_NAME_LENGTH, PATH_SEPARATOR
@@ -20,19 +21,6 @@ from .teams import MAX_DEPTH, MAX_TEAM_NAME_LENGTH, PATH_SEPARATOR
 MAX_ANONYMITY_THRESHOLD = 50
 LANGUAGES = ("en", "it")
 JOB_ROLE_KEY = re.compile(r"^[a-z0-9_]+$")
-
-
-class InvalidChange(ValueError):
-    """A change that was refused; `errors` maps a form field name (or None for the whole form) to why."""
-
-    def __init__(self, errors: dict[str | None, str]):
-        super().__init__("; ".join(errors.values()))
-        self.errors = errors
-
-
-def _refuse_if(errors: dict[str | None, str]) -> None:
-    if errors:
-        raise InvalidChange(errors)
 
 
 # Organisation settings ---------------------------------------------------------------------------------------
@@ -64,7 +52,7 @@ def update_organisation_settings(
     problem = threshold_problem(anonymity_threshold)
     if problem:
         errors["anonymity_threshold"] = problem
-    _refuse_if(errors)
+    refuse_if(errors)
     organisation.name = name
     organisation.default_language = default_language
     organisation.anonymity_threshold = anonymity_threshold
@@ -117,7 +105,7 @@ def _subtree_height(parents: dict[int, int | None], root_id: int) -> int:
 
 
 def _check_team(organisation_id: int, name: str, parent_id: int | None, team: Team | None) -> tuple[str, Team | None]:
-    """The cleaned name and the parent of a team about to be created or changed; raises InvalidChange."""
+    """The cleaned name and the parent of a team about to be created or changed; raises Refused."""
     errors: dict[str | None, str] = {}
     name = (name or "").strip()
     if not name:
@@ -154,7 +142,7 @@ def _check_team(organisation_id: int, name: str, parent_id: int | None, team: Te
             same_place = same_place.where(Team.id != team.id)
         if db.session.scalar(same_place.limit(1)) is not None:
             errors["name"] = _("There is already a team called %(name)s in that place.", name=name)
-    _refuse_if(errors)
+    refuse_if(errors)
     return name, parent
 
 
@@ -189,7 +177,7 @@ def delete_team(team: Team) -> None:
         reasons.append(ngettext("%(team)s still has %(num)s sub-team: move or delete it first.",
                                 "%(team)s still has %(num)s sub-teams: move or delete them first.",
                                 sub_teams, team=team.name))
-    _refuse_if({None: " ".join(reasons)} if reasons else {})
+    refuse_if({None: " ".join(reasons)} if reasons else {})
     db.session.delete(team)
     db.session.flush()
 
@@ -217,7 +205,7 @@ def create_job_role(organisation: Organisation, key: str, name_en: str, name_it:
         select(JobRole.id).where(JobRole.organisation_id == organisation.id, JobRole.key == key)
     ) is not None:
         errors["key"] = _("Another job role already has the key %(key)s.", key=key)
-    _refuse_if(errors)
+    refuse_if(errors)
     role = JobRole(organisation=organisation, key=key, name_en=name_en, name_it=name_it)
     db.session.add(role)
     db.session.flush()
@@ -227,7 +215,7 @@ def create_job_role(organisation: Organisation, key: str, name_en: str, name_it:
 def rename_job_role(role: JobRole, name_en: str, name_it: str) -> JobRole:
     """Change a job role's English and Italian names (the key never changes)."""
     name_en, name_it, errors = _check_role_names(name_en, name_it)
-    _refuse_if(errors)
+    refuse_if(errors)
     role.name_en, role.name_it = name_en, name_it
     db.session.flush()
     return role
@@ -237,7 +225,7 @@ def delete_job_role(role: JobRole) -> None:
     """Delete a job role nobody has (deactivated people included)."""
     people = db.session.scalar(select(func.count(Person.id)).where(Person.job_role_id == role.id))
     if people:
-        raise InvalidChange({None: ngettext(
+        raise Refused({None: ngettext(
             "%(role)s is still the job role of %(num)s person: give them another role first.",
             "%(role)s is still the job role of %(num)s people: give them another role first.",
             people, role=role.name(str(get_locale() or "en")),
@@ -280,7 +268,7 @@ def _manager_chain_reaches(organisation_id: int, person_id: int, manager_id: int
 
 def _check_person(organisation: Organisation, details: PersonDetails, person: Person | None,
                   acting: Person | None) -> dict:
-    """The validated values for a person's columns; raises InvalidChange naming each bad field."""
+    """The validated values for a person's columns; raises Refused naming each bad field."""
     errors: dict[str | None, str] = {}
     # The administrator cannot lock themselves out: only another administrator can.
     editing_self = acting is not None and person is not None and acting.id == person.id
@@ -331,7 +319,7 @@ def _check_person(organisation: Organisation, details: PersonDetails, person: Pe
         errors["permissions"] = _("You cannot remove your own administrator permission; ask another administrator.")
     if editing_self and not details.active:
         errors["active"] = _("You cannot deactivate yourself; ask another administrator.")
-    _refuse_if(errors)
+    refuse_if(errors)
     return {
         "email": email, "name": name, "language": language, "job_role_id": details.job_role_id,
         "team_id": details.team_id, "manager_id": details.manager_id, "active": bool(details.active),

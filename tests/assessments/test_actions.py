@@ -11,6 +11,7 @@ from cxculture.assessments.instruments import sync_shipped_instruments
 from cxculture.assessments.models import ActionItem, Campaign
 from cxculture.extensions import db
 from cxculture.orgs.service import person_by_email
+from cxculture.refusals import Refused
 
 TODAY = date.today()
 
@@ -96,18 +97,18 @@ def test_create_refuses_bad_input(demo, field, value, code):
     fields = {"title": "Celebrate a customer story every month", "pillar": "communication",
               "owner_id": _person("leader").id, "due_date": TODAY + timedelta(days=10), "status": "open"}
     fields[field] = value
-    with pytest.raises(service.ActionError) as refused:
+    with pytest.raises(Refused) as refused:
         service.create_action(home.id, **fields)
-    assert refused.value.problems == {field: code}
+    assert refused.value.codes == {field: code}
     assert _count() == 0
 
 
 def test_owner_and_campaign_must_belong_to_the_organisation(demo, campaign):
     other = demo[f"demo-{OTHER}"]
-    with pytest.raises(service.ActionError) as refused:
+    with pytest.raises(Refused) as refused:
         service.create_action(other.id, title="Fix the handling-time target", pillar="rewards",
                               owner_id=_person("leader").id, due_date=TODAY, campaign_id=campaign.id)
-    assert refused.value.problems == {"owner_id": "unknown", "campaign_id": "unknown"}
+    assert refused.value.codes == {"owner_id": "unknown", "campaign_id": "unknown"}
     assert _count() == 0
 
 
@@ -116,7 +117,7 @@ def test_an_inactive_owner_is_refused_but_can_keep_their_action(demo):
     action = _action(demo[f"demo-{ORG}"], due=TODAY - timedelta(days=2))
     manager.active = False
     db.session.commit()
-    with pytest.raises(service.ActionError):
+    with pytest.raises(Refused):
         service.create_action(demo[f"demo-{ORG}"].id, title="x", pillar="vision", owner_id=manager.id,
                               due_date=TODAY)
     service.update_action(action, status="done", owner_id=manager.id, due_date=action.due_date)  # closing it
@@ -126,10 +127,10 @@ def test_an_inactive_owner_is_refused_but_can_keep_their_action(demo):
 def test_update_keeps_a_past_due_date_but_does_not_move_one_there(demo):
     action = _action(demo[f"demo-{ORG}"], due=TODAY - timedelta(days=5))
     service.update_action(action, status="in_progress", owner_id=action.owner_id, due_date=action.due_date)
-    with pytest.raises(service.ActionError) as refused:
+    with pytest.raises(Refused) as refused:
         service.update_action(action, status="in_progress", owner_id=action.owner_id,
                               due_date=TODAY - timedelta(days=1))
-    assert refused.value.problems == {"due_date": "past"}
+    assert refused.value.codes == {"due_date": "past"}
     assert action.due_date == TODAY - timedelta(days=5)
 
 

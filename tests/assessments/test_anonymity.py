@@ -8,11 +8,12 @@ import pytest
 from sqlalchemy import DateTime, func, inspect, select
 
 from cxculture.assessments import answering
-from cxculture.assessments.answering import AnsweringError, save_draft, submit
+from cxculture.assessments.answering import save_draft, submit
 from cxculture.assessments.instruments import sync_shipped_instruments
 from cxculture.assessments.models import Answer, Campaign, Comment, Draft, Participation, Response
 from cxculture.extensions import db
 from cxculture.orgs.service import person_by_email
+from cxculture.refusals import Refused
 
 ANONYMOUS_TABLES = ("response", "response_answer", "response_comment")
 
@@ -94,10 +95,10 @@ def test_each_new_response_swaps_content_with_a_random_earlier_one(campaign, mon
 def test_submitting_twice_stores_nothing_twice(campaign):
     person = person_by_email("employee@bank.example.com")
     answer_all(campaign, person, 4)
-    with pytest.raises(AnsweringError) as raised:
+    with pytest.raises(Refused) as raised:
         submit(campaign, person)
     assert raised.value.code == "already-answered"
-    with pytest.raises(AnsweringError):
+    with pytest.raises(Refused):
         save_draft(campaign, person, {"vision-1": 3}, {})
     assert db.session.scalar(select(func.count(Response.id))) == 1
     assert db.session.scalar(select(func.count(Participation.id))) == 1
@@ -106,9 +107,9 @@ def test_submitting_twice_stores_nothing_twice(campaign):
 def test_incomplete_draft_cannot_be_submitted(campaign):
     person = person_by_email("employee@bank.example.com")
     save_draft(campaign, person, {"vision-1": 4}, {})
-    with pytest.raises(AnsweringError) as raised:
+    with pytest.raises(Refused) as raised:
         submit(campaign, person)
-    assert raised.value.code == "invalid" and "vision-2" in raised.value.problems
+    assert raised.value.code == "invalid" and "vision-2" in raised.value.details["problems"]
     assert db.session.scalar(select(func.count(Participation.id))) == 0
 
 
@@ -117,9 +118,9 @@ def test_incomplete_draft_cannot_be_submitted(campaign):
 def test_bad_values_are_refused_and_change_nothing(campaign, values, problem):
     person = person_by_email("employee@bank.example.com")
     save_draft(campaign, person, {"vision-2": 4}, {})
-    with pytest.raises(AnsweringError) as raised:
+    with pytest.raises(Refused) as raised:
         save_draft(campaign, person, values, {})
-    assert problem in raised.value.problems.values()
+    assert problem in raised.value.details["problems"].values()
     draft = db.session.scalar(select(Draft))
     assert draft.answers["items"] == {"vision-2": 4}
 
@@ -127,7 +128,7 @@ def test_bad_values_are_refused_and_change_nothing(campaign, values, problem):
 def test_closed_campaign_accepts_nothing(campaign):
     campaign.status = "closed"
     db.session.commit()
-    with pytest.raises(AnsweringError) as raised:
+    with pytest.raises(Refused) as raised:
         save_draft(campaign, person_by_email("employee@bank.example.com"), {"vision-1": 4}, {})
     assert raised.value.code == "closed"
 
@@ -140,6 +141,6 @@ def test_only_invited_teams_answer(campaign):
     campaign.teams = [branches]
     db.session.commit()
     save_draft(campaign, person_by_email("employee@bank.example.com"), {"vision-1": 4}, {})  # London Bridge
-    with pytest.raises(AnsweringError) as raised:
+    with pytest.raises(Refused) as raised:
         save_draft(campaign, person_by_email("hr@bank.example.com"), {"vision-1": 4}, {})  # People team
     assert raised.value.code == "not-invited"

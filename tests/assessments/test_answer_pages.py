@@ -94,7 +94,7 @@ def test_missing_answers_are_named_and_what_was_entered_is_kept(client, campaign
     login(client, "employee@bank.example.com")
     first, second = (item["key"] for item in _items(campaign, "vision")[:2])
     response = client.post(_url(campaign, "vision"), data=_page(campaign, "vision", 2, skip=(first, second)))
-    assert response.status_code == 422
+    assert response.status_code == 400
     body = response.get_data(as_text=True)
     assert "Answer 2 more statements to continue." in body
     assert body.count("Choose how far you agree with this statement.") == 2
@@ -141,7 +141,7 @@ def test_submitting_with_unanswered_pillars_is_refused_and_keeps_comments(client
     login(client, "employee@bank.example.com")
     client.post(_url(campaign, "vision"), data=_page(campaign, "vision"))
     response = client.post(_url(campaign, "final"), data={"action": "submit", "open-obstacles": "Kept."})
-    assert response.status_code == 422
+    assert response.status_code == 400
     body = response.get_data(as_text=True)
     assert "Some statements are not answered yet" in body and "Kept." in body
     assert body.count("complete</span>") == 1
@@ -156,7 +156,7 @@ def test_values_off_the_scale_change_nothing(client, campaign, value):
     data = _page(campaign, "vision", 5)
     data["item-vision-1"] = value
     response = client.post(_url(campaign, "vision"), data=data)
-    assert response.status_code == 422
+    assert response.status_code == 400
     assert "nothing on this page was saved" in response.get_data(as_text=True)
     assert set(db.session.scalar(select(Draft)).answers["items"].values()) == {2}
 
@@ -164,7 +164,7 @@ def test_values_off_the_scale_change_nothing(client, campaign, value):
 def test_a_comment_too_long_is_refused(client, campaign):
     login(client, "employee@bank.example.com")
     response = client.post(_url(campaign, "final"), data={"action": "leave", "open-obstacles": "x" * 2001})
-    assert response.status_code == 422
+    assert response.status_code == 400
     assert "Keep it to 2000 characters." in response.get_data(as_text=True)
     assert db.session.scalar(select(func.count(Draft.id))) == 0
 

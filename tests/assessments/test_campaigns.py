@@ -128,7 +128,7 @@ def test_bad_campaign_input_is_refused_and_changes_nothing(client, login_as, dem
     if overrides.get("team_ids") == ["OTHER-ORG"]:
         overrides = {"team_ids": [str(_team(demo["demo-bank"], "Digital"))]}
     response = client.post("/assessments/campaigns/new", data=_form(shipped.id, **overrides))
-    assert response.status_code == 422
+    assert response.status_code == 400
     body = response.get_data(as_text=True)
     assert message in body
     assert re.search(rf'id="{field}-error"', body), f"the message is not next to {field}"
@@ -142,7 +142,7 @@ def test_another_organisations_copy_is_not_an_instrument_choice(client, login_as
     db.session.commit()
     login_as("admin")
     response = client.post("/assessments/campaigns/new", data=_form(bank_copy.id))
-    assert response.status_code == 422
+    assert response.status_code == 400
     assert db.session.scalar(select(func.count(Campaign.id))) == 0
 
 
@@ -328,7 +328,7 @@ def test_a_bad_instrument_edit_is_refused_next_to_the_field(client, login_as, de
     before = copy.content
     response = client.post(f"/assessments/instruments/{copy.id}/edit",
                            data=_edit_data(copy.content, save="1", **changes))
-    assert response.status_code == 422
+    assert response.status_code == 400
     body = response.get_data(as_text=True)
     assert f'id="{field}-error"' in body and message in body
     db.session.refresh(copy)
@@ -345,7 +345,7 @@ def test_removing_below_three_statements_is_refused(client, login_as, demo, ship
         assert response.status_code == 200
         content["pillars"][0]["items"].pop(0)
     response = client.post(f"/assessments/instruments/{copy.id}/edit", data=_edit_data(content, remove="vision:0"))
-    assert response.status_code == 422
+    assert response.status_code == 400
     assert "at least 3 statements" in response.get_data(as_text=True)
 
 

@@ -11,7 +11,6 @@ from cxculture.assessments.models import ActionItem
 from cxculture.cafes.agenda import draft_agenda
 from cxculture.cafes.models import AgendaItem, Cafe, CafeAction, CafeDecision
 from cxculture.cafes.service import (
-    CafeError,
     add_action,
     add_decision,
     create_cafe,
@@ -22,6 +21,7 @@ from cxculture.cafes.service import (
 from cxculture.events import cafe_attended
 from cxculture.extensions import db
 from cxculture.orgs.service import person_by_email
+from cxculture.refusals import Refused
 from tests.cafes.helpers import new_cafe, plan
 
 
@@ -54,18 +54,18 @@ def _count(model):
 def test_bad_plans_are_refused_and_nothing_is_stored(app, make_organisation, make_person, changes, field, code):
     acme = make_organisation("Acme")
     make_person(acme, "leader@acme.example.com", permissions=("leader",), password=None)
-    with pytest.raises(CafeError) as refused:
+    with pytest.raises(Refused) as refused:
         create_cafe(acme.id, plan(acme, **changes))
-    assert refused.value.problems[field] == code
+    assert refused.value.codes[field] == code
     assert _count(Cafe) == 0
 
 
 def test_people_of_another_organisation_or_non_leaders_are_refused(app, retail, demo):
     bank_leader = person_by_email("leader@bank.example.com")
     employee = person_by_email("employee@retail.example.com")
-    with pytest.raises(CafeError) as refused:
+    with pytest.raises(Refused) as refused:
         create_cafe(retail.id, plan(retail, facilitator_id=bank_leader.id, attendee_ids=[employee.id]))
-    assert refused.value.problems == {"facilitator_id": "unknown", "attendee_ids": "unknown"}
+    assert refused.value.codes == {"facilitator_id": "unknown", "attendee_ids": "unknown"}
 
 
 def test_the_same_form_submitted_twice_plans_one_cafe(app, retail, leader):
@@ -107,17 +107,17 @@ def test_decisions_and_actions_are_stored_once_and_checked(app, retail, leader):
     assert add_action(cafe, title="Review AHT targets", pillar="rewards", owner_id=leader.id, due_date=due,
                       agenda_item_id=item.id, submission_key="a1") is action
     assert _count(CafeAction) == 1 and action.organisation_id == retail.id and action.status == "open"
-    with pytest.raises(CafeError) as refused:
+    with pytest.raises(Refused) as refused:
         add_action(cafe, title="", pillar="joy", owner_id=None, due_date=date.today() - timedelta(days=1))
-    assert refused.value.problems == {"title": "missing", "pillar": "unknown", "owner_id": "missing",
+    assert refused.value.codes == {"title": "missing", "pillar": "unknown", "owner_id": "missing",
                                       "due_date": "past"}
-    with pytest.raises(CafeError):
+    with pytest.raises(Refused):
         add_decision(cafe, text=" ")
     other = new_cafe(retail, title="Other")
     other_item = draft_agenda(other, leader)[0]
-    with pytest.raises(CafeError) as refused:
+    with pytest.raises(Refused) as refused:
         add_decision(cafe, text="Not here", agenda_item_id=other_item.id)
-    assert refused.value.problems == {"agenda_item_id": "unknown"}
+    assert refused.value.codes == {"agenda_item_id": "unknown"}
     assert _count(ActionItem) == 1
 
 

@@ -49,7 +49,7 @@ def test_admin_registers_edits_and_removes_a_platform(client, login_as):
 def test_bad_registrations_name_the_field_and_store_nothing(client, login_as, field, value, message):
     login_as("admin", org="bank")
     response = client.post("/admin/lms/platforms/new", data={**GOOD, field: value})
-    assert response.status_code == 200 and message in response.text
+    assert response.status_code == 400 and message in response.text
     assert f'id="{field}-error"' in response.text
     assert _registrations() == 0
 

@@ -165,10 +165,10 @@ def test_nothing_is_queued_when_the_lrs_is_off(trained):
 
 
 def test_bad_lrs_settings_are_refused_and_change_nothing(trained):
-    from cxculture.orgs.operations import InvalidChange
+    from cxculture.refusals import Refused
 
     organisation_id = person_by_email("admin@retail.example.com").organisation_id
-    with pytest.raises(InvalidChange) as refusal:
+    with pytest.raises(Refused) as refusal:
         save_lrs_settings(organisation_id, enabled=True, endpoint="ftp://lrs", key="", secret="",
                           actor_mode="nobody")
     assert set(refusal.value.errors) == {"endpoint", "key", "secret", "actor_mode"}

@@ -74,7 +74,7 @@ def test_invalid_answers_are_refused_next_to_the_question(client, trained, login
     read_all_lessons(client, "what-is-cx")
     fields = quiz_form(client, "/learn/what-is-cx/quiz")
     response = client.post("/learn/what-is-cx/quiz", data=answers_form(answers, **fields))
-    assert response.status_code == 422
+    assert response.status_code == 400
     body = response.get_data(as_text=True)
     assert "1 question needs your attention" in body
     assert f'<a href="#q-{question}">Question {question[1:]}</a>' in body  # numbered as on the page

@@ -8,8 +8,9 @@ from sqlalchemy import func, select
 
 from cxculture.extensions import db
 from cxculture.modules.models import Module, PathItem, TrainingPath
-from cxculture.modules.paths import PathEditError, parse_due_date
+from cxculture.modules.paths import parse_due_date
 from cxculture.orgs.models import JobRole
+from cxculture.refusals import Refused
 from cxculture.util import utcnow
 
 
@@ -186,7 +187,7 @@ def test_bad_additions_are_refused_with_a_message_and_change_nothing(client, adm
     response = client.post(_path_url(executive), data={"module_id": module_id(), "due_date": due_date,
                                                         "required": "y"})
     body = response.get_data(as_text=True)
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert message in body
     assert f'id="{field}-error"' in body  # shown next to the field it concerns
     assert _items(executive) == before
@@ -330,6 +331,6 @@ def test_parse_due_date_accepts(typed, expected):
     ("soon", "bad-date"),
 ])
 def test_parse_due_date_refuses(typed, code):
-    with pytest.raises(PathEditError) as refused:
+    with pytest.raises(Refused) as refused:
         parse_due_date(typed)
     assert refused.value.code == code

@@ -12,7 +12,6 @@ from cxculture.modules.library import sync_library
 from cxculture.modules.models import Certificate, QuizAttempt
 from cxculture.modules.plan import build_plan
 from cxculture.modules.progress import (
-    TrainingError,
     finish_lesson,
     issue_certificate_if_complete,
     score_answers,
@@ -20,6 +19,7 @@ from cxculture.modules.progress import (
     submit_quiz,
 )
 from cxculture.orgs.service import person_by_email
+from cxculture.refusals import Refused
 
 from .conftest import FIXTURE_LIBRARY, RIGHT_ANSWERS, WRONG_ANSWERS
 
@@ -56,7 +56,7 @@ def test_start_is_pinned_and_lessons_resume(employee):
 
 
 def test_locked_module_cannot_start(employee):
-    with pytest.raises(TrainingError) as raised:
+    with pytest.raises(Refused) as raised:
         started(employee, "customer-journey")
     assert raised.value.code == "locked" and raised.value.details["prerequisites"] == ["what-is-cx"]
 
@@ -85,7 +85,7 @@ def test_same_form_submitted_twice_is_stored_once(employee):
 )
 def test_invalid_answers_store_nothing(employee, answers, problem):
     entry, progress = started(employee)
-    with pytest.raises(TrainingError) as raised:
+    with pytest.raises(Refused) as raised:
         submit_quiz(employee, entry, "quiz", progress.module_version_id, "bad", answers)
     assert raised.value.code == "invalid-answers" and problem in raised.value.details["problems"].values()
     assert db.session.scalar(select(func.count(QuizAttempt.id))) == 0
@@ -102,7 +102,7 @@ def test_new_version_does_not_move_a_started_person(app, employee, tmp_path):
     db.session.commit()
     entry = build_plan(employee).entry("what-is-cx")
     assert entry.version.version == 1 and entry.module.latest_version == 2
-    with pytest.raises(TrainingError) as raised:  # a form rendered for version 2 does not fit
+    with pytest.raises(Refused) as raised:  # a form rendered for version 2 does not fit
         submit_quiz(employee, entry, "quiz", entry.module.current.id, "v2", RIGHT_ANSWERS)
     assert raised.value.code == "stale"
     assert submit_quiz(employee, entry, "quiz", progress.module_version_id, "v1", RIGHT_ANSWERS).passed

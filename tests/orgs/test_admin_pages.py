@@ -290,7 +290,7 @@ def test_bad_new_person_is_refused_with_a_message_next_to_the_field(client, admi
     overrides = {k: v.format(**ids) if isinstance(v, str) else v for k, v in overrides.items()}
     before = people_snapshot()
     response = client.post("/admin/people/new", data=person_form(**overrides))
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert message in field_error(response, field)
     assert people_snapshot() == before
 
@@ -320,7 +320,7 @@ def test_bad_edit_is_refused_and_changes_nothing(client, admin, bank, retail, ov
         data["email"] = overrides["email"]
     before = people_snapshot()
     response = client.post(f"/admin/people/{manager.id}/edit", data=data)
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert message in field_error(response, field)
     assert people_snapshot() == before
 
@@ -416,7 +416,7 @@ def test_organisation_settings_are_saved(client, admin, retail):
 def test_bad_organisation_settings_are_refused(client, admin, retail, overrides, message):
     before = _settings(retail.id)
     response = client.post("/admin/organisation", data=settings_form(**overrides))
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert message in text(response)
     assert _settings(retail.id) == before
 
@@ -428,9 +428,10 @@ def test_threshold_limits_are_accepted(client, admin, retail, threshold):
 
 
 def test_threshold_service_refuses_below_three_too(app, retail):
-    from cxculture.orgs.operations import InvalidChange, update_organisation_settings
+    from cxculture.orgs.operations import update_organisation_settings
+    from cxculture.refusals import Refused
 
-    with app.test_request_context(), pytest.raises(InvalidChange) as refused:
+    with app.test_request_context(), pytest.raises(Refused) as refused:
         update_organisation_settings(retail, name="X", default_language="en", anonymity_threshold=2,
                                      benchmark_opt_in=False)
     assert "anonymity_threshold" in refused.value.errors

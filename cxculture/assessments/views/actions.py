@@ -10,17 +10,11 @@ from flask_login import current_user
 from ...auth.access import get_in_organisation, permission_required
 from ...extensions import db
 from ...pillars import PILLAR_LABELS, PILLARS
+from ...refusals import Refused, form_status, show_refusal
 from .. import actions as service
-from ..action_forms import STATUS_LABELS, ActionFollowUpForm, ActionForm, action_problem_messages
+from ..action_forms import STATUS_LABELS, ActionFollowUpForm, ActionForm
 from ..models import ActionItem, Campaign
 from . import bp
-
-
-def _refused(form, error: service.ActionError) -> None:
-    """Put each of the service's refusals next to the field it is about."""
-    messages = action_problem_messages()
-    for field, code in error.problems.items():
-        form[field].errors = [*form[field].errors, messages[field, code]]
 
 
 @bp.get("/assessments/actions")
@@ -56,24 +50,20 @@ def create_action():
         form.campaign_id.data = campaign.id if campaign else None
         form.pillar.data = request.args.get("pillar") if request.args.get("pillar") in PILLARS else ""
         form.status.data = "open"
-    status = 200
     if form.validate_on_submit():
         try:
             action = service.create_action(
                 organisation_id, title=form.title.data, pillar=form.pillar.data, owner_id=form.owner_id.data,
                 due_date=form.due_date.data, status=form.status.data, campaign_id=form.campaign_id.data,
                 created_by=current_user, today=date.today())
-        except service.ActionError as error:
-            _refused(form, error)
-            status = 400
+        except Refused as error:
+            show_refusal(form, error)
         else:
             db.session.commit()
             flash(_("Action “%(title)s” created.", title=action.title), "success")
             return redirect(url_for("assessments.list_actions", pillar=action.pillar))
-    elif request.method == "POST":
-        status = 400
     return render_template("assessments/actions_form.html", form=form, action=None, campaign=campaign,
-                           pillar_labels=PILLAR_LABELS), status
+                           pillar_labels=PILLAR_LABELS), form_status(form)
 
 
 @bp.route("/assessments/actions/<int:action_id>/edit", methods=["GET", "POST"])
@@ -82,20 +72,16 @@ def edit_action(action_id: int):
     action = get_in_organisation(ActionItem, action_id)
     form = ActionFollowUpForm(obj=action if request.method == "GET" else None)
     form.set_owner_choices(service.owner_choices(action.organisation_id, keep=action.owner))
-    status = 200
     if form.validate_on_submit():
         try:
             service.update_action(action, status=form.status.data, owner_id=form.owner_id.data,
                                   due_date=form.due_date.data, today=date.today())
-        except service.ActionError as error:
-            _refused(form, error)
-            status = 400
+        except Refused as error:
+            show_refusal(form, error)
         else:
             db.session.commit()
             flash(_("Action “%(title)s” updated.", title=action.title), "success")
             return redirect(url_for("assessments.list_actions", pillar=action.pillar))
-    elif request.method == "POST":
-        status = 400
     campaign = db.session.get(Campaign, action.campaign_id) if action.campaign_id else None
     return render_template("assessments/actions_form.html", form=form, action=action, campaign=campaign,
-                           pillar_labels=PILLAR_LABELS, status_labels=STATUS_LABELS), status
+                           pillar_labels=PILLAR_LABELS, status_labels=STATUS_LABELS), form_status(form)

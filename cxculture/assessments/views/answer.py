@@ -14,9 +14,10 @@ from flask_login import current_user
 
 from ...auth.access import get_in_organisation, permission_required
 from ...extensions import db
+from ...refusals import Refused
 from .. import answering
 from .. import campaigns as service
-from ..answering import MAX_COMMENT_LENGTH, AnsweringError
+from ..answering import MAX_COMMENT_LENGTH
 from ..forms import answers_from_form
 from ..instruments import scale_texts
 from ..models import Campaign
@@ -92,16 +93,16 @@ def answer_pillar(campaign_id: int, pillar: str):
             item["key"] for item in section["items"] if item["key"] not in posted]
         try:
             answering.save_draft(campaign, current_user, posted, {}, page=pillar if missing else (target or pillar))
-        except AnsweringError as error:
+        except Refused as error:
             if error.code != "invalid":
                 return _refusal(campaign, error.code)
-            problems = dict.fromkeys(error.problems, "invalid")
+            problems = dict.fromkeys(error.details["problems"], "invalid")
             chosen.update({k: v for k, v in posted.items() if k not in problems})
-            return _render_pillar(campaign, section, index, chosen, problems), 422
+            return _render_pillar(campaign, section, index, chosen, problems), 400
         db.session.commit()
         if missing:
             chosen.update({k: int(v) for k, v in posted.items()})
-            return _render_pillar(campaign, section, index, chosen, dict.fromkeys(missing, "missing")), 422
+            return _render_pillar(campaign, section, index, chosen, dict.fromkeys(missing, "missing")), 400
         if action == "leave":
             flash(_("Your answers are saved. Come back before %(date)s to finish.",
                     date=_format_date(campaign.closes_on)), "success")
@@ -152,11 +153,11 @@ def answer_final(campaign_id: int):
             draft = answering.save_draft(
                 campaign, current_user, {}, posted, page=pages[-2] if action == "back" else service.FINAL_PAGE
             )
-        except AnsweringError as error:
+        except Refused as error:
             if error.code != "invalid":
                 return _refusal(campaign, error.code)
             comments.update(posted)
-            return _render_final(campaign, draft, comments, error.problems), 422
+            return _render_final(campaign, draft, comments, error.details["problems"]), 400
         if action == "back":
             db.session.commit()
             return redirect(_page_url(campaign, pages[-2]))
@@ -172,12 +173,12 @@ def answer_final(campaign_id: int):
             return redirect(url_for("home.employee"))
         try:
             answering.submit(campaign, current_user)
-        except AnsweringError as error:
+        except Refused as error:
             if error.code != "invalid":
                 db.session.rollback()
                 return _refusal(campaign, error.code)
             db.session.commit()  # the comments typed on this page are kept in the draft
-            return _render_final(campaign, draft, draft.answers.get("open", {}), {}, incomplete=True), 422
+            return _render_final(campaign, draft, draft.answers.get("open", {}), {}, incomplete=True), 400
         db.session.commit()
         return redirect(url_for("assessments.answer_thanks", campaign_id=campaign.id))
     return _render_final(campaign, draft, comments, problems)

@@ -12,8 +12,7 @@ from sqlalchemy import func, select
 from ...auth.access import get_in_organisation, permission_required
 from ...extensions import db
 from ...orgs import service as orgs
-from ...orgs.forms import add_form_errors
-from ...orgs.operations import InvalidChange
+from ...refusals import Refused, form_status, show_refusal
 from .. import campaigns as service
 from ..forms import (
     CampaignForm,
@@ -73,8 +72,8 @@ def create_campaign():
     if form.validate_on_submit():
         try:
             campaign = service.create_campaign(current_user.organisation, current_user, **form.values())
-        except InvalidChange as refused:
-            add_form_errors(form, refused.errors)
+        except Refused as refused:
+            show_refusal(form, refused)
         else:
             db.session.commit()
             flash(
@@ -87,7 +86,7 @@ def create_campaign():
         form=form,
         campaign=None,
         organisation_threshold=current_user.organisation.anonymity_threshold,
-    ), 422 if form.errors else 200
+    ), form_status(form)
 
 
 @bp.route("/assessments/campaigns/<int:campaign_id>/edit", methods=["GET", "POST"])
@@ -101,8 +100,8 @@ def edit_campaign(campaign_id: int):
     if form.validate_on_submit():
         try:
             service.update_campaign(campaign, **form.values())
-        except InvalidChange as refused:
-            add_form_errors(form, refused.errors)
+        except Refused as refused:
+            show_refusal(form, refused)
         else:
             db.session.commit()
             flash(_("The campaign is saved."), "success")
@@ -112,7 +111,7 @@ def edit_campaign(campaign_id: int):
         form=form,
         campaign=campaign,
         organisation_threshold=current_user.organisation.anonymity_threshold,
-    ), 422 if form.errors else 200
+    ), form_status(form)
 
 
 @bp.get("/assessments/campaigns/<int:campaign_id>")
@@ -139,7 +138,7 @@ def open_campaign(campaign_id: int):
     campaign = get_in_organisation(Campaign, campaign_id)
     try:
         service.open_campaign(campaign)
-    except InvalidChange as refused:
+    except Refused as refused:
         flash(str(refused), "error")
     else:
         db.session.commit()
@@ -160,7 +159,7 @@ def close_campaign(campaign_id: int):
     campaign = get_in_organisation(Campaign, campaign_id)
     try:
         service.close_campaign(campaign)
-    except InvalidChange as refused:
+    except Refused as refused:
         flash(str(refused), "error")
     else:
         db.session.commit()
@@ -290,7 +289,7 @@ def edit_instrument_view(instrument_id: int):
                 else:
                     flash(_("Your questionnaire is saved."), "success")
                 return redirect(url_for("assessments.show_instrument", instrument_id=saved.id))
-    status = 422 if edit.errors else 200
+    status = 400 if edit.errors else 200
     return render_template(
         "assessments/instrument_form.html",
         instrument=instrument,

@@ -13,6 +13,7 @@ from ...assessments.actions import owner_choices
 from ...auth.access import permission_required
 from ...extensions import db
 from ...pillars import PILLAR_LABELS
+from ...refusals import Refused, form_status, show_refusal
 from .. import service
 from ..access import GUEST, load_cafe
 from ..agenda import draft_agenda
@@ -27,7 +28,6 @@ from ..forms import (
 from ..models import AgendaItem, CafeDecision
 from ..pages import cafe_view
 from . import bp
-from .common import show_problems
 
 
 def _item_of(cafe, agenda_item_id: int) -> AgendaItem:
@@ -94,26 +94,22 @@ def edit_agenda_item(cafe_id: int, agenda_item_id: int):
     form = AgendaItemForm()
     if request.method == "GET":
         form.title.data, form.prompts.data, form.notes.data = item.title, "\n".join(item.prompts or []), item.notes
-    status = 200
     if form.validate_on_submit():
         try:
             service.update_agenda_item(item, title=form.title.data, prompts_text=form.prompts.data or "",
                                        notes=form.notes.data or "")
-        except service.CafeError as error:
-            show_problems(form, error.problems)
-            status = 400
+        except Refused as error:
+            show_refusal(form, error)
         else:
             db.session.commit()
             flash(_("Agenda item saved."), "success")
             return redirect(url_for("cafes.show_cafe", cafe_id=cafe.id, _anchor=f"item-{item.id}"))
-    elif request.method == "POST":
-        status = 400
     view = cafe_view(cafe, "host", current_user)
     item_view = next(i for i in view.items if i.id == item.id)
     return render_template("cafes/item_form.html", cafe=view, item=item_view, form=form,
                            decision_form=_decision_form(item.id), action_form=_action_form(cafe, item.id, item.pillar),
                            pillar_labels=PILLAR_LABELS, status_labels=STATUS_LABELS, button=ButtonForm(),
-                           today=date.today()), status
+                           today=date.today()), form_status(form)
 
 
 @bp.route("/<int:cafe_id>/agenda/new", methods=["GET", "POST"])
@@ -124,21 +120,17 @@ def add_agenda_item(cafe_id: int):
     form.submit.label.text = _("Add to the agenda")
     if request.method == "GET":
         with_submission_key(form)
-    status = 200
     if form.validate_on_submit():
         try:
             item = service.add_free_item(cafe, title=form.title.data, prompts_text=form.prompts.data or "",
                                          notes=form.notes.data or "", submission_key=form.submission_key.data)
-        except service.CafeError as error:
-            show_problems(form, error.problems)
-            status = 400
+        except Refused as error:
+            show_refusal(form, error)
         else:
             db.session.commit()
             flash(_("“%(title)s” added to the agenda.", title=item.title), "success")
             return redirect(url_for("cafes.show_cafe", cafe_id=cafe.id, _anchor=f"item-{item.id}"))
-    elif request.method == "POST":
-        status = 400
-    return render_template("cafes/item_new.html", cafe=cafe, form=form), status
+    return render_template("cafes/item_new.html", cafe=cafe, form=form), form_status(form)
 
 
 @bp.post("/<int:cafe_id>/agenda/<int:agenda_item_id>/move")
@@ -194,8 +186,8 @@ def add_decision(cafe_id: int):
             service.add_decision(cafe, text=form.text.data, agenda_item_id=form.agenda_item_id.data,
                                  published=form.published.data, created_by=current_user,
                                  submission_key=form.submission_key.data)
-        except service.CafeError as error:
-            show_problems(form, error.problems)
+        except Refused as error:
+            show_refusal(form, error)
         else:
             db.session.commit()
             flash(_("Decision recorded."), "success")
@@ -242,8 +234,8 @@ def add_action(cafe_id: int):
                                         owner_id=form.owner_id.data, due_date=form.due_date.data,
                                         agenda_item_id=item_id, created_by=current_user,
                                         submission_key=form.submission_key.data, today=date.today())
-        except service.CafeError as error:
-            show_problems(form, error.problems)
+        except Refused as error:
+            show_refusal(form, error)
         else:
             db.session.commit()
             flash(_("Action “%(title)s” agreed.", title=action.title), "success")

@@ -10,12 +10,15 @@ from flask_login import current_user
 from ...auth.access import permission_required
 from ...extensions import db
 from ...pillars import PILLAR_LABELS
+from ...refusals import Refused, form_status, show_refusal
 from .. import service
 from ..access import load_cafe
 from ..agenda import draft_agenda
 from ..forms import ButtonForm, CafeForm, GuestForm, with_submission_key
 from . import bp
-from .common import show_problems
+
+#: Where a field of the service is shown when the form names it differently.
+FORM_FIELDS = {"starts_at": "day"}
 
 
 def _plan_from(form: CafeForm) -> service.CafePlan:
@@ -49,25 +52,21 @@ def create_cafe():
         form.facilitator_id.data = current_user.id if any(p.id == current_user.id for p in leaders) else None
         form.attendee_ids.data = [p.id for p in leaders]
         with_submission_key(form)
-    status = 200
     if form.validate_on_submit():
         try:
             cafe, created = service.create_cafe(organisation_id, _plan_from(form), created_by=current_user,
                                                 submission_key=form.submission_key.data)
             if created:
                 draft_agenda(cafe, current_user)
-        except service.CafeError as error:
-            show_problems(form, error.problems)
-            status = 400
+        except Refused as error:
+            show_refusal(form, error, fields=FORM_FIELDS)
         else:
             db.session.commit()
             if created:
                 flash(_("Café “%(title)s” planned. Its agenda is drafted from your data: edit it as you like.",
                         title=cafe.title), "success")
             return redirect(url_for("cafes.show_cafe", cafe_id=cafe.id))
-    elif request.method == "POST":
-        status = 400
-    return render_template("cafes/plan_form.html", form=form, cafe=None), status
+    return render_template("cafes/plan_form.html", form=form, cafe=None), form_status(form)
 
 
 @bp.route("/<int:cafe_id>/edit", methods=["GET", "POST"])
@@ -81,20 +80,16 @@ def edit_cafe(cafe_id: int):
         form.attendee_ids.data = [a.person_id for a in cafe.attendees if not a.guest]
         form.focus_pillars.data = list(cafe.focus_pillars or [])
     form.submit.label.text = _("Save the plan")
-    status = 200
     if form.validate_on_submit():
         try:
             service.update_cafe(cafe, _plan_from(form))
-        except service.CafeError as error:
-            show_problems(form, error.problems)
-            status = 400
+        except Refused as error:
+            show_refusal(form, error, fields=FORM_FIELDS)
         else:
             db.session.commit()
             flash(_("Plan saved."), "success")
             return redirect(url_for("cafes.show_cafe", cafe_id=cafe.id))
-    elif request.method == "POST":
-        status = 400
-    return render_template("cafes/plan_form.html", form=form, cafe=cafe), status
+    return render_template("cafes/plan_form.html", form=form, cafe=cafe), form_status(form)
 
 
 @bp.route("/<int:cafe_id>/guests", methods=["GET", "POST"])
@@ -108,22 +103,18 @@ def manage_guests(cafe_id: int):
 
     form.person_id.choices = [SelectChoice("", _("Choose a leader"))] + [
         SelectChoice(p.id, f"{p.name} <{p.email}>") for p in candidates if p.id not in invited]
-    status = 200
     if form.validate_on_submit():
         try:
             attendee = service.invite_guest(cafe, form.person_id.data)
-        except service.CafeError as error:
-            show_problems(form, error.problems)
-            status = 400
+        except Refused as error:
+            show_refusal(form, error, fields=FORM_FIELDS)
         else:
             db.session.commit()
             flash(_("%(name)s is invited.", name=attendee.person.name), "success")
             return redirect(url_for("cafes.manage_guests", cafe_id=cafe.id))
-    elif request.method == "POST":
-        status = 400
     guests = [a for a in cafe.attendees if a.guest]
     return render_template("cafes/guests.html", cafe=cafe, form=form, guests=guests, button=ButtonForm(),
-                           has_candidates=any(p.id not in invited for p in candidates)), status
+                           has_candidates=any(p.id not in invited for p in candidates)), form_status(form)
 
 
 @bp.post("/<int:cafe_id>/guests/<int:person_id>/remove")

@@ -8,8 +8,8 @@ from flask_login import current_user
 
 from ...auth.access import get_in_organisation, permission_required
 from ...extensions import db
-from ...orgs.forms import add_form_errors
 from ...pillars import PILLAR_LABELS
+from ...refusals import Refused, form_status, show_refusal
 from .. import manage
 from ..forms import BehaviourForm, ConfirmForm, KpiForm, LinkForm
 from ..labels import CATEGORY_LABELS, DIRECTION_LABELS, EFFECT_LABELS, SURVEY_LABELS, UNIT_LABELS, UNIT_SUFFIXES
@@ -48,21 +48,17 @@ def create_kpi():
     form = KpiForm()
     if request.method == "GET":
         form.category.data = request.args.get("category") or ""
-    status = 200
     if form.validate_on_submit():
         try:
             kpi = manage.create_kpi(current_user.organisation_id, **form.values())
-        except manage.Refused as refused:
-            add_form_errors(form, refused.errors)
-            status = 400
+        except Refused as refused:
+            show_refusal(form, refused)
         else:
             db.session.commit()
             flash(_("KPI “%(kpi)s” created. Link it to the behaviours it supports or works against.",
                     kpi=kpi.name(language())), "success")
             return redirect(url_for("kpis.show_kpi", kpi_id=kpi.id))
-    elif request.method == "POST":
-        status = 400
-    return _form_page("kpis/catalogue_kpi_form.html", form, status, kpi=None)
+    return _form_page("kpis/catalogue_kpi_form.html", form, form_status(form), kpi=None)
 
 
 @bp.get("/hr/kpis/<int:kpi_id>")
@@ -80,20 +76,16 @@ def edit_kpi(kpi_id: int):
     form = KpiForm(obj=kpi if request.method == "GET" else None)
     if request.method == "GET":
         form.survey.data = kpi.survey or ""
-    status = 200
     if form.validate_on_submit():
         try:
             manage.update_kpi(kpi, **form.values())
-        except manage.Refused as refused:
-            add_form_errors(form, refused.errors)
-            status = 400
+        except Refused as refused:
+            show_refusal(form, refused)
         else:
             db.session.commit()
             flash(_("KPI “%(kpi)s” saved.", kpi=kpi.name(language())), "success")
             return redirect(url_for("kpis.show_kpi", kpi_id=kpi.id))
-    elif request.method == "POST":
-        status = 400
-    return _form_page("kpis/catalogue_kpi_form.html", form, status, kpi=kpi)
+    return _form_page("kpis/catalogue_kpi_form.html", form, form_status(form), kpi=kpi)
 
 
 @bp.post("/hr/kpis/<int:kpi_id>/active")
@@ -122,7 +114,7 @@ def delete_kpi(kpi_id: int):
     name = kpi.name(language())
     try:
         manage.delete_kpi(kpi)
-    except manage.Refused as refused:
+    except Refused as refused:
         flash(" ".join(str(message) for message in refused.errors.values()), "error")
         return redirect(url_for("kpis.show_kpi", kpi_id=kpi.id))
     db.session.commit()
@@ -146,20 +138,16 @@ def create_link(kpi_id: int):
     form = LinkForm()
     if request.method == "GET":
         form.effect.data = request.args.get("effect") if request.args.get("effect") in EFFECT_LABELS else ""
-    status = 200
     if form.validate_on_submit():
         try:
             link = manage.add_link(kpi, **form.values())
-        except manage.Refused as refused:
-            add_form_errors(form, refused.errors)
-            status = 400
+        except Refused as refused:
+            show_refusal(form, refused)
         else:
             db.session.commit()
             flash(_("Link to “%(behaviour)s” added.", behaviour=link.behaviour.name(language())), "success")
             return redirect(url_for("kpis.show_kpi", kpi_id=kpi.id))
-    elif request.method == "POST":
-        status = 400
-    return _link_form_page(kpi, form, None, status)
+    return _link_form_page(kpi, form, None, form_status(form))
 
 
 def _link_of(kpi: Kpi, link_id: int) -> KpiBehaviourLink:
@@ -175,20 +163,16 @@ def edit_link(kpi_id: int, link_id: int):
     kpi = get_in_organisation(Kpi, kpi_id)
     link = _link_of(kpi, link_id)
     form = LinkForm(obj=link if request.method == "GET" else None)
-    status = 200
     if form.validate_on_submit():
         try:
             manage.update_link(link, **form.values())
-        except manage.Refused as refused:
-            add_form_errors(form, refused.errors)
-            status = 400
+        except Refused as refused:
+            show_refusal(form, refused)
         else:
             db.session.commit()
             flash(_("Link to “%(behaviour)s” saved.", behaviour=link.behaviour.name(language())), "success")
             return redirect(url_for("kpis.show_kpi", kpi_id=kpi.id))
-    elif request.method == "POST":
-        status = 400
-    return _link_form_page(kpi, form, link, status)
+    return _link_form_page(kpi, form, link, form_status(form))
 
 
 @bp.post("/hr/kpis/<int:kpi_id>/links/<int:link_id>/delete")
@@ -222,20 +206,16 @@ def create_behaviour():
     form = BehaviourForm()
     if request.method == "GET":
         form.pillar.data = request.args.get("pillar") or ""
-    status = 200
     if form.validate_on_submit():
         try:
             behaviour = manage.create_behaviour(current_user.organisation_id, **form.values())
-        except manage.Refused as refused:
-            add_form_errors(form, refused.errors)
-            status = 400
+        except Refused as refused:
+            show_refusal(form, refused)
         else:
             db.session.commit()
             flash(_("Behaviour “%(behaviour)s” added.", behaviour=behaviour.name(language())), "success")
             return redirect(url_for("kpis.list_behaviours", _anchor=f"pillar-{behaviour.pillar}"))
-    elif request.method == "POST":
-        status = 400
-    return _form_page("kpis/catalogue_behaviour_form.html", form, status, behaviour=None)
+    return _form_page("kpis/catalogue_behaviour_form.html", form, form_status(form), behaviour=None)
 
 
 @bp.route("/hr/behaviours/<int:behaviour_id>/edit", methods=["GET", "POST"])
@@ -243,20 +223,16 @@ def create_behaviour():
 def edit_behaviour(behaviour_id: int):
     behaviour = get_in_organisation(Behaviour, behaviour_id)
     form = BehaviourForm(obj=behaviour if request.method == "GET" else None)
-    status = 200
     if form.validate_on_submit():
         try:
             manage.update_behaviour(behaviour, **form.values())
-        except manage.Refused as refused:
-            add_form_errors(form, refused.errors)
-            status = 400
+        except Refused as refused:
+            show_refusal(form, refused)
         else:
             db.session.commit()
             flash(_("Behaviour “%(behaviour)s” saved.", behaviour=behaviour.name(language())), "success")
             return redirect(url_for("kpis.list_behaviours", _anchor=f"pillar-{behaviour.pillar}"))
-    elif request.method == "POST":
-        status = 400
-    return _form_page("kpis/catalogue_behaviour_form.html", form, status, behaviour=behaviour)
+    return _form_page("kpis/catalogue_behaviour_form.html", form, form_status(form), behaviour=behaviour)
 
 
 @bp.post("/hr/behaviours/<int:behaviour_id>/active")

@@ -10,7 +10,7 @@ from flask_login import current_user
 from ...auth.access import get_in_organisation, permission_required
 from ...charts import WeightBar, weight_bars
 from ...extensions import db
-from ...orgs.forms import add_form_errors
+from ...refusals import Refused, form_status, show_refusal
 from .. import manage
 from ..alignment import CUSTOMER_SHARE_GOAL, PlanAlignment, plan_alignment
 from ..forms import ComponentForm, ConfirmForm, PlanForm
@@ -65,21 +65,17 @@ def create_plan():
     if form.period.data and is_period(form.period.data) and Period.parse(form.period.data) not in periods:
         periods = sorted({*periods, Period.parse(form.period.data)}, reverse=True)
     form.set_choices(manage.job_roles(organisation_id), periods, language())
-    status = 200
     if form.validate_on_submit():
         try:
             plan = manage.create_plan(organisation_id, job_role_id=form.job_role_id.data, period=form.period.data,
                                       copy_previous=form.copy_previous.data)
-        except manage.Refused as refused:
-            add_form_errors(form, refused.errors)
-            status = 400
+        except Refused as refused:
+            show_refusal(form, refused)
         else:
             db.session.commit()
             flash(_("Plan “%(plan)s” created.", plan=plan.title(language())), "success")
             return redirect(url_for("kpis.show_plan", plan_id=plan.id))
-    elif request.method == "POST":
-        status = 400
-    return render_template("kpis/plans_form.html", form=form, language=language()), status
+    return render_template("kpis/plans_form.html", form=form, language=language()), form_status(form)
 
 
 def _plan_page(plan: RewardPlan, form: ComponentForm, status: int = 200):
@@ -109,8 +105,8 @@ def add_component(plan_id: int):
     if form.validate_on_submit():
         try:
             component = manage.add_component(plan, **form.values())
-        except manage.Refused as refused:
-            add_form_errors(form, refused.errors)
+        except Refused as refused:
+            show_refusal(form, refused)
         else:
             db.session.commit()
             flash(_("%(kpi)s added with a weight of %(weight)s%%.", kpi=component.kpi.name(language()),
@@ -132,22 +128,18 @@ def edit_component(plan_id: int, component_id: int):
     plan = get_in_organisation(RewardPlan, plan_id)
     component = _component_of(plan, component_id)
     form = ComponentForm(obj=component if request.method == "GET" else None)
-    status = 200
     if form.validate_on_submit():
         try:
             manage.update_component(component, **form.values())
-        except manage.Refused as refused:
-            add_form_errors(form, refused.errors)
-            status = 400
+        except Refused as refused:
+            show_refusal(form, refused)
         else:
             db.session.commit()
             flash(_("%(kpi)s saved.", kpi=component.kpi.name(language())), "success")
             return redirect(url_for("kpis.show_plan", plan_id=plan.id, _anchor="components"))
-    elif request.method == "POST":
-        status = 400
     others = manage.weight_total(plan) - component.weight
     return render_template("kpis/plans_component_form.html", form=form, plan=plan, component=component,
-                           others=others, language=language(), **labels()), status
+                           others=others, language=language(), **labels()), form_status(form)
 
 
 @bp.post("/hr/plans/<int:plan_id>/components/<int:component_id>/delete")

@@ -16,6 +16,7 @@ from ...orgs import service as orgs
 from ...orgs.models import Person
 from ...pdf import PdfRenderError, render_pdf
 from ...pillars import PILLAR_LABELS
+from ...refusals import Refused
 from .. import scorecards as service
 from ..periods import last_closed_period, recent_periods
 from . import bp
@@ -49,7 +50,7 @@ def _period():
         return last_closed_period()
     try:
         return service.parse_period(text)
-    except service.ScorecardError:
+    except Refused:
         return None
 
 

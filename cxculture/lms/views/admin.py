@@ -8,8 +8,7 @@ from flask_login import current_user
 
 from ...auth.access import get_in_organisation, permission_required
 from ...extensions import db
-from ...orgs.forms import add_form_errors
-from ...orgs.operations import InvalidChange
+from ...refusals import Refused, form_status, show_refusal
 from .. import outbox
 from .. import registrations as service
 from ..forms import LrsForm, RegistrationForm
@@ -39,13 +38,13 @@ def _registration_page(form: RegistrationForm, registration: LtiRegistration | N
         try:
             saved = service.save_registration(current_user.organisation_id, form.values(),
                                               allow_http=_allow_http(), registration=registration)
-        except InvalidChange as refusal:
-            add_form_errors(form, refusal.errors)
+        except Refused as refusal:
+            show_refusal(form, refusal)
         else:
             db.session.commit()
             flash(_("Platform %(name)s saved.", name=saved.name), "success")
             return redirect(url_for("lms.lms_overview"))
-    return render_template("lms/registration_form.html", form=form, registration=registration)
+    return render_template("lms/registration_form.html", form=form, registration=registration), form_status(form)
 
 
 @bp.route("/admin/lms/platforms/new", methods=["GET", "POST"])
@@ -97,15 +96,15 @@ def edit_lrs():
                                       endpoint=form.endpoint.data or "", key=form.key.data or "",
                                       secret=form.secret.data or None, actor_mode=form.actor_mode.data,
                                       allow_http=_allow_http())
-        except InvalidChange as refusal:
-            add_form_errors(form, refusal.errors)
+        except Refused as refusal:
+            show_refusal(form, refusal)
         else:
             db.session.commit()
             flash(_("LRS settings saved."), "success")
             return redirect(url_for("lms.edit_lrs"))
     db.session.commit()
     return render_template("lms/lrs_form.html", form=form, settings=settings,
-                           status=outbox.outbox_status(current_user.organisation_id))
+                           status=outbox.outbox_status(current_user.organisation_id)), form_status(form)
 
 
 @bp.post("/admin/lms/xapi/retry")

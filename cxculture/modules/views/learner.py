@@ -12,10 +12,11 @@ from ...auth.access import permission_required
 from ...extensions import db
 from ...pdf import render_pdf
 from ...pillars import PILLAR_LABELS
+from ...refusals import Refused
 from .. import learning
 from ..plan import build_plan
-from ..progress import TrainingError, new_form_token, quiz_questions, start_module
 from ..progress import finish_lesson as record_lesson
+from ..progress import new_form_token, quiz_questions, start_module, training_refused
 from . import bp
 
 
@@ -40,20 +41,6 @@ def _step_url(slug: str, step: learning.Step) -> str:
     return url_for("modules.learn_module", slug=slug)
 
 
-def _refusal(error: TrainingError, titles: dict[str, str] | None = None) -> str:
-    """The message for a step that cannot be taken, by TrainingError code."""
-    if error.code == "locked":
-        names = ", ".join((titles or {}).get(s, s) for s in error.details.get("prerequisites", []))
-        return _("This module is locked: finish %(modules)s first.", modules=names)
-    return {
-        "retired": _("This module has been withdrawn from the library and can no longer be started."),
-        "not-started": _("Start the module before taking its quiz."),
-        "already-completed": _("You have already completed this module."),
-        "lessons-unread": _("Read every lesson before taking the quiz."),
-        "no-such-lesson": _("That lesson is not part of this module."),
-    }.get(error.code, _("That step cannot be taken right now."))
-
-
 @bp.get("/learn/<slug>")
 @permission_required("employee")
 def learn_module(slug: str):
@@ -71,11 +58,11 @@ def learn_module(slug: str):
 @bp.post("/learn/<slug>/start")
 @permission_required("employee")
 def start_learning(slug: str):
-    plan, entry = _plan_entry(slug)
+    _plan, entry = _plan_entry(slug)
     try:
         start_module(current_user, entry)
-    except TrainingError as error:
-        flash(_refusal(error, learning.plan_titles(plan, _language())), "error")
+    except Refused as refused:
+        flash(refused.message, "error")
         return redirect(url_for("modules.learn_module", slug=slug))
     db.session.commit()
     return redirect(_step_url(slug, learning.next_step(entry)))
@@ -90,7 +77,7 @@ def learn_lesson(slug: str, lesson_id: str):
         return redirect(url_for("modules.learn_module", slug=slug))
     try:
         page = learning.lesson_page(entry, lesson_id)
-    except TrainingError:
+    except Refused:
         abort(404)
     return render_template("modules/learner_lesson.html", entry=entry, page=page, language=_language())
 
@@ -104,7 +91,7 @@ def finish_lesson(slug: str, lesson_id: str):
         return redirect(url_for("modules.learn_module", slug=slug))
     try:
         following = record_lesson(entry.progress, lesson_id)
-    except TrainingError:
+    except Refused:
         abort(404)
     db.session.commit()
     if following:
@@ -132,7 +119,7 @@ def take_placement(slug: str):
 
 def _quiz(slug: str, kind: str):
     """Show (GET) or submit (POST) the module's quiz or its placement quiz."""
-    plan, entry = _plan_entry(slug)
+    _plan, entry = _plan_entry(slug)
     language = _language()
     version = learning.quiz_version(entry)
     questions = quiz_questions(version, kind)
@@ -140,18 +127,18 @@ def _quiz(slug: str, kind: str):
         submission = learning.parse_quiz_form(request.form, questions)
         try:
             result, certificate = learning.take_quiz(current_user, entry, kind, submission)
-        except TrainingError as error:
+        except Refused as error:
             if error.code == "invalid-answers":
                 return render_template(
                     "modules/learner_quiz.html", entry=entry, kind=kind, version=version, questions=questions,
                     language=language, form_token=submission.form_token, chosen=submission.answers,
                     problems=error.details["problems"],
-                ), 422
+                ), 400
             if error.code == "stale":
                 flash(_("This quiz form was out of date: the module has changed since it was shown, or the form "
                         "was not yours. Nothing was recorded; here is a fresh form."), "warning")
                 return redirect(request.path)
-            flash(_refusal(error, learning.plan_titles(plan, language)), "error")
+            flash(error.message, "error")
             return redirect(url_for("modules.learn_module", slug=slug))
         db.session.commit()
         if result.repeated:
@@ -164,17 +151,17 @@ def _quiz(slug: str, kind: str):
                                 attempt_id=attempt.id))
 
     if kind == "placement" and not learning.placement_open(entry):
-        error = TrainingError("locked" if entry.status == "locked" else "already-completed",
-                              prerequisites=entry.locked_by)
-        flash(_refusal(error, learning.plan_titles(plan, language)), "error")
+        error = training_refused("locked" if entry.status == "locked" else "already-completed",
+                                 prerequisites=entry.locked_by)
+        flash(error.message, "error")
         return redirect(url_for("modules.learn_module", slug=slug))
     if kind == "quiz" and not learning.quiz_open(entry):
         if entry.progress is None:
-            flash(_refusal(TrainingError("not-started")), "info")
+            flash(training_refused("not-started").message, "info")
         elif entry.progress.completed:
-            flash(_refusal(TrainingError("already-completed")), "info")
+            flash(training_refused("already-completed").message, "info")
         else:
-            flash(_refusal(TrainingError("lessons-unread")), "info")
+            flash(training_refused("lessons-unread").message, "info")
             return redirect(url_for("modules.learn_lesson", slug=slug, lesson_id=learning.lessons_unread(entry)[0]))
         return redirect(url_for("modules.learn_module", slug=slug))
     return render_template(

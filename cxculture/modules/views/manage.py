@@ -6,31 +6,21 @@ from datetime import date
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from ...auth.access import get_in_organisation, permission_required
 from ...extensions import db
 from ...orgs.models import JobRole
 from ...pillars import PILLAR_LABELS
+from ...refusals import Refused, form_status, show_refusal
 from .. import paths
 from ..catalogue import catalogue_entry, library_catalogue, role_names
 from ..manage_forms import AddModuleForm
 from ..models import PathItem
-from ..paths import PathEditError
 from . import bp
 
+
 #: What each refused path change tells the administrator.
-PATH_EDIT_MESSAGES = {
-    "no-module": _l("Choose the module to add."),
-    "unknown-module": _l("Choose a module from the list: the one sent is not in the library."),
-    "already-in-path": _l("That module is already in this path."),
-    "retired": _l("That module has been retired from the library, so it cannot be added."),
-    "bad-date": _l("Enter the due date as YYYY-MM-DD, for example 2025-06-30."),
-    "date-too-early": _l("The due date must be 1 January 2000 or later."),
-}
-
-
 def _language() -> str:
     return str(get_locale() or "en")
 
@@ -65,9 +55,8 @@ def edit_path(job_role_id: int):
         try:
             due_date = paths.parse_due_date(form.due_date.data)
             item = paths.add_module_to_role(organisation_id, role, form.module_id.data, form.required.data, due_date)
-        except PathEditError as refused:
-            field = form.due_date if refused.code in ("bad-date", "date-too-early") else form.module_id
-            field.errors = [*field.errors, str(PATH_EDIT_MESSAGES[refused.code])]
+        except Refused as refused:
+            show_refusal(form, refused)
             db.session.rollback()
             path = paths.path_for_role(organisation_id, role.id)
         else:
@@ -82,7 +71,7 @@ def edit_path(job_role_id: int):
         sorted(modules, key=lambda m: m.current.text("title", _language()).casefold())
     ]
     return render_template("modules/manage_path.html", role=role, path=path, form=form, today=date.today(),
-                           pillar_labels=PILLAR_LABELS)
+                           pillar_labels=PILLAR_LABELS), form_status(form)
 
 
 def _load_item(job_role_id: int, item_id: int) -> tuple[JobRole, PathItem | None]:
@@ -166,9 +155,9 @@ def set_path_item_due_date(job_role_id: int, item_id: int):
     try:
         due_date = None if request.form.get("action") == "clear" else paths.parse_due_date(
             request.form.get("due_date"))
-    except PathEditError as refused:
+    except Refused as refused:
         flash(_("Due date of %(module)s: %(problem)s Nothing was changed.", module=title,
-                problem=PATH_EDIT_MESSAGES[refused.code]), "error")
+                problem=refused.message), "error")
         return redirect(_editor_url(role))
     paths.set_item_due_date(item, due_date)
     db.session.commit()

@@ -12,6 +12,7 @@ from ...auth.access import get_in_organisation, permission_required
 from ...extensions import db
 from ...orgs import service as orgs
 from ...orgs.models import JobRole
+from ...refusals import Refused, form_status, show_refusal
 from ...spreadsheets import csv_bytes, csv_delimiter, csv_download
 from .. import assignments as assigning
 from .. import reports
@@ -71,38 +72,20 @@ def _assign_form_choices(form: AssignModuleForm, language: str):
     return members
 
 
-def _assignment_refused(form: AssignModuleForm, error: assigning.AssignmentError) -> None:
-    """Put the service's refusal next to the field it is about."""
-    if error.code == "unknown-person":
-        abort(404)  # never confirm or deny another organisation's people
-    if error.code == "not-in-team":
-        form.people.errors = [*form.people.errors, ngettext(
-            "%(names)s is not in your team: you can assign modules only to the people you manage.",
-            "%(names)s are not in your team: you can assign modules only to the people you manage.",
-            len(error.details["names"]), names=", ".join(error.details["names"]))]
-    elif error.code == "no-people":
-        form.people.errors = [*form.people.errors, _("Choose at least one person.")]
-    elif error.code in ("unknown-module", "retired"):
-        form.module_id.errors = [*form.module_id.errors, _(
-            "This module is no longer in the library. Choose another one.")]
-    elif error.code == "past-due-date":
-        form.due_date.errors = [*form.due_date.errors, _("The due date is in the past. Choose today or a later day.")]
-
-
 @bp.route("/team/training/assign", methods=["GET", "POST"])
 @permission_required("manager")
 def assign_modules():
     language = _language()
     form = AssignModuleForm()
     members = _assign_form_choices(form, language)
-    status = 200
     if form.validate_on_submit():
         try:
             result = assigning.assign_module(current_user, form.people.data, form.module_id.data, form.due_date.data,
                                              today=date.today())
-        except assigning.AssignmentError as refused:
-            _assignment_refused(form, refused)
-            status = 400
+        except Refused as refused:
+            if refused.code == "unknown-person":
+                abort(404)  # never confirm or deny another organisation's people
+            show_refusal(form, refused)
         else:
             db.session.commit()
             title = result.module.current.text("title", language)
@@ -116,10 +99,8 @@ def assign_modules():
                     "%(names)s already had “%(module)s”: nothing was added twice, their due dates were updated.",
                     len(result.updated), names=", ".join(p.name for p in result.updated), module=title), "info")
             return redirect(url_for("modules.assign_modules"))
-    elif form.is_submitted():
-        status = 400
     return render_template("modules/team_assign.html", form=form, members=members,
-                           assignments=assigning.team_assignments(current_user), today=date.today()), status
+                           assignments=assigning.team_assignments(current_user), today=date.today()), form_status(form)
 
 
 @bp.post("/team/training/assignments/<int:assignment_id>/remove")

@@ -7,10 +7,11 @@ from flask_login import current_user
 from ...auth.access import get_in_organisation, permission_required
 from ...auth.invitations import invitation_url
 from ...extensions import db
+from ...refusals import Refused, form_status, show_refusal
 from .. import operations, service
-from ..forms import JobRoleForm, JobRoleNamesForm, OrganisationForm, PersonForm, TeamForm, add_form_errors
+from ..forms import JobRoleForm, JobRoleNamesForm, OrganisationForm, PersonForm, TeamForm
 from ..models import JobRole, Person, Team
-from ..operations import InvalidChange, PersonDetails
+from ..operations import PersonDetails
 from . import bp
 
 
@@ -32,13 +33,13 @@ def edit_organisation():
                 organisation, name=form.name.data, default_language=form.default_language.data,
                 anonymity_threshold=form.anonymity_threshold.data, benchmark_opt_in=form.benchmark_opt_in.data,
             )
-        except InvalidChange as refused:
-            add_form_errors(form, refused.errors)
+        except Refused as refused:
+            show_refusal(form, refused)
         else:
             db.session.commit()
             flash(_("The organisation settings are saved."), "success")
             return redirect(url_for("orgs.edit_organisation"))
-    return render_template("orgs/organisation.html", form=form, organisation=organisation)
+    return render_template("orgs/organisation.html", form=form, organisation=organisation), form_status(form)
 
 
 # Teams -------------------------------------------------------------------------------------------------------
@@ -52,13 +53,13 @@ def list_teams():
     if form.validate_on_submit():
         try:
             team = operations.create_team(current_user.organisation, form.name.data, form.parent_id.data)
-        except InvalidChange as refused:
-            add_form_errors(form, refused.errors)
+        except Refused as refused:
+            show_refusal(form, refused)
         else:
             db.session.commit()
             flash(_("Team %(name)s is created.", name=team.name), "success")
             return redirect(url_for("orgs.list_teams"))
-    return render_template("orgs/teams.html", tree=service.team_tree(organisation_id), form=form)
+    return render_template("orgs/teams.html", tree=service.team_tree(organisation_id), form=form), form_status(form)
 
 
 @bp.route("/teams/<int:team_id>/edit", methods=["GET", "POST"])
@@ -71,13 +72,13 @@ def edit_team(team_id: int):
     if form.validate_on_submit():
         try:
             operations.update_team(team, form.name.data, form.parent_id.data)
-        except InvalidChange as refused:
-            add_form_errors(form, refused.errors)
+        except Refused as refused:
+            show_refusal(form, refused)
         else:
             db.session.commit()
             flash(_("Team %(name)s is saved.", name=team.name), "success")
             return redirect(url_for("orgs.list_teams"))
-    return render_template("orgs/team_form.html", form=form, team=team, path=paths[team.id])
+    return render_template("orgs/team_form.html", form=form, team=team, path=paths[team.id]), form_status(form)
 
 
 @bp.post("/teams/<int:team_id>/delete")
@@ -87,7 +88,7 @@ def delete_team(team_id: int):
     name = team.name
     try:
         operations.delete_team(team)
-    except InvalidChange as refused:
+    except Refused as refused:
         flash(str(refused), "error")
     else:
         db.session.commit()
@@ -106,15 +107,15 @@ def list_job_roles():
             role = operations.create_job_role(
                 current_user.organisation, form.key.data, form.name_en.data, form.name_it.data
             )
-        except InvalidChange as refused:
-            add_form_errors(form, refused.errors)
+        except Refused as refused:
+            show_refusal(form, refused)
         else:
             db.session.commit()
             flash(_("Job role %(name)s is created.", name=role.name(_language())), "success")
             return redirect(url_for("orgs.list_job_roles"))
     return render_template(
         "orgs/job_roles.html", roles=service.job_roles_with_counts(current_user.organisation_id), form=form
-    )
+    ), form_status(form)
 
 
 @bp.route("/job-roles/<int:role_id>/edit", methods=["GET", "POST"])
@@ -125,13 +126,13 @@ def edit_job_role(role_id: int):
     if form.validate_on_submit():
         try:
             operations.rename_job_role(role, form.name_en.data, form.name_it.data)
-        except InvalidChange as refused:
-            add_form_errors(form, refused.errors)
+        except Refused as refused:
+            show_refusal(form, refused)
         else:
             db.session.commit()
             flash(_("Job role %(name)s is saved.", name=role.name(_language())), "success")
             return redirect(url_for("orgs.list_job_roles"))
-    return render_template("orgs/job_role_form.html", form=form, role=role)
+    return render_template("orgs/job_role_form.html", form=form, role=role), form_status(form)
 
 
 @bp.post("/job-roles/<int:role_id>/delete")
@@ -141,7 +142,7 @@ def delete_job_role(role_id: int):
     name = role.name(_language())
     try:
         operations.delete_job_role(role)
-    except InvalidChange as refused:
+    except Refused as refused:
         flash(str(refused), "error")
     else:
         db.session.commit()
@@ -186,14 +187,14 @@ def new_person():
     if form.validate_on_submit():
         try:
             person = operations.create_person(current_user.organisation, _details(form))
-        except InvalidChange as refused:
-            add_form_errors(form, refused.errors)
+        except Refused as refused:
+            show_refusal(form, refused)
         else:
             db.session.commit()
             flash(_("%(name)s is created. Send them the invitation link below so they can set a password.",
                     name=person.name), "success")
             return redirect(url_for("orgs.edit_person", person_id=person.id))
-    return render_template("orgs/person_form.html", form=form, person=None)
+    return render_template("orgs/person_form.html", form=form, person=None), form_status(form)
 
 
 @bp.route("/people/<int:person_id>/edit", methods=["GET", "POST"])
@@ -204,11 +205,11 @@ def edit_person(person_id: int):
     if form.validate_on_submit():
         try:
             operations.update_person(person, _details(form), acting=current_user)
-        except InvalidChange as refused:
-            add_form_errors(form, refused.errors)
+        except Refused as refused:
+            show_refusal(form, refused)
         else:
             db.session.commit()
             flash(_("%(name)s is saved.", name=person.name), "success")
             return redirect(url_for("orgs.edit_person", person_id=person.id))
     link = invitation_url(person) if person.invited and person.active else None
-    return render_template("orgs/person_form.html", form=form, person=person, invitation_link=link)
+    return render_template("orgs/person_form.html", form=form, person=person, invitation_link=link), form_status(form)
