@@ -52,6 +52,7 @@ from sqlalchemy.orm import Mapped, declared_attr, defer, joinedload, mapped_colu
 from wtforms import SubmitField
 
 from .extensions import db
+from .refusals import form_status
 from .spreadsheets import read_upload
 from .util import utcnow
 
@@ -228,10 +229,10 @@ class ImportFlow(Generic[R, P]):
     def upload_view(self):
         form = self.upload_form()
         if not form.validate_on_submit():
-            return self._render_upload(form, status=422 if form.is_submitted() else 200)
+            return self._render_upload(form, status=form_status(form))
         filename, content, upload_errors = read_upload(form.file.data, self.max_bytes)
         if upload_errors:
-            return self._render_upload(form, upload_errors, status=422)
+            return self._render_upload(form, upload_errors, status=400)
         upload = self.store(current_user.organisation, current_user._get_current_object(), form, filename, content)
         db.session.commit()
         return redirect(self._preview_url(upload))

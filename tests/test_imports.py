@@ -175,7 +175,7 @@ def test_upload_then_preview_then_confirm(client, pages, admin):
 def test_a_refused_upload_file_is_not_stored(client, pages, admin):
     login(client, admin.email)
     refused = client.post("/lines/import", data={"file": (io.BytesIO(b"x" * 2048), "big.csv")})
-    assert refused.status_code == 422 and "1 problems" in refused.get_data(as_text=True)
+    assert refused.status_code == 400 and "1 problems" in refused.get_data(as_text=True)
     assert db.session.scalar(select(func.count(RosterImport.id))) == 0
 
 

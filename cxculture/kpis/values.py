@@ -19,6 +19,7 @@ from ..extensions import db
 from ..imports import ApplyResult, apply_once, recent_uploads, store_upload
 from ..orgs.models import Organisation, Person, Team
 from ..orgs.teams import PATH_SEPARATOR, InvalidTeamPath, split_team_path, teams_by_path
+from ..refusals import refuse_if
 from ..spreadsheets import RowError, check_header, check_upload, read_csv, unescape_cell
 from .formulas import SCALES, SMALL_SAMPLE, compute
 from .models import Kpi, KpiImport, KpiValue
@@ -39,14 +40,6 @@ MAX_ROWS = 20_000
 _SAME = 1e-9
 
 CREATE, UPDATE, UNCHANGED = "create", "update", "unchanged"
-
-
-class ValueRefused(ValueError):
-    """A value entered by hand is refused: `errors` maps each form field to what is wrong."""
-
-    def __init__(self, errors: dict[str, object]):
-        super().__init__(errors)
-        self.errors = errors
 
 
 @dataclass
@@ -389,7 +382,7 @@ def recent_imports(organisation_id: int, limit: int = 10) -> list[KpiImport]:
 
 def set_value(organisation: Organisation, *, period: str, kpi_id, email: str = "", team_id=None, value_text: str,
               acting_person: Person | None = None, today: date | None = None) -> KpiValue:
-    """Create or change one value; raises ValueRefused with per-field messages and changes nothing then."""
+    """Create or change one value; refuses with a message per field and changes nothing then."""
     errors: dict[str, object] = {}
     try:
         parsed_period = Period.parse(period)
@@ -424,8 +417,7 @@ def set_value(organisation: Organisation, *, period: str, kpi_id, email: str = "
         errors["value"] = _l("Write a number, such as 72 or 3.5.")
     elif kpi is not None and not kpi.in_range(number):
         errors["value"] = _l("The valid range of this KPI is %(range)s.", range=range_text(kpi))
-    if errors:
-        raise ValueRefused(errors)
+    refuse_if(errors)
     key = _subject_key(kpi, str(parsed_period), person, team)
     row = db.session.scalar(select(KpiValue).where(
         KpiValue.kpi_id == kpi.id, KpiValue.period == key[1],

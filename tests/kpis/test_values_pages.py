@@ -65,7 +65,7 @@ def test_a_bad_value_says_what_and_where_and_changes_nothing(client, login_as, d
             **change}
     response = client.post("/hr/kpi-values", data=form)
     body = response.get_data(as_text=True)
-    assert response.status_code == 422
+    assert response.status_code == 400
     assert f'id="{field}-error"' in body and message in body
     assert _count() == before
 
@@ -76,7 +76,7 @@ def test_an_open_quarter_is_not_offered(client, login_as, demo):
     current = str(last_closed_period().next())
     response = client.post("/hr/kpi-values", data={"period": current, "kpi_id": fcr.id,
                                                    "email": "employee@bank.example.com", "value": "70"})
-    assert response.status_code == 422 and 'id="period-error"' in response.get_data(as_text=True)
+    assert response.status_code == 400 and 'id="period-error"' in response.get_data(as_text=True)
 
 
 def test_hr_imports_a_file_after_a_preview(client, login_as, demo):
@@ -108,7 +108,7 @@ def test_a_refused_file_lists_each_problem_by_row_and_column(client, login_as, d
 def test_the_upload_form_refuses_a_missing_file(client, login_as, demo):
     login_as("hr", org="bank")
     response = client.post("/hr/kpi-values/import", data={"kind": "values"})
-    assert response.status_code == 422 and "Choose a CSV file" in response.get_data(as_text=True)
+    assert response.status_code == 400 and "Choose a CSV file" in response.get_data(as_text=True)
 
 
 def test_the_export_downloads_the_quarter(client, login_as, demo):

@@ -201,7 +201,7 @@ def test_bad_row_is_named_by_row_and_column(client, bank_admin):
 def test_empty_or_huge_upload_is_refused_before_it_is_stored(client, bank_admin, content, message):
     people, teams = count(Person), count(Team)
     response = upload(client, content)
-    assert response.status_code == 422
+    assert response.status_code == 400
     assert message in response.get_data(as_text=True)
     assert count(RosterImport) == 0
     assert (count(Person), count(Team)) == (people, teams)
@@ -209,10 +209,10 @@ def test_empty_or_huge_upload_is_refused_before_it_is_stored(client, bank_admin,
 
 def test_upload_needs_a_csv_file(client, bank_admin):
     response = client.post("/admin/roster/import", data={}, content_type="multipart/form-data")
-    assert response.status_code == 422
+    assert response.status_code == 400
     assert "Choose a CSV file to upload." in response.get_data(as_text=True)
     response = upload(client, GOOD_FILE, filename="roster.xlsx")
-    assert response.status_code == 422
+    assert response.status_code == 400
     assert "must be a .csv file" in response.get_data(as_text=True)
     assert count(RosterImport) == 0
 

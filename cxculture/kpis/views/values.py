@@ -13,6 +13,7 @@ from ...auth.access import get_in_organisation, permission_required
 from ...extensions import db
 from ...imports import ApplyResult, ImportFlow
 from ...orgs.teams import teams_by_path
+from ...refusals import Refused, form_status, show_refusal
 from ...spreadsheets import csv_bytes, csv_delimiter, csv_download
 from ..models import Kpi, KpiImport, KpiValue
 from ..periods import InvalidPeriod, Period, last_closed_period, recent_periods
@@ -21,7 +22,6 @@ from ..values import (
     COLUMNS,
     MAX_FILE_BYTES,
     MAX_ROWS,
-    ValueRefused,
     apply_import,
     create_import,
     delete_value,
@@ -97,16 +97,15 @@ def save_kpi_value():
     form = _value_form(request.form.get("period", ""), formdata=request.form)
     period = form.period.data or str(last_closed_period())
     if not form.validate_on_submit():
-        return _render_values(period, form, 422)
+        return _render_values(period, form, form_status(form))
     try:
         set_value(current_user.organisation, period=form.period.data, kpi_id=form.kpi_id.data,
                   email=form.email.data, team_id=form.team_id.data, value_text=form.value.data,
                   acting_person=current_user._get_current_object())
-    except ValueRefused as refused:
+    except Refused as refused:
         db.session.rollback()
-        for name, message in refused.errors.items():
-            getattr(form, name).errors = [*getattr(form, name).errors, str(message)]
-        return _render_values(period, form, 422)
+        show_refusal(form, refused)
+        return _render_values(period, form, form_status(form))
     db.session.commit()
     flash(_("The value is saved."), "success")
     return redirect(url_for("kpis.list_kpi_values", period=form.period.data))
@@ -120,7 +119,7 @@ def delete_kpi_value(kpi_value_id: int):
     if not form.validate_on_submit():
         paths = {team.id: path for path, team in teams_by_path(current_user.organisation_id).items()}
         return render_template("kpis/values_delete.html", value=value, form=form, format_number=display_number,
-                               team_path=paths.get(value.team_id, "")), 400 if form.is_submitted() else 200
+                               team_path=paths.get(value.team_id, "")), form_status(form)
     period = value.period
     delete_value(value)
     db.session.commit()
