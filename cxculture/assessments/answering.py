@@ -11,7 +11,8 @@ from sqlalchemy.exc import IntegrityError
 from .. import events
 from ..extensions import db
 from ..orgs.models import Person, PersonPermission, Team
-from .models import Answer, Campaign, Comment, Draft, Participation, Response
+from .answers import Answer, Comment, Participation, Response
+from .models import Campaign, Draft
 
 MAX_COMMENT_LENGTH = 2000
 #: Where the swap partner comes from; tests replace it to make the shuffle repeatable.
