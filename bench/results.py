@@ -5,10 +5,10 @@ are hidden by the anonymity threshold) in a SQLite file in a temporary directory
 5,000 anonymous responses and a previous one of 2,000 (for the trend), inserted in bulk. Then it prints:
 
 - the number of SQL statements computing the results takes (it must be the same for 50 and 200 teams),
-- the median time of the results service (cxculture/assessments/results.py: campaign_results) and of the
+- the median time of the results service (cxculture/assessments/results/report.py: campaign_results) and of the
   results page as a leader, and their ratio to /healthz's median time measured in the same run.
 
-Without cxculture/assessments/results.py it measures what the results are made of instead: scoring.py's tallies
+Without cxculture/assessments/results/ it measures what the results are made of instead: scoring.py's tallies
 (whole campaign, by team, by job role, by item, Cronbach's alpha) and suppression.suppressed over the team tree.
 
 Run: .venv/bin/python bench/results.py [--runs N]   (not part of `make test`)
@@ -30,15 +30,16 @@ from sqlalchemy import event, insert, select
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from cxculture import create_app
+from cxculture.assessments.answers import Answer, Comment, Response
 from cxculture.assessments.instruments import sync_shipped_instruments
-from cxculture.assessments.models import Answer, Campaign, Comment, Response
+from cxculture.assessments.models import Campaign
 from cxculture.auth.passwords import hash_password
 from cxculture.extensions import db
 from cxculture.orgs.models import JobRole, Person, Team
 from cxculture.orgs.service import create_organisation
 
 try:  # the results service arrived with issue 4's item 5; older trees have only the scoring layer
-    from cxculture.assessments import results as results_service
+    from cxculture.assessments.results import summary as results_service
 except ImportError:
     results_service = None
 
@@ -237,7 +238,7 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=5, help="timed computations per size (median)")
     args = parser.parse_args()
     what = ("results service campaign_results(campaign, leader)" if results_service is not None
-            else "scoring tallies + suppression (no cxculture/assessments/results.py yet)")
+            else "scoring tallies + suppression (no cxculture/assessments/results/ yet)")
     print(f"{RESPONDENTS:,} respondents x 32 statements (+ {PREVIOUS_RESPONDENTS:,} in the previous campaign); "
           f"measured: {what}; median of {args.runs} runs; SQLite file database.\n")
     header = (f"{'teams':>6} {'hidden':>6} {'build s':>7} {'SQL (service)':>13} {'service ms':>10} "

@@ -107,7 +107,7 @@ def register_commands(app: Flask) -> None:
 
 def register_subscribers(app: Flask) -> None:
     """Areas that react to other areas' signals."""
-    from .assessments.results import weakest_pillars_for
+    from .assessments.results.summary import weakest_pillars_for
     from .cafes.sources import set_reward_conflicts_provider
     from .kpis.catalogue import connect_signals as connect_kpis
     from .kpis.conflicts import reward_conflicts_for

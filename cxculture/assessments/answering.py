@@ -13,7 +13,8 @@ from .. import events
 from ..extensions import db
 from ..orgs.models import Person, PersonPermission, Team
 from ..refusals import Refused
-from .models import Answer, Campaign, Comment, Draft, Participation, Response
+from .answers import Answer, Comment, Participation, Response
+from .models import Campaign, Draft
 
 MAX_COMMENT_LENGTH = 2000
 #: Where the swap partner comes from; tests replace it to make the shuffle repeatable.

@@ -16,8 +16,10 @@ from ..orgs.models import MIN_ANONYMITY_THRESHOLD, Organisation, Person, Team
 from ..refusals import Refused
 from ..util import utcnow
 from . import answering
+from .anonymity import campaign_threshold
+from .answers import Participation
 from .instruments import instruments_for, sync_shipped_instruments
-from .models import Campaign, Draft, Instrument, Participation
+from .models import Campaign, Draft, Instrument
 from .suppression import ROOT, Group, suppressed
 
 #: Turnout below this share of the invited people is flagged.
@@ -80,14 +82,6 @@ class Turnout:
 
 def turnout_percent(respondents: int, invited: int) -> int | None:
     return round(100 * respondents / invited) if invited else None
-
-
-def campaign_threshold(campaign: Campaign) -> int:
-    """The anonymity threshold in force for the campaign: the larger of its override and the organisation's."""
-    organisation_threshold = db.session.scalar(
-        select(Organisation.anonymity_threshold).where(Organisation.id == campaign.organisation_id)
-    )
-    return campaign.threshold(organisation_threshold or MIN_ANONYMITY_THRESHOLD)
 
 
 def available_instruments(organisation_id: int) -> list[Instrument]:

@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 
 from ..pillars import PILLARS
 from ..spreadsheets import escape_cell
-from .results import CampaignResults, Figure
+from .results.figures import CampaignResults, Figure
 
 
 def _number(value: float | None, decimals: int = 2) -> str:

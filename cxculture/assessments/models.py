@@ -1,8 +1,7 @@
-"""Instruments, campaigns, and the anonymous record of who answered and what was answered.
+"""Instruments, campaigns, drafts and action items.
 
-Anonymity is built into the tables: `Participation` (who answered) and `Response` (what was answered) share
-no key and carry no time finer than the campaign, their ids are random, and every new response is swapped with
-a random earlier one, so neither row order nor ids can pair a person with their answers.
+The anonymous record of who answered and what was answered lives apart, in answers.py, which only the
+assessment area may import. The anonymity threshold in force for a campaign is decided in anonymity.py.
 """
 from __future__ import annotations
 
@@ -11,14 +10,12 @@ from datetime import date, datetime
 
 from sqlalchemy import (
     JSON,
-    Boolean,
     CheckConstraint,
     Date,
     DateTime,
     ForeignKey,
     Integer,
     String,
-    Text,
     UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -90,6 +87,7 @@ class Campaign(db.Model):
     #: "draft", "open" or "closed".
     status: Mapped[str] = mapped_column(String(10), default="draft")
     #: Stricter anonymity threshold for this campaign (never below 3); None uses the organisation's.
+    #: anonymity.campaign_threshold gives the one in force.
     threshold_override: Mapped[int | None] = mapped_column(Integer)
     #: People invited when the campaign opened (the turnout denominator).
     invited_count: Mapped[int] = mapped_column(Integer, default=0)
@@ -100,9 +98,6 @@ class Campaign(db.Model):
     instrument: Mapped[Instrument] = relationship()
     teams: Mapped[list[Team]] = relationship(secondary=campaign_team, order_by=Team.name)
     created_by: Mapped[Person | None] = relationship()
-
-    def threshold(self, organisation_threshold: int) -> int:
-        return max(self.threshold_override or 0, organisation_threshold, 3)
 
 
 class Draft(db.Model):
@@ -117,68 +112,6 @@ class Draft(db.Model):
     #: {"items": {item key: 1-5}, "open": {question key: text}, "page": pillar key}.
     answers: Mapped[dict] = mapped_column(JSON, default=dict)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
-
-
-class Participation(db.Model):
-    """That a person answered a campaign: nothing about what, nor when."""
-
-    __tablename__ = "participation"
-    __table_args__ = (UniqueConstraint("campaign_id", "person_id"),)
-
-    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=random_id)
-    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id"), index=True)
-    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
-
-
-class Response(db.Model):
-    """What one anonymous respondent answered, with only the groups needed for reporting."""
-
-    __tablename__ = "response"
-
-    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=random_id)
-    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id"), index=True)
-    team_id: Mapped[int | None] = mapped_column(ForeignKey("team.id"), index=True)
-    job_role_id: Mapped[int | None] = mapped_column(ForeignKey("job_role.id"), index=True)
-    #: The respondent held the leader permission or the executive job role (the perception-gap split).
-    leadership: Mapped[bool] = mapped_column(Boolean, default=False)
-
-    answers: Mapped[list[Answer]] = relationship(back_populates="response", cascade="all, delete-orphan")
-
-
-class Answer(db.Model):
-    """One statement's answer in a response."""
-
-    __tablename__ = "response_answer"
-    __table_args__ = (
-        UniqueConstraint("response_id", "item_key"),
-        CheckConstraint("value BETWEEN 1 AND 5", name="value_range"),
-        CheckConstraint("score BETWEEN 1 AND 5", name="score_range"),
-    )
-
-    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=random_id)
-    response_id: Mapped[str] = mapped_column(ForeignKey("response.id", ondelete="CASCADE"), index=True)
-    item_key: Mapped[str] = mapped_column(String(64))
-    pillar: Mapped[str] = mapped_column(String(20), index=True)
-    #: What was answered, 1-5.
-    value: Mapped[int] = mapped_column(Integer)
-    #: The value recoded so that higher is always more customer-centric (6 - value for reverse items).
-    score: Mapped[int] = mapped_column(Integer)
-
-    response: Mapped[Response] = relationship(back_populates="answers")
-
-
-class Comment(db.Model):
-    """An answer to an open question: kept apart from the scored answers, undated."""
-
-    __tablename__ = "response_comment"
-
-    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=random_id)
-    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id"), index=True)
-    question_key: Mapped[str] = mapped_column(String(64))
-    team_id: Mapped[int | None] = mapped_column(ForeignKey("team.id"))
-    job_role_id: Mapped[int | None] = mapped_column(ForeignKey("job_role.id"))
-    leadership: Mapped[bool] = mapped_column(Boolean, default=False)
-    text: Mapped[str] = mapped_column(Text)
 
 
 class ActionItem(db.Model):

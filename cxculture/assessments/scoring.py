@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from sqlalchemy import case, func, select
 
 from ..extensions import db
-from .models import Answer, Response
+from .answers import Answer, Response
 
 #: Metrics from fewer answers than this carry a small-sample warning.
 SMALL_SAMPLE = 30
@@ -63,12 +63,20 @@ def _tally(row) -> Tally:
 def pillar_tallies(campaign_id: int, group_by=None, where: Iterable = ()) -> dict[tuple, Tally]:
     """{(group value, pillar): Tally} in one query; group_by is a Response column (team_id, job_role_id,
     leadership) or None for the whole campaign (group value None)."""
-    group_column = group_by if group_by is not None else None
+    return _pillar_tallies(group_by, (Response.campaign_id == campaign_id, *where))
+
+
+def pillar_tallies_by_campaign(campaign_ids: Iterable[int]) -> dict[tuple, Tally]:
+    """{(campaign id, pillar): Tally} of many campaigns' whole respondents, in one query."""
+    return _pillar_tallies(Response.campaign_id, (Response.campaign_id.in_(list(campaign_ids)),))
+
+
+def _pillar_tallies(group_column, where: tuple) -> dict[tuple, Tally]:
     columns = [group_column] if group_column is not None else []
     query = (
         select(*columns, Answer.pillar, *_tally_columns())
         .join(Response, Response.id == Answer.response_id)
-        .where(Response.campaign_id == campaign_id, *where)
+        .where(*where)
         .group_by(*columns, Answer.pillar)
     )
     result = {}
@@ -85,6 +93,14 @@ def respondent_counts(campaign_id: int, group_by) -> dict:
     """Respondents per group value (e.g. per team_id), in one query."""
     return dict(db.session.execute(
         select(group_by, func.count(Response.id)).where(Response.campaign_id == campaign_id).group_by(group_by)
+    ).all())
+
+
+def respondents_by_campaign(campaign_ids: Iterable[int]) -> dict[int, int]:
+    """{campaign id: respondents} of many campaigns, in one query (campaigns without any are left out)."""
+    return dict(db.session.execute(
+        select(Response.campaign_id, func.count(Response.id))
+        .where(Response.campaign_id.in_(list(campaign_ids))).group_by(Response.campaign_id)
     ).all())
 
 

@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 
 from ..assessments.actions import ACTIVE_STATUSES, open_actions
 from ..assessments.models import ActionItem
-from ..assessments.results import campaign_results, latest_closed_campaign
+from ..assessments.results.summary import campaign_results, latest_closed_campaign
 from ..extensions import db
 from ..modules.reports import completion, leadership_matrix
 from ..orgs.models import Person

@@ -2,19 +2,20 @@
 
 Only organisations that opted in count, each with its latest closed campaign, and only when that campaign's
 respondents reach the campaign's anonymity threshold (the organisation-level figure would be hidden
-otherwise). A pillar is compared only when at least MIN_ORGANISATIONS such organisations have a score on it.
-What comes out is the median and quartiles of the network and where the organisation stands: never a name,
-never another organisation's single figure, never a count of respondents.
+otherwise): the assessment area decides that and computes the scores (results.summary.network_pillar_scores),
+and this module keeps only the network's rules. A pillar is compared only when at least MIN_ORGANISATIONS such
+organisations have a score on it. What comes out is the median and quartiles of the network and where the
+organisation stands: never a name, never another organisation's single figure, never a count of respondents.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
-from ..assessments.models import Answer, Campaign, Response
+from ..assessments.results.summary import network_pillar_scores
 from ..extensions import db
-from ..orgs.models import MIN_ANONYMITY_THRESHOLD, Organisation
+from ..orgs.models import Organisation
 from ..pillars import PILLARS
 
 #: Fewer organisations than this and no comparison is shown.
@@ -78,39 +79,11 @@ def quartiles(values: list[float]) -> tuple[float, float, float]:
 
 
 def network_scores() -> dict[int, dict[str, float]]:
-    """{organisation id: {pillar: score}} of every opted-in organisation whose latest closed campaign reaches
-    its threshold, in three queries whatever the number of organisations."""
-    campaigns = db.session.execute(
-        select(Campaign.id, Campaign.organisation_id, Campaign.threshold_override, Organisation.anonymity_threshold)
-        .join(Organisation, Organisation.id == Campaign.organisation_id)
-        .where(Organisation.benchmark_opt_in.is_(True), Campaign.status == "closed")
-        .order_by(Campaign.organisation_id, Campaign.closes_on.desc(), Campaign.id.desc())
-    ).all()
-    latest: dict[int, tuple[int, int]] = {}  # organisation -> (campaign, threshold)
-    for campaign_id, organisation_id, override, organisation_threshold in campaigns:
-        if organisation_id not in latest:
-            latest[organisation_id] = (campaign_id, max(override or 0, organisation_threshold or 0,
-                                                        MIN_ANONYMITY_THRESHOLD))
-    if not latest:
-        return {}
-    campaign_ids = [campaign_id for campaign_id, _threshold in latest.values()]
-    respondents = dict(db.session.execute(
-        select(Response.campaign_id, func.count(Response.id))
-        .where(Response.campaign_id.in_(campaign_ids)).group_by(Response.campaign_id)).all())
-    counted = {campaign_id: organisation_id for organisation_id, (campaign_id, threshold) in latest.items()
-               if respondents.get(campaign_id, 0) >= threshold}
-    scores: dict[int, dict[str, float]] = {organisation_id: {} for organisation_id in counted.values()}
-    if not counted:
-        return scores
-    for campaign_id, pillar, score_sum, answers in db.session.execute(
-        select(Response.campaign_id, Answer.pillar, func.sum(Answer.score), func.count(Answer.id))
-        .join(Response, Response.id == Answer.response_id)
-        .where(Response.campaign_id.in_(list(counted)))
-        .group_by(Response.campaign_id, Answer.pillar)
-    ):
-        if answers:
-            scores[counted[campaign_id]][pillar] = int(score_sum) / int(answers)
-    return scores
+    """{organisation id: {pillar: score}} of every opted-in organisation whose latest closed campaign reaches its
+    threshold, as the assessment area gives them (a fixed number of queries whatever the number of
+    organisations)."""
+    opted_in = select(Organisation.id).where(Organisation.benchmark_opt_in.is_(True))
+    return network_pillar_scores(opted_in)
 
 
 def organisation_benchmark(organisation_id: int) -> Benchmark:

@@ -30,7 +30,7 @@ def employee():
     from flask_babel import get_locale
 
     from ..assessments.campaigns import assessment_card
-    from ..assessments.results import latest_closed_campaign
+    from ..assessments.results.summary import latest_closed_campaign
     from ..extensions import db
     from ..modules.learning import learner_dashboard
     from ..pillars import PILLAR_LABELS

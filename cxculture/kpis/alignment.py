@@ -200,7 +200,7 @@ def _plan_suggestions(plan: PlanAlignment) -> list[str]:
 
 def rewards_pillar(organisation_id: int) -> RewardsPillar | None:
     """The rewards pillar of the latest closed campaign, or None when there is none; hidden below the threshold."""
-    from ..assessments.results import latest_closed_campaign, organisation_summary
+    from ..assessments.results.summary import latest_closed_campaign, organisation_summary
 
     campaign = latest_closed_campaign(organisation_id)
     if campaign is None:

@@ -234,7 +234,7 @@ def scorecards_for(people_query: Select, period: str | Period, language: str | N
 
     `language` None writes each scorecard in its person's own language.
     """
-    from ..assessments.results import latest_closed_campaign, team_snapshots
+    from ..assessments.results.summary import latest_closed_campaign, team_snapshots
     from ..modules.reports import load_plans
 
     period = parse_period(str(period))

@@ -5,8 +5,9 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
+from cxculture.assessments.answers import Answer, Comment, Response
 from cxculture.assessments.instruments import sync_shipped_instruments
-from cxculture.assessments.models import Answer, Campaign, Comment, Response
+from cxculture.assessments.models import Campaign
 from cxculture.extensions import db
 from cxculture.orgs.models import JobRole, Team
 from cxculture.orgs.teams import teams_by_path

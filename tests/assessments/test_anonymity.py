@@ -9,8 +9,9 @@ from sqlalchemy import DateTime, func, inspect, select
 
 from cxculture.assessments import answering
 from cxculture.assessments.answering import save_draft, submit
+from cxculture.assessments.answers import Answer, Comment, Participation, Response
 from cxculture.assessments.instruments import sync_shipped_instruments
-from cxculture.assessments.models import Answer, Campaign, Comment, Draft, Participation, Response
+from cxculture.assessments.models import Campaign, Draft
 from cxculture.extensions import db
 from cxculture.orgs.service import person_by_email
 from cxculture.refusals import Refused

@@ -8,8 +8,9 @@ import pytest
 from sqlalchemy import func, select
 
 from cxculture.assessments import campaigns as service
+from cxculture.assessments.answers import Answer, Comment, Participation, Response
 from cxculture.assessments.instruments import sync_shipped_instruments
-from cxculture.assessments.models import Answer, Campaign, Comment, Draft, Participation, Response
+from cxculture.assessments.models import Campaign, Draft
 from cxculture.extensions import db
 from cxculture.orgs.models import Team
 from cxculture.orgs.service import person_by_email

@@ -8,9 +8,11 @@ import pytest
 from sqlalchemy import func, select
 
 from cxculture.assessments import campaigns as service
+from cxculture.assessments.anonymity import campaign_threshold
 from cxculture.assessments.answering import save_draft, submit
+from cxculture.assessments.answers import Participation
 from cxculture.assessments.instruments import sync_shipped_instruments
-from cxculture.assessments.models import Campaign, Instrument, Participation
+from cxculture.assessments.models import Campaign, Instrument
 from cxculture.extensions import db
 from cxculture.orgs.models import Person, Team
 from cxculture.orgs.service import team_paths
@@ -78,7 +80,7 @@ def test_admin_creates_opens_and_closes_a_campaign(client, login_as, demo, shipp
     campaign = db.session.scalar(select(Campaign).where(Campaign.organisation_id == retail.id))
     assert (campaign.status, campaign.threshold_override, campaign.instrument_id) == ("draft", 7, shipped.id)
     assert [t.id for t in campaign.teams] == [store]
-    assert campaign.threshold(retail.anonymity_threshold) == 7
+    assert campaign_threshold(campaign) == 7
 
     page = client.get(f"/assessments/campaigns/{campaign.id}").get_data(as_text=True)
     assert "Open for answers" in page and "Vendite/Milano Store" in page

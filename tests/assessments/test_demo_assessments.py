@@ -9,7 +9,8 @@ from sqlalchemy import func, select
 from cxculture.assessments import scoring
 from cxculture.assessments.actions import open_actions, overdue_actions
 from cxculture.assessments.answering import has_answered
-from cxculture.assessments.models import ActionItem, Answer, Campaign, Comment, Participation, Response
+from cxculture.assessments.answers import Answer, Comment, Participation, Response
+from cxculture.assessments.models import ActionItem, Campaign
 from cxculture.demo import _COMMENTS, load_demo_assessments
 from cxculture.extensions import db
 from cxculture.orgs.models import JobRole

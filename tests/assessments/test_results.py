@@ -6,7 +6,9 @@ from datetime import date, timedelta
 import pytest
 
 from cxculture.assessments.answering import save_draft, submit
-from cxculture.assessments.results import ResultsRefused, campaign_results, organisation_summary
+from cxculture.assessments.results.access import ResultsRefused
+from cxculture.assessments.results.report import campaign_results
+from cxculture.assessments.results.summary import organisation_summary
 from cxculture.extensions import db
 from cxculture.orgs.service import person_by_email
 from tests.assessments.results_factories import (

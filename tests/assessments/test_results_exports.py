@@ -81,7 +81,7 @@ def test_manager_csv_holds_only_their_teams(client, login_as, retail):
 
 
 def test_pdf_html_suppresses_like_the_page(app, retail):
-    from cxculture.assessments.results import campaign_results
+    from cxculture.assessments.results.report import campaign_results
     from cxculture.assessments.views.results import render_results_pdf_html
 
     campaign = retail_campaign(retail)

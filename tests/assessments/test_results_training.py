@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from cxculture.assessments.results import weakest_pillars_for
+from cxculture.assessments.results.summary import weakest_pillars_for
 from cxculture.extensions import db
 from cxculture.modules.personalisation import PillarFocus
 from cxculture.modules.plan import build_plan

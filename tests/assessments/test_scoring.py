@@ -6,8 +6,9 @@ from datetime import date, timedelta
 import pytest
 
 from cxculture.assessments.answering import save_draft, submit
+from cxculture.assessments.answers import Answer, Response
 from cxculture.assessments.instruments import sync_shipped_instruments
-from cxculture.assessments.models import Answer, Campaign, Response
+from cxculture.assessments.models import Campaign
 from cxculture.assessments.scoring import Tally, cronbach_alpha, item_tallies, pillar_tallies
 from cxculture.extensions import db
 

@@ -8,8 +8,9 @@ from datetime import date, timedelta
 import pytest
 from playwright.sync_api import Page, expect
 
+from cxculture.assessments.answers import Participation, Response
 from cxculture.assessments.instruments import sync_shipped_instruments
-from cxculture.assessments.models import Campaign, Participation, Response
+from cxculture.assessments.models import Campaign
 from cxculture.extensions import db
 from cxculture.orgs.service import organisation_by_slug
 from tests.assessments.results_factories import make_campaign, respond_many, teams

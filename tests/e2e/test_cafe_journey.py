@@ -8,7 +8,8 @@ from datetime import date, timedelta
 import pytest
 from playwright.sync_api import Page, expect
 
-from cxculture.assessments.models import ActionItem, Campaign, Response
+from cxculture.assessments.answers import Response
+from cxculture.assessments.models import ActionItem, Campaign
 from cxculture.cafes.models import Cafe, CafeAction
 from cxculture.extensions import db
 from cxculture.orgs.service import organisation_by_slug

@@ -14,13 +14,10 @@ from ...pdf import render_pdf
 from ...spreadsheets import csv_delimiter, csv_download
 from .. import export
 from ..models import Campaign
-from ..results import (
-    CampaignResults,
-    ResultsRefused,
-    campaign_results,
-    latest_closed_campaign,
-    organisation_summary,
-)
+from ..results.access import ResultsRefused
+from ..results.figures import CampaignResults
+from ..results.report import campaign_results
+from ..results.summary import latest_closed_campaign, organisation_summary
 from . import bp
 
 RESULT_PERMISSIONS = ("leader", "admin", "manager")

@@ -1,0 +1,236 @@
+"""A campaign's results page as one viewer may see it: overview, breakdowns, statements, comments, trend.
+
+The leader's and admin's view covers the organisation, a manager's their own teams; a filter narrows the
+overview to one team or job role. Every figure comes from analysis.analyse(), so what suppression hides is
+never shown; comments are shown only for shown groups, in a random order, without their group or date.
+"""
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+
+from sqlalchemy import or_, select
+
+from ...extensions import db
+from ...orgs.models import Person
+from ...pillars import PILLAR_LABELS, PILLARS
+from ..answers import Comment, Response
+from ..models import Campaign
+from ..scoring import Reliability, Tally, cronbach_alpha, item_tallies
+from .access import ResultsRefused, manager_team_ids, results_campaign_for, sees_organisation
+from .analysis import Analysis, analyse, gaps, role_name, role_rows, team_rows
+from .figures import (
+    HIDDEN,
+    CampaignResults,
+    Figure,
+    ItemResult,
+    PillarItems,
+    PillarResult,
+    QuestionComments,
+)
+
+_shuffle = random.SystemRandom().shuffle
+
+
+@dataclass(frozen=True)
+class _Focus:
+    """The group the overview describes and how to select its responses and comments."""
+
+    label: str
+    visible: bool
+    tallies: dict[str, Tally]
+    where: tuple
+    comment_where: tuple
+    kind: str = "organisation"
+    key: int | None = None
+
+
+def _focus(analysis: Analysis, kind: str, key: int | None, language: str) -> _Focus:
+    from flask_babel import gettext as _
+
+    if kind == "team":
+        subtree = analysis.subtree(key)
+        visible_teams = [t for t in subtree if analysis.team_visible(t)]
+        return _Focus(
+            analysis.path(key),
+            analysis.team_visible(key),
+            analysis.team_tallies.get(key, {}),
+            (Response.team_id.in_(subtree),),
+            (Comment.team_id.in_(visible_teams),),
+            "team",
+            key,
+        )
+    if kind == "job_role":
+        return _Focus(
+            role_name(analysis, key, language),
+            analysis.role_visible(key),
+            analysis.role_tallies.get(key, {}),
+            (Response.job_role_id == key,),
+            (Comment.job_role_id == key,),
+            "job_role",
+            key,
+        )
+    return _Focus(_("The whole organisation"), analysis.visible, analysis.overall, (), ())
+
+
+def _previous_campaign(campaign: Campaign) -> Campaign | None:
+    return db.session.scalar(
+        select(Campaign)
+        .where(
+            Campaign.organisation_id == campaign.organisation_id,
+            Campaign.status == "closed",
+            Campaign.id != campaign.id,
+            or_(
+                Campaign.closes_on < campaign.closes_on,
+                (Campaign.closes_on == campaign.closes_on) & (Campaign.id < campaign.id),
+            ),
+        )
+        .order_by(Campaign.closes_on.desc(), Campaign.id.desc())
+        .limit(1)
+    )
+
+
+def _comments(campaign: Campaign, where: tuple, language: str) -> list[QuestionComments]:
+    texts: dict[str, list[str]] = {}
+    for question_key, text in db.session.execute(
+        select(Comment.question_key, Comment.text).where(Comment.campaign_id == campaign.id, *where)
+    ):
+        texts.setdefault(question_key, []).append(text)
+    result = []
+    for question in campaign.instrument.open_questions:
+        found = texts.get(question["key"], [])
+        _shuffle(found)
+        result.append(
+            QuestionComments(question["key"], question["text"].get(language) or question["text"]["en"], tuple(found))
+        )
+    return result
+
+
+def _items(campaign: Campaign, where: tuple, language: str) -> list[PillarItems]:
+    tallies = item_tallies(campaign.id, where)
+    return [
+        PillarItems(
+            pillar["key"],
+            str(PILLAR_LABELS.get(pillar["key"], pillar["key"])),
+            tuple(
+                ItemResult(
+                    item["key"],
+                    item["text"].get(language) or item["text"]["en"],
+                    item["reverse"],
+                    Figure.of(tallies.get(item["key"])),
+                )
+                for item in pillar["items"]
+            ),
+        )
+        for pillar in campaign.instrument.pillars
+    ]
+
+
+def campaign_results(
+    campaign: Campaign, viewer: Person, language: str = "en", team_id: int | None = None, job_role_id: int | None = None
+) -> CampaignResults:
+    """The results the viewer may see, optionally for one team or one job role.
+
+    Raises ResultsRefused when the viewer may not see results at all, or when a filter names a group that is
+    hidden or outside the viewer's reach.
+    """
+    if not results_campaign_for(viewer, campaign):
+        raise ResultsRefused("no-access")
+    if team_id is not None and job_role_id is not None:
+        raise ResultsRefused("one-filter")
+    analysis = analyse(campaign)
+    organisation_wide = sees_organisation(viewer)
+    reach = None if organisation_wide else manager_team_ids(viewer)
+    result = CampaignResults(
+        campaign.id,
+        campaign.title,
+        campaign.status,
+        campaign.closes_on,
+        analysis.threshold,
+        "organisation" if organisation_wide else "teams",
+        analysis.visible,
+    )
+    if team_id is not None:
+        if team_id not in analysis.team_n or (reach is not None and team_id not in reach):
+            raise ResultsRefused("unknown")
+        if not analysis.team_visible(team_id):
+            raise ResultsRefused("hidden")
+        focus = _focus(analysis, "team", team_id, language)
+        result.filter = ("team", team_id)
+    elif job_role_id is not None:
+        if not organisation_wide or job_role_id not in analysis.roles:
+            raise ResultsRefused("unknown")
+        if not analysis.role_visible(job_role_id):
+            raise ResultsRefused("hidden")
+        focus = _focus(analysis, "job_role", job_role_id, language)
+        result.filter = ("job_role", job_role_id)
+    elif organisation_wide:
+        focus = _focus(analysis, "organisation", None, language)
+    else:
+        own = viewer.team_id if viewer.team_id in analysis.team_n else None
+        focus = (
+            _focus(analysis, "team", own, language)
+            if own is not None
+            else _Focus("", False, {}, (Response.id.is_(None),), (Comment.id.is_(None),), "team")
+        )
+    if not analysis.visible:
+        return result  # below the threshold as a whole: nothing else is said
+
+    result.focus_label = focus.label
+    if organisation_wide:
+        result.respondents, result.invited = analysis.total, campaign.invited_count
+    result.team_rows = team_rows(analysis, reach)
+    result.team_choices = [(row.key, row.label) for row in result.team_rows if not row.hidden]
+    if organisation_wide:
+        result.role_rows = role_rows(analysis, language)
+        result.role_choices = [(row.key, row.label) for row in result.role_rows if not row.hidden]
+        result.gaps, result.gap_hidden = gaps(analysis)
+    if not focus.visible:
+        result.pillars = [PillarResult(p, str(PILLAR_LABELS[p]), HIDDEN) for p in PILLARS]
+        return result
+
+    reliability = cronbach_alpha(campaign.id, focus.where)
+    changes = _changes(campaign, focus, language)
+    result.pillars = [
+        PillarResult(
+            p, str(PILLAR_LABELS[p]), Figure.of(focus.tallies.get(p)), *_alpha(reliability.get(p)), changes.get(p)
+        )
+        for p in PILLARS
+    ]
+    result.previous_title = changes.get("_title")
+    result.items = _items(campaign, focus.where, language)
+    comment_where = focus.comment_where
+    if reach is not None:
+        # A manager reads only comments whose own team is one of theirs and shown.
+        teams = reach if result.filter is None else reach & analysis.subtree(focus.key)
+        comment_where = (Comment.team_id.in_([t for t in teams if analysis.team_visible(t)]),)
+    result.comments = _comments(campaign, comment_where, language)
+    return result
+
+
+def _alpha(reliability: Reliability | None) -> tuple[float | None, int | None]:
+    if reliability is None:
+        return None, None
+    return reliability.alpha, reliability.n
+
+
+def _changes(campaign: Campaign, focus: _Focus, language: str) -> dict:
+    """Per pillar change since the previous closed campaign, where the same group is shown in both."""
+    previous = _previous_campaign(campaign)
+    if previous is None:
+        return {}
+    before = analyse(previous)
+    if focus.kind == "team":
+        shown, tallies = before.team_visible(focus.key), before.team_tallies.get(focus.key, {})
+    elif focus.kind == "job_role":
+        shown, tallies = before.role_visible(focus.key), before.role_tallies.get(focus.key, {})
+    else:
+        shown, tallies = before.visible, before.overall
+    if not shown:
+        return {"_title": previous.title}
+    changes: dict = {"_title": previous.title}
+    for pillar in PILLARS:
+        now, then = focus.tallies.get(pillar), tallies.get(pillar)
+        if now is not None and then is not None and now.mean is not None and then.mean is not None:
+            changes[pillar] = now.mean - then.mean
+    return changes

@@ -1,0 +1,145 @@
+"""What other areas read of the assessments' results: every figure already suppressed, never a row.
+
+Cafés, KPIs, home pages and the training hook import only this module: the latest closed campaign, a viewer's
+results and the organisation summary, the weakest pillars of a person's team, teams' pillar scores for
+scorecards, and the benchmark network's pillar scores per organisation.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from flask import g, has_request_context
+from sqlalchemy import Select, select
+
+from ...extensions import db
+from ...modules.personalisation import PillarFocus
+from ...orgs.models import Person
+from ...pillars import PILLAR_LABELS, PILLARS
+from ..anonymity import campaign_thresholds
+from ..models import Campaign
+from ..scoring import pillar_tallies_by_campaign, respondents_by_campaign
+from .analysis import analyse
+from .figures import CampaignResults, Figure, PillarResult
+from .report import campaign_results
+
+__all__ = [
+    "campaign_results",
+    "latest_closed_campaign",
+    "network_pillar_scores",
+    "organisation_summary",
+    "team_snapshots",
+    "weakest_pillars_for",
+]
+
+
+def latest_closed_campaign(organisation_id: int) -> Campaign | None:
+    """The organisation's closed campaign with the latest closing date, or None when it has none."""
+    return db.session.scalar(
+        select(Campaign)
+        .where(Campaign.organisation_id == organisation_id, Campaign.status == "closed")
+        .order_by(Campaign.closes_on.desc(), Campaign.id.desc())
+        .limit(1)
+    )
+
+
+def organisation_summary(campaign: Campaign) -> CampaignResults:
+    """What every employee sees once the campaign is closed: the organisation's pillar figures, no breakdowns."""
+    analysis = analyse(campaign)
+    result = CampaignResults(
+        campaign.id,
+        campaign.title,
+        campaign.status,
+        campaign.closes_on,
+        analysis.threshold,
+        "organisation",
+        analysis.visible and campaign.status == "closed",
+    )
+    if result.visible:
+        from flask_babel import gettext as _
+
+        result.focus_label = _("The whole organisation")
+        result.respondents = analysis.total
+        result.pillars = [PillarResult(p, str(PILLAR_LABELS[p]), Figure.of(analysis.overall.get(p))) for p in PILLARS]
+    return result
+
+
+# The training hook ----------------------------------------------------------------------------------------
+
+
+def weakest_pillars_for(person: Person) -> PillarFocus | None:
+    """The two lowest pillars of the person's team in the latest closed campaign, else of the organisation.
+
+    Only figures that may be shown are used (the team must be visible in the team tree; the organisation
+    total at or above the threshold); never anybody's individual answers.
+    """
+    # Team reports ask once per team: within a request, the campaign is looked up once.
+    latest = g.setdefault("_latest_closed_campaign", {}) if has_request_context() else {}
+    if person.organisation_id not in latest:
+        latest[person.organisation_id] = latest_closed_campaign(person.organisation_id)
+    campaign = latest[person.organisation_id]
+    if campaign is None:
+        return None
+    analysis = analyse(campaign)
+    if person.team_id is not None and analysis.team_visible(person.team_id):
+        tallies, scope = analysis.team_tallies[person.team_id], "team"
+    elif analysis.visible:
+        tallies, scope = analysis.overall, "organisation"
+    else:
+        return None
+    scored = [(tallies[p].mean, p) for p in PILLARS if p in tallies and tallies[p].mean is not None]
+    if not scored:
+        return None
+    weakest = sorted(scored, key=lambda pair: (pair[0], PILLARS.index(pair[1])))[:2]
+    return PillarFocus(tuple(p for _score, p in weakest), scope)
+
+
+# The scorecard hook ---------------------------------------------------------------------------------------
+
+
+def team_snapshots(campaign: Campaign, team_ids) -> dict[int, dict[str, float] | None]:
+    """Each team's pillar scores (its sub-teams included) in the campaign, or None where the team's figure may not
+    be shown; one analysis for all the teams."""
+    analysis = analyse(campaign)
+    snapshots: dict[int, dict[str, float] | None] = {}
+    for team_id in team_ids:
+        if team_id is None or not analysis.team_visible(team_id):
+            snapshots[team_id] = None
+            continue
+        tallies = analysis.team_tallies[team_id]
+        snapshots[team_id] = {p: tallies[p].mean for p in PILLARS if p in tallies and tallies[p].mean is not None}
+    return snapshots
+
+
+# The benchmark hook ---------------------------------------------------------------------------------------
+
+
+def network_pillar_scores(organisation_ids: Iterable[int] | Select) -> dict[int, dict[str, float]]:
+    """{organisation id: {pillar: score}} from each organisation's latest closed campaign, in four queries
+    whatever the number of organisations; `organisation_ids` may be a SELECT of ids, kept in SQL.
+
+    An organisation is left out when its latest closed campaign's respondents are fewer than that campaign's
+    threshold (its organisation-level figure would be hidden); one with none such is left out too. Scores are
+    scoring.py's pillar means (recoded values, higher is more customer-centric). The caller decides what of
+    this may be shown across organisations: here nothing is compared.
+    """
+    ids = organisation_ids if isinstance(organisation_ids, Select) else list(organisation_ids)
+    latest: dict[int, int] = {}  # organisation -> its latest closed campaign
+    for campaign_id, organisation_id in db.session.execute(
+        select(Campaign.id, Campaign.organisation_id)
+        .where(Campaign.organisation_id.in_(ids), Campaign.status == "closed")
+        .order_by(Campaign.organisation_id, Campaign.closes_on.desc(), Campaign.id.desc())
+    ):
+        latest.setdefault(organisation_id, campaign_id)
+    if not latest:
+        return {}
+    thresholds = campaign_thresholds(latest.values())
+    respondents = respondents_by_campaign(latest.values())
+    counted = {campaign_id: organisation_id for organisation_id, campaign_id in latest.items()
+               if respondents.get(campaign_id, 0) >= thresholds[campaign_id]}
+    scores: dict[int, dict[str, float]] = {organisation_id: {} for organisation_id in counted.values()}
+    if not counted:
+        return scores
+    for (campaign_id, pillar), tally in pillar_tallies_by_campaign(counted).items():
+        if tally.mean is not None:
+            scores[counted[campaign_id]][pillar] = tally.mean
+    return scores
