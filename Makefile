@@ -8,9 +8,10 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 
 # Debian packages: WeasyPrint's libraries (harfbuzz-subset makes PDFs ~5x faster) and fonts;
-# Chromium for the browser tests; PostgreSQL for `make test-postgres`.
+# Chromium for the browser tests and poppler-utils (pdftotext, pdfimages) to read the PDFs they make;
+# PostgreSQL for `make test-postgres`.
 RUNTIME_DEBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
-TEST_DEBS := chromium
+TEST_DEBS := chromium poppler-utils
 POSTGRES_DEBS := postgresql
 
 .PHONY: help run test test-postgres lint install translations migrate demo system-deps clean extract-messages

@@ -6,11 +6,11 @@ from datetime import date, timedelta
 import pytest
 
 from cxculture.assessments.answering import save_draft, submit
-from cxculture.assessments.results.access import ResultsRefused
 from cxculture.assessments.results.report import campaign_results
 from cxculture.assessments.results.summary import organisation_summary
 from cxculture.extensions import db
 from cxculture.orgs.service import person_by_email
+from cxculture.refusals import Refused
 from tests.assessments.results_factories import (
     comment,
     make_campaign,
@@ -308,7 +308,7 @@ def test_answers_submitted_by_real_people_reach_the_results(app, retail):
 
 
 def test_no_access_for_a_plain_employee_in_the_service(app, campaign):
-    with app.test_request_context(), pytest.raises(ResultsRefused):
+    with app.test_request_context(), pytest.raises(Refused):
         campaign_results(campaign, person_by_email("employee@retail.example.com"))
 
 

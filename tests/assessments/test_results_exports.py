@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import csv
 import io
-import shutil
 import subprocess
 
 import pytest
@@ -93,7 +92,6 @@ def test_pdf_html_suppresses_like_the_page(app, retail):
     assert html.count("<svg") == 3 and "size: A4" in html and "app.css" not in html
 
 
-@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext is not installed")
 def test_pdf_download(client, login_as, retail, tmp_path):
     campaign = retail_campaign(retail)
     login_as("leader")

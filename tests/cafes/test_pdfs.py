@@ -2,15 +2,12 @@
 no PDF or page names another organisation or shows one of its figures."""
 from __future__ import annotations
 
-import shutil
 import subprocess
 
 import pytest
 
 from tests.cafes.conftest import HOST_SECRETS
 from tests.cafes.helpers import organisation_with_scores
-
-pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext is not installed")
 
 
 def pdf_text(response, tmp_path) -> str:

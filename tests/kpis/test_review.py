@@ -1,7 +1,6 @@
 """The reward-alignment review: customer share, conflicts, unrewarded behaviours, the rewards pillar, the PDF."""
 from __future__ import annotations
 
-import shutil
 import subprocess
 
 import pytest
@@ -111,7 +110,6 @@ def test_review_page_shows_figures_and_conflicts(client, login_as, retail):
     assert page.count("<svg") == 2 and "Behaviours no plan rewards" in page
 
 
-@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext is not installed")
 @pytest.mark.parametrize("language, words", [
     ("en", ["Reward alignment review · 2019-Q3", "60% on customers", "30% on customers", "Conflicts",
             "Behaviours no plan rewards"]),

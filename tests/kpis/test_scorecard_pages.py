@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 
 import pytest
@@ -12,8 +11,6 @@ from cxculture.extensions import db
 from cxculture.orgs.models import Person, Team
 from tests.conftest import login
 from tests.kpis.scorecard_factories import contact_centre_scorecard_data, person
-
-pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext is not installed")
 
 
 def pdf_text(data: bytes, tmp_path) -> str:

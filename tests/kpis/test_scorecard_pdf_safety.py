@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import base64
-import shutil
 import subprocess
 import threading
 import time
@@ -28,7 +27,6 @@ def test_fetcher_refuses_the_file_system_and_the_network(app, url):
         fetcher.fetch(url)
 
 
-@pytest.mark.skipif(shutil.which("pdfimages") is None, reason="pdfimages is not installed")
 def test_outside_images_are_left_out_of_the_pdf(app, tmp_path):
     image = tmp_path / "secret.png"
     image.write_bytes(base64.b64decode(PNG))

@@ -1,23 +1,30 @@
 """Who may open which campaign's results, and how far a manager's view reaches."""
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from ...extensions import db
 from ...orgs.models import Person, Team
+from ...refusals import Refused
 from ..models import Campaign
 
+#: Why a results request is not answered with data, by code; "no-access" (the viewer may not see results at all)
+#: carries no message: the view answers 403.
+RESULTS_REFUSALS = {
+    "hidden": _l("This filter would show a group with fewer respondents than the anonymity threshold (or one "
+                 "whose figures could be worked out from the others), so it is refused. Choose a larger group."),
+    "unknown": _l("There is no such team or job role among the results you can see."),
+    "one-filter": _l("Filter by a team or by a job role, not both at once: together they could single out a "
+                     "few people."),
+    "bad-filter": _l("The filter must name a team or a job role by its number."),
+    "no-access": _l("You may not see these results."),
+}
 
-class ResultsRefused(Exception):
-    """A results request that must not be answered with data.
 
-    code: "hidden" (the filter would isolate a group below the threshold), "unknown" (no such group in the
-    viewer's reach), "one-filter" (team and job role together would isolate their intersection), "no-access".
-    """
-
-    def __init__(self, code: str):
-        super().__init__(code)
-        self.code = code
+def results_refused(code: str) -> Refused:
+    """The refusal of a results request (the filter is the field it is about)."""
+    return Refused({"filter": RESULTS_REFUSALS[code]}, code)
 
 
 def sees_organisation(viewer: Person) -> bool:

@@ -17,7 +17,7 @@ from ...pillars import PILLAR_LABELS, PILLARS
 from ..answers import Comment, Response
 from ..models import Campaign
 from ..scoring import Reliability, Tally, cronbach_alpha, item_tallies
-from .access import ResultsRefused, manager_team_ids, results_campaign_for, sees_organisation
+from .access import manager_team_ids, results_campaign_for, results_refused, sees_organisation
 from .analysis import Analysis, analyse, gaps, role_name, role_rows, team_rows
 from .figures import (
     HIDDEN,
@@ -131,13 +131,13 @@ def campaign_results(
 ) -> CampaignResults:
     """The results the viewer may see, optionally for one team or one job role.
 
-    Raises ResultsRefused when the viewer may not see results at all, or when a filter names a group that is
+    Refuses when the viewer may not see results at all, or when a filter names a group that is
     hidden or outside the viewer's reach.
     """
     if not results_campaign_for(viewer, campaign):
-        raise ResultsRefused("no-access")
+        raise results_refused("no-access")
     if team_id is not None and job_role_id is not None:
-        raise ResultsRefused("one-filter")
+        raise results_refused("one-filter")
     analysis = analyse(campaign)
     organisation_wide = sees_organisation(viewer)
     reach = None if organisation_wide else manager_team_ids(viewer)
@@ -152,16 +152,16 @@ def campaign_results(
     )
     if team_id is not None:
         if team_id not in analysis.team_n or (reach is not None and team_id not in reach):
-            raise ResultsRefused("unknown")
+            raise results_refused("unknown")
         if not analysis.team_visible(team_id):
-            raise ResultsRefused("hidden")
+            raise results_refused("hidden")
         focus = _focus(analysis, "team", team_id, language)
         result.filter = ("team", team_id)
     elif job_role_id is not None:
         if not organisation_wide or job_role_id not in analysis.roles:
-            raise ResultsRefused("unknown")
+            raise results_refused("unknown")
         if not analysis.role_visible(job_role_id):
-            raise ResultsRefused("hidden")
+            raise results_refused("hidden")
         focus = _focus(analysis, "job_role", job_role_id, language)
         result.filter = ("job_role", job_role_id)
     elif organisation_wide:

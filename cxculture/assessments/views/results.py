@@ -11,10 +11,11 @@ from flask_login import current_user, login_required
 from ...auth.access import get_in_organisation, permission_required
 from ...charts import Distribution, Series, distribution_bars, radar_chart, round_half_up
 from ...pdf import render_pdf
+from ...refusals import Refused
 from ...spreadsheets import csv_delimiter, csv_download
 from .. import export
 from ..models import Campaign
-from ..results.access import ResultsRefused
+from ..results.access import results_refused
 from ..results.figures import CampaignResults
 from ..results.report import campaign_results
 from ..results.summary import latest_closed_campaign, organisation_summary
@@ -52,16 +53,8 @@ def format_change(value: float | None) -> str:
     return ("+" if value >= 0.05 else "−" if value <= -0.05 else "±") + text
 
 
-def _refused(code: str, campaign: Campaign):
-    messages = {
-        "hidden": _("This filter would show a group with fewer respondents than the anonymity threshold (or one "
-                    "whose figures could be worked out from the others), so it is refused. Choose a larger group."),
-        "unknown": _("There is no such team or job role among the results you can see."),
-        "one-filter": _("Filter by a team or by a job role, not both at once: together they could single out a "
-                        "few people."),
-        "bad-filter": _("The filter must name a team or a job role by its number."),
-    }
-    return render_template("assessments/results_refused.html", campaign=campaign, message=messages[code]), 400
+def _refused(refusal: Refused, campaign: Campaign):
+    return render_template("assessments/results_refused.html", campaign=campaign, message=refusal.message), 400
 
 
 def _results_or_refusal(campaign: Campaign):
@@ -70,12 +63,12 @@ def _results_or_refusal(campaign: Campaign):
         team_id = request.args.get("team", type=int)
         job_role_id = request.args.get("job_role", type=int)
         if (request.args.get("team") and team_id is None) or (request.args.get("job_role") and job_role_id is None):
-            raise ResultsRefused("bad-filter")
+            raise results_refused("bad-filter")
         return campaign_results(campaign, current_user, _language(), team_id=team_id, job_role_id=job_role_id), None
-    except ResultsRefused as refusal:
+    except Refused as refusal:
         if refusal.code == "no-access":
             abort(403)
-        return None, _refused(refusal.code, campaign)
+        return None, _refused(refusal, campaign)
 
 
 def _campaign_with_results(campaign_id: int) -> Campaign:
