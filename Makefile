@@ -13,12 +13,16 @@ PORT ?= 5000
 RUNTIME_DEBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
 TEST_DEBS := chromium poppler-utils
 POSTGRES_DEBS := postgresql
+# pytest-xdist: one worker per core (PYTEST_WORKERS=0 runs in one process); the browser tests share one worker.
+PYTEST_WORKERS ?= auto
+PYTEST_PARALLEL := -n $(PYTEST_WORKERS) --dist loadgroup
 
-.PHONY: help run test test-postgres lint install translations migrate demo system-deps clean extract-messages
+.PHONY: help run test test-fast test-postgres lint install translations migrate demo system-deps clean extract-messages
 
 help:
 	@echo "make run            set up everything and serve the demo on http://$(HOST):$(PORT)"
 	@echo "make test           set up everything and run the whole test suite (browser tests included)"
+	@echo "make test-fast      the edit-test loop: lint and the suite without the browser (e2e) and slow tests"
 	@echo "make lint           ruff and the import contracts (part of make test)"
 	@echo "make test-postgres  run the suite against a throw-away PostgreSQL server on loopback"
 	@echo "make extract-messages  refresh the translation catalogues after changing user-facing text"
@@ -28,7 +32,12 @@ run: system-deps install translations migrate demo
 
 test: install translations lint
 	@scripts/system-deps.sh $(RUNTIME_DEBS) $(TEST_DEBS)
-	$(BIN)/pytest
+	$(BIN)/pytest $(PYTEST_PARALLEL)
+
+# No Chromium, no LTI platform or LRS servers: the quick loop while editing; `make test` still runs everything.
+test-fast: install translations lint
+	@scripts/system-deps.sh $(RUNTIME_DEBS)
+	$(BIN)/pytest $(PYTEST_PARALLEL) -m "not e2e and not slow"
 
 # ruff (style, mistakes, import order) and import-linter (the layer contracts in pyproject.toml).
 lint: install
@@ -37,7 +46,7 @@ lint: install
 
 test-postgres: install translations
 	@scripts/system-deps.sh $(RUNTIME_DEBS) $(TEST_DEBS) $(POSTGRES_DEBS)
-	scripts/with-postgres.sh $(BIN)/pytest
+	scripts/with-postgres.sh $(BIN)/pytest $(PYTEST_PARALLEL)
 
 system-deps:
 	@scripts/system-deps.sh $(RUNTIME_DEBS)

@@ -4,11 +4,13 @@ from __future__ import annotations
 import contextvars
 import os
 import re
+import sqlite3
 from pathlib import Path
 
 import pytest
 from flask.testing import FlaskClient
-from sqlalchemy import text
+from sqlalchemy import create_engine, select, text
+from sqlalchemy.engine import make_url
 from sqlalchemy.pool import StaticPool
 
 from cxculture import create_app
@@ -16,6 +18,11 @@ from cxculture.extensions import db
 
 #: CXCULTURE_TEST_DATABASE_URL runs the suite on another database (make test-postgres); default in-memory SQLite.
 TEST_DATABASE_URL = os.environ.get("CXCULTURE_TEST_DATABASE_URL", "sqlite://")
+#: Under pytest-xdist (`make test` runs `-n auto`) each worker gets a PostgreSQL database of its own.
+_WORKER = os.environ.get("PYTEST_XDIST_WORKER")
+if _WORKER and TEST_DATABASE_URL.startswith("postgresql"):
+    _base_url = make_url(TEST_DATABASE_URL)
+    TEST_DATABASE_URL = _base_url.set(database=f"{_base_url.database}_{_WORKER}").render_as_string(hide_password=False)
 DEMO_PASSWORD = "demo-password"
 #: A small module library for tests, independent of the shipped content.
 FIXTURE_LIBRARY = Path(__file__).parent / "modules" / "fixture_library"
@@ -70,21 +77,73 @@ def app_config() -> dict:
     return {}
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _worker_database():
+    """Creates (and at the end drops) this xdist worker's own PostgreSQL database; nothing to do otherwise."""
+    if not (_WORKER and TEST_DATABASE_URL.startswith("postgresql")):
+        yield
+        return
+    name = make_url(TEST_DATABASE_URL).database
+    server = create_engine(make_url(TEST_DATABASE_URL).set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with server.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))  # left by an aborted run
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield
+    finally:
+        with server.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        server.dispose()
+
+
+def _in_memory_sqlite(app) -> bool:
+    return app.config["SQLALCHEMY_DATABASE_URI"] == "sqlite://"
+
+
+def _sqlite_copy(source: sqlite3.Connection, target: sqlite3.Connection) -> None:
+    """Replaces the whole of `target` with `source` (sqlite3's backup API: milliseconds for the demo)."""
+    source.backup(target)
+
+
+@pytest.fixture(scope="session")
+def _empty_schema():
+    """Every table, empty, in an in-memory SQLite database built once: copying it into a test's database is
+    several times faster than create_all() (which the first test of a fresh database would otherwise run)."""
+    app = create_app(test_config())
+    with app.app_context():
+        db.create_all()
+        snapshot = sqlite3.connect(":memory:")
+        raw = db.engine.raw_connection()
+        try:
+            _sqlite_copy(raw.driver_connection, snapshot)
+        finally:
+            raw.close()
+        db.engine.dispose()
+    yield snapshot
+    snapshot.close()
+
+
 @pytest.fixture
-def app(app_config):
+def app(app_config, request):
     app = create_app(test_config(**app_config))
     app.test_client_class = IsolatedClient
     with app.app_context():
         if db.engine.dialect.name == "postgresql":
             _empty_postgres_schema()
+        elif _in_memory_sqlite(app):
+            raw = db.engine.raw_connection()
+            try:
+                _sqlite_copy(request.getfixturevalue("_empty_schema"), raw.driver_connection)
+            finally:
+                raw.close()
         else:
             db.drop_all()
             db.create_all()
         yield app
         db.session.remove()
-        if db.engine.dialect.name != "postgresql":
+        if db.engine.dialect.name != "postgresql" and not _in_memory_sqlite(app):
             db.drop_all()
-        db.engine.dispose()
+        db.engine.dispose()  # an in-memory database goes with its only connection
 
 
 def _empty_postgres_schema() -> None:
@@ -114,11 +173,96 @@ def runner(app):
     return app.test_cli_runner()
 
 
-@pytest.fixture
-def demo(app):
-    """Both demo organisations, loaded and committed: {"demo-retail": Organisation, "demo-bank": ...}."""
+#: A snapshot schema on PostgreSQL, beside the tests' own tables (which TRUNCATE empties around every test).
+_PG_SNAPSHOT_SCHEMA = "cxculture_demo_snapshot"
+
+
+@pytest.fixture(scope="session")
+def _demo_snapshot():
+    """Both demo organisations, loaded once per test session (load_demo() is the slowest part of many tests):
+    in an in-memory SQLite database, or on PostgreSQL in a schema of its own. Returns (snapshot, slugs)."""
     from cxculture.demo import load_demo
 
+    app = create_app(test_config())
+    with app.app_context():
+        if db.engine.dialect.name == "postgresql":
+            _empty_postgres_schema()
+        else:
+            db.drop_all()
+            db.create_all()
+        slugs = [o.slug for o in load_demo()]
+        db.session.commit()
+        db.session.remove()
+        if db.engine.dialect.name == "postgresql":
+            with db.engine.begin() as connection:
+                connection.execute(text(f'DROP SCHEMA IF EXISTS "{_PG_SNAPSHOT_SCHEMA}" CASCADE'))
+                connection.execute(text(f'CREATE SCHEMA "{_PG_SNAPSHOT_SCHEMA}"'))
+                for table in db.metadata.sorted_tables:
+                    connection.execute(text(
+                        f'CREATE TABLE "{_PG_SNAPSHOT_SCHEMA}"."{table.name}" AS SELECT * FROM "{table.name}"'))
+                sequences = connection.execute(text(
+                    "SELECT sequencename, last_value FROM pg_sequences "
+                    "WHERE schemaname = current_schema() AND last_value IS NOT NULL")).all()
+            snapshot = ("postgresql", sequences)
+            _empty_postgres_schema()
+        else:
+            copy = sqlite3.connect(":memory:")
+            raw = db.engine.raw_connection()
+            try:
+                _sqlite_copy(raw.driver_connection, copy)
+            finally:
+                raw.close()
+            snapshot = ("sqlite", copy)
+        db.engine.dispose()
+    yield snapshot, slugs
+    if snapshot[0] == "sqlite":
+        snapshot[1].close()
+
+
+def _database_is_empty() -> bool:
+    tables = db.metadata.sorted_tables
+    query = " UNION ALL ".join(f'SELECT 1 FROM (SELECT 1 FROM "{t.name}" LIMIT 1) AS t{i}'
+                               for i, t in enumerate(tables))
+    return db.session.execute(text(f"SELECT count(*) FROM ({query}) AS anything")).scalar_one() == 0
+
+
+def _restore_demo(snapshot) -> None:
+    kind, source = snapshot
+    db.session.remove()
+    if kind == "sqlite":
+        raw = db.engine.raw_connection()
+        try:
+            _sqlite_copy(source, raw.driver_connection)
+        finally:
+            raw.close()
+        return
+    with db.engine.begin() as connection:
+        connection.execute(text("SET LOCAL session_replication_role = replica"))  # rows in any order
+        for table in db.metadata.sorted_tables:
+            columns = ", ".join(f'"{c.name}"' for c in table.columns)
+            connection.execute(text(f'INSERT INTO "{table.name}" ({columns}) '
+                                    f'SELECT {columns} FROM "{_PG_SNAPSHOT_SCHEMA}"."{table.name}"'))
+        for sequence, last_value in source:
+            connection.execute(text("SELECT setval(CAST(:sequence AS regclass), :value)"),
+                               {"sequence": sequence, "value": last_value})
+
+
+@pytest.fixture
+def demo(app, request):
+    """Both demo organisations, loaded and committed: {"demo-retail": Organisation, "demo-bank": ...}.
+
+    Copied from a session-wide snapshot into the test's still empty database; when the test has already
+    written something (a fixture listed before `demo`), loaded with load_demo() as a user's database would be."""
+    from cxculture.demo import load_demo
+    from cxculture.orgs.models import Organisation
+
+    if app.config["SQLALCHEMY_DATABASE_URI"] in (TEST_DATABASE_URL, "sqlite://"):
+        db.session.remove()  # no transaction of this test's open while the snapshot is first built
+        snapshot, slugs = request.getfixturevalue("_demo_snapshot")
+    if app.config["SQLALCHEMY_DATABASE_URI"] in (TEST_DATABASE_URL, "sqlite://") and _database_is_empty():
+        _restore_demo(snapshot)
+        found = {o.slug: o for o in db.session.scalars(select(Organisation).where(Organisation.slug.in_(slugs)))}
+        return {slug: found[slug] for slug in slugs}
     organisations = load_demo()
     db.session.commit()
     return {o.slug: o for o in organisations}

@@ -3,6 +3,8 @@
 The live server has its own database with the demo data, separate from the one the other tests drop and
 create around every test: a file in a temporary directory on SQLite, a database of its own on PostgreSQL.
 Tests share it for the whole session, so a test that changes something puts it back.
+Each browser test module is marked xdist_group("browser"): under `make test` (pytest-xdist, --dist loadgroup)
+one worker runs them all, so one live server and one Chromium start, not one per worker.
 """
 from __future__ import annotations
 

@@ -15,7 +15,7 @@ from cxculture.extensions import db
 from cxculture.orgs.service import organisation_by_slug
 from tests.assessments.results_factories import make_campaign, respond_many, teams
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("browser")]
 
 
 @pytest.fixture

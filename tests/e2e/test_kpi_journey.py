@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("browser")]
 
 PERIOD = "2026-Q3"  # the demo's reward plans and values are for 2026-Q2 and 2026-Q3
 VALUES = (

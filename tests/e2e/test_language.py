@@ -8,7 +8,7 @@ from sqlalchemy import update
 from cxculture.extensions import db
 from cxculture.orgs.models import Person
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("browser")]
 
 EMPLOYEE = "employee@bank.example.com"
 NAME = "Employee Demo Bank"

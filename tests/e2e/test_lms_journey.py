@@ -9,7 +9,7 @@ from sqlalchemy import delete, select
 from cxculture.extensions import db
 from tests.lms.platform import Platform
 
-pytestmark = [pytest.mark.e2e, pytest.mark.slow]
+pytestmark = [pytest.mark.e2e, pytest.mark.slow, pytest.mark.xdist_group("browser")]
 INSTRUCTOR = "http://purl.imsglobal.org/vocab/lis/v2/membership#Instructor"
 
 

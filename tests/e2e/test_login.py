@@ -6,7 +6,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("browser")]
 
 ORGANISATIONS = {"retail": ("Demo Retail", "it"), "bank": ("Demo Bank", "en")}
 #: Where each demo account lands: the first home page its permissions open.

@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("browser")]
 
 #: The fixture library's quizzes: "a" is right everywhere, and the multiple-choice q5 wants "a" and "b".
 RIGHT = {1: ["a"], 2: ["a"], 3: ["a"], 4: ["a"], 5: ["a", "b"]}
