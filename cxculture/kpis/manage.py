@@ -9,13 +9,14 @@ import math
 import re
 from dataclasses import dataclass
 
-from flask_babel import format_decimal, get_locale
+from flask_babel import format_decimal
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
+from ..i18n import current_language
 from ..orgs.models import JobRole
 from ..orgs.operations import InvalidChange
 from ..pillars import PILLARS
@@ -108,7 +109,7 @@ def _number(value) -> float | None:
 def _shown(row) -> str:
     """A KPI's, behaviour's or job role's name in the reader's language (English outside a request)."""
     try:
-        language = str(get_locale() or "en")
+        language = current_language()
     except RuntimeError:
         language = "en"
     return row.name(language)

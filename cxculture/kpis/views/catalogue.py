@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import format_decimal, get_locale
+from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from ...auth.access import get_in_organisation, permission_required
 from ...extensions import db
+from ...i18n import current_language
 from ...orgs.forms import add_form_errors
 from ...pillars import PILLAR_LABELS
 from .. import manage
@@ -15,10 +16,6 @@ from ..forms import BehaviourForm, ConfirmForm, KpiForm, LinkForm
 from ..labels import CATEGORY_LABELS, DIRECTION_LABELS, EFFECT_LABELS, SURVEY_LABELS, UNIT_LABELS, UNIT_SUFFIXES
 from ..models import Behaviour, Kpi, KpiBehaviourLink
 from . import bp
-
-
-def language() -> str:
-    return str(get_locale() or "en")
 
 
 def labels() -> dict:
@@ -29,7 +26,7 @@ def labels() -> dict:
 
 
 def _form_page(template: str, form, status: int, **context):
-    return render_template(template, form=form, language=language(), **labels(), **context), status
+    return render_template(template, form=form, language=current_language(), **labels(), **context), status
 
 
 # KPIs
@@ -39,7 +36,7 @@ def _form_page(template: str, form, status: int, **context):
 def list_kpis():
     organisation_id = current_user.organisation_id
     return render_template("kpis/catalogue_kpis.html", groups=manage.kpis_by_category(organisation_id),
-                           link_counts=manage.link_counts(organisation_id), language=language(), **labels())
+                           link_counts=manage.link_counts(organisation_id), language=current_language(), **labels())
 
 
 @bp.route("/hr/kpis/new", methods=["GET", "POST"])
@@ -58,7 +55,7 @@ def create_kpi():
         else:
             db.session.commit()
             flash(_("KPI “%(kpi)s” created. Link it to the behaviours it supports or works against.",
-                    kpi=kpi.name(language())), "success")
+                    kpi=kpi.name(current_language())), "success")
             return redirect(url_for("kpis.show_kpi", kpi_id=kpi.id))
     elif request.method == "POST":
         status = 400
@@ -70,7 +67,7 @@ def create_kpi():
 def show_kpi(kpi_id: int):
     kpi = get_in_organisation(Kpi, kpi_id)
     return render_template("kpis/catalogue_kpi.html", kpi=kpi, links=manage.kpi_links(kpi),
-                           usage=manage.kpi_usage(kpi), confirm=ConfirmForm(), language=language(), **labels())
+                           usage=manage.kpi_usage(kpi), confirm=ConfirmForm(), language=current_language(), **labels())
 
 
 @bp.route("/hr/kpis/<int:kpi_id>/edit", methods=["GET", "POST"])
@@ -89,7 +86,7 @@ def edit_kpi(kpi_id: int):
             status = 400
         else:
             db.session.commit()
-            flash(_("KPI “%(kpi)s” saved.", kpi=kpi.name(language())), "success")
+            flash(_("KPI “%(kpi)s” saved.", kpi=kpi.name(current_language())), "success")
             return redirect(url_for("kpis.show_kpi", kpi_id=kpi.id))
     elif request.method == "POST":
         status = 400
@@ -106,10 +103,10 @@ def set_kpi_active(kpi_id: int):
     manage.set_kpi_active(kpi, active)
     db.session.commit()
     if active:
-        flash(_("“%(kpi)s” is active again: plans can use it.", kpi=kpi.name(language())), "success")
+        flash(_("“%(kpi)s” is active again: plans can use it.", kpi=kpi.name(current_language())), "success")
     else:
         flash(_("“%(kpi)s” is deactivated: plans can no longer add it and the review leaves it out. Its values "
-                "and the plans that use it stay.", kpi=kpi.name(language())), "success")
+                "and the plans that use it stay.", kpi=kpi.name(current_language())), "success")
     return redirect(url_for("kpis.show_kpi", kpi_id=kpi.id))
 
 
@@ -119,7 +116,7 @@ def delete_kpi(kpi_id: int):
     kpi = get_in_organisation(Kpi, kpi_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    name = kpi.name(language())
+    name = kpi.name(current_language())
     try:
         manage.delete_kpi(kpi)
     except manage.Refused as refused:
@@ -135,7 +132,7 @@ def delete_kpi(kpi_id: int):
 def _link_form_page(kpi: Kpi, form: LinkForm, link: KpiBehaviourLink | None, status: int):
     form.set_behaviour_choices(
         [b for group in manage.behaviours_by_pillar(kpi.organisation_id, active_only=True).values() for b in group],
-        language())
+        current_language())
     return _form_page("kpis/catalogue_link_form.html", form, status, kpi=kpi, link=link)
 
 
@@ -155,7 +152,7 @@ def create_link(kpi_id: int):
             status = 400
         else:
             db.session.commit()
-            flash(_("Link to “%(behaviour)s” added.", behaviour=link.behaviour.name(language())), "success")
+            flash(_("Link to “%(behaviour)s” added.", behaviour=link.behaviour.name(current_language())), "success")
             return redirect(url_for("kpis.show_kpi", kpi_id=kpi.id))
     elif request.method == "POST":
         status = 400
@@ -184,7 +181,7 @@ def edit_link(kpi_id: int, link_id: int):
             status = 400
         else:
             db.session.commit()
-            flash(_("Link to “%(behaviour)s” saved.", behaviour=link.behaviour.name(language())), "success")
+            flash(_("Link to “%(behaviour)s” saved.", behaviour=link.behaviour.name(current_language())), "success")
             return redirect(url_for("kpis.show_kpi", kpi_id=kpi.id))
     elif request.method == "POST":
         status = 400
@@ -198,7 +195,7 @@ def delete_link(kpi_id: int, link_id: int):
     link = _link_of(kpi, link_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    behaviour = link.behaviour.name(language())
+    behaviour = link.behaviour.name(current_language())
     manage.remove_link(link)
     db.session.commit()
     flash(_("Link to “%(behaviour)s” removed.", behaviour=behaviour), "success")
@@ -213,7 +210,7 @@ def list_behaviours():
     organisation_id = current_user.organisation_id
     return render_template("kpis/catalogue_behaviours.html", groups=manage.behaviours_by_pillar(organisation_id),
                            link_counts=manage.behaviour_link_counts(organisation_id), confirm=ConfirmForm(),
-                           language=language(), **labels())
+                           language=current_language(), **labels())
 
 
 @bp.route("/hr/behaviours/new", methods=["GET", "POST"])
@@ -231,7 +228,7 @@ def create_behaviour():
             status = 400
         else:
             db.session.commit()
-            flash(_("Behaviour “%(behaviour)s” added.", behaviour=behaviour.name(language())), "success")
+            flash(_("Behaviour “%(behaviour)s” added.", behaviour=behaviour.name(current_language())), "success")
             return redirect(url_for("kpis.list_behaviours", _anchor=f"pillar-{behaviour.pillar}"))
     elif request.method == "POST":
         status = 400
@@ -252,7 +249,7 @@ def edit_behaviour(behaviour_id: int):
             status = 400
         else:
             db.session.commit()
-            flash(_("Behaviour “%(behaviour)s” saved.", behaviour=behaviour.name(language())), "success")
+            flash(_("Behaviour “%(behaviour)s” saved.", behaviour=behaviour.name(current_language())), "success")
             return redirect(url_for("kpis.list_behaviours", _anchor=f"pillar-{behaviour.pillar}"))
     elif request.method == "POST":
         status = 400
@@ -269,10 +266,10 @@ def set_behaviour_active(behaviour_id: int):
     manage.set_behaviour_active(behaviour, active)
     db.session.commit()
     if active:
-        flash(_("“%(behaviour)s” is active again.", behaviour=behaviour.name(language())), "success")
+        flash(_("“%(behaviour)s” is active again.", behaviour=behaviour.name(current_language())), "success")
     else:
         flash(_("“%(behaviour)s” is deactivated: the review no longer counts it. Its links stay.",
-                behaviour=behaviour.name(language())), "success")
+                behaviour=behaviour.name(current_language())), "success")
     return redirect(url_for("kpis.list_behaviours", _anchor=f"pillar-{behaviour.pillar}"))
 
 

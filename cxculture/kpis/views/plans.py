@@ -10,6 +10,7 @@ from flask_login import current_user
 from ...auth.access import get_in_organisation, permission_required
 from ...charts import WeightBar, weight_bars
 from ...extensions import db
+from ...i18n import current_language
 from ...orgs.forms import add_form_errors
 from .. import manage
 from ..alignment import CUSTOMER_SHARE_GOAL, PlanAlignment, plan_alignment
@@ -17,7 +18,7 @@ from ..forms import ComponentForm, ConfirmForm, PlanForm
 from ..models import CATEGORIES, RewardComponent, RewardPlan
 from ..periods import InvalidPeriod, Period, is_period
 from . import bp
-from .catalogue import labels, language
+from .catalogue import labels
 
 
 def chosen_period(organisation_id: int, periods: list[Period]) -> str:
@@ -36,7 +37,7 @@ def weight_chart(alignments: list[PlanAlignment], title: str, chart_id: str, row
     categories = labels()["categories"]
     rows = [WeightBar(row_label or a.job_role, [a.weights[c] for c in CATEGORIES]) for a in alignments]
     return weight_bars(rows, [str(categories[c]) for c in CATEGORIES], title, goal=CUSTOMER_SHARE_GOAL,
-                       goal_label=_("half on customers"), locale=language(), chart_id=chart_id)
+                       goal_label=_("half on customers"), locale=current_language(), chart_id=chart_id)
 
 
 @bp.get("/hr/plans")
@@ -48,7 +49,8 @@ def list_plans():
     if Period.parse(period) not in periods:
         periods = sorted({*periods, Period.parse(period)}, reverse=True)
     return render_template("kpis/plans_list.html", period=period, periods=periods,
-                           rows=manage.plan_rows(organisation_id, period, language()), language=language(),
+                           rows=manage.plan_rows(organisation_id, period, current_language()),
+                           language=current_language(),
                            customer_goal=CUSTOMER_SHARE_GOAL, **labels())
 
 
@@ -64,7 +66,7 @@ def create_plan():
         form.copy_previous.data = request.args.get("copy") == "1"
     if form.period.data and is_period(form.period.data) and Period.parse(form.period.data) not in periods:
         periods = sorted({*periods, Period.parse(form.period.data)}, reverse=True)
-    form.set_choices(manage.job_roles(organisation_id), periods, language())
+    form.set_choices(manage.job_roles(organisation_id), periods, current_language())
     status = 200
     if form.validate_on_submit():
         try:
@@ -75,23 +77,23 @@ def create_plan():
             status = 400
         else:
             db.session.commit()
-            flash(_("Plan “%(plan)s” created.", plan=plan.title(language())), "success")
+            flash(_("Plan “%(plan)s” created.", plan=plan.title(current_language())), "success")
             return redirect(url_for("kpis.show_plan", plan_id=plan.id))
     elif request.method == "POST":
         status = 400
-    return render_template("kpis/plans_form.html", form=form, language=language()), status
+    return render_template("kpis/plans_form.html", form=form, language=current_language()), status
 
 
 def _plan_page(plan: RewardPlan, form: ComponentForm, status: int = 200):
-    alignment = plan_alignment(plan, language())
+    alignment = plan_alignment(plan, current_language())
     form.set_kpi_choices([k for k in manage.active_kpis(plan.organisation_id)
-                          if all(c.kpi_id != k.id for c in plan.components)], language())
+                          if all(c.kpi_id != k.id for c in plan.components)], current_language())
     conflicting = {c.kpi_id for c in alignment.conflicts}
     return render_template(
         "kpis/plans_page.html", plan=plan, form=form, alignment=alignment, conflicting=conflicting,
         chart=weight_chart([alignment], _("Weight by category"), "plan-weights",
-                           row_label=plan.job_role.name(language())) if plan.components else None,
-        confirm=ConfirmForm(), language=language(), customer_goal=CUSTOMER_SHARE_GOAL, **labels()), status
+                           row_label=plan.job_role.name(current_language())) if plan.components else None,
+        confirm=ConfirmForm(), language=current_language(), customer_goal=CUSTOMER_SHARE_GOAL, **labels()), status
 
 
 @bp.get("/hr/plans/<int:plan_id>")
@@ -113,7 +115,7 @@ def add_component(plan_id: int):
             add_form_errors(form, refused.errors)
         else:
             db.session.commit()
-            flash(_("%(kpi)s added with a weight of %(weight)s%%.", kpi=component.kpi.name(language()),
+            flash(_("%(kpi)s added with a weight of %(weight)s%%.", kpi=component.kpi.name(current_language()),
                     weight=f"{component.weight:g}"), "success")
             return redirect(url_for("kpis.show_plan", plan_id=plan.id, _anchor="components"))
     return _plan_page(plan, form, 400)
@@ -141,13 +143,13 @@ def edit_component(plan_id: int, component_id: int):
             status = 400
         else:
             db.session.commit()
-            flash(_("%(kpi)s saved.", kpi=component.kpi.name(language())), "success")
+            flash(_("%(kpi)s saved.", kpi=component.kpi.name(current_language())), "success")
             return redirect(url_for("kpis.show_plan", plan_id=plan.id, _anchor="components"))
     elif request.method == "POST":
         status = 400
     others = manage.weight_total(plan) - component.weight
     return render_template("kpis/plans_component_form.html", form=form, plan=plan, component=component,
-                           others=others, language=language(), **labels()), status
+                           others=others, language=current_language(), **labels()), status
 
 
 @bp.post("/hr/plans/<int:plan_id>/components/<int:component_id>/delete")
@@ -157,7 +159,7 @@ def remove_component(plan_id: int, component_id: int):
     component = _component_of(plan, component_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    name = component.kpi.name(language())
+    name = component.kpi.name(current_language())
     manage.remove_component(component)
     db.session.commit()
     flash(_("%(kpi)s removed from the plan.", kpi=name), "success")
@@ -182,10 +184,10 @@ def delete_plan(plan_id: int):
     plan = get_in_organisation(RewardPlan, plan_id)
     form = ConfirmForm()
     if form.validate_on_submit():
-        title, period = plan.title(language()), plan.period
+        title, period = plan.title(current_language()), plan.period
         manage.delete_plan(plan)
         db.session.commit()
         flash(_("Plan “%(plan)s” deleted.", plan=title), "success")
         return redirect(url_for("kpis.list_plans", period=period))
-    return render_template("kpis/plans_delete.html", plan=plan, form=form, language=language()), \
+    return render_template("kpis/plans_delete.html", plan=plan, form=form, language=current_language()), \
         400 if request.method == "POST" else 200

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -10,6 +9,7 @@ from wtforms.fields.choices import SelectChoice
 
 from ...auth.access import get_in_organisation, permission_required
 from ...extensions import db
+from ...i18n import current_language
 from ...orgs.teams import teams_by_path
 from ...spreadsheets import csv_bytes, csv_delimiter, csv_download, read_upload
 from ..models import Kpi, KpiImport, KpiValue
@@ -36,9 +36,6 @@ from . import bp
 PER_PAGE = 50
 
 
-def _language() -> str:
-    return str(get_locale() or "en")
-
 
 def _period_argument() -> str:
     """The quarter asked for in the address, else the last closed one; a malformed one is a 404."""
@@ -62,7 +59,7 @@ def _kpis() -> list[Kpi]:
 
 def _value_form(period: str, formdata=None) -> ValueForm:
     form = ValueForm(formdata=formdata) if formdata is not None else ValueForm(period=period)
-    language = _language()
+    language = current_language()
     form.period.choices = [SelectChoice(p, p) for p in _closed_periods()]
     form.kpi_id.choices = [SelectChoice(k.id, f"{k.name(language)} ({k.key})") for k in _kpis()]
     teams = sorted(teams_by_path(current_user.organisation_id).items())
@@ -164,7 +161,7 @@ def show_kpi_import(kpi_import_id: int):
     plan = plan_import(current_user.organisation, kpi_import.kind, kpi_import.content)
     upload_form = ValuesUploadForm(formdata=None, kind=kpi_import.kind)
     return render_template("kpis/values_preview.html", kpi_import=kpi_import, plan=plan, form=ConfirmForm(),
-                           reupload_form=upload_form, format_number=display_number, language=_language())
+                           reupload_form=upload_form, format_number=display_number, language=current_language())
 
 
 @bp.post("/hr/kpi-values/imports/<int:kpi_import_id>")
