@@ -11,7 +11,7 @@ from .. import events
 from ..extensions import db
 from ..orgs.models import Person
 from ..util import utcnow
-from .models import Certificate, Module, ModuleVersion, Progress, QuizAttempt
+from .models import Certificate, ModuleVersion, Progress, QuizAttempt
 from .plan import Plan, PlanEntry, build_plan
 
 
@@ -22,10 +22,6 @@ class TrainingError(Exception):
         super().__init__(code)
         self.code = code
         self.details = details
-
-
-def module_by_slug(slug: str) -> Module | None:
-    return db.session.scalar(select(Module).where(Module.slug == slug))
 
 
 def start_module(person: Person, entry: PlanEntry) -> Progress:
