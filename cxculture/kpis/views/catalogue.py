@@ -11,7 +11,8 @@ from ...extensions import db
 from ...i18n import current_language
 from ...orgs.forms import add_form_errors
 from ...pillars import PILLAR_LABELS
-from .. import manage
+from .. import catalogue_changes
+from ..changes import Refused
 from ..forms import BehaviourForm, ConfirmForm, KpiForm, LinkForm
 from ..labels import CATEGORY_LABELS, DIRECTION_LABELS, EFFECT_LABELS, SURVEY_LABELS, UNIT_LABELS, UNIT_SUFFIXES
 from ..models import Behaviour, Kpi, KpiBehaviourLink
@@ -35,8 +36,9 @@ def _form_page(template: str, form, status: int, **context):
 @permission_required("hr")
 def list_kpis():
     organisation_id = current_user.organisation_id
-    return render_template("kpis/catalogue_kpis.html", groups=manage.kpis_by_category(organisation_id),
-                           link_counts=manage.link_counts(organisation_id), language=current_language(), **labels())
+    return render_template("kpis/catalogue_kpis.html", groups=catalogue_changes.kpis_by_category(organisation_id),
+                           link_counts=catalogue_changes.link_counts(organisation_id), language=current_language(),
+                           **labels())
 
 
 @bp.route("/hr/kpis/new", methods=["GET", "POST"])
@@ -48,8 +50,8 @@ def create_kpi():
     status = 200
     if form.validate_on_submit():
         try:
-            kpi = manage.create_kpi(current_user.organisation_id, **form.values())
-        except manage.Refused as refused:
+            kpi = catalogue_changes.create_kpi(current_user.organisation_id, **form.values())
+        except Refused as refused:
             add_form_errors(form, refused.errors)
             status = 400
         else:
@@ -66,8 +68,9 @@ def create_kpi():
 @permission_required("hr")
 def show_kpi(kpi_id: int):
     kpi = get_in_organisation(Kpi, kpi_id)
-    return render_template("kpis/catalogue_kpi.html", kpi=kpi, links=manage.kpi_links(kpi),
-                           usage=manage.kpi_usage(kpi), confirm=ConfirmForm(), language=current_language(), **labels())
+    return render_template("kpis/catalogue_kpi.html", kpi=kpi, links=catalogue_changes.kpi_links(kpi),
+                           usage=catalogue_changes.kpi_usage(kpi), confirm=ConfirmForm(), language=current_language(),
+                           **labels())
 
 
 @bp.route("/hr/kpis/<int:kpi_id>/edit", methods=["GET", "POST"])
@@ -80,8 +83,8 @@ def edit_kpi(kpi_id: int):
     status = 200
     if form.validate_on_submit():
         try:
-            manage.update_kpi(kpi, **form.values())
-        except manage.Refused as refused:
+            catalogue_changes.update_kpi(kpi, **form.values())
+        except Refused as refused:
             add_form_errors(form, refused.errors)
             status = 400
         else:
@@ -100,7 +103,7 @@ def set_kpi_active(kpi_id: int):
     if not ConfirmForm().validate_on_submit():
         abort(400)
     active = request.form.get("active") == "1"
-    manage.set_kpi_active(kpi, active)
+    catalogue_changes.set_kpi_active(kpi, active)
     db.session.commit()
     if active:
         flash(_("“%(kpi)s” is active again: plans can use it.", kpi=kpi.name(current_language())), "success")
@@ -118,8 +121,8 @@ def delete_kpi(kpi_id: int):
         abort(400)
     name = kpi.name(current_language())
     try:
-        manage.delete_kpi(kpi)
-    except manage.Refused as refused:
+        catalogue_changes.delete_kpi(kpi)
+    except Refused as refused:
         flash(" ".join(str(message) for message in refused.errors.values()), "error")
         return redirect(url_for("kpis.show_kpi", kpi_id=kpi.id))
     db.session.commit()
@@ -131,7 +134,8 @@ def delete_kpi(kpi_id: int):
 
 def _link_form_page(kpi: Kpi, form: LinkForm, link: KpiBehaviourLink | None, status: int):
     form.set_behaviour_choices(
-        [b for group in manage.behaviours_by_pillar(kpi.organisation_id, active_only=True).values() for b in group],
+        [b for group in catalogue_changes.behaviours_by_pillar(kpi.organisation_id, active_only=True).values()
+         for b in group],
         current_language())
     return _form_page("kpis/catalogue_link_form.html", form, status, kpi=kpi, link=link)
 
@@ -146,8 +150,8 @@ def create_link(kpi_id: int):
     status = 200
     if form.validate_on_submit():
         try:
-            link = manage.add_link(kpi, **form.values())
-        except manage.Refused as refused:
+            link = catalogue_changes.add_link(kpi, **form.values())
+        except Refused as refused:
             add_form_errors(form, refused.errors)
             status = 400
         else:
@@ -175,8 +179,8 @@ def edit_link(kpi_id: int, link_id: int):
     status = 200
     if form.validate_on_submit():
         try:
-            manage.update_link(link, **form.values())
-        except manage.Refused as refused:
+            catalogue_changes.update_link(link, **form.values())
+        except Refused as refused:
             add_form_errors(form, refused.errors)
             status = 400
         else:
@@ -196,7 +200,7 @@ def delete_link(kpi_id: int, link_id: int):
     if not ConfirmForm().validate_on_submit():
         abort(400)
     behaviour = link.behaviour.name(current_language())
-    manage.remove_link(link)
+    catalogue_changes.remove_link(link)
     db.session.commit()
     flash(_("Link to “%(behaviour)s” removed.", behaviour=behaviour), "success")
     return redirect(url_for("kpis.show_kpi", kpi_id=kpi.id))
@@ -208,8 +212,9 @@ def delete_link(kpi_id: int, link_id: int):
 @permission_required("hr")
 def list_behaviours():
     organisation_id = current_user.organisation_id
-    return render_template("kpis/catalogue_behaviours.html", groups=manage.behaviours_by_pillar(organisation_id),
-                           link_counts=manage.behaviour_link_counts(organisation_id), confirm=ConfirmForm(),
+    return render_template("kpis/catalogue_behaviours.html",
+                           groups=catalogue_changes.behaviours_by_pillar(organisation_id),
+                           link_counts=catalogue_changes.behaviour_link_counts(organisation_id), confirm=ConfirmForm(),
                            language=current_language(), **labels())
 
 
@@ -222,8 +227,8 @@ def create_behaviour():
     status = 200
     if form.validate_on_submit():
         try:
-            behaviour = manage.create_behaviour(current_user.organisation_id, **form.values())
-        except manage.Refused as refused:
+            behaviour = catalogue_changes.create_behaviour(current_user.organisation_id, **form.values())
+        except Refused as refused:
             add_form_errors(form, refused.errors)
             status = 400
         else:
@@ -243,8 +248,8 @@ def edit_behaviour(behaviour_id: int):
     status = 200
     if form.validate_on_submit():
         try:
-            manage.update_behaviour(behaviour, **form.values())
-        except manage.Refused as refused:
+            catalogue_changes.update_behaviour(behaviour, **form.values())
+        except Refused as refused:
             add_form_errors(form, refused.errors)
             status = 400
         else:
@@ -263,7 +268,7 @@ def set_behaviour_active(behaviour_id: int):
     if not ConfirmForm().validate_on_submit():
         abort(400)
     active = request.form.get("active") == "1"
-    manage.set_behaviour_active(behaviour, active)
+    catalogue_changes.set_behaviour_active(behaviour, active)
     db.session.commit()
     if active:
         flash(_("“%(behaviour)s” is active again.", behaviour=behaviour.name(current_language())), "success")

@@ -12,8 +12,9 @@ from ...charts import WeightBar, weight_bars
 from ...extensions import db
 from ...i18n import current_language
 from ...orgs.forms import add_form_errors
-from .. import manage
+from .. import plan_changes
 from ..alignment import CUSTOMER_SHARE_GOAL, PlanAlignment, plan_alignment
+from ..changes import Refused
 from ..forms import ComponentForm, ConfirmForm, PlanForm
 from ..models import CATEGORIES, RewardComponent, RewardPlan
 from ..periods import InvalidPeriod, Period, is_period
@@ -28,7 +29,7 @@ def chosen_period(organisation_id: int, periods: list[Period]) -> str:
         return str(Period.parse(asked))
     except InvalidPeriod:
         pass
-    with_plans = manage.plan_periods_with_plans(organisation_id)
+    with_plans = plan_changes.plan_periods_with_plans(organisation_id)
     return str(with_plans[0] if with_plans else Period.containing(date.today()))
 
 
@@ -44,12 +45,12 @@ def weight_chart(alignments: list[PlanAlignment], title: str, chart_id: str, row
 @permission_required("hr")
 def list_plans():
     organisation_id = current_user.organisation_id
-    periods = manage.plan_periods(organisation_id)
+    periods = plan_changes.plan_periods(organisation_id)
     period = chosen_period(organisation_id, periods)
     if Period.parse(period) not in periods:
         periods = sorted({*periods, Period.parse(period)}, reverse=True)
     return render_template("kpis/plans_list.html", period=period, periods=periods,
-                           rows=manage.plan_rows(organisation_id, period, current_language()),
+                           rows=plan_changes.plan_rows(organisation_id, period, current_language()),
                            language=current_language(),
                            customer_goal=CUSTOMER_SHARE_GOAL, **labels())
 
@@ -59,20 +60,20 @@ def list_plans():
 def create_plan():
     organisation_id = current_user.organisation_id
     form = PlanForm()
-    periods = manage.plan_periods(organisation_id)
+    periods = plan_changes.plan_periods(organisation_id)
     if request.method == "GET":
         form.period.data = chosen_period(organisation_id, periods)
         form.job_role_id.data = request.args.get("job_role", type=int)
         form.copy_previous.data = request.args.get("copy") == "1"
     if form.period.data and is_period(form.period.data) and Period.parse(form.period.data) not in periods:
         periods = sorted({*periods, Period.parse(form.period.data)}, reverse=True)
-    form.set_choices(manage.job_roles(organisation_id), periods, current_language())
+    form.set_choices(plan_changes.job_roles(organisation_id), periods, current_language())
     status = 200
     if form.validate_on_submit():
         try:
-            plan = manage.create_plan(organisation_id, job_role_id=form.job_role_id.data, period=form.period.data,
-                                      copy_previous=form.copy_previous.data)
-        except manage.Refused as refused:
+            plan = plan_changes.create_plan(organisation_id, job_role_id=form.job_role_id.data, period=form.period.data,
+                                            copy_previous=form.copy_previous.data)
+        except Refused as refused:
             add_form_errors(form, refused.errors)
             status = 400
         else:
@@ -86,7 +87,7 @@ def create_plan():
 
 def _plan_page(plan: RewardPlan, form: ComponentForm, status: int = 200):
     alignment = plan_alignment(plan, current_language())
-    form.set_kpi_choices([k for k in manage.active_kpis(plan.organisation_id)
+    form.set_kpi_choices([k for k in plan_changes.active_kpis(plan.organisation_id)
                           if all(c.kpi_id != k.id for c in plan.components)], current_language())
     conflicting = {c.kpi_id for c in alignment.conflicts}
     return render_template(
@@ -110,8 +111,8 @@ def add_component(plan_id: int):
     form = ComponentForm()
     if form.validate_on_submit():
         try:
-            component = manage.add_component(plan, **form.values())
-        except manage.Refused as refused:
+            component = plan_changes.add_component(plan, **form.values())
+        except Refused as refused:
             add_form_errors(form, refused.errors)
         else:
             db.session.commit()
@@ -137,8 +138,8 @@ def edit_component(plan_id: int, component_id: int):
     status = 200
     if form.validate_on_submit():
         try:
-            manage.update_component(component, **form.values())
-        except manage.Refused as refused:
+            plan_changes.update_component(component, **form.values())
+        except Refused as refused:
             add_form_errors(form, refused.errors)
             status = 400
         else:
@@ -147,7 +148,7 @@ def edit_component(plan_id: int, component_id: int):
             return redirect(url_for("kpis.show_plan", plan_id=plan.id, _anchor="components"))
     elif request.method == "POST":
         status = 400
-    others = manage.weight_total(plan) - component.weight
+    others = plan_changes.weight_total(plan) - component.weight
     return render_template("kpis/plans_component_form.html", form=form, plan=plan, component=component,
                            others=others, language=current_language(), **labels()), status
 
@@ -160,7 +161,7 @@ def remove_component(plan_id: int, component_id: int):
     if not ConfirmForm().validate_on_submit():
         abort(400)
     name = component.kpi.name(current_language())
-    manage.remove_component(component)
+    plan_changes.remove_component(component)
     db.session.commit()
     flash(_("%(kpi)s removed from the plan.", kpi=name), "success")
     return redirect(url_for("kpis.show_plan", plan_id=plan.id, _anchor="components"))
@@ -173,7 +174,7 @@ def move_component(plan_id: int, component_id: int):
     component = _component_of(plan, component_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    manage.move_component(component, -1 if request.form.get("direction") == "up" else 1)
+    plan_changes.move_component(component, -1 if request.form.get("direction") == "up" else 1)
     db.session.commit()
     return redirect(url_for("kpis.show_plan", plan_id=plan.id, _anchor="components"))
 
@@ -185,7 +186,7 @@ def delete_plan(plan_id: int):
     form = ConfirmForm()
     if form.validate_on_submit():
         title, period = plan.title(current_language()), plan.period
-        manage.delete_plan(plan)
+        plan_changes.delete_plan(plan)
         db.session.commit()
         flash(_("Plan “%(plan)s” deleted.", plan=title), "success")
         return redirect(url_for("kpis.list_plans", period=period))

@@ -12,7 +12,7 @@ from ...auth.access import permission_required
 from ...i18n import current_language
 from ...pdf import render_pdf
 from ...pillars import PILLAR_LABELS, PILLARS
-from .. import manage
+from .. import plan_changes
 from ..alignment import CUSTOMER_SHARE_GOAL, REWARDS_PILLAR_CONCERN, AlignmentReview, alignment_review
 from ..labels import CATEGORY_LABELS
 from ..models import CATEGORIES
@@ -65,7 +65,7 @@ def review_context(review: AlignmentReview, chart_prefix: str) -> dict:
 
 def _review_period() -> tuple[str, list[Period]]:
     organisation_id = current_user.organisation_id
-    periods = manage.plan_periods(organisation_id)
+    periods = plan_changes.plan_periods(organisation_id)
     period = chosen_period(organisation_id, periods)
     if Period.parse(period) not in periods:
         periods = sorted({*periods, Period.parse(period)}, reverse=True)
