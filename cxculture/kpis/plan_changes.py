@@ -11,16 +11,9 @@ from sqlalchemy import case, func, select
 from ..extensions import db
 from ..orgs.models import JobRole
 from .changes import finite_number, insert, refuse_if, shown_name, shown_number
-from .models import (
-    CATEGORIES,
-    CUSTOMER_CATEGORIES,
-    Kpi,
-    RewardComponent,
-    RewardPlan,
-)
+from .models import CATEGORIES, CUSTOMER_CATEGORIES, Kpi, RewardComponent, RewardPlan
 from .periods import InvalidPeriod, Period, recent_periods
 
-# Reward plans
 
 def plan_periods_with_plans(organisation_id: int) -> list[Period]:
     """The quarters the organisation has reward plans for, newest first."""
@@ -234,8 +227,6 @@ def move_component(component: RewardComponent, step: int) -> None:
 
 def weight_total(plan: RewardPlan) -> float:
     return sum(c.weight for c in plan.components)
-
-
 
 
 # What the plan pages offer
