@@ -15,36 +15,30 @@ cx = AppGroup("cx", help="CX Culture commands: demo data, organisations, imports
 @click.option("--library", "library_path", type=click.Path(exists=True, file_okay=False, path_type=Path),
               help="Load the training modules from this folder instead of the shipped library.")
 def demo_command(library_path: Path | None):
-    """Load the demo organisations, the module library, demo training progress, culture self-assessments and
-    KPI data (a second run changes nothing)."""
-    from .cafes.demo import load_demo_cafes
-    from .demo import DEMO_PASSWORD, load_demo, load_demo_assessments, load_demo_training
-    from .kpis.demo import load_demo_kpis
+    """Load the demo organisations, the module library, demo training progress, culture self-assessments, KPI
+    data and training cafés (a second run changes nothing)."""
+    from .demo import DEMO_PASSWORD, load_all_demo
     from .modules.cli import report_library_problems
     from .modules.library import LibraryError
 
-    organisations = load_demo()
     try:
-        training = load_demo_training(library_path)
+        demo = load_all_demo(library_path)
     except LibraryError as error:
         db.session.rollback()
         report_library_problems(error)
         raise SystemExit(1) from None
-    assessments = load_demo_assessments()
-    kpis = load_demo_kpis(organisations)
-    cafes = load_demo_cafes()
     db.session.commit()
-    for organisation in organisations:
+    for organisation in demo.organisations:
         click.echo(f"{organisation.name} ({organisation.slug}) ready.")
-    library = training.library
+    library, training = demo.training.library, demo.training
     click.echo(f"Training modules: {len(library.created)} new, {len(library.new_versions)} new versions, "
                f"{len(library.unchanged)} unchanged. Default paths created: {training.paths_created}. "
                f"Demo progress loaded for: {', '.join(training.progress_loaded) or 'nobody new'}.")
-    click.echo(f"Culture self-assessment: {assessments.responses} demo answers loaded for: "
-               f"{', '.join(assessments.loaded) or 'nobody new'}.")
-    click.echo(f"KPIs: {kpis.plans} reward plans and {kpis.values} KPI values loaded for: "
-               f"{', '.join(kpis.loaded) or 'nobody new'}.")
-    click.echo(f"Training cafés loaded for: {', '.join(cafes.loaded) or 'nobody new'}.")
+    click.echo(f"Culture self-assessment: {demo.assessments.responses} demo answers loaded for: "
+               f"{', '.join(demo.assessments.loaded) or 'nobody new'}.")
+    click.echo(f"KPIs: {demo.kpis.plans} reward plans and {demo.kpis.values} KPI values loaded for: "
+               f"{', '.join(demo.kpis.loaded) or 'nobody new'}.")
+    click.echo(f"Training cafés loaded for: {', '.join(demo.cafes.loaded) or 'nobody new'}.")
     click.echo(f"Log in as admin@, leader@, hr@, manager@ or employee@ retail.example.com / bank.example.com "
                f"with the password {DEMO_PASSWORD!r}.")
 

@@ -10,9 +10,10 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask import Response
-from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+
+from .i18n import current_language
 
 #: Cell starts a spreadsheet would run as a formula.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -41,7 +42,7 @@ def csv_bytes(header, rows, delimiter: str = ",") -> bytes:
 
 def csv_delimiter() -> str:
     """Excel set to Italian splits columns on ";": Italian pages download ";"-separated files."""
-    return ";" if str(get_locale() or "en") == "it" else ","
+    return ";" if current_language() == "it" else ","
 
 
 def csv_download(content: bytes, what: str) -> Response:

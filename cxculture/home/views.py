@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 from flask import Blueprint, redirect, render_template, url_for
-from flask_babel import get_locale
 from flask_login import current_user, login_required
 
 from ..auth.access import permission_required
+from ..i18n import current_language
 from ..modules import reports as training
 from ..orgs import service as orgs
 from .navigation import navigation_for
@@ -27,15 +27,13 @@ def index():
 def employee():
     from datetime import date
 
-    from flask_babel import get_locale
-
     from ..assessments.campaigns import assessment_card
     from ..assessments.results.summary import latest_closed_campaign
     from ..extensions import db
     from ..modules.learning import learner_dashboard
     from ..pillars import PILLAR_LABELS
 
-    dashboard = learner_dashboard(current_user, str(get_locale() or "en"), date.today())
+    dashboard = learner_dashboard(current_user, current_language(), date.today())
     db.session.commit()  # the path certificate, when the plan has just become complete
     from ..cafes.service import published_decisions
 
@@ -48,7 +46,7 @@ def employee():
 @bp.get("/home/manager")
 @permission_required("manager")
 def manager():
-    team_training = training.completion(training.team_matrix(current_user, str(get_locale() or "en")).rows)
+    team_training = training.completion(training.team_matrix(current_user, current_language()).rows)
     return render_template("home/manager.html", reports=orgs.direct_reports(current_user), team_training=team_training)
 
 
@@ -58,7 +56,7 @@ def leader():
     from ..assessments.actions import action_counts
     from ..cafes.service import cafes_of, invited_cafes
 
-    leaders = training.leadership_matrix(current_user.organisation_id, str(get_locale() or "en")).rows
+    leaders = training.leadership_matrix(current_user.organisation_id, current_language()).rows
     return render_template(
         "home/leader.html",
         action_counts=action_counts(current_user.organisation_id),

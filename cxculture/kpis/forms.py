@@ -1,7 +1,7 @@
 """The forms HR uses for the KPI catalogue and reward plans.
 
 They parse what the browser sends; the rules (keys, ranges, weights, targets on the right side) are
-`manage.py`'s, so that a script or a test meets the same checks as a page.
+`catalogue_changes.py`'s and `plan_changes.py`'s, so that a script or a test meets the same checks as a page.
 """
 from __future__ import annotations
 

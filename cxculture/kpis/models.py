@@ -84,10 +84,6 @@ class Kpi(Bilingual, db.Model):
     def unit_symbol(self) -> str:
         return UNIT_SYMBOLS.get(self.unit, "")
 
-    @property
-    def customer_centric(self) -> bool:
-        return self.category in CUSTOMER_CATEGORIES
-
     def in_range(self, value: float) -> bool:
         return ((self.min_value is None or value >= self.min_value)
                 and (self.max_value is None or value <= self.max_value))

@@ -22,6 +22,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import joinedload, lazyload, selectinload
 
 from ..extensions import db
+from ..i18n import person_language
 from ..orgs.models import Person, Team
 from ..orgs.service import team_members_query, team_paths
 from ..pillars import PILLARS
@@ -219,10 +220,6 @@ def parse_period(text: str | None) -> Period:
     except ValueError:
         raise Refused({"period": _l("“%(period)s” is not a quarter: write it like %(example)s.",
                                     period=(text or "")[:40], example="2026-Q3")}, "period") from None
-
-
-def person_language(person: Person) -> str:
-    return person.language or person.organisation.default_language or "en"
 
 
 _PEOPLE_OPTIONS = (joinedload(Person.job_role), joinedload(Person.organisation), lazyload(Person.permission_rows))

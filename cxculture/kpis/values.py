@@ -25,7 +25,6 @@ from .formulas import SCALES, SMALL_SAMPLE, compute
 from .models import Kpi, KpiImport, KpiValue
 from .periods import InvalidPeriod, Period
 
-KINDS = ("values", "distributions")
 COLUMNS = {
     "values": ("period", "kpi", "email", "team", "value"),
     "distributions": ("period", "kpi", "email", "team", "score", "count"),

@@ -5,6 +5,7 @@ from sqlalchemy import select
 
 from .. import events
 from ..extensions import db
+from ..i18n import person_language
 from ..orgs.models import Person
 from . import xapi
 from .models import GradeLink, LrsSettings
@@ -16,14 +17,10 @@ def _settings(person: Person) -> LrsSettings | None:
     return settings if settings is not None and settings.enabled else None
 
 
-def _language(person: Person) -> str:
-    return person.language or person.organisation.default_language or "en"
-
-
 def on_module_started(person: Person, module_version, **_):
     if settings := _settings(person):
         enqueue_statement(person.organisation_id, "module-started", xapi.statement(
-            settings, person, "initialized", xapi.module_activity(module_version), language=_language(person)))
+            settings, person, "initialized", xapi.module_activity(module_version), language=person_language(person)))
 
 
 def on_lesson_completed(person: Person, module_version, lesson, **_):
@@ -33,7 +30,7 @@ def on_lesson_completed(person: Person, module_version, lesson, **_):
         obj = xapi.activity("lesson", f"module/{module_version.module.slug}/lesson/{lesson}", names)
         enqueue_statement(person.organisation_id, "lesson-completed", xapi.statement(
             settings, person, "completed", obj, result={"completion": True},
-            parent=xapi.module_activity(module_version), language=_language(person)))
+            parent=xapi.module_activity(module_version), language=person_language(person)))
 
 
 def on_quiz_done(person: Person, attempt, **_):
@@ -44,7 +41,7 @@ def on_quiz_done(person: Person, attempt, **_):
         enqueue_statement(person.organisation_id, "quiz-passed" if attempt.passed else "quiz-failed", xapi.statement(
             settings, person, "passed" if attempt.passed else "failed", obj,
             result=xapi.quiz_result(attempt.score, attempt.passed), parent=xapi.module_activity(version),
-            language=_language(person)))
+            language=person_language(person)))
     if attempt.passed:
         for link in db.session.scalars(select(GradeLink).where(GradeLink.person_id == person.id,
                                                                GradeLink.module_id == version.module_id)):
@@ -55,7 +52,7 @@ def on_module_completed(person: Person, module_version, **_):
     if settings := _settings(person):
         enqueue_statement(person.organisation_id, "module-completed", xapi.statement(
             settings, person, "completed", xapi.module_activity(module_version), result={"completion": True},
-            language=_language(person)))
+            language=person_language(person)))
 
 
 def on_assessment_submitted(person: Person, campaign, **_):
@@ -78,7 +75,7 @@ def on_cafe_attended(person: Person, cafe=None, **_):
         title = getattr(cafe, "title", None) or getattr(cafe, "name", None) or ""
         obj = xapi.activity("cafe", f"cafe/{cafe.id}", {"en": str(title)})
         enqueue_statement(person.organisation_id, "cafe-attended", xapi.statement(
-            settings, person, "attended", obj, language=_language(person)))
+            settings, person, "attended", obj, language=person_language(person)))
 
 
 def connect_signals() -> None:

@@ -15,7 +15,7 @@ from ..extensions import db
 from ..orgs.models import Person
 from ..refusals import Refused
 from ..util import utcnow
-from .models import Certificate, Module, ModuleVersion, Progress, QuizAttempt
+from .models import Certificate, ModuleVersion, Progress, QuizAttempt
 from .plan import Plan, PlanEntry, build_plan
 
 #: Why a training step cannot be taken, by code: views act on the code ("stale" shows a fresh form,
@@ -46,10 +46,6 @@ def _locked_message(prerequisites: list[str]) -> str:
     titles = titles_by_slug(prerequisites, str(get_locale() or "en"))
     names = ", ".join(titles.get(slug, slug) for slug in prerequisites)
     return _("This module is locked: finish %(modules)s first.", modules=names)
-
-
-def module_by_slug(slug: str) -> Module | None:
-    return db.session.scalar(select(Module).where(Module.slug == slug))
 
 
 def start_module(person: Person, entry: PlanEntry) -> Progress:

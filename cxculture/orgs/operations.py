@@ -8,11 +8,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import func, select
 
 from ..extensions import db
+from ..i18n import current_language
 from ..refusals import Refused, refuse_if
 from .models import MIN_ANONYMITY_THRESHOLD, JobRole, Organisation, Permission, Person, Team
 from .service import person_by_email
@@ -228,7 +229,7 @@ def delete_job_role(role: JobRole) -> None:
         raise Refused({None: ngettext(
             "%(role)s is still the job role of %(num)s person: give them another role first.",
             "%(role)s is still the job role of %(num)s people: give them another role first.",
-            people, role=role.name(str(get_locale() or "en")),
+            people, role=role.name(current_language()),
         )})
     db.session.delete(role)
     db.session.flush()

@@ -7,7 +7,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
-from .models import JobRole, Organisation, Person, PersonPermission, Team
+from .models import JobRole, Organisation, Person, Team
 from .signals import organisation_created
 from .teams import teams_by_path
 
@@ -92,17 +92,6 @@ def people_per_job_role(organisation_id: int) -> list[tuple[JobRole | None, int]
     ).all()
     roles = {r.id: r for r in db.session.scalars(select(JobRole).where(JobRole.organisation_id == organisation_id))}
     return [(roles.get(role_id), count) for role_id, count in rows]
-
-
-def people_with_permission(organisation_id: int, permission: str) -> list[Person]:
-    return list(
-        db.session.scalars(
-            select(Person)
-            .join(PersonPermission)
-            .where(Person.organisation_id == organisation_id, PersonPermission.name == permission)
-            .order_by(Person.name)
-        )
-    )
 
 
 def search_people_query(organisation_id: int, text: str = ""):

@@ -6,7 +6,7 @@ import subprocess
 import pytest
 
 from cxculture.extensions import db
-from cxculture.kpis import manage
+from cxculture.kpis import catalogue_changes
 from cxculture.kpis.alignment import alignment_review, plan_alignment
 from cxculture.orgs.service import person_by_email
 from tests.assessments.results_factories import make_campaign, respond_many
@@ -59,8 +59,8 @@ def test_unrewarded_behaviours_are_those_no_plan_kpi_supports(org):
 
 def test_deactivated_behaviours_and_kpis_leave_the_review(org):
     make_plan(org)
-    manage.set_behaviour_active(behaviours(org)["follows-up"], False)
-    manage.set_kpi_active(kpis(org)["aht"], False)
+    catalogue_changes.set_behaviour_active(behaviours(org)["follows-up"], False)
+    catalogue_changes.set_kpi_active(kpis(org)["aht"], False)
     review = alignment_review(org.id, "2026-Q3", "en")
     assert behaviours(org)["follows-up"].name_en not in {b.name for b in review.unrewarded}
     assert review.conflicts == []

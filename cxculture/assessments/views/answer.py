@@ -8,12 +8,13 @@ from __future__ import annotations
 from datetime import date
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import format_date, get_locale
+from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from ...auth.access import get_in_organisation, permission_required
 from ...extensions import db
+from ...i18n import current_language
 from ...refusals import Refused
 from .. import answering
 from .. import campaigns as service
@@ -24,10 +25,6 @@ from ..models import Campaign
 from . import bp
 
 
-def _language() -> str:
-    return str(get_locale() or "en")
-
-
 def _refusal(campaign: Campaign, code: str, status: int | None = None):
     """The page for a person who cannot answer now; nothing was stored."""
     if code == "already-answered":
@@ -36,7 +33,7 @@ def _refusal(campaign: Campaign, code: str, status: int | None = None):
         return redirect(url_for("assessments.answer_thanks", campaign_id=campaign.id))
     status = status or {"not-invited": 403}.get(code, 409 if request.method == "POST" else 200)
     return render_template("assessments/answer_refused.html", campaign=campaign, code=code,
-                           language=_language()), status
+                           language=current_language()), status
 
 
 def _blocker(campaign: Campaign) -> str | None:
@@ -66,7 +63,8 @@ def answer_intro(campaign_id: int):
     page = service.resume_page(campaign, draft)
     return render_template(
         "assessments/answer_intro.html", campaign=campaign, instrument=campaign.instrument, draft=draft,
-        language=_language(), threshold=service.campaign_threshold(campaign), resume_url=_page_url(campaign, page),
+        language=current_language(), threshold=service.campaign_threshold(campaign),
+        resume_url=_page_url(campaign, page),
         pages=service.answer_pages(campaign), completion=service.pillar_completion(campaign, draft),
     )
 
@@ -122,10 +120,10 @@ def _render_pillar(campaign: Campaign, section: dict, index: int, chosen: dict, 
         pillar=section,
         number=index + 1,
         total=len(pages),
-        scale=scale_texts(campaign.instrument, _language()),
+        scale=scale_texts(campaign.instrument, current_language()),
         chosen={k: str(v) for k, v in chosen.items()},
         problems=problems,
-        language=_language(),
+        language=current_language(),
         back_url=_page_url(campaign, pages[index - 1])
         if index
         else url_for("assessments.answer_intro", campaign_id=campaign.id),
@@ -196,7 +194,7 @@ def _render_final(campaign: Campaign, draft, comments: dict, problems: dict, inc
         completion=service.pillar_completion(campaign, draft),
         number=len(pages),
         total=len(pages),
-        language=_language(),
+        language=current_language(),
         max_length=MAX_COMMENT_LENGTH,
         threshold=service.campaign_threshold(campaign),
         back_url=_page_url(campaign, pages[-2]),
@@ -212,6 +210,6 @@ def answer_thanks(campaign_id: int):
     return render_template(
         "assessments/answer_thanks.html",
         campaign=campaign,
-        language=_language(),
+        language=current_language(),
         threshold=service.campaign_threshold(campaign),
     )

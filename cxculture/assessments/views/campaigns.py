@@ -4,13 +4,14 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import func, select
 
 from ...auth.access import get_in_organisation, permission_required
 from ...extensions import db
+from ...i18n import current_language
 from ...orgs import service as orgs
 from ...refusals import Refused, form_status, show_refusal
 from .. import campaigns as service
@@ -26,12 +27,8 @@ from ..models import Campaign, Instrument
 from . import bp
 
 
-def _language() -> str:
-    return str(get_locale() or "en")
-
-
 def _instrument_label(instrument: Instrument) -> str:
-    title = instrument.text("title", _language())
+    title = instrument.text("title", current_language())
     if instrument.organisation_id is None:
         return _("%(title)s (shipped, version %(version)s)", title=title, version=instrument.version)
     return _("%(title)s (our copy, version %(version)s)", title=title, version=instrument.version)
@@ -126,7 +123,7 @@ def show_campaign(campaign_id: int):
         turnout=turnout,
         threshold=service.campaign_threshold(campaign),
         team_paths=paths,
-        language=_language(),
+        language=current_language(),
         open_other=service.open_campaign_of(campaign.organisation_id),
         low_turnout=service.LOW_TURNOUT_PERCENT,
     )
@@ -204,7 +201,7 @@ def list_instruments():
         instruments=instruments,
         own_keys=own_keys,
         uses=_campaign_uses([i.id for i in instruments]),
-        language=_language(),
+        language=current_language(),
     )
 
 
@@ -235,7 +232,7 @@ def show_instrument(instrument_id: int):
     return render_template(
         "assessments/instrument_page.html",
         instrument=instrument,
-        language=_language(),
+        language=current_language(),
         editable=instrument.organisation_id is not None and _is_newest(instrument),
         uses=_campaign_uses([instrument.id]).get(instrument.id, 0),
     )
@@ -258,7 +255,7 @@ def edit_instrument_view(instrument_id: int):
             instrument=instrument,
             content=instrument.content,
             errors={},
-            language=_language(),
+            language=current_language(),
             uses=uses,
         )
     edit = read_instrument_form(request.form, instrument.content)
@@ -295,6 +292,6 @@ def edit_instrument_view(instrument_id: int):
         instrument=instrument,
         content=edit.content,
         errors=edit.errors,
-        language=_language(),
+        language=current_language(),
         uses=uses,
     ), status

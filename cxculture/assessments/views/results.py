@@ -4,12 +4,13 @@ from __future__ import annotations
 from datetime import date
 
 from flask import Response, abort, redirect, render_template, request, url_for
-from flask_babel import format_decimal, get_locale
+from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ...auth.access import get_in_organisation, permission_required
-from ...charts import Distribution, Series, distribution_bars, radar_chart, round_half_up
+from ...charts import Distribution, Series, distribution_bars, radar_chart
+from ...i18n import current_language
 from ...pdf import render_pdf
 from ...refusals import Refused
 from ...spreadsheets import csv_delimiter, csv_download
@@ -24,33 +25,9 @@ from . import bp
 RESULT_PERMISSIONS = ("leader", "admin", "manager")
 
 
-def _language() -> str:
-    return str(get_locale() or "en")
-
-
-@bp.app_template_filter("score")
-def format_score(value: float | None) -> str:
-    """A score with one decimal in the reader's language ("3.7", "3,7")."""
-    return "" if value is None else format_decimal(value, "0.0")
-
-
-@bp.app_template_filter("percent")
-def format_percent(value: float | None) -> str:
-    return "" if value is None else format_decimal(round_half_up(value), "0") + "%"
-
-
 @bp.app_template_filter("alpha")
 def format_alpha(value: float | None) -> str:
     return "" if value is None else format_decimal(value, "0.00")
-
-
-@bp.app_template_filter("change")
-def format_change(value: float | None) -> str:
-    """A signed change ("+0.3", "−0.2")."""
-    if value is None:
-        return ""
-    text = format_decimal(abs(value), "0.0")
-    return ("+" if value >= 0.05 else "−" if value <= -0.05 else "±") + text
 
 
 def _refused(refusal: Refused, campaign: Campaign):
@@ -64,7 +41,8 @@ def _results_or_refusal(campaign: Campaign):
         job_role_id = request.args.get("job_role", type=int)
         if (request.args.get("team") and team_id is None) or (request.args.get("job_role") and job_role_id is None):
             raise results_refused("bad-filter")
-        return campaign_results(campaign, current_user, _language(), team_id=team_id, job_role_id=job_role_id), None
+        return campaign_results(campaign, current_user, current_language(), team_id=team_id,
+                                job_role_id=job_role_id), None
     except Refused as refusal:
         if refusal.code == "no-access":
             abort(403)
@@ -80,7 +58,7 @@ def _campaign_with_results(campaign_id: int) -> Campaign:
 
 def overview_charts(results: CampaignResults, chart_prefix: str = "results") -> dict:
     """The radar and bars of the overview, and the leadership-vs-everyone radar, as SVG Markup."""
-    language = _language()
+    language = current_language()
     labels = [p.label for p in results.pillars]
     charts = {}
     if results.pillars and results.focus_visible:
@@ -153,7 +131,7 @@ def render_results_pdf_html(results: CampaignResults, organisation_name: str) ->
     """The HTML WeasyPrint turns into the results report (kept apart so tests can read it)."""
     return render_template("assessments/results_pdf.html", results=results, organisation_name=organisation_name,
                            charts=overview_charts(results, "pdf") if results.visible else {},
-                           language=_language(), generated_on=date.today())
+                           language=current_language(), generated_on=date.today())
 
 
 @bp.get("/assessments/<int:campaign_id>/summary")

@@ -3,18 +3,12 @@ the café records), pdf.py (pre-read brief and summary). Hosts are the organisat
 opens the café page and the brief only (see cafes/access.py)."""
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 
 from flask import Blueprint
-from flask_babel import format_date, format_time
+from flask_babel import format_date
 
 bp = Blueprint("cafes", __name__, url_prefix="/leadership/cafes")
-
-
-@bp.app_template_filter("cafe_when")
-def format_cafe_when(value: datetime | None) -> str:
-    """A café's date and start time in the reader's language ("6 Dec 2026, 09:30")."""
-    return "" if value is None else f"{format_date(value.date(), 'medium')}, {format_time(value.time(), 'short')}"
 
 
 @bp.app_template_filter("iso_date")

@@ -2,23 +2,20 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import format_decimal, get_locale
+from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from ...auth.access import get_in_organisation, permission_required
 from ...extensions import db
+from ...i18n import current_language
 from ...pillars import PILLAR_LABELS
 from ...refusals import Refused, form_status, show_refusal
-from .. import manage
+from .. import catalogue_changes
 from ..forms import BehaviourForm, ConfirmForm, KpiForm, LinkForm
 from ..labels import CATEGORY_LABELS, DIRECTION_LABELS, EFFECT_LABELS, SURVEY_LABELS, UNIT_LABELS, UNIT_SUFFIXES
 from ..models import Behaviour, Kpi, KpiBehaviourLink
 from . import bp
-
-
-def language() -> str:
-    return str(get_locale() or "en")
 
 
 def labels() -> dict:
@@ -29,7 +26,7 @@ def labels() -> dict:
 
 
 def _form_page(template: str, form, status: int, **context):
-    return render_template(template, form=form, language=language(), **labels(), **context), status
+    return render_template(template, form=form, language=current_language(), **labels(), **context), status
 
 
 # KPIs
@@ -38,8 +35,9 @@ def _form_page(template: str, form, status: int, **context):
 @permission_required("hr")
 def list_kpis():
     organisation_id = current_user.organisation_id
-    return render_template("kpis/catalogue_kpis.html", groups=manage.kpis_by_category(organisation_id),
-                           link_counts=manage.link_counts(organisation_id), language=language(), **labels())
+    return render_template("kpis/catalogue_kpis.html", groups=catalogue_changes.kpis_by_category(organisation_id),
+                           link_counts=catalogue_changes.link_counts(organisation_id), language=current_language(),
+                           **labels())
 
 
 @bp.route("/hr/kpis/new", methods=["GET", "POST"])
@@ -50,13 +48,13 @@ def create_kpi():
         form.category.data = request.args.get("category") or ""
     if form.validate_on_submit():
         try:
-            kpi = manage.create_kpi(current_user.organisation_id, **form.values())
+            kpi = catalogue_changes.create_kpi(current_user.organisation_id, **form.values())
         except Refused as refused:
             show_refusal(form, refused)
         else:
             db.session.commit()
             flash(_("KPI “%(kpi)s” created. Link it to the behaviours it supports or works against.",
-                    kpi=kpi.name(language())), "success")
+                    kpi=kpi.name(current_language())), "success")
             return redirect(url_for("kpis.show_kpi", kpi_id=kpi.id))
     return _form_page("kpis/catalogue_kpi_form.html", form, form_status(form), kpi=None)
 
@@ -65,8 +63,9 @@ def create_kpi():
 @permission_required("hr")
 def show_kpi(kpi_id: int):
     kpi = get_in_organisation(Kpi, kpi_id)
-    return render_template("kpis/catalogue_kpi.html", kpi=kpi, links=manage.kpi_links(kpi),
-                           usage=manage.kpi_usage(kpi), confirm=ConfirmForm(), language=language(), **labels())
+    return render_template("kpis/catalogue_kpi.html", kpi=kpi, links=catalogue_changes.kpi_links(kpi),
+                           usage=catalogue_changes.kpi_usage(kpi), confirm=ConfirmForm(), language=current_language(),
+                           **labels())
 
 
 @bp.route("/hr/kpis/<int:kpi_id>/edit", methods=["GET", "POST"])
@@ -78,12 +77,12 @@ def edit_kpi(kpi_id: int):
         form.survey.data = kpi.survey or ""
     if form.validate_on_submit():
         try:
-            manage.update_kpi(kpi, **form.values())
+            catalogue_changes.update_kpi(kpi, **form.values())
         except Refused as refused:
             show_refusal(form, refused)
         else:
             db.session.commit()
-            flash(_("KPI “%(kpi)s” saved.", kpi=kpi.name(language())), "success")
+            flash(_("KPI “%(kpi)s” saved.", kpi=kpi.name(current_language())), "success")
             return redirect(url_for("kpis.show_kpi", kpi_id=kpi.id))
     return _form_page("kpis/catalogue_kpi_form.html", form, form_status(form), kpi=kpi)
 
@@ -95,13 +94,13 @@ def set_kpi_active(kpi_id: int):
     if not ConfirmForm().validate_on_submit():
         abort(400)
     active = request.form.get("active") == "1"
-    manage.set_kpi_active(kpi, active)
+    catalogue_changes.set_kpi_active(kpi, active)
     db.session.commit()
     if active:
-        flash(_("“%(kpi)s” is active again: plans can use it.", kpi=kpi.name(language())), "success")
+        flash(_("“%(kpi)s” is active again: plans can use it.", kpi=kpi.name(current_language())), "success")
     else:
         flash(_("“%(kpi)s” is deactivated: plans can no longer add it and the review leaves it out. Its values "
-                "and the plans that use it stay.", kpi=kpi.name(language())), "success")
+                "and the plans that use it stay.", kpi=kpi.name(current_language())), "success")
     return redirect(url_for("kpis.show_kpi", kpi_id=kpi.id))
 
 
@@ -111,9 +110,9 @@ def delete_kpi(kpi_id: int):
     kpi = get_in_organisation(Kpi, kpi_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    name = kpi.name(language())
+    name = kpi.name(current_language())
     try:
-        manage.delete_kpi(kpi)
+        catalogue_changes.delete_kpi(kpi)
     except Refused as refused:
         flash(" ".join(str(message) for message in refused.errors.values()), "error")
         return redirect(url_for("kpis.show_kpi", kpi_id=kpi.id))
@@ -126,8 +125,9 @@ def delete_kpi(kpi_id: int):
 
 def _link_form_page(kpi: Kpi, form: LinkForm, link: KpiBehaviourLink | None, status: int):
     form.set_behaviour_choices(
-        [b for group in manage.behaviours_by_pillar(kpi.organisation_id, active_only=True).values() for b in group],
-        language())
+        [b for group in catalogue_changes.behaviours_by_pillar(kpi.organisation_id, active_only=True).values()
+         for b in group],
+        current_language())
     return _form_page("kpis/catalogue_link_form.html", form, status, kpi=kpi, link=link)
 
 
@@ -140,12 +140,12 @@ def create_link(kpi_id: int):
         form.effect.data = request.args.get("effect") if request.args.get("effect") in EFFECT_LABELS else ""
     if form.validate_on_submit():
         try:
-            link = manage.add_link(kpi, **form.values())
+            link = catalogue_changes.add_link(kpi, **form.values())
         except Refused as refused:
             show_refusal(form, refused)
         else:
             db.session.commit()
-            flash(_("Link to “%(behaviour)s” added.", behaviour=link.behaviour.name(language())), "success")
+            flash(_("Link to “%(behaviour)s” added.", behaviour=link.behaviour.name(current_language())), "success")
             return redirect(url_for("kpis.show_kpi", kpi_id=kpi.id))
     return _link_form_page(kpi, form, None, form_status(form))
 
@@ -165,12 +165,12 @@ def edit_link(kpi_id: int, link_id: int):
     form = LinkForm(obj=link if request.method == "GET" else None)
     if form.validate_on_submit():
         try:
-            manage.update_link(link, **form.values())
+            catalogue_changes.update_link(link, **form.values())
         except Refused as refused:
             show_refusal(form, refused)
         else:
             db.session.commit()
-            flash(_("Link to “%(behaviour)s” saved.", behaviour=link.behaviour.name(language())), "success")
+            flash(_("Link to “%(behaviour)s” saved.", behaviour=link.behaviour.name(current_language())), "success")
             return redirect(url_for("kpis.show_kpi", kpi_id=kpi.id))
     return _link_form_page(kpi, form, link, form_status(form))
 
@@ -182,8 +182,8 @@ def delete_link(kpi_id: int, link_id: int):
     link = _link_of(kpi, link_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    behaviour = link.behaviour.name(language())
-    manage.remove_link(link)
+    behaviour = link.behaviour.name(current_language())
+    catalogue_changes.remove_link(link)
     db.session.commit()
     flash(_("Link to “%(behaviour)s” removed.", behaviour=behaviour), "success")
     return redirect(url_for("kpis.show_kpi", kpi_id=kpi.id))
@@ -195,9 +195,10 @@ def delete_link(kpi_id: int, link_id: int):
 @permission_required("hr")
 def list_behaviours():
     organisation_id = current_user.organisation_id
-    return render_template("kpis/catalogue_behaviours.html", groups=manage.behaviours_by_pillar(organisation_id),
-                           link_counts=manage.behaviour_link_counts(organisation_id), confirm=ConfirmForm(),
-                           language=language(), **labels())
+    return render_template("kpis/catalogue_behaviours.html",
+                           groups=catalogue_changes.behaviours_by_pillar(organisation_id),
+                           link_counts=catalogue_changes.behaviour_link_counts(organisation_id), confirm=ConfirmForm(),
+                           language=current_language(), **labels())
 
 
 @bp.route("/hr/behaviours/new", methods=["GET", "POST"])
@@ -208,12 +209,12 @@ def create_behaviour():
         form.pillar.data = request.args.get("pillar") or ""
     if form.validate_on_submit():
         try:
-            behaviour = manage.create_behaviour(current_user.organisation_id, **form.values())
+            behaviour = catalogue_changes.create_behaviour(current_user.organisation_id, **form.values())
         except Refused as refused:
             show_refusal(form, refused)
         else:
             db.session.commit()
-            flash(_("Behaviour “%(behaviour)s” added.", behaviour=behaviour.name(language())), "success")
+            flash(_("Behaviour “%(behaviour)s” added.", behaviour=behaviour.name(current_language())), "success")
             return redirect(url_for("kpis.list_behaviours", _anchor=f"pillar-{behaviour.pillar}"))
     return _form_page("kpis/catalogue_behaviour_form.html", form, form_status(form), behaviour=None)
 
@@ -225,12 +226,12 @@ def edit_behaviour(behaviour_id: int):
     form = BehaviourForm(obj=behaviour if request.method == "GET" else None)
     if form.validate_on_submit():
         try:
-            manage.update_behaviour(behaviour, **form.values())
+            catalogue_changes.update_behaviour(behaviour, **form.values())
         except Refused as refused:
             show_refusal(form, refused)
         else:
             db.session.commit()
-            flash(_("Behaviour “%(behaviour)s” saved.", behaviour=behaviour.name(language())), "success")
+            flash(_("Behaviour “%(behaviour)s” saved.", behaviour=behaviour.name(current_language())), "success")
             return redirect(url_for("kpis.list_behaviours", _anchor=f"pillar-{behaviour.pillar}"))
     return _form_page("kpis/catalogue_behaviour_form.html", form, form_status(form), behaviour=behaviour)
 
@@ -242,13 +243,13 @@ def set_behaviour_active(behaviour_id: int):
     if not ConfirmForm().validate_on_submit():
         abort(400)
     active = request.form.get("active") == "1"
-    manage.set_behaviour_active(behaviour, active)
+    catalogue_changes.set_behaviour_active(behaviour, active)
     db.session.commit()
     if active:
-        flash(_("“%(behaviour)s” is active again.", behaviour=behaviour.name(language())), "success")
+        flash(_("“%(behaviour)s” is active again.", behaviour=behaviour.name(current_language())), "success")
     else:
         flash(_("“%(behaviour)s” is deactivated: the review no longer counts it. Its links stay.",
-                behaviour=behaviour.name(language())), "success")
+                behaviour=behaviour.name(current_language())), "success")
     return redirect(url_for("kpis.list_behaviours", _anchor=f"pillar-{behaviour.pillar}"))
 
 

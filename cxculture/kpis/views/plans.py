@@ -10,14 +10,15 @@ from flask_login import current_user
 from ...auth.access import get_in_organisation, permission_required
 from ...charts import WeightBar, weight_bars
 from ...extensions import db
+from ...i18n import current_language
 from ...refusals import Refused, form_status, show_refusal
-from .. import manage
+from .. import plan_changes
 from ..alignment import CUSTOMER_SHARE_GOAL, PlanAlignment, plan_alignment
 from ..forms import ComponentForm, ConfirmForm, PlanForm
 from ..models import CATEGORIES, RewardComponent, RewardPlan
 from ..periods import InvalidPeriod, Period, is_period
 from . import bp
-from .catalogue import labels, language
+from .catalogue import labels
 
 
 def chosen_period(organisation_id: int, periods: list[Period]) -> str:
@@ -27,7 +28,7 @@ def chosen_period(organisation_id: int, periods: list[Period]) -> str:
         return str(Period.parse(asked))
     except InvalidPeriod:
         pass
-    with_plans = manage.plan_periods_with_plans(organisation_id)
+    with_plans = plan_changes.plan_periods_with_plans(organisation_id)
     return str(with_plans[0] if with_plans else Period.containing(date.today()))
 
 
@@ -36,19 +37,20 @@ def weight_chart(alignments: list[PlanAlignment], title: str, chart_id: str, row
     categories = labels()["categories"]
     rows = [WeightBar(row_label or a.job_role, [a.weights[c] for c in CATEGORIES]) for a in alignments]
     return weight_bars(rows, [str(categories[c]) for c in CATEGORIES], title, goal=CUSTOMER_SHARE_GOAL,
-                       goal_label=_("half on customers"), locale=language(), chart_id=chart_id)
+                       goal_label=_("half on customers"), locale=current_language(), chart_id=chart_id)
 
 
 @bp.get("/hr/plans")
 @permission_required("hr")
 def list_plans():
     organisation_id = current_user.organisation_id
-    periods = manage.plan_periods(organisation_id)
+    periods = plan_changes.plan_periods(organisation_id)
     period = chosen_period(organisation_id, periods)
     if Period.parse(period) not in periods:
         periods = sorted({*periods, Period.parse(period)}, reverse=True)
     return render_template("kpis/plans_list.html", period=period, periods=periods,
-                           rows=manage.plan_rows(organisation_id, period, language()), language=language(),
+                           rows=plan_changes.plan_rows(organisation_id, period, current_language()),
+                           language=current_language(),
                            customer_goal=CUSTOMER_SHARE_GOAL, **labels())
 
 
@@ -57,37 +59,37 @@ def list_plans():
 def create_plan():
     organisation_id = current_user.organisation_id
     form = PlanForm()
-    periods = manage.plan_periods(organisation_id)
+    periods = plan_changes.plan_periods(organisation_id)
     if request.method == "GET":
         form.period.data = chosen_period(organisation_id, periods)
         form.job_role_id.data = request.args.get("job_role", type=int)
         form.copy_previous.data = request.args.get("copy") == "1"
     if form.period.data and is_period(form.period.data) and Period.parse(form.period.data) not in periods:
         periods = sorted({*periods, Period.parse(form.period.data)}, reverse=True)
-    form.set_choices(manage.job_roles(organisation_id), periods, language())
+    form.set_choices(plan_changes.job_roles(organisation_id), periods, current_language())
     if form.validate_on_submit():
         try:
-            plan = manage.create_plan(organisation_id, job_role_id=form.job_role_id.data, period=form.period.data,
-                                      copy_previous=form.copy_previous.data)
+            plan = plan_changes.create_plan(organisation_id, job_role_id=form.job_role_id.data, period=form.period.data,
+                                            copy_previous=form.copy_previous.data)
         except Refused as refused:
             show_refusal(form, refused)
         else:
             db.session.commit()
-            flash(_("Plan “%(plan)s” created.", plan=plan.title(language())), "success")
+            flash(_("Plan “%(plan)s” created.", plan=plan.title(current_language())), "success")
             return redirect(url_for("kpis.show_plan", plan_id=plan.id))
-    return render_template("kpis/plans_form.html", form=form, language=language()), form_status(form)
+    return render_template("kpis/plans_form.html", form=form, language=current_language()), form_status(form)
 
 
 def _plan_page(plan: RewardPlan, form: ComponentForm, status: int = 200):
-    alignment = plan_alignment(plan, language())
-    form.set_kpi_choices([k for k in manage.active_kpis(plan.organisation_id)
-                          if all(c.kpi_id != k.id for c in plan.components)], language())
+    alignment = plan_alignment(plan, current_language())
+    form.set_kpi_choices([k for k in plan_changes.active_kpis(plan.organisation_id)
+                          if all(c.kpi_id != k.id for c in plan.components)], current_language())
     conflicting = {c.kpi_id for c in alignment.conflicts}
     return render_template(
         "kpis/plans_page.html", plan=plan, form=form, alignment=alignment, conflicting=conflicting,
         chart=weight_chart([alignment], _("Weight by category"), "plan-weights",
-                           row_label=plan.job_role.name(language())) if plan.components else None,
-        confirm=ConfirmForm(), language=language(), customer_goal=CUSTOMER_SHARE_GOAL, **labels()), status
+                           row_label=plan.job_role.name(current_language())) if plan.components else None,
+        confirm=ConfirmForm(), language=current_language(), customer_goal=CUSTOMER_SHARE_GOAL, **labels()), status
 
 
 @bp.get("/hr/plans/<int:plan_id>")
@@ -104,12 +106,12 @@ def add_component(plan_id: int):
     form = ComponentForm()
     if form.validate_on_submit():
         try:
-            component = manage.add_component(plan, **form.values())
+            component = plan_changes.add_component(plan, **form.values())
         except Refused as refused:
             show_refusal(form, refused)
         else:
             db.session.commit()
-            flash(_("%(kpi)s added with a weight of %(weight)s%%.", kpi=component.kpi.name(language()),
+            flash(_("%(kpi)s added with a weight of %(weight)s%%.", kpi=component.kpi.name(current_language()),
                     weight=f"{component.weight:g}"), "success")
             return redirect(url_for("kpis.show_plan", plan_id=plan.id, _anchor="components"))
     return _plan_page(plan, form, 400)
@@ -130,16 +132,16 @@ def edit_component(plan_id: int, component_id: int):
     form = ComponentForm(obj=component if request.method == "GET" else None)
     if form.validate_on_submit():
         try:
-            manage.update_component(component, **form.values())
+            plan_changes.update_component(component, **form.values())
         except Refused as refused:
             show_refusal(form, refused)
         else:
             db.session.commit()
-            flash(_("%(kpi)s saved.", kpi=component.kpi.name(language())), "success")
+            flash(_("%(kpi)s saved.", kpi=component.kpi.name(current_language())), "success")
             return redirect(url_for("kpis.show_plan", plan_id=plan.id, _anchor="components"))
-    others = manage.weight_total(plan) - component.weight
+    others = plan_changes.weight_total(plan) - component.weight
     return render_template("kpis/plans_component_form.html", form=form, plan=plan, component=component,
-                           others=others, language=language(), **labels()), form_status(form)
+                           others=others, language=current_language(), **labels()), form_status(form)
 
 
 @bp.post("/hr/plans/<int:plan_id>/components/<int:component_id>/delete")
@@ -149,8 +151,8 @@ def remove_component(plan_id: int, component_id: int):
     component = _component_of(plan, component_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    name = component.kpi.name(language())
-    manage.remove_component(component)
+    name = component.kpi.name(current_language())
+    plan_changes.remove_component(component)
     db.session.commit()
     flash(_("%(kpi)s removed from the plan.", kpi=name), "success")
     return redirect(url_for("kpis.show_plan", plan_id=plan.id, _anchor="components"))
@@ -163,7 +165,7 @@ def move_component(plan_id: int, component_id: int):
     component = _component_of(plan, component_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    manage.move_component(component, -1 if request.form.get("direction") == "up" else 1)
+    plan_changes.move_component(component, -1 if request.form.get("direction") == "up" else 1)
     db.session.commit()
     return redirect(url_for("kpis.show_plan", plan_id=plan.id, _anchor="components"))
 
@@ -174,10 +176,10 @@ def delete_plan(plan_id: int):
     plan = get_in_organisation(RewardPlan, plan_id)
     form = ConfirmForm()
     if form.validate_on_submit():
-        title, period = plan.title(language()), plan.period
-        manage.delete_plan(plan)
+        title, period = plan.title(current_language()), plan.period
+        plan_changes.delete_plan(plan)
         db.session.commit()
         flash(_("Plan “%(plan)s” deleted.", plan=title), "success")
         return redirect(url_for("kpis.list_plans", period=period))
-    return render_template("kpis/plans_delete.html", plan=plan, form=form, language=language()), \
+    return render_template("kpis/plans_delete.html", plan=plan, form=form, language=current_language()), \
         400 if request.method == "POST" else 200

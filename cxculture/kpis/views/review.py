@@ -9,15 +9,15 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ...auth.access import permission_required
+from ...i18n import current_language
 from ...pdf import render_pdf
 from ...pillars import PILLAR_LABELS, PILLARS
-from .. import manage
+from .. import plan_changes
 from ..alignment import CUSTOMER_SHARE_GOAL, REWARDS_PILLAR_CONCERN, AlignmentReview, alignment_review
 from ..labels import CATEGORY_LABELS
 from ..models import CATEGORIES
 from ..periods import Period
 from . import bp
-from .catalogue import language
 from .plans import chosen_period, weight_chart
 
 
@@ -65,7 +65,7 @@ def review_context(review: AlignmentReview, chart_prefix: str) -> dict:
 
 def _review_period() -> tuple[str, list[Period]]:
     organisation_id = current_user.organisation_id
-    periods = manage.plan_periods(organisation_id)
+    periods = plan_changes.plan_periods(organisation_id)
     period = chosen_period(organisation_id, periods)
     if Period.parse(period) not in periods:
         periods = sorted({*periods, Period.parse(period)}, reverse=True)
@@ -76,9 +76,9 @@ def _review_period() -> tuple[str, list[Period]]:
 @permission_required("hr")
 def show_review():
     period, periods = _review_period()
-    review = alignment_review(current_user.organisation_id, period, language())
+    review = alignment_review(current_user.organisation_id, period, current_language())
     return render_template("kpis/review_page.html", review=review_context(review, "page"), period=period,
-                           periods=periods, language=language())
+                           periods=periods, language=current_language())
 
 
 @bp.get("/hr/alignment.pdf")
@@ -93,11 +93,11 @@ def export_review_pdf():
 
 def render_review_pdf_html(period: str) -> str:
     """The HTML WeasyPrint turns into the review (kept apart so tests can read it)."""
-    review = alignment_review(current_user.organisation_id, period, language())
+    review = alignment_review(current_user.organisation_id, period, current_language())
     return render_template(
         "kpis/review_pdf.html",
         review=review_context(review, "pdf"),
         organisation_name=current_user.organisation.name,
-        language=language(),
+        language=current_language(),
         generated_on=date.today(),
     )

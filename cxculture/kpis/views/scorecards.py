@@ -5,13 +5,14 @@ from __future__ import annotations
 from datetime import date
 
 from flask import Response, abort, g, render_template, request, url_for
-from flask_babel import force_locale, get_locale
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from ...auth.access import get_in_organisation, permission_required
 from ...charts import TargetBar, target_bar
 from ...extensions import db
+from ...i18n import current_language
 from ...orgs import service as orgs
 from ...orgs.models import Person
 from ...pdf import PdfRenderError, render_pdf
@@ -38,9 +39,6 @@ TREND_LABELS = {
     service.NEW: lambda: _("New"),
 }
 
-
-def _language() -> str:
-    return str(get_locale() or "en")
 
 
 def _period():
@@ -89,8 +87,8 @@ def show_own_scorecard():
     period = _period()
     if period is None:
         return _period_refused()
-    card = service.scorecard(current_user, period, _language())
-    return render_template("kpis/scorecard_page.html", card=card, own=True, **_helpers(_language()))
+    card = service.scorecard(current_user, period, current_language())
+    return render_template("kpis/scorecard_page.html", card=card, own=True, **_helpers(current_language()))
 
 
 @bp.get("/scorecards/<int:person_id>")
@@ -100,9 +98,9 @@ def show_scorecard(person_id: int):
     period = _period()
     if period is None:
         return _period_refused()
-    card = service.scorecard(person, period, _language())
+    card = service.scorecard(person, period, current_language())
     return render_template("kpis/scorecard_page.html", card=card, own=person.id == current_user.id,
-                           **_helpers(_language()))
+                           **_helpers(current_language()))
 
 
 @bp.get("/team/scorecards")
@@ -111,10 +109,10 @@ def list_team_scorecards():
     period = _period()
     if period is None:
         return _period_refused()
-    cards = service.scorecards_for(service.team_people_query(current_user), period, _language())
+    cards = service.scorecards_for(service.team_people_query(current_user), period, current_language())
     return render_template("kpis/scorecard_list.html", cards=cards, period=str(period), audience="team",
                            pack_url=url_for("kpis.download_team_pack", period=str(period)) if cards else None,
-                           **_helpers(_language()))
+                           **_helpers(current_language()))
 
 
 @bp.get("/hr/scorecards")
@@ -128,12 +126,13 @@ def list_scorecards():
     people = service.organisation_people_query(current_user.organisation_id, team_ids)
     # A page of people at a time: every scorecard of a large organisation on one page would be slow to build.
     page = db.paginate(people.with_only_columns(Person.id), per_page=PER_PAGE, error_out=False)
-    cards = service.scorecards_for(people.where(Person.id.in_(page.items)), period, _language()) if page.items else []
+    cards = (service.scorecards_for(people.where(Person.id.in_(page.items)), period, current_language())
+             if page.items else [])
     teams = sorted(orgs.team_paths(current_user.organisation_id).items(), key=lambda pair: pair[1].casefold())
     return render_template("kpis/scorecard_list.html", cards=cards, period=str(period), audience="hr",
                            teams=teams, team=team, page=page,
                            pack_url=url_for("kpis.download_hr_pack", period=str(period), team=team.id)
-                           if team and cards else None, **_helpers(_language()))
+                           if team and cards else None, **_helpers(current_language()))
 
 
 def _team_filter():
@@ -213,11 +212,12 @@ def download_team_pack():
     period = _period()
     if period is None:
         return _period_refused()
-    cards = service.scorecards_for(service.team_people_query(current_user), period, _language())
+    cards = service.scorecards_for(service.team_people_query(current_user), period, current_language())
     if not cards:
         abort(404)
     title = current_user.team.path if current_user.team else _("Team of %(name)s", name=current_user.name)
-    pack = service.team_pack(title, cards, current_user.organisation_id, period, _language(), current_user.team_id)
+    pack = service.team_pack(title, cards, current_user.organisation_id, period, current_language(),
+                             current_user.team_id)
     return _pdf_response(render_pack_html(pack), f"team-scorecards-{period}.pdf")
 
 
@@ -234,8 +234,8 @@ def download_hr_pack():
             "the scorecards in bulk.")), 400
     team_ids = orgs.team_with_subteams(current_user.organisation_id, team.id)
     cards = service.scorecards_for(service.organisation_people_query(current_user.organisation_id, team_ids),
-                                   period, _language())
+                                   period, current_language())
     if not cards:
         abort(404)
-    pack = service.team_pack(team.path, cards, current_user.organisation_id, period, _language(), team.id)
+    pack = service.team_pack(team.path, cards, current_user.organisation_id, period, current_language(), team.id)
     return _pdf_response(render_pack_html(pack), f"team-scorecards-{period}-{team.id}.pdf")

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -11,6 +10,7 @@ from wtforms.fields.choices import SelectChoice
 
 from ...auth.access import get_in_organisation, permission_required
 from ...extensions import db
+from ...i18n import current_language
 from ...imports import ApplyResult, ImportFlow
 from ...orgs.teams import teams_by_path
 from ...refusals import Refused, form_status, show_refusal
@@ -37,9 +37,6 @@ from . import bp
 PER_PAGE = 50
 
 
-def _language() -> str:
-    return str(get_locale() or "en")
-
 
 def _period_argument() -> str:
     """The quarter asked for in the address, else the last closed one; a malformed one is a 404."""
@@ -63,7 +60,7 @@ def _kpis() -> list[Kpi]:
 
 def _value_form(period: str, formdata=None) -> ValueForm:
     form = ValueForm(formdata=formdata) if formdata is not None else ValueForm(period=period)
-    language = _language()
+    language = current_language()
     form.period.choices = [SelectChoice(p, p) for p in _closed_periods()]
     form.kpi_id.choices = [SelectChoice(k.id, f"{k.name(language)} ({k.key})") for k in _kpis()]
     teams = sorted(teams_by_path(current_user.organisation_id).items())
@@ -155,7 +152,7 @@ kpi_imports = ImportFlow(
     refused_message=_l("Something changed since the preview and some rows can no longer be imported. Nothing was "
                        "changed: see the rows below."),
     upload_context=lambda: {"columns": COLUMNS, "max_rows": MAX_ROWS, "example_period": str(last_closed_period())},
-    preview_context=lambda kpi_import, plan: {"format_number": display_number, "language": _language()},
+    preview_context=lambda kpi_import, plan: {"format_number": display_number, "language": current_language()},
     done_url=_values_after_import,
 )
 kpi_imports.register(

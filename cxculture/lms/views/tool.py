@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user
 from pylti1p3.exception import LtiException, OIDCException
@@ -10,6 +9,7 @@ from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
 from ...extensions import csrf, db
+from ...i18n import current_language
 from ...orgs.models import Organisation
 from .. import deeplinking
 from ..keys import jwks
@@ -120,7 +120,7 @@ def pick_content(launch_id: str):
     launch = _own_launch(launch_id)
     from ..forms import PickContentForm
 
-    choices = deeplinking.content_choices(current_user.organisation_id, str(get_locale() or "en"))
+    choices = deeplinking.content_choices(current_user.organisation_id, current_language())
     form = PickContentForm()
     form.choice.choices = [SelectChoice(c.value, c.title) for c in choices]
     if launch.answered_at is not None:

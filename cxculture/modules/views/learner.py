@@ -4,12 +4,12 @@ from __future__ import annotations
 from datetime import date
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ...auth.access import permission_required
 from ...extensions import db
+from ...i18n import current_language
 from ...pdf import render_pdf
 from ...pillars import PILLAR_LABELS
 from ...refusals import Refused
@@ -18,10 +18,6 @@ from ..plan import build_plan
 from ..progress import finish_lesson as record_lesson
 from ..progress import new_form_token, quiz_questions, start_module, training_refused
 from . import bp
-
-
-def _language() -> str:
-    return str(get_locale() or "en")
 
 
 def _plan_entry(slug: str):
@@ -45,7 +41,7 @@ def _step_url(slug: str, step: learning.Step) -> str:
 @permission_required("employee")
 def learn_module(slug: str):
     plan, entry = _plan_entry(slug)
-    language = _language()
+    language = current_language()
     return render_template(
         "modules/learner_module.html", entry=entry, language=language,
         titles=learning.plan_titles(plan, language), step=learning.next_step(entry), today=date.today(),
@@ -79,7 +75,7 @@ def learn_lesson(slug: str, lesson_id: str):
         page = learning.lesson_page(entry, lesson_id)
     except Refused:
         abort(404)
-    return render_template("modules/learner_lesson.html", entry=entry, page=page, language=_language())
+    return render_template("modules/learner_lesson.html", entry=entry, page=page, language=current_language())
 
 
 @bp.post("/learn/<slug>/lessons/<lesson_id>/done")
@@ -120,7 +116,7 @@ def take_placement(slug: str):
 def _quiz(slug: str, kind: str):
     """Show (GET) or submit (POST) the module's quiz or its placement quiz."""
     _plan, entry = _plan_entry(slug)
-    language = _language()
+    language = current_language()
     version = learning.quiz_version(entry)
     questions = quiz_questions(version, kind)
     if request.method == "POST":
@@ -181,7 +177,7 @@ def show_attempt(slug: str, attempt_id: int):
     following = plan.next_entry
     return render_template(
         "modules/learner_result.html", result=learning.attempt_result(attempt), attempt=attempt, entry=entry,
-        version=attempt.module_version, language=_language(), next_entry=following,
+        version=attempt.module_version, language=current_language(), next_entry=following,
         certificate=learning.role_certificate(current_user),
     )
 
@@ -192,9 +188,9 @@ def download_certificate(code: str):
     certificate = learning.certificate_of(current_user, code)
     if certificate is None:
         abort(404)
-    text = learning.certificate_text(certificate, _language())
+    text = learning.certificate_text(certificate, current_language())
     html = render_template(
-        "modules/certificate_pdf.html", cert=text, language=_language(),
+        "modules/certificate_pdf.html", cert=text, language=current_language(),
         verify_url=url_for("modules.verify_certificate", code=text.code, _external=True),
     )
     return Response(render_pdf(html), mimetype="application/pdf", headers={
@@ -207,5 +203,5 @@ def verify_certificate(code: str):
     certificate = learning.certificate_by_code(code)
     if certificate is None:
         return render_template("modules/learner_verify.html", cert=None, code=code[:40]), 404
-    return render_template("modules/learner_verify.html", cert=learning.certificate_text(certificate, _language()),
-                           code=certificate.code)
+    return render_template("modules/learner_verify.html",
+                           cert=learning.certificate_text(certificate, current_language()), code=certificate.code)

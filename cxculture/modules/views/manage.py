@@ -4,12 +4,13 @@ from __future__ import annotations
 from datetime import date
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import format_date, get_locale
+from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from ...auth.access import get_in_organisation, permission_required
 from ...extensions import db
+from ...i18n import current_language
 from ...orgs.models import JobRole
 from ...pillars import PILLAR_LABELS
 from ...refusals import Refused, form_status, show_refusal
@@ -19,11 +20,7 @@ from ..manage_forms import AddModuleForm
 from ..models import PathItem
 from . import bp
 
-
 #: What each refused path change tells the administrator.
-def _language() -> str:
-    return str(get_locale() or "en")
-
 
 def _editor_url(role: JobRole) -> str:
     return url_for("modules.edit_path", job_role_id=role.id)
@@ -40,7 +37,7 @@ def _warn_if_past(due_date: date | None) -> None:
 @bp.get("/admin/training")
 @permission_required("admin")
 def list_paths():
-    summaries = paths.path_summaries(current_user.organisation_id, _language())
+    summaries = paths.path_summaries(current_user.organisation_id, current_language())
     return render_template("modules/manage_paths.html", summaries=summaries)
 
 
@@ -60,15 +57,15 @@ def edit_path(job_role_id: int):
             db.session.rollback()
             path = paths.path_for_role(organisation_id, role.id)
         else:
-            title = item.module.current.text("title", _language())
+            title = item.module.current.text("title", current_language())
             db.session.commit()
             flash(_("%(module)s is added to the path.", module=title), "success")
             _warn_if_past(due_date)
             return redirect(_editor_url(role))
     modules = paths.addable_modules(path)
     form.module_id.choices = [("", _("Choose a module"))] + [
-        (m.id, m.current.text("title", _language())) for m in
-        sorted(modules, key=lambda m: m.current.text("title", _language()).casefold())
+        (m.id, m.current.text("title", current_language())) for m in
+        sorted(modules, key=lambda m: m.current.text("title", current_language()).casefold())
     ]
     return render_template("modules/manage_path.html", role=role, path=path, form=form, today=date.today(),
                            pillar_labels=PILLAR_LABELS), form_status(form)
@@ -90,7 +87,7 @@ def _stale(role: JobRole):
 
 
 def _title(item: PathItem) -> str:
-    return item.module.current.text("title", _language())
+    return item.module.current.text("title", current_language())
 
 
 @bp.post("/admin/training/paths/<int:job_role_id>/items/<int:item_id>/move")
@@ -176,7 +173,7 @@ def set_path_item_due_date(job_role_id: int, item_id: int):
 def list_library():
     organisation_id = current_user.organisation_id
     return render_template("modules/manage_library.html",
-                           entries=library_catalogue(organisation_id, _language()),
+                           entries=library_catalogue(organisation_id, current_language()),
                            roles=role_names(organisation_id), pillar_labels=PILLAR_LABELS)
 
 

@@ -4,12 +4,13 @@ from __future__ import annotations
 from datetime import date
 
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import format_date, get_locale, ngettext
+from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from ...auth.access import get_in_organisation, permission_required
 from ...extensions import db
+from ...i18n import current_language
 from ...orgs import service as orgs
 from ...orgs.models import JobRole
 from ...refusals import Refused, form_status, show_refusal
@@ -23,9 +24,6 @@ from . import bp
 #: Choices of the "people per page" menu of the organisation-wide matrix; "all" is MAX_PER_PAGE.
 PER_PAGE_CHOICES = (25, 100, 500)
 
-
-def _language() -> str:
-    return str(get_locale() or "en")
 
 
 def _day_formatter():
@@ -52,7 +50,7 @@ def _csv_download(matrix: reports.Matrix, what: str) -> Response:
 @bp.get("/team/training")
 @permission_required("manager")
 def show_team_training():
-    matrix = reports.team_matrix(current_user, _language())
+    matrix = reports.team_matrix(current_user, current_language())
     return render_template("modules/team_training.html", matrix=matrix, summary=reports.completion(matrix.rows),
                            day=_day_formatter())
 
@@ -60,7 +58,7 @@ def show_team_training():
 @bp.get("/team/training.csv")
 @permission_required("manager")
 def export_team_training():
-    return _csv_download(reports.team_matrix(current_user, _language()), "team-training")
+    return _csv_download(reports.team_matrix(current_user, current_language()), "team-training")
 
 
 def _assign_form_choices(form: AssignModuleForm, language: str):
@@ -75,7 +73,7 @@ def _assign_form_choices(form: AssignModuleForm, language: str):
 @bp.route("/team/training/assign", methods=["GET", "POST"])
 @permission_required("manager")
 def assign_modules():
-    language = _language()
+    language = current_language()
     form = AssignModuleForm()
     members = _assign_form_choices(form, language)
     if form.validate_on_submit():
@@ -107,7 +105,7 @@ def assign_modules():
 @permission_required("manager")
 def remove_assignment(assignment_id: int):
     assignment = get_in_organisation(Assignment, assignment_id)
-    title = assignment.module.current.text("title", _language())
+    title = assignment.module.current.text("title", current_language())
     name = assignment.person.name
     if not assigning.remove_assignment(current_user, assignment):
         abort(403)
@@ -124,7 +122,7 @@ def remove_assignment(assignment_id: int):
 def show_leadership_training():
     organisation_id = current_user.organisation_id
     matrix = reports.progress_matrix(
-        reports.plans_for(reports.organisation_people_query(organisation_id)), _language())
+        reports.plans_for(reports.organisation_people_query(organisation_id)), current_language())
     return render_template(
         "modules/team_leadership.html",
         total=reports.completion(matrix.rows),
@@ -163,7 +161,7 @@ def _per_page() -> int:
 @bp.get("/leadership/training/matrix")
 @permission_required("leader")
 def show_organisation_matrix():
-    language = _language()
+    language = current_language()
     filters = _matrix_filters()
     per_page = _per_page()
     page, plans = reports.plans_for_page(filters["query"], request.args.get("page", 1, type=int), per_page)
@@ -183,5 +181,5 @@ def show_organisation_matrix():
 @permission_required("leader")
 def export_organisation_matrix():
     filters = _matrix_filters()
-    return _csv_download(reports.progress_matrix(reports.plans_for(filters["query"]), _language()),
+    return _csv_download(reports.progress_matrix(reports.plans_for(filters["query"]), current_language()),
                          "training-matrix")

@@ -1,24 +1,18 @@
 """Organisation settings, teams, job roles and people."""
 from flask import current_app, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from ...auth.access import get_in_organisation, permission_required
 from ...auth.invitations import invitation_url
 from ...extensions import db
+from ...i18n import current_language
 from ...refusals import Refused, form_status, show_refusal
 from .. import operations, service
 from ..forms import JobRoleForm, JobRoleNamesForm, OrganisationForm, PersonForm, TeamForm
 from ..models import JobRole, Person, Team
 from ..operations import PersonDetails
 from . import bp
-
-
-def _language() -> str:
-    """The language the page is shown in (for job role names)."""
-    return str(get_locale() or "en")
-
 
 # Organisation ------------------------------------------------------------------------------------------------
 
@@ -111,7 +105,7 @@ def list_job_roles():
             show_refusal(form, refused)
         else:
             db.session.commit()
-            flash(_("Job role %(name)s is created.", name=role.name(_language())), "success")
+            flash(_("Job role %(name)s is created.", name=role.name(current_language())), "success")
             return redirect(url_for("orgs.list_job_roles"))
     return render_template(
         "orgs/job_roles.html", roles=service.job_roles_with_counts(current_user.organisation_id), form=form
@@ -130,7 +124,7 @@ def edit_job_role(role_id: int):
             show_refusal(form, refused)
         else:
             db.session.commit()
-            flash(_("Job role %(name)s is saved.", name=role.name(_language())), "success")
+            flash(_("Job role %(name)s is saved.", name=role.name(current_language())), "success")
             return redirect(url_for("orgs.list_job_roles"))
     return render_template("orgs/job_role_form.html", form=form, role=role), form_status(form)
 
@@ -139,7 +133,7 @@ def edit_job_role(role_id: int):
 @permission_required("admin")
 def delete_job_role(role_id: int):
     role = get_in_organisation(JobRole, role_id)
-    name = role.name(_language())
+    name = role.name(current_language())
     try:
         operations.delete_job_role(role)
     except Refused as refused:
@@ -168,7 +162,7 @@ def _person_form(person: Person | None) -> PersonForm:
     if person is not None and person.manager is not None and not person.manager.active:
         managers.append(person.manager)  # keep a deactivated manager selectable until it is changed
     form.set_choices(service.job_roles_of(organisation_id), service.team_paths(organisation_id), managers,
-                     _language())
+                     current_language())
     return form
 
 

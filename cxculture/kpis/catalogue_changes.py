@@ -1,28 +1,21 @@
-"""HR's changes to the KPI catalogue (KPIs, behaviours, the links between them) and to reward plans.
-
-Every function checks all of its input first and raises `Refused` (field name -> message) changing nothing,
-or changes the rows and flushes: the request commits once.
+"""HR's changes to the KPI catalogue: KPIs, behaviours and the links between them, and what the catalogue
+pages list. Refused changes raise `Refused` (see changes.py), changing nothing.
 """
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass
 
-from flask_babel import format_decimal, get_locale
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import case, func, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
-from ..orgs.models import JobRole
 from ..pillars import PILLARS
-from ..refusals import Refused, refuse_if
+from .changes import Refused, finite_number, insert, refuse_if, shown_name, shown_number
 from .labels import UNIT_LABELS
 from .models import (
     CATEGORIES,
-    CUSTOMER_CATEGORIES,
     DIRECTIONS,
     EFFECTS,
     SURVEY_KINDS,
@@ -32,9 +25,7 @@ from .models import (
     KpiBehaviourLink,
     KpiValue,
     RewardComponent,
-    RewardPlan,
 )
-from .periods import InvalidPeriod, Period, recent_periods
 
 KEY_PATTERN = re.compile(r"^[a-z][a-z0-9_-]*$")
 KPI_KEY_LENGTH, BEHAVIOUR_KEY_LENGTH = 40, 60
@@ -43,20 +34,6 @@ DEFINITION_LENGTH = 1000
 RATIONALE_LENGTH = 300
 #: The unit a KPI computed from survey answers is reported in.
 SURVEY_UNITS = {"nps": "points", "csat": "percent", "ces": "score"}
-
-
-def _insert(row, conflict: dict) -> None:
-    """Add and flush a new row; when a concurrent request stored the same one first, refuse with `conflict`.
-
-    The checks above catch a double submit; this catches two submits racing past them (the unique constraint
-    answers), inside a savepoint so the rest of the request's work stays.
-    """
-    try:
-        with db.session.begin_nested():
-            db.session.add(row)
-            db.session.flush()
-    except IntegrityError:
-        raise Refused(conflict) from None
 
 
 def _text(value) -> str:
@@ -80,33 +57,6 @@ def _check_text(fields: dict, name: str, length: int, errors: dict, missing) -> 
     elif len(value) > length:
         errors[name] = _l("Keep it to %(max)s characters (now %(count)s).", max=length, count=len(value))
     return value
-
-
-def _number(value) -> float | None:
-    """A finite float, None for None; raises ValueError on anything else."""
-    if value is None:
-        return None
-    number = float(value)
-    if not math.isfinite(number):
-        raise ValueError(value)
-    return number
-
-
-def _shown(row) -> str:
-    """A KPI's, behaviour's or job role's name in the reader's language (English outside a request)."""
-    try:
-        language = str(get_locale() or "en")
-    except RuntimeError:
-        language = "en"
-    return row.name(language)
-
-
-def _format(value: float) -> str:
-    """A number in the reader's language ("7,200" / "7.200"), plain outside a request."""
-    try:
-        return format_decimal(value, "#,##0.##")
-    except (RuntimeError, AttributeError):
-        return f"{value:g}"
 
 
 # KPIs
@@ -152,12 +102,12 @@ def _check_kpi(organisation_id: int, fields: dict, kpi: Kpi | None) -> dict:
             errors[name] = message
     for name in ("min_value", "max_value"):
         try:
-            clean[name] = _number(fields.get(name))
+            clean[name] = finite_number(fields.get(name))
         except (TypeError, ValueError):
             errors[name] = _l("Write a number, such as 12.5, or leave it empty.")
     low, high = clean.get("min_value"), clean.get("max_value")
     if low is not None and high is not None and low >= high and "max_value" not in errors:
-        errors["max_value"] = _l("The maximum must be greater than the minimum (%(min)s).", min=_format(low))
+        errors["max_value"] = _l("The maximum must be greater than the minimum (%(min)s).", min=shown_number(low))
     survey = fields.get("survey") or None
     clean["survey"] = survey
     if survey is not None:
@@ -172,12 +122,12 @@ def _check_kpi(organisation_id: int, fields: dict, kpi: Kpi | None) -> dict:
                 Kpi.id != (kpi.id if kpi else -1)))
             if other is not None:
                 errors["survey"] = _l("“%(kpi)s” already takes its values from %(survey)s answers.",
-                                      kpi=_shown(other), survey=survey.upper())
+                                      kpi=shown_name(other), survey=survey.upper())
     if kpi is not None and not errors and (clean["unit"] != kpi.unit or clean["better"] != kpi.better):
         usage = kpi_usage(kpi)
         if usage.used:
             message = _l("“%(kpi)s” has recorded values or is in reward plans, which would change meaning: its unit "
-                         "and better direction stay. Create a new KPI instead.", kpi=_shown(kpi))
+                         "and better direction stay. Create a new KPI instead.", kpi=shown_name(kpi))
             errors["unit" if clean["unit"] != kpi.unit else "better"] = message
     if kpi is not None and not errors and (low != kpi.min_value or high != kpi.max_value):
         outside = _values_outside(kpi, low, high)
@@ -215,7 +165,7 @@ def create_kpi(organisation_id: int, **fields) -> Kpi:
     """A new KPI of the organisation's catalogue (fields as in KpiForm)."""
     clean = _check_kpi(organisation_id, fields, None)
     kpi = Kpi(organisation_id=organisation_id, active=True, **clean)
-    _insert(kpi, {"key": _l("Another KPI already has the key “%(key)s”: choose another one.", key=clean["key"])})
+    insert(kpi, {"key": _l("Another KPI already has the key “%(key)s”: choose another one.", key=clean["key"])})
     return kpi
 
 
@@ -242,7 +192,7 @@ def delete_kpi(kpi: Kpi) -> None:
         raise Refused({None: _l(
             "“%(kpi)s” cannot be deleted: it has %(values)s recorded values and is in %(plans)s reward plans, "
             "whose history would be lost. Deactivate it instead: it leaves the lists and the review, and its "
-            "history stays.", kpi=_shown(kpi), values=usage.values, plans=usage.plans)})
+            "history stays.", kpi=shown_name(kpi), values=usage.values, plans=usage.plans)})
     db.session.delete(kpi)
     db.session.flush()
 
@@ -272,7 +222,7 @@ def create_behaviour(organisation_id: int, **fields) -> Behaviour:
     """A new customer-centric behaviour on a pillar."""
     clean = _check_behaviour(organisation_id, fields, None)
     behaviour = Behaviour(organisation_id=organisation_id, active=True, **clean)
-    _insert(behaviour, {"key": _l("Another behaviour already has the key “%(key)s”: choose another one.",
+    insert(behaviour, {"key": _l("Another behaviour already has the key “%(key)s”: choose another one.",
                                   key=clean["key"])})
     return behaviour
 
@@ -306,7 +256,7 @@ def _check_link(kpi: Kpi, fields: dict, link: KpiBehaviourLink | None) -> dict:
             KpiBehaviourLink.kpi_id == kpi.id, KpiBehaviourLink.behaviour_id == behaviour.id))
         if other is not None and (link is None or other != link.id):
             errors["behaviour_id"] = _l("This KPI is already linked to “%(behaviour)s”: edit that link instead.",
-                                        behaviour=_shown(behaviour))
+                                        behaviour=shown_name(behaviour))
     clean["effect"] = fields.get("effect")
     if clean["effect"] not in EFFECTS:
         errors["effect"] = _l("Choose whether rewarding the KPI supports the behaviour or works against it.")
@@ -320,8 +270,8 @@ def _check_link(kpi: Kpi, fields: dict, link: KpiBehaviourLink | None) -> dict:
 def add_link(kpi: Kpi, **fields) -> KpiBehaviourLink:
     """Link a KPI to a behaviour it supports or works against, with a one-line rationale in both languages."""
     link = KpiBehaviourLink(kpi_id=kpi.id, **_check_link(kpi, fields, None))
-    _insert(link, {"behaviour_id": _l("This KPI is already linked to “%(behaviour)s”: edit that link instead.",
-                                      behaviour=_shown(db.session.get(Behaviour, link.behaviour_id)))})
+    insert(link, {"behaviour_id": _l("This KPI is already linked to “%(behaviour)s”: edit that link instead.",
+                                      behaviour=shown_name(db.session.get(Behaviour, link.behaviour_id)))})
     return link
 
 
@@ -335,223 +285,6 @@ def update_link(link: KpiBehaviourLink, **fields) -> KpiBehaviourLink:
 def remove_link(link: KpiBehaviourLink) -> None:
     db.session.delete(link)
     db.session.flush()
-
-
-# Reward plans
-
-def plan_periods_with_plans(organisation_id: int) -> list[Period]:
-    """The quarters the organisation has reward plans for, newest first."""
-    periods = set()
-    for text in db.session.scalars(select(RewardPlan.period).where(
-            RewardPlan.organisation_id == organisation_id).distinct()):
-        try:
-            periods.add(Period.parse(text))
-        except InvalidPeriod:
-            continue
-    return sorted(periods, reverse=True)
-
-
-def plan_periods(organisation_id: int) -> list[Period]:
-    """The quarters a picker offers: the next one, the recent ones, and every one that has plans; newest first."""
-    periods = set(recent_periods())
-    periods.add(max(periods).next())
-    periods.update(plan_periods_with_plans(organisation_id))
-    return sorted(periods, reverse=True)
-
-
-@dataclass(frozen=True)
-class PlanRow:
-    """A job role and its plan for a period (None when it has none yet)."""
-
-    job_role_id: int
-    job_role: str
-    plan_id: int | None
-    components: int
-    total_weight: float
-    customer_weight: float
-    #: Whether the job role has a plan in an earlier quarter (that a new plan can copy).
-    has_previous: bool = False
-
-    @property
-    def complete(self) -> bool:
-        return self.plan_id is not None and abs(self.total_weight - 100) <= 0.01
-
-
-def plan_rows(organisation_id: int, period: str, language: str) -> list[PlanRow]:
-    """Every job role of the organisation with its plan for the period: component count and weights, in SQL."""
-    totals = (select(RewardComponent.plan_id.label("plan_id"),
-                     func.count(RewardComponent.id).label("components"),
-                     func.sum(RewardComponent.weight).label("total"),
-                     func.sum(case((Kpi.category.in_(CUSTOMER_CATEGORIES), RewardComponent.weight), else_=0))
-                     .label("customer"))
-              .join(Kpi, RewardComponent.kpi_id == Kpi.id).group_by(RewardComponent.plan_id).subquery())
-    rows = db.session.execute(
-        select(JobRole, RewardPlan.id, totals.c.components, totals.c.total, totals.c.customer)
-        .outerjoin(RewardPlan, (RewardPlan.job_role_id == JobRole.id) & (RewardPlan.period == period)
-                   & (RewardPlan.organisation_id == organisation_id))
-        .outerjoin(totals, totals.c.plan_id == RewardPlan.id)
-        .where(JobRole.organisation_id == organisation_id)).all()
-    earlier = set(db.session.scalars(select(RewardPlan.job_role_id).where(
-        RewardPlan.organisation_id == organisation_id, RewardPlan.period < period).distinct()))
-    result = [PlanRow(role.id, role.name(language), plan_id, int(count or 0), float(total or 0),
-                      float(customer or 0), role.id in earlier) for role, plan_id, count, total, customer in rows]
-    return sorted(result, key=lambda row: row.job_role.casefold())
-
-
-def previous_plan(organisation_id: int, job_role_id: int, period: str) -> RewardPlan | None:
-    """The job role's latest plan before the period."""
-    return db.session.scalar(select(RewardPlan).where(
-        RewardPlan.organisation_id == organisation_id, RewardPlan.job_role_id == job_role_id,
-        RewardPlan.period < period).order_by(RewardPlan.period.desc()).limit(1))
-
-
-def create_plan(organisation_id: int, *, job_role_id, period: str, copy_previous: bool = False) -> RewardPlan:
-    """A job role's plan for a quarter, empty or with the components of the role's previous plan."""
-    errors: dict = {}
-    role = db.session.get(JobRole, job_role_id) if isinstance(job_role_id, int) else None
-    if role is None or role.organisation_id != organisation_id:
-        errors["job_role_id"] = _l("Choose a job role from the list.")
-    try:
-        period = str(Period.parse(period))
-    except InvalidPeriod:
-        errors["period"] = _l("Choose a quarter from the list, written like 2026-Q3.")
-    source = None
-    if not errors:
-        existing = db.session.scalar(select(RewardPlan.id).where(
-            RewardPlan.organisation_id == organisation_id, RewardPlan.job_role_id == role.id,
-            RewardPlan.period == period))
-        if existing is not None:
-            errors["job_role_id"] = _l("%(role)s already has a plan for %(period)s: open it from the list.",
-                                       role=_shown(role), period=period)
-        elif copy_previous:
-            source = previous_plan(organisation_id, role.id, period)
-            if source is None:
-                errors["copy_previous"] = _l("%(role)s has no plan before %(period)s to copy: leave this unticked.",
-                                             role=_shown(role), period=period)
-    refuse_if(errors)
-    plan = RewardPlan(organisation_id=organisation_id, job_role_id=role.id, period=period)
-    if source is not None:
-        for component in source.components:
-            if component.kpi.active:
-                plan.components.append(RewardComponent(
-                    kpi_id=component.kpi_id, position=component.position, weight=component.weight,
-                    target=component.target, threshold=component.threshold))
-    _insert(plan, {"job_role_id": _l("%(role)s already has a plan for %(period)s: open it from the list.",
-                                     role=_shown(role), period=period)})
-    return plan
-
-
-def delete_plan(plan: RewardPlan) -> None:
-    db.session.delete(plan)
-    db.session.flush()
-
-
-def _check_component(plan: RewardPlan, fields: dict, component: RewardComponent | None) -> dict:
-    errors: dict = {}
-    clean: dict = {}
-    if component is None:
-        kpi_id = fields.get("kpi_id")
-        kpi = db.session.get(Kpi, kpi_id) if isinstance(kpi_id, int) else None
-        if kpi is None or kpi.organisation_id != plan.organisation_id or not kpi.active:
-            errors["kpi_id"] = _l("Choose an active KPI from the list.")
-            kpi = None
-        elif any(c.kpi_id == kpi.id for c in plan.components):
-            errors["kpi_id"] = _l("%(kpi)s is already in this plan: edit its row instead.", kpi=_shown(kpi))
-        else:
-            clean["kpi_id"] = kpi.id
-    else:
-        kpi = component.kpi
-    try:
-        weight = _number(fields.get("weight"))
-    except (TypeError, ValueError):
-        weight = None
-        errors["weight"] = _l("Write the weight as a percentage, such as 25.")
-    else:
-        if weight is None:
-            errors["weight"] = _l("Enter the weight: the percentage of the bonus this KPI decides.")
-        elif not 0 < weight <= 100:
-            errors["weight"] = _l("The weight is a percentage of the bonus: more than 0 and at most 100.")
-    clean["weight"] = weight
-    for name in ("target", "threshold"):
-        try:
-            clean[name] = _number(fields.get(name))
-        except (TypeError, ValueError):
-            errors[name] = _l("Write a number, such as 12.5.")
-    if "target" not in errors and clean["target"] is None:
-        errors["target"] = _l("Enter the target: the value that pays the component in full.")
-    if kpi is not None:
-        for name in ("target", "threshold"):
-            value = clean.get(name)
-            if name not in errors and value is not None and not kpi.in_range(value):
-                errors[name] = _range_message(kpi, name)
-        target, threshold = clean.get("target"), clean.get("threshold")
-        if not {"target", "threshold"} & set(errors) and target is not None and threshold is not None:
-            if kpi.better == "higher" and threshold > target:
-                errors["threshold"] = _l("Higher is better for %(kpi)s, so the threshold (where the component "
-                                         "starts paying) must be at most the target, %(target)s.",
-                                         kpi=_shown(kpi), target=_format(target))
-            elif kpi.better == "lower" and threshold < target:
-                errors["threshold"] = _l("Lower is better for %(kpi)s, so the threshold (where the component "
-                                         "starts paying) must be at least the target, %(target)s.",
-                                         kpi=_shown(kpi), target=_format(target))
-    refuse_if(errors)
-    return clean
-
-
-def _range_message(kpi: Kpi, name: str):
-    what = _l("The target") if name == "target" else _l("The threshold")
-    if kpi.min_value is not None and kpi.max_value is not None:
-        return _l("%(what)s must lie in the valid range of %(kpi)s, from %(min)s to %(max)s.", what=what,
-                  kpi=_shown(kpi), min=_format(kpi.min_value), max=_format(kpi.max_value))
-    if kpi.min_value is not None:
-        return _l("%(what)s must be at least %(min)s for %(kpi)s.", what=what, kpi=_shown(kpi),
-                  min=_format(kpi.min_value))
-    return _l("%(what)s must be at most %(max)s for %(kpi)s.", what=what, kpi=_shown(kpi),
-              max=_format(kpi.max_value))
-
-
-def add_component(plan: RewardPlan, **fields) -> RewardComponent:
-    """Add a KPI to a plan with its weight, target and optional threshold, at the end of the list.
-
-    A plan whose weights do not add up to 100 yet is kept as a draft: the plan page and the review flag it.
-    """
-    clean = _check_component(plan, fields, None)
-    position = max((c.position for c in plan.components), default=-1) + 1
-    component = RewardComponent(plan_id=plan.id, position=position, **clean)
-    _insert(component, {"kpi_id": _l("%(kpi)s is already in this plan: edit its row instead.",
-                                     kpi=_shown(db.session.get(Kpi, clean["kpi_id"])))})
-    db.session.expire(plan, ["components"])
-    return component
-
-
-def update_component(component: RewardComponent, **fields) -> RewardComponent:
-    for name, value in _check_component(component.plan, fields, component).items():
-        setattr(component, name, value)
-    db.session.flush()
-    return component
-
-
-def remove_component(component: RewardComponent) -> None:
-    plan = component.plan
-    plan.components.remove(component)
-    db.session.flush()
-
-
-def move_component(component: RewardComponent, step: int) -> None:
-    """Move a component one place up (-1) or down (+1) in its plan; at either end nothing changes."""
-    components = sorted(component.plan.components, key=lambda c: (c.position, c.id))
-    index = components.index(component)
-    other = index + (1 if step > 0 else -1)
-    if 0 <= other < len(components):
-        components[index], components[other] = components[other], components[index]
-    for position, item in enumerate(components):
-        item.position = position
-    db.session.flush()
-
-
-def weight_total(plan: RewardPlan) -> float:
-    return sum(c.weight for c in plan.components)
-
 
 
 # What the catalogue pages list
@@ -606,14 +339,3 @@ def kpi_links(kpi: Kpi) -> list[KpiBehaviourLink]:
                                     .options(selectinload(KpiBehaviourLink.behaviour))))
     return sorted(links, key=lambda link: (link.effect != "conflicts", PILLARS.index(link.behaviour.pillar)
                                            if link.behaviour.pillar in PILLARS else 99, link.behaviour.id))
-
-
-def active_kpis(organisation_id: int) -> list[Kpi]:
-    """What a plan can add: the organisation's active KPIs, by category then key."""
-    kpis = db.session.scalars(select(Kpi).where(Kpi.organisation_id == organisation_id, Kpi.active))
-    return sorted(kpis, key=lambda k: (CATEGORIES.index(k.category), k.key))
-
-
-def job_roles(organisation_id: int) -> list[JobRole]:
-    return list(db.session.scalars(select(JobRole).where(JobRole.organisation_id == organisation_id)
-                                   .order_by(JobRole.id)))

@@ -1,0 +1,214 @@
+"""Demo culture self-assessments: for each demo organisation a closed campaign from last quarter and an open one,
+with answers, comments and the action items that came out of the first.
+
+Answers go through answering.py (save_draft + submit) so that anonymity and the shuffle of the stored rows are the
+real ones; only what people answer is made up, repeatably, from the organisation's slug.
+"""
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from ..extensions import db
+from ..orgs.demo import DEMO_ORGANISATIONS, DemoOrganisation
+from ..orgs.models import Organisation, Person
+from ..orgs.service import organisation_by_slug
+from .answering import invited_people_query, save_draft, submit
+from .instruments import sync_shipped_instruments
+from .models import ActionItem, Campaign
+
+#: Mean pillar score (1-5, recoded) by kind of respondent. Leadership sees the vision and the communication it
+#: sends out; the front line and the contact centre, measured on handling time and sales, score rewards lowest.
+_PILLAR_MEANS = {
+    "leadership": {"vision": 4.4, "listening": 3.8, "communication": 4.3, "rewards": 3.6, "hiring": 3.8,
+                   "improvement": 4.0},
+    "front": {"vision": 2.9, "listening": 3.0, "communication": 2.6, "rewards": 2.0, "hiring": 3.1,
+              "improvement": 2.9},
+    "middle": {"vision": 3.4, "listening": 3.2, "communication": 3.1, "rewards": 2.7, "hiring": 3.3,
+               "improvement": 3.3},
+}
+_FRONT_ROLES = ("frontline", "contact_centre")
+#: Everyone's listening score in the open campaign: the café on customer feedback starts to show.
+_LISTENING_TREND = 0.35
+_CLOSED_TURNOUT = 0.75
+_OPEN_TURNOUT = 0.4
+_COMMENT_SHARE = 0.3
+
+_COMMENTS = {
+    "en": {
+        "obstacles": (
+            "We are measured on call length, so we rush customers off the phone even when their problem is not solved.",
+            "Every decision over a small amount needs a manager's sign-off, and the customer waits for days.",
+            "Complaints go into the system and we never hear what happened to them.",
+            "Branch and contact centre give different answers because nobody tells us about changes in time.",
+            "The targets are about products sold, not about customers helped.",
+            "Too many handovers: the customer tells the same story to three different people.",
+            "The systems are slow and we apologise for them all day.",
+        ),
+        "start-doing": (
+            "Let us call customers back when we promised to, and give us the time to do it.",
+            "Share what customers say about us with every team, every month.",
+            "Reward people for solving problems at the first contact, not for short calls.",
+            "Give the front line a small budget to fix things for customers on the spot.",
+            "Have managers spend a day a month answering customers themselves.",
+            "Tell us what changed after we raised an issue.",
+        ),
+    },
+    "it": {
+        "obstacles": (
+            ("Ci misurano sulla durata delle chiamate, quindi chiudiamo in fretta anche quando il problema "
+             "non è risolto."),
+            "Per ogni piccolo rimborso serve l'autorizzazione del responsabile e il cliente aspetta giorni.",
+            "I reclami finiscono nel sistema e non sappiamo mai come sono andati a finire.",
+            "Negozi e contact center danno risposte diverse perché le novità non ci arrivano in tempo.",
+            "Gli obiettivi parlano di pezzi venduti, non di clienti soddisfatti.",
+            "Troppi passaggi di mano: il cliente racconta la stessa storia a tre persone diverse.",
+            "In negozio siamo sempre sotto organico nelle ore di punta.",
+        ),
+        "start-doing": (
+            "Richiamare i clienti quando lo abbiamo promesso, e avere il tempo per farlo.",
+            "Condividere ogni mese con tutti i team quello che i clienti dicono di noi.",
+            "Premiare chi risolve il problema al primo contatto, non chi fa chiamate brevi.",
+            "Dare ai negozi un piccolo margine per risolvere subito i problemi dei clienti.",
+            "Far passare ai responsabili una giornata al mese in negozio o al telefono con i clienti.",
+            "Dirci che cosa è cambiato dopo una nostra segnalazione.",
+        ),
+    },
+}
+
+#: Campaign titles by language: {quarter} and {year} are filled in.
+_CAMPAIGN_TITLES = {"en": "Culture check Q{quarter} {year}", "it": "Check-up della cultura {quarter}° trimestre {year}"}
+
+#: (pillar, title by language, owner account, days from today to the due date, status).
+_DEMO_ACTIONS = (
+    ("rewards", {"en": "Replace average handling time with first-contact resolution in contact-centre targets",
+                 "it": "Sostituire il tempo medio di gestione con la risoluzione al primo contatto negli obiettivi "
+                       "del contact center"},
+     "hr", -12, "in_progress"),
+    ("communication", {"en": "Share the top five customer complaints with every team each month",
+                       "it": "Condividere ogni mese con tutti i team i cinque reclami più frequenti"},
+     "leader", -3, "open"),
+    ("listening", {"en": "Call back every customer who complained within 48 hours",
+                   "it": "Richiamare entro 48 ore ogni cliente che ha fatto un reclamo"},
+     "manager", 25, "open"),
+    ("vision", {"en": "Leadership spends one day a quarter serving customers on the front line",
+                "it": "La direzione passa un giorno a trimestre a servire i clienti in negozio"},
+     "leader", -20, "done"),
+)
+
+
+@dataclass
+class DemoAssessmentsReport:
+    #: Slugs of the organisations that got campaigns in this run (empty when they had them already).
+    loaded: list[str] = field(default_factory=list)
+    responses: int = 0
+
+
+def load_demo_assessments(today: date | None = None) -> DemoAssessmentsReport:
+    """A closed campaign from last quarter and an open one for each demo organisation, with answers and actions.
+
+    An organisation that already has campaigns is left as it is, so running it twice changes nothing.
+    """
+    today = today or date.today()
+    instrument = next(i for i in sync_shipped_instruments() if i.key == "cx-culture")
+    report = DemoAssessmentsReport()
+    for spec in DEMO_ORGANISATIONS:
+        organisation = organisation_by_slug(spec.slug)
+        if organisation is None or db.session.scalar(
+                select(Campaign.id).where(Campaign.organisation_id == organisation.id).limit(1)) is not None:
+            continue
+        report.responses += _load_campaigns(organisation, spec, instrument, today)
+        report.loaded.append(spec.slug)
+    db.session.flush()
+    return report
+
+
+def _quarter_start(day: date) -> date:
+    return date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
+
+
+def _campaign_title(language: str, day: date) -> str:
+    return _CAMPAIGN_TITLES[language].format(quarter=(day.month - 1) // 3 + 1, year=day.year)
+
+
+def _load_campaigns(organisation: Organisation, spec: DemoOrganisation, instrument, today: date) -> int:
+    """Both campaigns of one organisation, their answers and the action items that came out of the first."""
+    rng = random.Random(spec.slug)
+    people = list(db.session.scalars(
+        select(Person).where(Person.organisation_id == organisation.id, Person.active.is_(True))
+        .options(selectinload(Person.job_role), selectinload(Person.permission_rows)).order_by(Person.id)))
+    by_local = {p.email.split("@")[0]: p for p in people}
+    leader = by_local.get("leader")
+    last_quarter = _quarter_start(_quarter_start(today) - timedelta(days=1))
+    closed_opens = last_quarter + timedelta(days=14)
+    closed = Campaign(organisation_id=organisation.id, instrument=instrument, status="open",
+                      title=_campaign_title(spec.language, last_quarter), opens_on=closed_opens,
+                      closes_on=closed_opens + timedelta(days=20), created_by=leader,
+                      opened_at=datetime.combine(closed_opens, time(9, 0)))
+    current = Campaign(organisation_id=organisation.id, instrument=instrument, status="open",
+                       title=_campaign_title(spec.language, today), opens_on=today - timedelta(days=7),
+                       closes_on=today + timedelta(days=21), created_by=leader,
+                       opened_at=datetime.combine(today - timedelta(days=7), time(9, 0)))
+    db.session.add_all([closed, current])
+    db.session.flush()
+    invited = set(db.session.scalars(invited_people_query(closed)))
+    closed.invited_count = current.invited_count = len(invited)
+    people = [p for p in people if p.id in invited]
+
+    answered = 0
+    answered += _answer(closed, people, rng, spec.language, _CLOSED_TURNOUT, trend=0.0,
+                        skip=(), when=closed.opens_on + timedelta(days=3))
+    closed.status, closed.closed_at = "closed", datetime.combine(closed.closes_on, time(18, 0))
+    answered += _answer(current, people, rng, spec.language, _OPEN_TURNOUT, trend=_LISTENING_TREND,
+                        skip=(by_local.get("employee"),), when=today)
+
+    for pillar, titles, owner, days, status in _DEMO_ACTIONS:
+        owner = by_local.get(owner)
+        db.session.add(ActionItem(
+            organisation_id=organisation.id, campaign_id=closed.id, pillar=pillar, title=titles[spec.language],
+            owner_id=owner.id if owner else None, due_date=today + timedelta(days=days), status=status,
+            created_by_id=leader.id if leader else None,
+            created_at=datetime.combine(closed.closes_on + timedelta(days=10), time(11, 0))))
+    db.session.flush()
+    return answered
+
+
+def _is_leadership(person: Person) -> bool:
+    return person.can("leader") or (person.job_role is not None and person.job_role.key == "executive")
+
+
+def _answer(campaign, people: list[Person], rng: random.Random, language: str, turnout: float, trend: float,
+            skip: tuple, when: date) -> int:
+    """Have leadership and `turnout` of each team's other people answer `campaign`; returns how many did."""
+    teams: dict[int | None, list[Person]] = {}
+    for person in people:
+        teams.setdefault(person.team_id, []).append(person)
+    respondents = []
+    for members in teams.values():
+        # Leadership answers in full, to set the example; the rest of each team at the turnout rate.
+        respondents += [p for p in members if _is_leadership(p)]
+        others = [p for p in members if not _is_leadership(p) and p not in skip]
+        respondents += rng.sample(others, round(turnout * len(others)))
+    rng.shuffle(respondents)
+    items = campaign.instrument.items
+    comments = _COMMENTS[language]
+    for person in respondents:
+        kind = ("leadership" if _is_leadership(person)
+                else "front" if person.job_role is not None and person.job_role.key in _FRONT_ROLES else "middle")
+        means = _PILLAR_MEANS[kind]
+        mood = rng.gauss(0, 0.35)  # some people are more positive about everything
+        pillar_mood = {pillar: rng.gauss(0, 0.3) for pillar in means}
+        values = {}
+        for item in items:
+            pillar = item["pillar"]
+            target = means[pillar] + mood + pillar_mood[pillar] + (trend if pillar == "listening" else 0)
+            score = min(5, max(1, round(target + rng.gauss(0, 0.6))))
+            values[item["key"]] = 6 - score if item["reverse"] else score
+        open_answers = {key: rng.choice(texts) for key, texts in comments.items() if rng.random() < _COMMENT_SHARE}
+        save_draft(campaign, person, values, open_answers, today=when)
+        submit(campaign, person, today=when)
+    return len(respondents)

@@ -1,0 +1,32 @@
+"""Number and date formats in the reader's language, shared by the templates of several areas (registered as
+template filters by templating.py)."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask_babel import format_date, format_decimal, format_time
+
+from .charts import round_half_up
+
+
+def format_score(value: float | None) -> str:
+    """A score with one decimal in the reader's language ("3.7", "3,7")."""
+    return "" if value is None else format_decimal(value, "0.0")
+
+
+def format_percent(value: float | None) -> str:
+    """A percentage, rounded half up to a whole number ("38%")."""
+    return "" if value is None else format_decimal(round_half_up(value), "0") + "%"
+
+
+def format_change(value: float | None) -> str:
+    """A signed change ("+0.3", "−0.2")."""
+    if value is None:
+        return ""
+    text = format_decimal(abs(value), "0.0")
+    return ("+" if value >= 0.05 else "−" if value <= -0.05 else "±") + text
+
+
+def format_date_and_time(value: datetime | None) -> str:
+    """A date and start time in the reader's language ("6 Dec 2026, 09:30")."""
+    return "" if value is None else f"{format_date(value.date(), 'medium')}, {format_time(value.time(), 'short')}"
