@@ -105,6 +105,17 @@ def _sqlite_copy(source: sqlite3.Connection, target: sqlite3.Connection) -> None
     source.backup(target)
 
 
+def _snapshot_of_app_database() -> sqlite3.Connection:
+    """A copy of the current app's in-memory SQLite database, in a connection of its own."""
+    snapshot = sqlite3.connect(":memory:")
+    raw = db.engine.raw_connection()
+    try:
+        _sqlite_copy(raw.driver_connection, snapshot)
+    finally:
+        raw.close()
+    return snapshot
+
+
 @pytest.fixture(scope="session")
 def _empty_schema():
     """Every table, empty, in an in-memory SQLite database built once: copying it into a test's database is
@@ -112,12 +123,7 @@ def _empty_schema():
     app = create_app(test_config())
     with app.app_context():
         db.create_all()
-        snapshot = sqlite3.connect(":memory:")
-        raw = db.engine.raw_connection()
-        try:
-            _sqlite_copy(raw.driver_connection, snapshot)
-        finally:
-            raw.close()
+        snapshot = _snapshot_of_app_database()
         db.engine.dispose()
     yield snapshot
     snapshot.close()
@@ -206,13 +212,7 @@ def _demo_snapshot():
             snapshot = ("postgresql", sequences)
             _empty_postgres_schema()
         else:
-            copy = sqlite3.connect(":memory:")
-            raw = db.engine.raw_connection()
-            try:
-                _sqlite_copy(raw.driver_connection, copy)
-            finally:
-                raw.close()
-            snapshot = ("sqlite", copy)
+            snapshot = ("sqlite", _snapshot_of_app_database())
         db.engine.dispose()
     yield snapshot, slugs
     if snapshot[0] == "sqlite":

@@ -12,7 +12,8 @@ from sqlalchemy.orm import selectinload
 
 from ..extensions import db
 from ..pillars import PILLARS
-from .changes import Refused, finite_number, insert, refuse_if, shown_name, shown_number
+from ..refusals import Refused, refuse_if
+from .changes import finite_number, insert, shown_name, shown_number
 from .labels import UNIT_LABELS
 from .models import (
     CATEGORIES,

@@ -1,6 +1,6 @@
 """What HR's changes to the KPI catalogue (catalogue_changes.py) and to reward plans (plan_changes.py) share.
 
-Every change checks all of its input first and raises `Refused` (field name -> message) changing nothing,
+Every change checks all of its input first and raises `refusals.Refused` (field name -> message) changing nothing,
 or changes the rows and flushes: the request commits once.
 """
 from __future__ import annotations
@@ -12,9 +12,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
 from ..i18n import current_language
-from ..refusals import Refused, refuse_if
-
-__all__ = ["Refused", "finite_number", "insert", "refuse_if", "shown_name", "shown_number"]
+from ..refusals import Refused
 
 
 def insert(row, conflict: dict) -> None:

@@ -10,7 +10,8 @@ from sqlalchemy import case, func, select
 
 from ..extensions import db
 from ..orgs.models import JobRole
-from .changes import finite_number, insert, refuse_if, shown_name, shown_number
+from ..refusals import refuse_if
+from .changes import finite_number, insert, shown_name, shown_number
 from .models import CATEGORIES, CUSTOMER_CATEGORIES, Kpi, RewardComponent, RewardPlan
 from .periods import InvalidPeriod, Period, recent_periods
 

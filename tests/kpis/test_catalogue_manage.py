@@ -6,8 +6,9 @@ from sqlalchemy import func, select
 
 from cxculture.extensions import db
 from cxculture.kpis import catalogue_changes
-from cxculture.kpis.changes import Refused, insert
+from cxculture.kpis.changes import insert
 from cxculture.kpis.models import Behaviour, Kpi, KpiBehaviourLink
+from cxculture.refusals import Refused
 from tests.kpis.factories import add_value, behaviours, kpis, make_plan
 
 GOOD_KPI = {"key": "call_backs", "name_en": "Call-backs kept", "name_it": "Richiamate mantenute",

@@ -5,9 +5,9 @@ import pytest
 
 from cxculture.extensions import db
 from cxculture.kpis import catalogue_changes, plan_changes
-from cxculture.kpis.changes import Refused
 from cxculture.kpis.models import RewardPlan
 from cxculture.kpis.periods import Period
+from cxculture.refusals import Refused
 from tests.kpis.factories import AHT_PLAN, kpis, make_plan, role
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from flask import g, has_request_context
+from flask_babel import gettext as _
 from sqlalchemy import Select, select
 
 from ...extensions import db
@@ -55,8 +56,6 @@ def organisation_summary(campaign: Campaign) -> CampaignResults:
         analysis.visible and campaign.status == "closed",
     )
     if result.visible:
-        from flask_babel import gettext as _
-
         result.focus_label = _("The whole organisation")
         result.respondents = analysis.total
         result.pillars = [PillarResult(p, str(PILLAR_LABELS[p]), Figure.of(analysis.overall.get(p))) for p in PILLARS]
