@@ -67,6 +67,7 @@ extract-messages: install
 
 migrate: install
 	$(FLASK) db upgrade
+	$(FLASK) cx freeze-results
 
 demo: install
 	$(FLASK) cx demo

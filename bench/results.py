@@ -1,8 +1,11 @@
 """Benchmark: a culture self-assessment's results for 5,000 respondents x 32 statements in 50 and 200 teams.
 
 Builds a synthetic organisation (a tree of departments and teams, team sizes from 1 to about 60 so that some
-are hidden by the anonymity threshold) in a SQLite file in a temporary directory, with a closed campaign of
-5,000 anonymous responses and a previous one of 2,000 (for the trend), inserted in bulk. Then it prints:
+are hidden by the anonymity threshold) in a SQLite file in a temporary directory, with a campaign of 5,000
+anonymous responses and a previous one of 2,000 (for the trend), inserted in bulk and then closed as the app closes
+them (answers regrouped and written anew, results computed once and kept). Then it prints:
+
+- how long closing the 5,000-respondent campaign took,
 
 - the number of SQL statements computing the results takes (it must be the same for 50 and 200 teams),
 - the median time of the results service (cxculture/assessments/results/report.py: campaign_results) and of the
@@ -42,6 +45,14 @@ try:  # the results service arrived with issue 4's item 5; older trees have only
     from cxculture.assessments.results import summary as results_service
 except ImportError:
     results_service = None
+try:  # the frozen population and the closing step arrived with issue 11
+    from cxculture.assessments.campaigns import close_campaign
+    from cxculture.assessments.snapshot import freeze_population
+except ImportError:
+    close_campaign = freeze_population = None
+
+#: How long closing each campaign took (rewriting its answers and keeping its results), by title.
+CLOSE_SECONDS: dict[str, float] = {}
 
 PASSWORD = "bench-password"
 LEADER = "leader@bench.example.com"
@@ -115,14 +126,24 @@ def build_organisation(teams: int, seed: int = 11) -> int:
     for title, closes, respondents, shift in (("Previous", date(2026, 3, 31), PREVIOUS_RESPONDENTS, 0.0),
                                              ("Latest", date(2026, 9, 30), RESPONDENTS, 0.3)):
         campaign = Campaign(organisation_id=organisation.id, instrument=instrument, title=f"{title} culture check",
-                            opens_on=closes - timedelta(days=21), closes_on=closes, status="closed",
-                            invited_count=int(respondents / 0.8), opened_at=datetime(2026, 1, 1),
-                            closed_at=datetime.combine(closes, datetime.min.time()))
+                            opens_on=closes - timedelta(days=21), closes_on=closes, status="open",
+                            opened_at=datetime(2026, 1, 1))
         db.session.add(campaign)
         db.session.flush()
+        if freeze_population is not None:  # the population is frozen as opening does (nobody invited by name)
+            freeze_population(campaign, [])
+        campaign.invited_count = int(respondents / 0.8)
         insert_responses(campaign, instrument, respondents, team_ids, weights, roles, rng, shift)
         campaigns.append(campaign)
     db.session.commit()
+    for campaign in campaigns:
+        start = time.perf_counter()
+        if close_campaign is not None:
+            close_campaign(campaign)
+        else:
+            campaign.status = "closed"
+        db.session.commit()
+        CLOSE_SECONDS[campaign.title] = time.perf_counter() - start
     return campaigns[-1].id
 
 
@@ -223,7 +244,8 @@ def measure(teams: int, runs: int) -> dict:
         get_ok(client, "/healthz")
         healthz = median_seconds(lambda: get_ok(client, "/healthz"), max(runs * 10, 50))
         engine.dispose()
-    return {"teams": teams, "hidden": hidden, "build_s": build_seconds, "service_sql": service_sql.count,
+    return {"teams": teams, "hidden": hidden, "build_s": build_seconds,
+            "close_s": CLOSE_SECONDS.get("Latest culture check", 0.0), "service_sql": service_sql.count,
             "service_ms": service * 1000, "page_sql": page_sql, "page_ms": page and page * 1000,
             "healthz_ms": healthz * 1000, "service_ratio": service / healthz,
             "page_ratio": page and page / healthz}
@@ -241,7 +263,7 @@ def main() -> int:
             else "scoring tallies + suppression (no cxculture/assessments/results/ yet)")
     print(f"{RESPONDENTS:,} respondents x 32 statements (+ {PREVIOUS_RESPONDENTS:,} in the previous campaign); "
           f"measured: {what}; median of {args.runs} runs; SQLite file database.\n")
-    header = (f"{'teams':>6} {'hidden':>6} {'build s':>7} {'SQL (service)':>13} {'service ms':>10} "
+    header = (f"{'teams':>6} {'hidden':>6} {'build s':>7} {'close s':>7} {'SQL (service)':>13} {'service ms':>10} "
               f"{'SQL (page)':>10} {'page ms':>8} {'healthz ms':>10} {'ratio service':>13} {'ratio page':>10}")
     print(header)
     print("-" * len(header))
@@ -249,7 +271,8 @@ def main() -> int:
     for teams in (50, 200):
         r = measure(teams, args.runs)
         rows.append(r)
-        print(f"{r['teams']:>6} {_cell(r['hidden'], 'd', 6)} {r['build_s']:>7.1f} {r['service_sql']:>13} "
+        print(f"{r['teams']:>6} {_cell(r['hidden'], 'd', 6)} {r['build_s']:>7.1f} {r['close_s']:>7.1f} "
+              f"{r['service_sql']:>13} "
               f"{r['service_ms']:>10.1f} {_cell(r['page_sql'], 'd', 10)} {_cell(r['page_ms'], '.1f', 8)} "
               f"{r['healthz_ms']:>10.2f} {r['service_ratio']:>13.0f} {_cell(r['page_ratio'], '.0f', 10)}")
     same = len({r["service_sql"] for r in rows}) == 1 and len({r["page_sql"] for r in rows}) == 1

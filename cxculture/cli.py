@@ -43,6 +43,7 @@ def demo_command(library_path: Path | None):
                f"with the password {DEMO_PASSWORD!r}.")
 
 
+from .assessments.cli import freeze_results_command  # noqa: E402
 from .kpis.cli import kpi_catalogue_command, scorecards_command  # noqa: E402
 from .lms.cli import lti_cli, xapi_cli  # noqa: E402
 from .modules.cli import modules_cli  # noqa: E402
@@ -51,6 +52,7 @@ from .orgs.cli import register as _register_orgs  # noqa: E402
 _register_orgs(cx)
 cx.add_command(modules_cli)
 cx.add_command(scorecards_command)
+cx.add_command(freeze_results_command)
 cx.add_command(kpi_catalogue_command)
 cx.add_command(lti_cli)
 cx.add_command(xapi_cli)

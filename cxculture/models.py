@@ -1,6 +1,6 @@
 """Imports every area's models so the metadata is complete (Alembic, tests)."""
-from .assessments.answers import Answer, Comment, Participation, Response  # noqa: F401
-from .assessments.models import ActionItem, Campaign, Draft, Instrument  # noqa: F401
+from .assessments.answers import Answer, Comment, Invitee, Participation, Response  # noqa: F401
+from .assessments.models import ActionItem, Campaign, Draft, FrozenResult, Instrument  # noqa: F401
 from .auth.models import LoginFailure  # noqa: F401
 from .cafes.models import AgendaItem, Cafe, CafeAction, CafeAttendee, CafeDecision  # noqa: F401
 from .kpis.models import (  # noqa: F401

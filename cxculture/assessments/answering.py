@@ -1,24 +1,22 @@
 """Answering a campaign: drafts that belong to the person, and one anonymous submit."""
 from __future__ import annotations
 
-import random
 from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from .. import events
 from ..extensions import db
 from ..orgs.models import Person, PersonPermission, Team
 from ..refusals import Refused
-from .answers import Answer, Comment, Participation, Response
+from .anonymity import campaign_threshold
+from .answers import Answer, Comment, Invitee, Participation, Response
 from .models import Campaign, Draft
 
 MAX_COMMENT_LENGTH = 2000
-#: Where the swap partner comes from; tests replace it to make the shuffle repeatable.
-_random = random.SystemRandom()
 
 
 #: Why answering is refused, by code; "invalid" also carries `problems` (statement key -> "missing",
@@ -56,11 +54,21 @@ def campaign_team_ids(campaign: Campaign) -> set[int] | None:
 
 
 def is_invited(campaign: Campaign, person: Person) -> bool:
-    """Active employees of the campaign's teams (or of the whole organisation) answer."""
-    if person.organisation_id != campaign.organisation_id or not person.active or not person.can("employee"):
+    """Active employees of the campaign's teams (or of the whole organisation) answer; once the campaign has
+    opened, exactly the people invited then (its frozen population)."""
+    if person.organisation_id != campaign.organisation_id or not person.active:
+        return False
+    if campaign.population is not None:
+        return _invitee(campaign, person) is not None
+    if not person.can("employee"):
         return False
     teams = campaign_team_ids(campaign)
     return teams is None or person.team_id in teams
+
+
+def _invitee(campaign: Campaign, person: Person) -> Invitee | None:
+    return db.session.scalar(select(Invitee).where(Invitee.campaign_id == campaign.id,
+                                                   Invitee.person_id == person.id))
 
 
 def invited_people_query(campaign: Campaign):
@@ -165,7 +173,8 @@ def submit(campaign: Campaign, person: Person, today: date | None = None) -> Sub
     """Store the draft as an anonymous response, once; the draft is deleted.
 
     Refuses ("already-answered") for a second submit (another tab, a double click): nothing is
-    stored twice. Refuses ("invalid") listing unanswered statements.
+    stored twice. Refuses ("invalid") listing unanswered statements. The response is stored under the group
+    the person's invitation names (snapshot.py), never their own team or role when that group was too small.
     """
     _check_can_answer(campaign, person, today)
     draft = draft_for(campaign, person)
@@ -177,8 +186,9 @@ def submit(campaign: Campaign, person: Person, today: date | None = None) -> Sub
             db.session.add(Participation(campaign_id=campaign.id, person_id=person.id))
     except IntegrityError as error:
         raise _refused("already-answered") from error
-    leadership = person.can("leader") or (person.job_role is not None and person.job_role.key == "executive")
-    groups = {"team_id": person.team_id, "job_role_id": person.job_role_id, "leadership": leadership}
+    invitee = _invitee(campaign, person)
+    groups = {"team_id": invitee.group_team_id, "job_role_id": invitee.group_job_role_id,
+              "leadership": invitee.group_leadership}
     items = {item["key"]: item for item in campaign.instrument.items}
     response = Response(campaign_id=campaign.id, **groups)
     for key, value in draft.answers["items"].items():
@@ -186,55 +196,43 @@ def submit(campaign: Campaign, person: Person, today: date | None = None) -> Sub
         response.answers.append(Answer(item_key=key, pillar=item["pillar"], value=value,
                                        score=6 - value if item["reverse"] else value))
     db.session.add(response)
-    db.session.flush()
-    _swap_with_random_response(response)
+    companions = campaign_threshold(campaign) - 1
+    _touch(Response, companions, campaign.id, exclude=response.id, **groups)
     for question_key, text in draft.answers.get("open", {}).items():
         if text:
             comment = Comment(campaign_id=campaign.id, question_key=question_key, text=text, **groups)
             db.session.add(comment)
-            db.session.flush()
-            _swap_with_random_comment(comment)
+            _touch(Comment, companions, campaign.id, exclude=comment.id, question_key=question_key, **groups)
     db.session.delete(draft)
     db.session.flush()
     events.assessment_submitted.send(person, campaign=campaign)
     return Submitted(campaign.id)
 
 
-def _random_other(model, campaign_id: int, exclude_id: str, **filters):
-    """A uniformly random earlier row of the campaign, or None (with probability 1/(n+1): keep it in place)."""
-    conditions = [model.campaign_id == campaign_id, model.id != exclude_id,
-                  *[getattr(model, k) == v for k, v in filters.items()]]
-    count = db.session.scalar(select(func.count()).select_from(model).where(*conditions))
-    choice = _random.randrange(count + 1)
-    if choice == count:
-        return None
-    return db.session.scalar(select(model).where(*conditions).order_by(model.id).offset(choice).limit(1))
+def _touch(model, how_many: int, campaign_id: int, exclude: str, **group) -> None:
+    """Rewrite up to `how_many` random earlier rows of the same campaign and group, unchanged.
 
-
-def _swap_with_random_response(new: Response) -> None:
-    """Exchange the new response's content with a random earlier one (an online shuffle): the newest row then
-    holds a random respondent's answers, so row order says nothing about who answered when."""
-    other = _random_other(Response, new.campaign_id, new.id)
-    if other is None:
+    On PostgreSQL every row a transaction writes carries its transaction id (xmin) and moves to a new place
+    (ctid); so does the participation row. Rewriting a few of the group's earlier rows in the same transaction
+    makes those system columns point at several responses rather than the new one. Rows another submit is
+    rewriting at this moment are skipped (SKIP LOCKED), so concurrent submits never wait on each other, and as
+    nothing is changed no update can be lost.
+    """
+    if how_many <= 0:
         return
-    for field in ("team_id", "job_role_id", "leadership"):
-        mine, theirs = getattr(new, field), getattr(other, field)
-        setattr(new, field, theirs)
-        setattr(other, field, mine)
-    theirs = {a.item_key: a for a in other.answers}
-    for answer in new.answers:
-        partner = theirs[answer.item_key]
-        answer.value, partner.value = partner.value, answer.value
-        answer.score, partner.score = partner.score, answer.score
     db.session.flush()
-
-
-def _swap_with_random_comment(new: Comment) -> None:
-    other = _random_other(Comment, new.campaign_id, new.id, question_key=new.question_key)
-    if other is None:
+    conditions = [model.campaign_id == campaign_id, model.id != exclude,
+                  *[getattr(model, k).is_(v) if v is None or isinstance(v, bool) else getattr(model, k) == v
+                    for k, v in group.items()]]
+    ids = list(db.session.scalars(
+        select(model.id).where(*conditions).order_by(func.random()).limit(how_many)
+        .with_for_update(skip_locked=True)))
+    if not ids:
         return
-    for field in ("text", "team_id", "job_role_id", "leadership"):
-        mine, theirs = getattr(new, field), getattr(other, field)
-        setattr(new, field, theirs)
-        setattr(other, field, mine)
-    db.session.flush()
+    db.session.execute(update(model).where(model.id.in_(ids)).values(campaign_id=model.campaign_id)
+                       .execution_options(synchronize_session=False))
+    if model is Response:
+        db.session.execute(update(Answer).where(Answer.response_id.in_(ids)).values(score=Answer.score)
+                           .execution_options(synchronize_session=False))
+
+

@@ -1,8 +1,14 @@
 """The anonymous answer store: who answered a campaign, and what was answered, never linked.
 
 Anonymity is built into the tables: `Participation` (who answered) and `Response` (what was answered) share
-no key and carry no time finer than the campaign, their ids are random, and every new response is swapped with
-a random earlier one, so neither row order nor ids can pair a person with their answers.
+no key and carry no time at all, their ids are random, and on SQLite the tables have no rowid (rows are kept in
+the order of their random ids, not of their arrival). A response records only its *group*: the respondent's
+team, job role and leadership flag as frozen when the campaign opened, generalised (the job role dropped, the
+team replaced by its parent, ...) until the group held at least `threshold` invited people. Each submit also
+rewrites a few random earlier responses of the same group, so that PostgreSQL's system columns (xmin, ctid) do
+not point at one row. When the campaign closes (closing.py), participation becomes per-team counts, invitees are
+forgotten, groups are generalised again until each holds `threshold` responses, and every response, answer and
+comment is written anew in a random order.
 
 Only the assessment area imports this module (an import-linter contract in pyproject.toml keeps it so): every
 other area asks it for figures that have passed suppression (results/summary.py), never for the rows.
@@ -15,12 +21,15 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..extensions import db
 from .models import random_id
 
+#: SQLite keeps these tables ordered by their random primary key instead of a rowid that counts arrivals.
+NO_ROWID = {"sqlite_with_rowid": False}
+
 
 class Participation(db.Model):
-    """That a person answered a campaign: nothing about what, nor when."""
+    """That a person answered an open campaign: nothing about what, nor when; deleted when it closes."""
 
     __tablename__ = "participation"
-    __table_args__ = (UniqueConstraint("campaign_id", "person_id"),)
+    __table_args__ = (UniqueConstraint("campaign_id", "person_id"), NO_ROWID)
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=random_id)
     campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id"), index=True)
@@ -31,13 +40,15 @@ class Response(db.Model):
     """What one anonymous respondent answered, with only the groups needed for reporting."""
 
     __tablename__ = "response"
+    __table_args__ = (NO_ROWID,)
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=random_id)
     campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id"), index=True)
     team_id: Mapped[int | None] = mapped_column(ForeignKey("team.id"), index=True)
     job_role_id: Mapped[int | None] = mapped_column(ForeignKey("job_role.id"), index=True)
-    #: The respondent held the leader permission or the executive job role (the perception-gap split).
-    leadership: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: The respondent held the leader permission or the executive job role (the perception-gap split);
+    #: None when the group was generalised past it.
+    leadership: Mapped[bool | None] = mapped_column(Boolean)
 
     answers: Mapped[list[Answer]] = relationship(back_populates="response", cascade="all, delete-orphan")
 
@@ -50,6 +61,7 @@ class Answer(db.Model):
         UniqueConstraint("response_id", "item_key"),
         CheckConstraint("value BETWEEN 1 AND 5", name="value_range"),
         CheckConstraint("score BETWEEN 1 AND 5", name="score_range"),
+        NO_ROWID,
     )
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=random_id)
@@ -68,11 +80,33 @@ class Comment(db.Model):
     """An answer to an open question: kept apart from the scored answers, undated."""
 
     __tablename__ = "response_comment"
+    __table_args__ = (NO_ROWID,)
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=random_id)
     campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id"), index=True)
     question_key: Mapped[str] = mapped_column(String(64))
     team_id: Mapped[int | None] = mapped_column(ForeignKey("team.id"))
     job_role_id: Mapped[int | None] = mapped_column(ForeignKey("job_role.id"))
-    leadership: Mapped[bool] = mapped_column(Boolean, default=False)
+    leadership: Mapped[bool | None] = mapped_column(Boolean)
     text: Mapped[str] = mapped_column(Text)
+
+
+class Invitee(db.Model):
+    """A person invited to an open campaign, with the group their answers will be stored under.
+
+    Written when the campaign opens (the frozen population) and deleted when it closes. `team_id` is the
+    person's team at opening (for turnout); the group_* columns are that team, job role and leadership flag
+    generalised until the group held `threshold` invited people.
+    """
+
+    __tablename__ = "campaign_invitee"
+    __table_args__ = (UniqueConstraint("campaign_id", "person_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id", ondelete="CASCADE"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
+    #: The person's team when the campaign opened.
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("team.id"))
+    group_team_id: Mapped[int | None] = mapped_column(ForeignKey("team.id"))
+    group_job_role_id: Mapped[int | None] = mapped_column(ForeignKey("job_role.id"))
+    group_leadership: Mapped[bool | None] = mapped_column(Boolean)

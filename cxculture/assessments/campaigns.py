@@ -1,7 +1,9 @@
 """Running campaigns: create, edit, open and close them, their turnout, and where a person stands in one.
 
-Turnout never names anyone: it counts Participation rows, per team only where the team is at or above the
-anonymity threshold and cannot be recovered by subtraction (suppression.suppressed over the team tree).
+Opening freezes the population and the threshold (snapshot.py); closing keeps who answered only as counts per
+team and computes the results once (closing.py). Turnout never names anyone: per team it is shown only where
+the team is at or above the threshold and cannot be recovered by subtraction (suppression.suppressed over the
+frozen team tree), and it counts people in the team they were in when the campaign opened.
 """
 from __future__ import annotations
 
@@ -17,11 +19,15 @@ from ..refusals import Refused
 from ..util import utcnow
 from . import answering
 from .anonymity import campaign_threshold
-from .answers import Participation
+from .answers import Invitee, Participation, Response
+from .closing import close_out, freeze_results, rewrite_answers
 from .instruments import instruments_for, sync_shipped_instruments
 from .models import Campaign, Draft, Instrument
+from .snapshot import freeze_population, population_of
 from .suppression import ROOT, Group, suppressed
 
+#: The largest anonymity threshold a campaign may be given.
+MAX_THRESHOLD = 1000
 #: Turnout below this share of the invited people is flagged.
 LOW_TURNOUT_PERCENT = 60
 MAX_TITLE_LENGTH = 200
@@ -101,10 +107,10 @@ def list_campaigns(organisation_id: int) -> list[CampaignRow]:
     )
     counts = dict(
         db.session.execute(
-            select(Participation.campaign_id, func.count())
-            .join(Campaign, Campaign.id == Participation.campaign_id)
+            select(Response.campaign_id, func.count())
+            .join(Campaign, Campaign.id == Response.campaign_id)
             .where(Campaign.organisation_id == organisation_id)
-            .group_by(Participation.campaign_id)
+            .group_by(Response.campaign_id)
         ).all()
     )
     return [CampaignRow(c, counts.get(c.id, 0)) for c in campaigns]
@@ -227,9 +233,7 @@ def open_campaign(campaign: Campaign, today: date | None = None) -> Campaign:
     other = open_campaign_of(campaign.organisation_id)
     if other is not None:
         raise _refusal({None: _l("“%(title)s” is open: close it before opening another campaign.", title=other.title)})
-    campaign.invited_count = db.session.scalar(
-        select(func.count()).select_from(answering.invited_people_query(campaign).subquery())
-    )
+    freeze_population(campaign, answering.invited_people_query(campaign))
     campaign.status = "open"
     campaign.opened_at = utcnow()
     db.session.flush()
@@ -243,6 +247,29 @@ def close_campaign(campaign: Campaign) -> Campaign:
     campaign.status = "closed"
     campaign.closed_at = utcnow()
     db.session.execute(Draft.__table__.delete().where(Draft.campaign_id == campaign.id))
+    close_out(campaign)
+    return campaign
+
+
+def raise_threshold(campaign: Campaign, threshold: int | None) -> Campaign:
+    """Make an opened campaign's anonymity threshold stricter; it is never lowered once the campaign opened.
+
+    A closed campaign's stored groups are generalised again and its results computed anew.
+    """
+    if campaign.threshold is None:
+        raise _refusal({None: _l("A draft campaign's threshold is set on its form.")})
+    if threshold is None or threshold <= campaign.threshold:
+        raise _refusal({"threshold": _l("Enter a number larger than the threshold in force (%(num)s): once a "
+                                         "campaign has opened its threshold can be raised, never lowered.",
+                                         num=campaign.threshold)})
+    if threshold > MAX_THRESHOLD:
+        raise _refusal({"threshold": _l("Enter a threshold of at most %(num)s.", num=MAX_THRESHOLD)})
+    campaign.threshold = threshold
+    campaign.threshold_override = max(threshold, campaign.threshold_override or 0)
+    if campaign.status == "closed":
+        population = population_of(campaign)
+        rewrite_answers(campaign, population.parents if population else {})
+        freeze_results(campaign)
     db.session.flush()
     return campaign
 
@@ -253,31 +280,27 @@ def close_campaign(campaign: Campaign) -> Campaign:
 def campaign_turnout(campaign: Campaign, team_paths: dict[int, str]) -> Turnout:
     """Respondents against invited people, overall and per team where the team may be shown."""
     threshold = campaign_threshold(campaign)
+    population = population_of(campaign)
     respondents = db.session.scalar(
-        select(func.count()).select_from(Participation).where(Participation.campaign_id == campaign.id)
+        select(func.count()).select_from(Response).where(Response.campaign_id == campaign.id)
     )
-    # Participation holds only the person: a respondent counts in their current team.
-    answered_per_team = dict(
-        db.session.execute(
-            select(Person.team_id, func.count())
-            .join(Participation, Participation.person_id == Person.id)
-            .where(Participation.campaign_id == campaign.id, Person.team_id.is_not(None))
-            .group_by(Person.team_id)
-        ).all()
-    )
-    invited = answering.invited_people_query(campaign).subquery()
-    invited_per_team = dict(
-        db.session.execute(
-            select(Person.team_id, func.count())
-            .where(Person.id.in_(select(invited.c.id)), Person.team_id.is_not(None))
-            .group_by(Person.team_id)
-        ).all()
-    )
-    parents = dict(
-        db.session.execute(
-            select(Team.id, Team.parent_id).where(Team.organisation_id == campaign.organisation_id)
-        ).all()
-    )
+    if population is None:  # a draft: nobody is invited yet
+        return Turnout(0, 0, threshold, [], 0)
+    if population.answered_per_team is not None:
+        answered_per_team = population.answered_per_team
+    else:
+        # Open: who answered counts in the team they were in when the campaign opened.
+        answered_per_team = dict(
+            db.session.execute(
+                select(Invitee.team_id, func.count())
+                .join(Participation, (Participation.person_id == Invitee.person_id)
+                      & (Participation.campaign_id == Invitee.campaign_id))
+                .where(Invitee.campaign_id == campaign.id, Invitee.team_id.is_not(None))
+                .group_by(Invitee.team_id)
+            ).all()
+        )
+    invited_per_team = population.invited_per_team
+    parents = population.parents
 
     def rolled_up(direct: dict[int, int]) -> dict[int, int]:
         totals = dict.fromkeys(parents, 0)

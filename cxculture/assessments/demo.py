@@ -1,8 +1,9 @@
 """Demo culture self-assessments: for each demo organisation a closed campaign from last quarter and an open one,
 with answers, comments and the action items that came out of the first.
 
-Answers go through answering.py (save_draft + submit) so that anonymity and the shuffle of the stored rows are the
-real ones; only what people answer is made up, repeatably, from the organisation's slug.
+Campaigns are frozen (snapshot.py), answered through answering.py (save_draft + submit) and the first one closed
+(closing.py), so that anonymity is the real one; only what people answer is made up, repeatably, from the
+organisation's slug.
 """
 from __future__ import annotations
 
@@ -18,8 +19,10 @@ from ..orgs.demo import DEMO_ORGANISATIONS, DemoOrganisation
 from ..orgs.models import Organisation, Person
 from ..orgs.service import organisation_by_slug
 from .answering import invited_people_query, save_draft, submit
+from .closing import close_out
 from .instruments import sync_shipped_instruments
 from .models import ActionItem, Campaign
+from .snapshot import freeze_population
 
 #: Mean pillar score (1-5, recoded) by kind of respondent. Leadership sees the vision and the communication it
 #: sends out; the front line and the contact centre, measured on handling time and sales, score rewards lowest.
@@ -156,13 +159,15 @@ def _load_campaigns(organisation: Organisation, spec: DemoOrganisation, instrume
     db.session.add_all([closed, current])
     db.session.flush()
     invited = set(db.session.scalars(invited_people_query(closed)))
-    closed.invited_count = current.invited_count = len(invited)
+    freeze_population(closed, invited)
+    freeze_population(current, invited)
     people = [p for p in people if p.id in invited]
 
     answered = 0
     answered += _answer(closed, people, rng, spec.language, _CLOSED_TURNOUT, trend=0.0,
                         skip=(), when=closed.opens_on + timedelta(days=3))
     closed.status, closed.closed_at = "closed", datetime.combine(closed.closes_on, time(18, 0))
+    close_out(closed)
     answered += _answer(current, people, rng, spec.language, _OPEN_TURNOUT, trend=_LISTENING_TREND,
                         skip=(by_local.get("employee"),), when=today)
 

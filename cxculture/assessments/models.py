@@ -75,6 +75,7 @@ class Campaign(db.Model):
     __tablename__ = "campaign"
     __table_args__ = (
         CheckConstraint("threshold_override IS NULL OR threshold_override >= 3", name="threshold_min"),
+        CheckConstraint("threshold IS NULL OR threshold >= 3", name="frozen_threshold_min"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -89,6 +90,11 @@ class Campaign(db.Model):
     #: Stricter anonymity threshold for this campaign (never below 3); None uses the organisation's.
     #: anonymity.campaign_threshold gives the one in force.
     threshold_override: Mapped[int | None] = mapped_column(Integer)
+    #: The threshold in force, frozen when the campaign opened: it may be raised afterwards, never lowered.
+    threshold: Mapped[int | None] = mapped_column(Integer)
+    #: The population frozen when the campaign opened (snapshot.py): teams with their parents and names, the
+    #: invited teams, job roles, invited people per team and group; at closing, who answered per team.
+    population: Mapped[dict | None] = mapped_column(JSON)
     #: People invited when the campaign opened (the turnout denominator).
     invited_count: Mapped[int] = mapped_column(Integer, default=0)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
@@ -98,6 +104,23 @@ class Campaign(db.Model):
     instrument: Mapped[Instrument] = relationship()
     teams: Mapped[list[Team]] = relationship(secondary=campaign_team, order_by=Team.name)
     created_by: Mapped[Person | None] = relationship()
+
+
+class FrozenResult(db.Model):
+    """A closed campaign's figures, computed once when it closed (closing.py) and read by every results page.
+
+    One row per focus: "analysis" (every tally by team, job role and leadership, and what suppression hides),
+    then "organisation", "team:<id>" and "job_role:<id>" (statement tallies and reliability) for each group
+    that may be shown.
+    """
+
+    __tablename__ = "campaign_frozen_result"
+    __table_args__ = (UniqueConstraint("campaign_id", "focus"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id", ondelete="CASCADE"), index=True)
+    focus: Mapped[str] = mapped_column(String(40))
+    data: Mapped[dict] = mapped_column(JSON)
 
 
 class Draft(db.Model):

@@ -7,7 +7,7 @@ Nothing here decides what may be shown: every caller passes results through supp
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import case, func, select
 
@@ -30,8 +30,8 @@ class Tally:
     unfavourable: int = 0
 
     def add(self, other: Tally) -> None:
-        for field in ("respondents", "answers", "score_sum", "favourable", "neutral", "unfavourable"):
-            setattr(self, field, getattr(self, field) + getattr(other, field))
+        for name in ("respondents", "answers", "score_sum", "favourable", "neutral", "unfavourable"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
 
     @property
     def mean(self) -> float | None:
@@ -104,6 +104,92 @@ def respondents_by_campaign(campaign_ids: Iterable[int]) -> dict[int, int]:
     ).all())
 
 
+@dataclass
+class Moments:
+    """A group's sums for statement tallies and reliability; they add up exactly when groups are combined."""
+
+    #: item key -> (pillar, Tally, sum of squared scores)
+    items: dict[str, list] = field(default_factory=dict)
+    #: pillar -> [respondents, sum of pillar totals, sum of squared pillar totals] (a total: one respondent's
+    #: scores on the pillar's statements added up)
+    totals: dict[str, list] = field(default_factory=dict)
+
+    def add(self, other: Moments) -> None:
+        for key, (pillar, tally, squares) in other.items.items():
+            mine = self.items.setdefault(key, [pillar, Tally(), 0])
+            mine[1].add(tally)
+            mine[2] += squares
+        for pillar, numbers in other.totals.items():
+            mine = self.totals.setdefault(pillar, [0, 0, 0])
+            for i, value in enumerate(numbers):
+                mine[i] += value
+
+    def item_tallies(self) -> dict[str, Tally]:
+        return {key: tally for key, (_pillar, tally, _squares) in self.items.items()}
+
+    def reliability(self) -> dict[str, Reliability]:
+        """Cronbach's alpha per pillar: k/(k-1) * (1 - sum of item variances / variance of the pillar total)."""
+        item_variance: dict[str, float] = {}
+        item_count: dict[str, int] = {}
+        for pillar, tally, squares in self.items.values():
+            if tally.answers:
+                mean = tally.score_sum / tally.answers
+                item_variance[pillar] = item_variance.get(pillar, 0.0) + squares / tally.answers - mean ** 2
+                item_count[pillar] = item_count.get(pillar, 0) + 1
+        result = {}
+        for pillar, (n, total, squares) in self.totals.items():
+            if not n or pillar not in item_count:
+                continue
+            k = item_count[pillar]
+            total_variance = squares / n - (total / n) ** 2
+            alpha = None
+            if k > 1 and n > 1 and total_variance > 1e-12:
+                alpha = k / (k - 1) * (1 - item_variance[pillar] / total_variance)
+            result[pillar] = Reliability(alpha, int(n), k)
+        return result
+
+    def as_data(self) -> dict:
+        return {"items": {k: [p, tally_list(t), s] for k, (p, t, s) in self.items.items()}, "totals": self.totals}
+
+    @classmethod
+    def from_data(cls, data: dict) -> Moments:
+        return cls({k: [p, Tally(*t), s] for k, (p, t, s) in data["items"].items()},
+                   {k: list(v) for k, v in data["totals"].items()})
+
+
+def tally_list(tally: Tally) -> list[int]:
+    return [tally.respondents, tally.answers, tally.score_sum, tally.favourable, tally.neutral, tally.unfavourable]
+
+
+def moments(campaign_id: int, group_by=None, where: Iterable = ()) -> dict[object, Moments]:
+    """{group value: Moments} in two queries; group_by is a Response column or None (group value None)."""
+    where = (Response.campaign_id == campaign_id, *where)
+    columns = [group_by] if group_by is not None else []
+    result: dict[object, Moments] = {}
+    for row in db.session.execute(
+        select(*columns, Answer.pillar, Answer.item_key, *_tally_columns(), func.sum(Answer.score * Answer.score))
+        .join(Response, Response.id == Answer.response_id).where(*where)
+        .group_by(*columns, Answer.pillar, Answer.item_key)
+    ):
+        group, (pillar, key, *numbers) = (row[0], row[1:]) if columns else (None, row)
+        result.setdefault(group, Moments()).items[key] = [pillar, _tally(numbers[:-1]), int(numbers[-1] or 0)]
+    totals = (
+        select(*[c.label("grp") for c in columns], Answer.pillar.label("pillar"),
+               func.sum(Answer.score).label("total"))
+        .join(Response, Response.id == Answer.response_id).where(*where)
+        .group_by(*columns, Answer.response_id, Answer.pillar)
+        .subquery()
+    )
+    total_columns = [totals.c.grp] if columns else []
+    for row in db.session.execute(
+        select(*total_columns, totals.c.pillar, func.count(), func.sum(totals.c.total),
+               func.sum(totals.c.total * totals.c.total)).group_by(*total_columns, totals.c.pillar)
+    ):
+        group, (pillar, n, total, squares) = (row[0], row[1:]) if columns else (None, row)
+        result.setdefault(group, Moments()).totals[pillar] = [int(n), int(total or 0), int(squares or 0)]
+    return result
+
+
 def item_tallies(campaign_id: int, where: Iterable = ()) -> dict[str, Tally]:
     query = (
         select(Answer.item_key, *_tally_columns())
@@ -126,37 +212,6 @@ class Reliability:
 
 
 def cronbach_alpha(campaign_id: int, where: Iterable = ()) -> dict[str, Reliability]:
-    """Cronbach's alpha per pillar: k/(k-1) * (1 - sum of item variances / variance of the pillar total)."""
-    where = list(where)
-    item_rows = db.session.execute(
-        select(Answer.pillar, Answer.item_key, func.count(Answer.id), func.avg(Answer.score),
-               func.avg(Answer.score * Answer.score))
-        .join(Response, Response.id == Answer.response_id)
-        .where(Response.campaign_id == campaign_id, *where)
-        .group_by(Answer.pillar, Answer.item_key)
-    ).all()
-    totals = (
-        select(Answer.pillar.label("pillar"), func.sum(Answer.score).label("total"))
-        .join(Response, Response.id == Answer.response_id)
-        .where(Response.campaign_id == campaign_id, *where)
-        .group_by(Answer.response_id, Answer.pillar)
-        .subquery()
-    )
-    total_rows = db.session.execute(
-        select(totals.c.pillar, func.count(), func.avg(totals.c.total), func.avg(totals.c.total * totals.c.total))
-        .group_by(totals.c.pillar)
-    ).all()
-    item_variance: dict[str, float] = {}
-    item_count: dict[str, int] = {}
-    for pillar, _key, _n, mean, mean_square in item_rows:
-        item_variance[pillar] = item_variance.get(pillar, 0.0) + float(mean_square) - float(mean) ** 2
-        item_count[pillar] = item_count.get(pillar, 0) + 1
-    result = {}
-    for pillar, n, mean, mean_square in total_rows:
-        k = item_count[pillar]
-        total_variance = float(mean_square) - float(mean) ** 2
-        alpha = None
-        if k > 1 and n > 1 and total_variance > 0:
-            alpha = k / (k - 1) * (1 - item_variance[pillar] / total_variance)
-        result[pillar] = Reliability(alpha, int(n), k)
-    return result
+    """Cronbach's alpha per pillar of the campaign's responses matching `where`."""
+    found = moments(campaign_id, where=where).get(None)
+    return found.reliability() if found else {}

@@ -75,3 +75,23 @@ def retail_campaign(organisation, **kwargs) -> Campaign:
     respond_many(campaign, 6, team=t["Servizio clienti/Back office"], role=r["back_office"])
     respond_many(campaign, 5, team=t["Direzione"], role=r["executive"], leadership=True, default=5)
     return campaign
+
+
+def open_now(campaign: Campaign) -> Campaign:
+    """Open a campaign as opening does (population and threshold frozen, invitees written), whatever else is
+    open in the organisation."""
+    from cxculture.assessments.answering import invited_people_query
+    from cxculture.assessments.snapshot import freeze_population
+
+    campaign.status = "open"
+    freeze_population(campaign, invited_people_query(campaign))
+    db.session.commit()
+    return campaign
+
+
+def open_campaign_in(organisation, title: str = "Culture check") -> Campaign:
+    """A new campaign of the organisation (everyone invited), opened today for a week."""
+    campaign = Campaign(organisation_id=organisation.id, instrument=sync_shipped_instruments()[0], title=title,
+                        opens_on=date.today() - timedelta(days=1), closes_on=date.today() + timedelta(days=7))
+    db.session.add(campaign)
+    return open_now(campaign)

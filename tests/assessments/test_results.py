@@ -6,6 +6,7 @@ from datetime import date, timedelta
 import pytest
 
 from cxculture.assessments.answering import save_draft, submit
+from cxculture.assessments.campaigns import close_campaign
 from cxculture.assessments.results.report import campaign_results
 from cxculture.assessments.results.summary import organisation_summary
 from cxculture.extensions import db
@@ -14,6 +15,7 @@ from cxculture.refusals import Refused
 from tests.assessments.results_factories import (
     comment,
     make_campaign,
+    open_now,
     respond,
     respond_many,
     retail_campaign,
@@ -291,14 +293,17 @@ def test_answers_submitted_by_real_people_reach_the_results(app, retail):
 
     from cxculture.orgs.models import Person
 
-    campaign = make_campaign(retail, status="open", closes_on=date.today() + timedelta(days=5))
+    campaign = open_now(make_campaign(retail, status="draft", closes_on=date.today() + timedelta(days=5)))
     milano = teams(retail)["Vendite/Milano Store"]
-    people = db.session.scalars(select(Person).where(Person.team_id == milano.id).order_by(Person.id).limit(6))
+    # Six people of one group (team, job role), so that closing keeps their group as it is.
+    people = db.session.scalars(select(Person).where(Person.team_id == milano.id,
+                                                     Person.job_role_id == roles(retail)["frontline"].id)
+                                .order_by(Person.id).limit(6))
     for person in people:
         values = {item["key"]: (2 if item["reverse"] else 4) for item in campaign.instrument.items}
         save_draft(campaign, person, values, {"obstacles": "note from someone"})
         submit(campaign, person)
-    campaign.status = "closed"
+    close_campaign(campaign)
     db.session.commit()
     with app.test_request_context():
         results = campaign_results(campaign, leader())

@@ -11,6 +11,7 @@ from cxculture.assessments.instruments import sync_shipped_instruments
 from cxculture.assessments.models import Campaign
 from cxculture.assessments.scoring import Tally, cronbach_alpha, item_tallies, pillar_tallies
 from cxculture.extensions import db
+from tests.assessments.results_factories import open_now
 
 
 @pytest.fixture
@@ -20,8 +21,7 @@ def campaign(demo):
                         opens_on=date.today() - timedelta(days=1), closes_on=date.today() + timedelta(days=7),
                         status="open")
     db.session.add(campaign)
-    db.session.commit()
-    return campaign
+    return open_now(campaign)
 
 
 def add_response(campaign, values: dict[str, int], team_id=None):

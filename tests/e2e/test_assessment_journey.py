@@ -13,7 +13,7 @@ from cxculture.assessments.instruments import sync_shipped_instruments
 from cxculture.assessments.models import Campaign
 from cxculture.extensions import db
 from cxculture.orgs.service import organisation_by_slug
-from tests.assessments.results_factories import make_campaign, respond_many, teams
+from tests.assessments.results_factories import make_campaign, open_now, respond_many, teams
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("browser")]
 
@@ -34,7 +34,7 @@ def campaigns(live_server):
                                  title="Culture check Q4", opens_on=today - timedelta(days=1),
                                  closes_on=today + timedelta(days=14), status="open", invited_count=40)
         db.session.add(open_campaign)
-        db.session.commit()
+        open_now(open_campaign)
         ids = closed.id, open_campaign.id
     yield ids
     with live_server.app.app_context():

@@ -12,6 +12,7 @@ from cxculture.extensions import db
 from cxculture.lms.models import GradeLink, LtiIdentity, LtiNonce
 from cxculture.modules.models import Assignment
 from cxculture.orgs.models import Person
+from tests.assessments.results_factories import open_now
 
 from .conftest import launch
 from .platform import new_key_pem
@@ -220,7 +221,7 @@ def test_links_to_a_campaign_and_a_path_land_where_they_point(registered, platfo
         closes_on=date.today(),
     )
     db.session.add(campaign)
-    db.session.commit()
+    open_now(campaign)
     _, response, _ = launch(platform, user_id="camp-1", custom={"target": f"campaign:{campaign.id}"})
     assert response.headers["Location"].endswith(f"/assessments/{campaign.id}/answer")
     campaign.status = "closed"

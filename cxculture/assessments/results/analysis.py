@@ -18,8 +18,9 @@ from ...pillars import PILLAR_LABELS, PILLARS
 from ..anonymity import campaign_threshold
 from ..answering import campaign_team_ids
 from ..answers import Response
-from ..models import Campaign
-from ..scoring import Tally, pillar_tallies, respondent_counts
+from ..models import Campaign, FrozenResult
+from ..scoring import Tally, pillar_tallies, respondent_counts, tally_list
+from ..snapshot import population_of
 from ..suppression import ROOT, Group, across_breakdowns, suppressed
 from .figures import HIDDEN, Figure, GapRow, HeatmapRow
 
@@ -89,19 +90,41 @@ def _by_group(tallies: dict[tuple, Tally]) -> dict[object, dict[str, Tally]]:
 
 
 def analyse(campaign: Campaign) -> Analysis:
-    """Every tally of a campaign and the groups suppression hides, in a fixed number of queries."""
+    """Every tally of a campaign and the groups suppression hides: a closed campaign's as frozen when it closed
+    (one query), an open one's computed from its answers in a fixed number of queries."""
     cache = g.setdefault("_campaign_analyses", {}) if has_request_context() else {}
     if campaign.id in cache:
         return cache[campaign.id]
+    frozen = frozen_focus(campaign, "analysis") if campaign.status == "closed" else None
+    analysis = analysis_from_data(campaign, frozen) if frozen is not None else compute_analysis(campaign)
+    cache[campaign.id] = analysis
+    return analysis
+
+
+def frozen_focus(campaign: Campaign, focus: str) -> dict | None:
+    """One of the figures kept when the campaign closed (closing.freeze_results), or None."""
+    return db.session.scalar(select(FrozenResult.data).where(FrozenResult.campaign_id == campaign.id,
+                                                             FrozenResult.focus == focus))
+
+
+def compute_analysis(campaign: Campaign) -> Analysis:
+    """The analysis from the campaign's answers and its frozen population."""
     threshold = campaign_threshold(campaign)
     overall = {pillar: tally for (_none, pillar), tally in pillar_tallies(campaign.id).items()}
-    teams = {team_id: (parent_id, name) for team_id, parent_id, name in db.session.execute(
-        select(Team.id, Team.parent_id, Team.name).where(Team.organisation_id == campaign.organisation_id))}
+    population = population_of(campaign)
+    if population is not None:
+        teams, roles, invited = population.teams, population.roles, population.invited_teams
+    else:
+        teams = {team_id: (parent_id, name) for team_id, parent_id, name in db.session.execute(
+            select(Team.id, Team.parent_id, Team.name).where(Team.organisation_id == campaign.organisation_id))}
+        role_names = select(JobRole.id, JobRole.name_en, JobRole.name_it).where(
+            JobRole.organisation_id == campaign.organisation_id)
+        roles = {role_id: (en, it) for role_id, en, it in db.session.execute(role_names)}
+        invited = campaign_team_ids(campaign)
     direct_n = respondent_counts(campaign.id, Response.team_id)
     total = sum(direct_n.values())
     direct_tallies = _by_group(pillar_tallies(campaign.id, group_by=Response.team_id))
 
-    invited = campaign_team_ids(campaign)
     included = set(teams) if invited is None else (invited & set(teams))
     included |= {t for t in direct_n if t in teams}
     # A team's figures include its sub-teams': a department is its teams plus its own people.
@@ -127,18 +150,17 @@ def analyse(campaign: Campaign) -> Analysis:
     team_parent = {t: tree_parent(t) for t in included}
     team_groups = [Group(t, team_n[t], team_parent[t]) for t in included]
 
-    role_names = select(JobRole.id, JobRole.name_en, JobRole.name_it).where(
-        JobRole.organisation_id == campaign.organisation_id)
-    roles = {role_id: (en, it) for role_id, en, it in db.session.execute(role_names)}
     role_n = {
         role_id: n for role_id, n in respondent_counts(campaign.id, Response.job_role_id).items() if role_id is not None
     }
     role_n.update({role_id: 0 for role_id in roles if role_id not in role_n})
-    role_tallies = _by_group(pillar_tallies(campaign.id, group_by=Response.job_role_id))
+    by_role = _by_group(pillar_tallies(campaign.id, group_by=Response.job_role_id))
+    role_tallies = {role_id: tallies for role_id, tallies in by_role.items() if role_id is not None}
     # Respondents without a job role are the remainder under the organisation total.
     role_groups = [Group(r, n) for r, n in role_n.items()]
 
     split = respondent_counts(campaign.id, Response.leadership)
+    # Responses whose group was generalised past leadership (None) are in neither side.
     split_n = {LEADERSHIP: split.get(True, 0), OTHERS: split.get(False, 0)}
     split_by_flag = _by_group(pillar_tallies(campaign.id, group_by=Response.leadership))
     split_tallies = {LEADERSHIP: split_by_flag.get(True, {}), OTHERS: split_by_flag.get(False, {})}
@@ -153,15 +175,16 @@ def analyse(campaign: Campaign) -> Analysis:
         .where(Response.campaign_id == campaign.id)
         .group_by(Response.team_id, Response.job_role_id, Response.leadership)
     ):
-        side = LEADERSHIP if leadership else OTHERS
-        if role_id is not None:
+        side = None if leadership is None else LEADERSHIP if leadership else OTHERS
+        if role_id is not None and side is not None:
             role_split[(role_id, side)] = role_split.get((role_id, side), 0) + n
         node = team_id
         while node is not None and node in teams:
             if node in team_n:
                 if role_id is not None:
                     team_role[(node, role_id)] = team_role.get((node, role_id), 0) + n
-                team_split[(node, side)] = team_split.get((node, side), 0) + n
+                if side is not None:
+                    team_split[(node, side)] = team_split.get((node, side), 0) + n
             node = teams[node][0]
 
     extra_teams: set = set()
@@ -202,8 +225,57 @@ def analyse(campaign: Campaign) -> Analysis:
         split_tallies,
         hidden_split,
     )
-    cache[campaign.id] = analysis
     return analysis
+
+
+def _tallies_data(tallies: dict[str, Tally]) -> dict[str, list[int]]:
+    return {pillar: tally_list(tally) for pillar, tally in tallies.items()}
+
+
+def _tallies(data: dict[str, list[int]]) -> dict[str, Tally]:
+    return {pillar: Tally(*numbers) for pillar, numbers in data.items()}
+
+
+def _key(value: str):
+    """A JSON object key back to a team or job role id (ROOT and the split's names stay strings)."""
+    return int(value) if value.lstrip("-").isdigit() else value
+
+
+def analysis_data(analysis: Analysis) -> dict:
+    """The analysis as JSON-ready values, to keep (closing.freeze_results)."""
+    return {
+        "threshold": analysis.threshold, "total": analysis.total, "overall": _tallies_data(analysis.overall),
+        "teams": {str(k): list(v) for k, v in analysis.teams.items()},
+        "team_parent": {str(k): v for k, v in analysis.team_parent.items()},
+        "team_n": {str(k): v for k, v in analysis.team_n.items()},
+        "team_tallies": {str(k): _tallies_data(v) for k, v in analysis.team_tallies.items()},
+        "hidden_teams": sorted(map(str, analysis.hidden_teams)),
+        "roles": {str(k): list(v) for k, v in analysis.roles.items()},
+        "role_n": {str(k): v for k, v in analysis.role_n.items()},
+        "role_tallies": {str(k): _tallies_data(v) for k, v in analysis.role_tallies.items()},
+        "hidden_roles": sorted(map(str, analysis.hidden_roles)),
+        "split_n": analysis.split_n,
+        "split_tallies": {k: _tallies_data(v) for k, v in analysis.split_tallies.items()},
+        "hidden_split": sorted(analysis.hidden_split),
+    }
+
+
+def analysis_from_data(campaign: Campaign, data: dict) -> Analysis:
+    return Analysis(
+        campaign, data["threshold"], data["total"], _tallies(data["overall"]),
+        {int(k): (v[0], v[1]) for k, v in data["teams"].items()},
+        {int(k): _key(str(v)) if v is not None else None for k, v in data["team_parent"].items()},
+        {int(k): v for k, v in data["team_n"].items()},
+        {int(k): _tallies(v) for k, v in data["team_tallies"].items()},
+        {_key(k) for k in data["hidden_teams"]},
+        {int(k): (v[0], v[1]) for k, v in data["roles"].items()},
+        {int(k): v for k, v in data["role_n"].items()},
+        {int(k): _tallies(v) for k, v in data["role_tallies"].items()},
+        {_key(k) for k in data["hidden_roles"]},
+        dict(data["split_n"]),
+        {k: _tallies(v) for k, v in data["split_tallies"].items()},
+        set(data["hidden_split"]),
+    )
 
 
 # Breakdowns: the heatmaps and the perception gaps ---------------------------------------------------------

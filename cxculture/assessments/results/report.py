@@ -16,7 +16,7 @@ from ...orgs.models import Person
 from ...pillars import PILLAR_LABELS, PILLARS
 from ..answers import Comment, Response
 from ..models import Campaign
-from ..scoring import Reliability, Tally, cronbach_alpha, item_tallies
+from ..scoring import Reliability, Tally
 from .access import manager_team_ids, results_campaign_for, results_refused, sees_organisation
 from .analysis import Analysis, analyse, gaps, role_name, role_rows, team_rows
 from .figures import (
@@ -28,6 +28,7 @@ from .figures import (
     PillarResult,
     QuestionComments,
 )
+from .freezing import focus_moments
 
 _shuffle = random.SystemRandom().shuffle
 
@@ -106,8 +107,7 @@ def _comments(campaign: Campaign, where: tuple, language: str) -> list[QuestionC
     return result
 
 
-def _items(campaign: Campaign, where: tuple, language: str) -> list[PillarItems]:
-    tallies = item_tallies(campaign.id, where)
+def _items(campaign: Campaign, tallies: dict[str, Tally], language: str) -> list[PillarItems]:
     return [
         PillarItems(
             pillar["key"],
@@ -189,7 +189,8 @@ def campaign_results(
         result.pillars = [PillarResult(p, str(PILLAR_LABELS[p]), HIDDEN) for p in PILLARS]
         return result
 
-    reliability = cronbach_alpha(campaign.id, focus.where)
+    focus_figures = focus_moments(campaign, focus.kind, focus.key, focus.where)
+    reliability = focus_figures.reliability()
     changes = _changes(campaign, focus, language)
     result.pillars = [
         PillarResult(
@@ -198,7 +199,7 @@ def campaign_results(
         for p in PILLARS
     ]
     result.previous_title = changes.get("_title")
-    result.items = _items(campaign, focus.where, language)
+    result.items = _items(campaign, focus_figures.item_tallies(), language)
     comment_where = focus.comment_where
     if reach is not None:
         # A manager reads only comments whose own team is one of theirs and shown.

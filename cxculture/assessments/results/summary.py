@@ -17,8 +17,8 @@ from ...modules.personalisation import PillarFocus
 from ...orgs.models import Person
 from ...pillars import PILLAR_LABELS, PILLARS
 from ..anonymity import campaign_thresholds
-from ..models import Campaign
-from ..scoring import pillar_tallies_by_campaign, respondents_by_campaign
+from ..models import Campaign, FrozenResult
+from ..scoring import Tally, pillar_tallies_by_campaign, respondents_by_campaign
 from .analysis import analyse
 from .figures import CampaignResults, Figure, PillarResult
 from .report import campaign_results
@@ -138,7 +138,17 @@ def network_pillar_scores(organisation_ids: Iterable[int] | Select) -> dict[int,
     scores: dict[int, dict[str, float]] = {organisation_id: {} for organisation_id in counted.values()}
     if not counted:
         return scores
-    for (campaign_id, pillar), tally in pillar_tallies_by_campaign(counted).items():
+    # Closed campaigns keep their figures (closing.py); one closed before that is added up from its answers.
+    tallies: dict[tuple, Tally] = {}
+    for campaign_id, data in db.session.execute(
+        select(FrozenResult.campaign_id, FrozenResult.data)
+        .where(FrozenResult.campaign_id.in_(list(counted)), FrozenResult.focus == "analysis")
+    ):
+        tallies.update({(campaign_id, pillar): Tally(*numbers) for pillar, numbers in data["overall"].items()})
+    not_kept = set(counted) - {campaign_id for campaign_id, _pillar in tallies}
+    if not_kept:
+        tallies.update(pillar_tallies_by_campaign(not_kept))
+    for (campaign_id, pillar), tally in tallies.items():
         if tally.mean is not None:
             scores[counted[campaign_id]][pillar] = tally.mean
     return scores

@@ -37,7 +37,10 @@ def _refusal(campaign: Campaign, code: str, status: int | None = None):
 
 
 def _blocker(campaign: Campaign) -> str | None:
-    """Why the person cannot answer the campaign now, if they cannot (the answered case first)."""
+    """Why the person cannot answer the campaign now, if they cannot (the answered case first, while it is open:
+    once closed, nothing says any more who answered)."""
+    if campaign.status == "closed":
+        return "closed"
     if answering.has_answered(campaign, current_user):
         return "already-answered"
     if not answering.is_invited(campaign, current_user):

@@ -114,7 +114,10 @@ def edit_campaign(campaign_id: int):
 @bp.get("/assessments/campaigns/<int:campaign_id>")
 @permission_required("admin", "leader")
 def show_campaign(campaign_id: int):
-    campaign = get_in_organisation(Campaign, campaign_id)
+    return _campaign_page(get_in_organisation(Campaign, campaign_id))
+
+
+def _campaign_page(campaign: Campaign, threshold_error: str | None = None, status: int = 200):
     paths = orgs.team_paths(campaign.organisation_id)
     turnout = service.campaign_turnout(campaign, paths) if campaign.status != "draft" else None
     return render_template(
@@ -122,11 +125,29 @@ def show_campaign(campaign_id: int):
         campaign=campaign,
         turnout=turnout,
         threshold=service.campaign_threshold(campaign),
+        threshold_error=threshold_error,
+        max_threshold=service.MAX_THRESHOLD,
         team_paths=paths,
         language=current_language(),
         open_other=service.open_campaign_of(campaign.organisation_id),
         low_turnout=service.LOW_TURNOUT_PERCENT,
-    )
+    ), status
+
+
+@bp.post("/assessments/campaigns/<int:campaign_id>/threshold")
+@permission_required("admin", "leader")
+def raise_threshold(campaign_id: int):
+    campaign = get_in_organisation(Campaign, campaign_id)
+    raw = (request.form.get("threshold") or "").strip()
+    try:
+        service.raise_threshold(campaign, int(raw) if raw.isdigit() and len(raw) < 7 else None)
+    except Refused as refused:
+        db.session.rollback()
+        return _campaign_page(campaign, refused.errors.get("threshold") or refused.message, 400)
+    db.session.commit()
+    flash(_("The anonymity threshold is now %(num)s: every figure of this campaign follows it.",
+            num=campaign.threshold), "success")
+    return redirect(url_for("assessments.show_campaign", campaign_id=campaign.id))
 
 
 @bp.post("/assessments/campaigns/<int:campaign_id>/open")

@@ -1,0 +1,104 @@
+"""Closing a campaign: what is kept about who answered, the answers written anew, the results computed once.
+
+When a campaign closes:
+
+1. who answered becomes a count per team (of the population frozen at opening); the participation rows and the
+   invitees are deleted, so no row names a respondent any more;
+2. every stored group is generalised until it holds at least `threshold` responses (generalising.py);
+3. every response, answer and comment is deleted and written again with new random ids, in a random order, in
+   this one transaction: nothing of when or in which order people answered survives (row order, PostgreSQL's
+   xmin and ctid);
+4. the results are computed once and kept (FrozenResult): a closed campaign's figures never change, so every
+   page reads them instead of adding up the answers again.
+
+Raising a closed campaign's threshold repeats steps 2 and 4. Flushes only: the caller commits.
+"""
+from __future__ import annotations
+
+import random
+import uuid
+from collections import Counter
+
+from sqlalchemy import delete, func, insert, select
+
+from ..extensions import db
+from .answers import Answer, Comment, Invitee, Participation, Response
+from .generalising import ANY, generalise
+from .models import Campaign, FrozenResult
+from .snapshot import population_of
+
+_random = random.SystemRandom()
+
+
+def close_out(campaign: Campaign) -> None:
+    """Steps 1-4 for a campaign whose status has just become "closed"."""
+    population = population_of(campaign)
+    answered = dict(db.session.execute(
+        select(Invitee.team_id, func.count())
+        .join(Participation, (Participation.person_id == Invitee.person_id)
+              & (Participation.campaign_id == Invitee.campaign_id))
+        .where(Invitee.campaign_id == campaign.id, Invitee.team_id.is_not(None))
+        .group_by(Invitee.team_id)).all())
+    respondents = db.session.scalar(select(func.count()).select_from(Response)
+                                    .where(Response.campaign_id == campaign.id))
+    data = dict(campaign.population)
+    # Below the threshold nothing is ever shown: keep no per-team count that could say who answered.
+    data["answered_per_team"] = ({str(k): n for k, n in answered.items()}
+                                 if respondents >= campaign.threshold else {})
+    campaign.population = data
+    db.session.execute(delete(Participation).where(Participation.campaign_id == campaign.id))
+    db.session.execute(delete(Invitee).where(Invitee.campaign_id == campaign.id))
+    rewrite_answers(campaign, population.parents if population else {})
+    freeze_results(campaign)
+
+
+def rewrite_answers(campaign: Campaign, parents: dict[int, int | None]) -> None:
+    """Generalise the stored groups to `threshold` responses each and write every row anew, shuffled."""
+    responses = db.session.execute(
+        select(Response.id, Response.team_id, Response.job_role_id, Response.leadership)
+        .where(Response.campaign_id == campaign.id)).all()
+    counts = Counter((team, role, leadership) for _id, team, role, leadership in responses)
+    stored = generalise(counts, parents, campaign.threshold)
+    new_ids = {row[0]: uuid.uuid4().hex for row in responses}
+    answers = db.session.execute(
+        select(Answer.response_id, Answer.item_key, Answer.pillar, Answer.value, Answer.score)
+        .join(Response, Response.id == Answer.response_id)
+        .where(Response.campaign_id == campaign.id)).all()
+    comments = db.session.execute(
+        select(Comment.question_key, Comment.team_id, Comment.job_role_id, Comment.leadership, Comment.text)
+        .where(Comment.campaign_id == campaign.id)).all()
+
+    response_rows = [
+        dict(zip(("team_id", "job_role_id", "leadership"), stored.get((team, role, leadership), ANY), strict=True),
+             id=new_ids[old_id], campaign_id=campaign.id)
+        for old_id, team, role, leadership in responses]
+    answer_rows = [{"id": uuid.uuid4().hex, "response_id": new_ids[response_id], "item_key": item_key,
+                    "pillar": pillar, "value": value, "score": score}
+                   for response_id, item_key, pillar, value, score in answers]
+    # A comment is stored under its response's group: one of at least `threshold` respondents wrote it.
+    comment_rows = [{"id": uuid.uuid4().hex, "campaign_id": campaign.id, "question_key": question_key, "text": text,
+                     **dict(zip(("team_id", "job_role_id", "leadership"),
+                                stored.get((team, role, leadership), ANY), strict=True))}
+                    for question_key, team, role, leadership, text in comments]
+    for rows in (response_rows, answer_rows, comment_rows):
+        _random.shuffle(rows)
+    db.session.execute(delete(Comment).where(Comment.campaign_id == campaign.id))
+    db.session.execute(delete(Answer).where(
+        Answer.response_id.in_(select(Response.id).where(Response.campaign_id == campaign.id))))
+    db.session.execute(delete(Response).where(Response.campaign_id == campaign.id))
+    db.session.expire_all()
+    for model, rows in ((Response, response_rows), (Answer, answer_rows), (Comment, comment_rows)):
+        if rows:  # Core executemany: the ORM's bulk insert is several times slower for 100,000 rows
+            db.session.execute(insert(model.__table__), rows)
+    db.session.flush()
+
+
+def freeze_results(campaign: Campaign) -> None:
+    """Compute the campaign's results once and keep them (FrozenResult rows)."""
+    from .results.freezing import frozen_results
+
+    db.session.execute(delete(FrozenResult).where(FrozenResult.campaign_id == campaign.id))
+    rows = [{"campaign_id": campaign.id, "focus": focus, "data": data}
+            for focus, data in frozen_results(campaign).items()]
+    db.session.execute(insert(FrozenResult), rows)
+    db.session.flush()
