@@ -133,8 +133,9 @@ def check_role_mappings(rows: list[RoleMappingData]) -> tuple[list[RoleMappingDa
             continue
         if row.kind == CONTEXT and row.permission in PRIVILEGED:
             errors[f"{where}-permission"] = _(
-                "A course role cannot grant admin, hr or leader: it says what someone does in one course, not in "
-                "the organisation. Map an institution role, or grant the permission by hand on the people page."
+                "A course role cannot grant Administrator, HR or Leadership: it says what someone does in one "
+                "course, not in the organisation. Map an institution role, or grant the permission by hand on the "
+                "people page."
             )
             continue
         spelled = RoleMappingData(row.kind, _spelled(row.kind, role), row.permission)

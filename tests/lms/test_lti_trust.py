@@ -236,8 +236,8 @@ def test_a_new_registration_starts_with_the_safe_defaults(client, login_as, regi
 
 
 @pytest.mark.parametrize("row, field, words", [
-    (("context", "Instructor", "admin"), "permission", "A course role cannot grant admin, hr or leader"),
-    (("context", "Learner", "hr"), "permission", "A course role cannot grant admin, hr or leader"),
+    (("context", "Instructor", "admin"), "permission", "A course role cannot grant Administrator, HR or Leadership"),
+    (("context", "Learner", "hr"), "permission", "A course role cannot grant Administrator, HR or Leadership"),
     (("context", COURSE_ADMINISTRATOR, "leader"), "permission", "A course role cannot grant"),
     (("context", INSTITUTION_ADMINISTRATOR, "admin"), "kind", "institution or system role"),
     (("institution", COURSE_ADMINISTRATOR, "employee"), "kind", "is a course role"),
@@ -266,3 +266,49 @@ def test_the_verified_flag_and_an_emptied_line_are_saved(client, login_as, regis
     assert saved.status_code == 302
     assert _mappings(registered) == {("context", "Learner", "employee")}
     assert db.session.get(LtiRegistration, registered.id).emails_verified is True
+
+
+# Migration 0008 on a database that already has launches ---------------------------------------------------------------
+
+def test_migration_gives_existing_registrations_the_safe_table_and_marks_what_a_launch_granted(app):
+    from datetime import datetime
+
+    import sqlalchemy as sa
+    from flask_migrate import downgrade, upgrade
+
+    db.drop_all()
+    upgrade(revision="0006")
+    t0 = datetime(2026, 11, 1, 9, 0, 0)
+    tables = {name: sa.Table(name, sa.MetaData(), autoload_with=db.engine)
+              for name in ("organisation", "person", "person_permission", "lti_registration", "lti_identity")}
+    with db.engine.begin() as connection:
+        def insert(table, **values):
+            connection.execute(tables[table].insert().values(**values))
+
+        insert("organisation", id=1, name="Bank", slug="bank", default_language="en", anonymity_threshold=5,
+               benchmark_opt_in=False, created_at=t0)
+        insert("lti_registration", id=1, organisation_id=1, name="Moodle", issuer="https://moodle.example.com",
+               client_id="c", deployment_ids=["1"], auth_login_url="https://m/a", auth_token_url="https://m/t",
+               key_set_url="https://m/k", created_at=t0)
+        for person_id, email, created in ((1, "lti-x@lms.invalid", t0), (2, "boss@bank.example.com", t0)):
+            insert("person", id=person_id, organisation_id=1, email=email, name=email, active=True,
+                   session_token="t" * 32, created_at=created)
+        insert("lti_identity", id=1, organisation_id=1, person_id=1, issuer="https://moodle.example.com",
+               subject="created-by-a-launch", created_at=t0 + timedelta(seconds=1))
+        insert("lti_identity", id=2, organisation_id=1, person_id=2, issuer="https://moodle.example.com",
+               subject="linked-by-email-later", created_at=t0 + timedelta(days=20))
+        for person_id, name in ((1, "employee"), (1, "manager"), (1, "hr"), (2, "admin"), (2, "employee")):
+            insert("person_permission", person_id=person_id, name=name)
+    upgrade(revision="0008")
+    with db.engine.connect() as connection:
+        granted = set(connection.execute(sa.text("SELECT person_id, name, granted_by FROM person_permission")))
+        mappings = set(connection.execute(sa.text(
+            "SELECT organisation_id, registration_id, kind, role, permission FROM lti_role_mapping")))
+        verified = connection.execute(sa.text("SELECT emails_verified FROM lti_registration")).scalar_one()
+    assert granted == {(1, "employee", "lms"), (1, "manager", "lms"), (1, "hr", "admin"),
+                       (2, "admin", "admin"), (2, "employee", "admin")}
+    assert mappings == {(1, 1, "context", "Learner", "employee"), (1, 1, "context", "Instructor", "employee")}
+    assert not verified
+    downgrade(revision="base")
+    with db.engine.begin() as connection:
+        connection.execute(sa.text("DROP TABLE alembic_version"))
