@@ -25,6 +25,7 @@ PUBLIC_ENDPOINTS = {
     "static", "healthz", "auth.login", "auth.logout", "auth.set_language", "auth.accept_invitation",
     "modules.verify_certificate",  # a certificate code is public proof by design
     "lms.oidc_login", "lms.launch", "lms.tool_jwks",  # LTI: the signed id_token is the credential; JWKS are public keys
+    "lms.link_account",  # a launch held in this browser's session, then the account's own password
 }
 ACCOUNTS = ("admin", "leader", "hr", "manager", "employee")
 ORGANISATIONS = {"retail": ("demo-retail", "Demo Retail"), "bank": ("demo-bank", "Demo Bank")}

@@ -5,11 +5,12 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required, logout_user
 
 from ..config import LANGUAGES
 from ..extensions import db
 from ..refusals import form_status
+from .access import start_session
 from .forms import AcceptInvitationForm, ChangePasswordForm, LoginForm
 from .invitations import InvalidInvitation, person_for_invitation
 from .passwords import verify_password
@@ -27,16 +28,6 @@ def _safe_next(target: str | None) -> str:
     return url_for("home.index")
 
 
-def _start_session(person) -> None:
-    """Log in on a brand-new session, so no one can plant a session id before login."""
-    language = session.get("language")
-    session.clear()
-    if language and not person.language:
-        person.language = language
-    login_user(person)
-    session.permanent = True
-
-
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     if current_user.is_authenticated:
@@ -45,7 +36,7 @@ def login():
     if form.validate_on_submit():
         result = authenticate(form.email.data, form.password.data)
         if result.person is not None:
-            _start_session(result.person)
+            start_session(result.person)
             db.session.commit()
             return redirect(_safe_next(request.args.get("next")))
         db.session.commit()  # keep the recorded failure
@@ -77,7 +68,7 @@ def change_password():
         else:
             person = current_user._get_current_object()  # login_user() must get the person, not the proxy
             set_password(person, form.password.data)
-            _start_session(person)
+            start_session(person)
             db.session.commit()
             flash(_("Your password is changed. Other sessions have been logged out."), "success")
             return redirect(url_for("home.index"))
@@ -97,7 +88,7 @@ def accept_invitation(token: str):
     form = AcceptInvitationForm()
     if form.validate_on_submit():
         set_password(person, form.password.data)
-        _start_session(person)
+        start_session(person)
         db.session.commit()
         flash(_("Welcome, %(name)s. Your password is set.", name=person.name), "success")
         return redirect(url_for("home.index"))

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -33,9 +33,16 @@ class LtiRegistration(db.Model):
     #: The platform's JWKS as last fetched; refreshed once when a token names an unknown key.
     key_set: Mapped[dict | None] = mapped_column(JSON)
     key_set_fetched_at: Mapped[datetime | None] = mapped_column(DateTime)
+    #: The administrator vouches that this platform's e-mail addresses are verified (people cannot edit their
+    #: own): a first launch may then link to the existing account with that address, unless it holds admin, hr
+    #: or leader. Off: the person signs in once to link.
+    emails_verified: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
     organisation: Mapped[Organisation] = relationship()
+    role_mappings: Mapped[list[LtiRoleMapping]] = relationship(
+        back_populates="registration", cascade="all, delete-orphan", order_by="LtiRoleMapping.id"
+    )
 
     @property
     def origin(self) -> str:
@@ -44,6 +51,49 @@ class LtiRegistration(db.Model):
 
         parts = urlsplit(self.issuer if "://" in self.issuer else self.auth_login_url)
         return f"{parts.scheme}://{parts.netloc}"
+
+
+class LtiRoleMapping(db.Model):
+    """One line of a registration's role table: a platform role of a kind grants an app permission."""
+
+    __tablename__ = "lti_role_mapping"
+    __table_args__ = (UniqueConstraint("registration_id", "kind", "role", "permission"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    registration_id: Mapped[int] = mapped_column(ForeignKey("lti_registration.id", ondelete="CASCADE"), index=True)
+    #: "context" (a role in the course launched from) or "institution" (an institution or system role).
+    kind: Mapped[str] = mapped_column(String(12))
+    #: A short role name ("Instructor") matching that role of the kind, or a full role URI matched exactly.
+    role: Mapped[str] = mapped_column(String(255))
+    #: The app permission the role grants (never admin, hr or leader for a context role).
+    permission: Mapped[str] = mapped_column(String(20))
+
+    registration: Mapped[LtiRegistration] = relationship(back_populates="role_mappings")
+
+
+class LtiPendingLink(db.Model):
+    """A launch waiting for its person to sign in once: the platform user (issuer + sub) named the e-mail of an
+    existing account, which is linked only when that account's owner signs in from the same browser."""
+
+    __tablename__ = "lti_pending_link"
+
+    #: SHA-256 of the random token kept in the launching browser's session; the token itself is never stored.
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    registration_id: Mapped[int] = mapped_column(ForeignKey("lti_registration.id", ondelete="CASCADE"), index=True)
+    #: The account the launch's e-mail names: the only one that can complete the link.
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
+    subject: Mapped[str] = mapped_column(String(255))
+    #: The pylti1p3 launch id, kept for a deep-linking launch completed after the sign-in.
+    launch_id: Mapped[str] = mapped_column(String(80))
+    #: The id_token's claims: where the launch lands once linked.
+    claims: Mapped[dict] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(DateTime, index=True)
+
+    registration: Mapped[LtiRegistration] = relationship()
+    person: Mapped[Person] = relationship()
 
 
 class ToolKey(db.Model):

@@ -14,7 +14,8 @@ from ..extensions import db
 from ..orgs.models import Organisation
 from ..refusals import Refused
 from . import forget_origins
-from .models import LrsSettings, LtiRegistration
+from .models import LrsSettings, LtiRegistration, LtiRoleMapping
+from .roles import DEFAULT_MAPPINGS, RoleMappingData, check_role_mappings
 
 URL_FIELDS = ("auth_login_url", "auth_token_url", "key_set_url")
 
@@ -30,6 +31,10 @@ class RegistrationData:
     auth_login_url: str
     auth_token_url: str
     key_set_url: str
+    #: The administrator vouches that the platform's e-mail addresses are verified.
+    emails_verified: bool = False
+    #: The role table; None keeps the stored one (the defaults for a new registration).
+    role_mappings: list[RoleMappingData] | None = None
 
 
 def parse_deployment_ids(text: str | None) -> list[str]:
@@ -48,8 +53,13 @@ def _valid_url(value: str, allow_http: bool) -> bool:
 
 
 def _check(organisation_id: int, data: RegistrationData, allow_http: bool,
-           registration: LtiRegistration | None = None) -> None:
+           registration: LtiRegistration | None = None) -> list[RoleMappingData] | None:
+    """Refused naming each bad field; else the role table to store (None: keep it)."""
     errors: dict[str | None, str] = {}
+    mappings = None
+    if data.role_mappings is not None:
+        mappings, mapping_errors = check_role_mappings(data.role_mappings)
+        errors.update(mapping_errors)
     if not data.name.strip():
         errors["name"] = _("Give the platform a name, such as “Moodle – HR academy”.")
     if not _valid_url(data.issuer, allow_http):
@@ -68,15 +78,32 @@ def _check(organisation_id: int, data: RegistrationData, allow_http: bool,
             errors["client_id"] = _("This issuer and client id are already registered.")
     if errors:
         raise Refused(errors)
+    return mappings
+
+
+def _store_role_mappings(registration: LtiRegistration, rows: list[RoleMappingData]) -> None:
+    """The table becomes `rows`: unchanged lines stay, others go, new ones are added."""
+    wanted = {(r.kind, r.role, r.permission) for r in rows}
+    kept = [m for m in registration.role_mappings if (m.kind, m.role, m.permission) in wanted]
+    held = {(m.kind, m.role, m.permission) for m in kept}
+    registration.role_mappings = kept + [
+        LtiRoleMapping(organisation_id=registration.organisation_id, kind=r.kind, role=r.role, permission=r.permission)
+        for r in rows if (r.kind, r.role, r.permission) not in held
+    ]
 
 
 def save_registration(organisation_id: int, data: RegistrationData, *, allow_http: bool = False,
                       registration: LtiRegistration | None = None) -> LtiRegistration:
     """Create (or change) a registration; Refused names each bad field and nothing is stored."""
-    _check(organisation_id, data, allow_http, registration)
+    mappings = _check(organisation_id, data, allow_http, registration)
     if registration is None:
-        registration = LtiRegistration(organisation_id=organisation_id)
+        registration = LtiRegistration(organisation_id=organisation_id, role_mappings=[])
         db.session.add(registration)
+        if mappings is None:
+            mappings = [RoleMappingData(*default) for default in DEFAULT_MAPPINGS]
+    if mappings is not None:
+        _store_role_mappings(registration, mappings)
+    registration.emails_verified = data.emails_verified
     if registration.key_set_url != data.key_set_url.strip():
         registration.key_set, registration.key_set_fetched_at = None, None
     registration.name = data.name.strip()

@@ -103,11 +103,18 @@ class JobRole(db.Model):
         return self.name_it if language == "it" else self.name_en
 
 
+#: Who granted a permission: an administrator by hand (people page, roster, command line) or an LMS launch.
+GRANTED_BY_HAND = "admin"
+GRANTED_BY_LMS = "lms"
+
+
 class PersonPermission(db.Model):
     __tablename__ = "person_permission"
 
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), primary_key=True)
     name: Mapped[str] = mapped_column(String(20), primary_key=True)
+    #: GRANTED_BY_HAND or GRANTED_BY_LMS: an LMS launch only ever adds or removes the permissions it granted.
+    granted_by: Mapped[str] = mapped_column(String(10), default=GRANTED_BY_HAND, server_default=GRANTED_BY_HAND)
 
 
 class Person(UserMixin, db.Model):
@@ -145,10 +152,19 @@ class Person(UserMixin, db.Model):
 
     @permissions.setter
     def permissions(self, names) -> None:
+        """Set by hand: permissions kept keep who granted them, new ones are the administrator's."""
         wanted = set(names)
         self.permission_rows = [row for row in self.permission_rows if row.name in wanted] + [
-            PersonPermission(name=name) for name in sorted(wanted - self.permissions)
+            PersonPermission(name=name, granted_by=GRANTED_BY_HAND) for name in sorted(wanted - self.permissions)
         ]
+
+    def sync_granted_permissions(self, granted_by: str, names) -> None:
+        """Make the permissions `granted_by` gave exactly `names`; those anyone else gave stay as they are."""
+        wanted = set(names)
+        held = self.permissions
+        self.permission_rows = [
+            row for row in self.permission_rows if row.granted_by != granted_by or row.name in wanted
+        ] + [PersonPermission(name=name, granted_by=granted_by) for name in sorted(wanted - held)]
 
     def can(self, permission: str | Permission) -> bool:
         return str(getattr(permission, "value", permission)) in self.permissions

@@ -39,7 +39,8 @@ def _registration_page(form: RegistrationForm, registration: LtiRegistration | N
             saved = service.save_registration(current_user.organisation_id, form.values(),
                                               allow_http=_allow_http(), registration=registration)
         except Refused as refusal:
-            show_refusal(form, refusal)
+            db.session.rollback()
+            show_refusal(form, Refused(form.show_row_errors(refusal.errors)))
         else:
             db.session.commit()
             flash(_("Platform %(name)s saved.", name=saved.name), "success")
@@ -50,7 +51,10 @@ def _registration_page(form: RegistrationForm, registration: LtiRegistration | N
 @bp.route("/admin/lms/platforms/new", methods=["GET", "POST"])
 @permission_required("admin")
 def create_registration():
-    return _registration_page(RegistrationForm(), None)
+    form = RegistrationForm()
+    if request.method == "GET":
+        form.show_default_role_mappings()
+    return _registration_page(form, None)
 
 
 @bp.route("/admin/lms/platforms/<int:registration_id>", methods=["GET", "POST"])
@@ -60,6 +64,7 @@ def edit_registration(registration_id: int):
     form = RegistrationForm(obj=registration)
     if request.method == "GET":
         form.deployment_ids.data = "\n".join(registration.deployment_ids or [])
+        form.show_role_mappings([(m.kind, m.role, m.permission) for m in registration.role_mappings])
     return _registration_page(form, registration)
 
 

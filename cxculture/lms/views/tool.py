@@ -1,19 +1,23 @@
 """What LMS platforms and launched people reach: OIDC login, launch, JWKS, the deep-linking picker."""
 from __future__ import annotations
 
-from flask import abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import abort, flash, jsonify, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user
+from flask_login import current_user, login_required, login_user, logout_user
 from pylti1p3.exception import LtiException, OIDCException
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
+from ...auth.access import start_session
+from ...auth.service import authenticate
 from ...extensions import csrf, db
 from ...i18n import current_language
 from ...orgs.models import Organisation
+from ...refusals import Refused, form_status
 from .. import deeplinking
+from ..forms import LinkAccountForm
 from ..keys import jwks
-from ..launches import complete_launch
+from ..launches import LaunchOutcome, complete_launch, complete_link, pending_link
 from ..models import LtiLaunch
 from ..tool import HardenedLaunch, LaunchRefused
 from ..tool import oidc_login as make_oidc_login
@@ -42,7 +46,11 @@ REFUSALS = {
     "deep-link": lambda: _("The platform did not say where to return the chosen content."),
     "login": lambda: _("The login request from the platform is incomplete or names an unknown platform."),
     "restored": lambda: _("This launch cannot be repeated."),
+    "link-expired": lambda: _("This request to link your account has expired or did not start in this browser. "
+                              "Open the activity again from your course."),
 }
+#: The session key holding the token of a launch waiting for its person to sign in (launches.hold_for_link).
+LINK_SESSION_KEY = "lti_link"
 
 
 def refused(code: str, detail: str = "", status: int = 400):
@@ -78,14 +86,58 @@ def launch():
     except LtiException as error:
         return refused("signature" if "decode" in str(error).lower() else "message-type", str(error))
     db.session.commit()
-    login_user(outcome.person)
-    if outcome.notice == "campaign-closed":
-        flash(_("The assessment this link points to is not open at the moment."), "info")
-    response = redirect(outcome.url)
+    if outcome.link_token:  # an existing account: only its owner, signing in here, links it
+        logout_user()
+        session[LINK_SESSION_KEY] = outcome.link_token
+    else:
+        login_user(outcome.person)
+    response = _landing(outcome)
     state = request.form.get("state", "")
     response.delete_cookie(f"lti1p3-{state}", path="/", secure=request.is_secure, httponly=True,
                            samesite="None" if request.is_secure else None)
     return response
+
+
+def _landing(outcome: LaunchOutcome):
+    if outcome.notice == "campaign-closed":
+        flash(_("The assessment this link points to is not open at the moment."), "info")
+    return redirect(outcome.url)
+
+
+@bp.route("/lti/link", methods=["GET", "POST"])
+def link_account():
+    """A launch whose e-mail names an existing account: its owner signs in once, and the platform user is linked.
+    The launch is found through this browser's session only, never through anything in the address."""
+    link = pending_link(session.get(LINK_SESSION_KEY))
+    if link is None:
+        session.pop(LINK_SESSION_KEY, None)
+        return refused("link-expired")
+    form = LinkAccountForm()
+    if request.method == "GET":
+        form.email.data = link.person.email
+    error, status = None, form_status(form)
+    if form.validate_on_submit():
+        result = authenticate(form.email.data, form.password.data)
+        if result.person is None:
+            db.session.commit()  # keep the recorded failure
+            if result.locked_minutes:
+                error, status = _("Too many failed attempts for this e-mail address. Try again in %(minutes)s "
+                                  "minutes.", minutes=result.locked_minutes), 429
+            else:
+                error, status = _("Wrong e-mail or password."), 401
+        else:
+            try:
+                outcome = complete_link(link, result.person)
+            except Refused as refusal:
+                db.session.rollback()
+                error, status = refusal.message, 403
+            except LaunchRefused as refusal:
+                return refused(refusal.code, refusal.detail, refusal.status)
+            else:
+                db.session.commit()
+                start_session(outcome.person)  # a new session: the link token goes with the old one
+                return _landing(outcome)
+    return render_template("lms/link_account.html", form=form, link=link, error=error), status
 
 
 @bp.get("/lti/<org_slug>/jwks.json")
