@@ -3,11 +3,12 @@ from __future__ import annotations
 
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user
+from flask_login import current_user, login_required
 from pylti1p3.exception import LtiException, OIDCException
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
+from ...auth.login_sessions import log_in
 from ...extensions import csrf, db
 from ...i18n import current_language
 from ...orgs.models import Organisation
@@ -77,8 +78,8 @@ def launch():
         return refused(refusal.code, refusal.detail, refusal.status)
     except LtiException as error:
         return refused("signature" if "decode" in str(error).lower() else "message-type", str(error))
+    log_in(outcome.person)
     db.session.commit()
-    login_user(outcome.person)
     if outcome.notice == "campaign-closed":
         flash(_("The assessment this link points to is not open at the moment."), "info")
     response = redirect(outcome.url)
