@@ -95,6 +95,14 @@ def test_ending_one_session_from_the_list(app, client, demo):
     assert client.get("/home/employee").status_code == 200
 
 
+def test_ending_this_browsers_session_from_the_list_logs_out(client, demo):
+    login(client, "employee@bank.example.com")
+    (mine,) = sessions_of("employee@bank.example.com")
+    response = client.post(f"/account/sessions/{mine.id}/end")
+    assert response.status_code == 302 and response.headers["Location"] == "/login"
+    assert client.get("/home/employee").status_code == 302
+
+
 def test_nobody_can_end_someone_elses_session(app, client, demo):
     other = app.test_client()
     login(other, "hr@bank.example.com")
