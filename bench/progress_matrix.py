@@ -88,7 +88,7 @@ def build_organisation(people: int, modules: int, seed: int = 7) -> None:
     person_rows = [{
         "organisation_id": organisation.id, "email": f"person{n:05d}@bench.example.com", "name": f"Person {n:05d}",
         "job_role_id": roles[n % len(roles)].id, "team_id": teams[n % len(teams)].id, "manager_id": leader.id,
-        "active": True, "session_token": f"{n:032d}", "created_at": datetime(2026, 1, 1),
+        "active": True, "created_at": datetime(2026, 1, 1),
     } for n in range(people - 1)]
     db.session.execute(insert(Person), person_rows)
     ids = dict(db.session.execute(

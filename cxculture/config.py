@@ -57,15 +57,25 @@ def load_config(instance_path: Path, overrides: dict | None = None) -> dict:
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_NAME": "cxculture_session",
-        "PERMANENT_SESSION_LIFETIME": 12 * 3600,
+        # A login session ends after this long without a request, and this long after it began, whatever the cookie.
+        "LOGIN_SESSION_IDLE_MINUTES": int(os.environ.get("CXCULTURE_SESSION_IDLE_MINUTES", "120")),
+        "LOGIN_SESSION_MAX_HOURS": int(os.environ.get("CXCULTURE_SESSION_MAX_HOURS", "12")),
         "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
         "BABEL_DEFAULT_LOCALE": "en",
         "BABEL_TRANSLATION_DIRECTORIES": str(Path(__file__).parent / "translations"),
         "LANGUAGES": LANGUAGES,
         # Set when a reverse proxy terminates TLS and sends X-Forwarded-Proto / -For.
         "BEHIND_PROXY": _env_bool("CXCULTURE_BEHIND_PROXY"),
-        "LOGIN_MAX_FAILURES": int(os.environ.get("CXCULTURE_LOGIN_MAX_FAILURES", "5")),
-        "LOGIN_LOCK_MINUTES": int(os.environ.get("CXCULTURE_LOGIN_LOCK_MINUTES", "15")),
+        # The login throttle (auth/throttle.py): failures that cost nothing per account and per client address,
+        # then a wait that doubles from LOGIN_DELAY_SECONDS up to LOGIN_MAX_DELAY_SECONDS; failures are
+        # forgotten after LOGIN_FAILURE_WINDOW_HOURS. A browser that has logged in to an account keeps a device
+        # cookie for LOGIN_DEVICE_DAYS and is slowed only by its own failures on that account.
+        "LOGIN_FREE_FAILURES": int(os.environ.get("CXCULTURE_LOGIN_FREE_FAILURES", "3")),
+        "LOGIN_ADDRESS_FREE_FAILURES": int(os.environ.get("CXCULTURE_LOGIN_ADDRESS_FREE_FAILURES", "10")),
+        "LOGIN_DELAY_SECONDS": int(os.environ.get("CXCULTURE_LOGIN_DELAY_SECONDS", "2")),
+        "LOGIN_MAX_DELAY_SECONDS": int(os.environ.get("CXCULTURE_LOGIN_MAX_DELAY_SECONDS", "900")),
+        "LOGIN_FAILURE_WINDOW_HOURS": int(os.environ.get("CXCULTURE_LOGIN_FAILURE_WINDOW_HOURS", "24")),
+        "LOGIN_DEVICE_DAYS": int(os.environ.get("CXCULTURE_LOGIN_DEVICE_DAYS", "180")),
         "INVITATION_DAYS": int(os.environ.get("CXCULTURE_INVITATION_DAYS", "14")),
         # argon2id cost; tests lower it, production keeps the library's recommended defaults.
         "ARGON2_TIME_COST": 3,
@@ -75,4 +85,6 @@ def load_config(instance_path: Path, overrides: dict | None = None) -> dict:
         "PUBLIC_URL": os.environ.get("CXCULTURE_PUBLIC_URL", "http://127.0.0.1:5000"),
     }
     config.update(overrides)
+    # The cookie lives as long as the server-side session may.
+    config.setdefault("PERMANENT_SESSION_LIFETIME", config["LOGIN_SESSION_MAX_HOURS"] * 3600)
     return config

@@ -23,7 +23,7 @@ _WORKER = os.environ.get("PYTEST_XDIST_WORKER")
 if _WORKER and TEST_DATABASE_URL.startswith("postgresql"):
     _base_url = make_url(TEST_DATABASE_URL)
     TEST_DATABASE_URL = _base_url.set(database=f"{_base_url.database}_{_WORKER}").render_as_string(hide_password=False)
-DEMO_PASSWORD = "demo-password"
+DEMO_PASSWORD = "cx-culture-demo"
 #: A small module library for tests, independent of the shipped content.
 FIXTURE_LIBRARY = Path(__file__).parent / "modules" / "fixture_library"
 
@@ -273,6 +273,11 @@ def login(client, email: str, password: str = DEMO_PASSWORD):
     response = client.post("/login", data={"email": email, "password": password})
     assert response.status_code == 302, f"login as {email} failed: {response.status_code}"
     return response
+
+
+def session_cookie(response) -> str:
+    """The Set-Cookie header of the session cookie, among the others a login sets (the device cookie)."""
+    return next(c for c in response.headers.getlist("Set-Cookie") if c.startswith("cxculture_session="))
 
 
 @pytest.fixture

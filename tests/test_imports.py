@@ -13,6 +13,7 @@ from flask import Blueprint
 from sqlalchemy import func, select, update
 
 from cxculture.auth.access import permission_required
+from cxculture.auth.login_sessions import start_session
 from cxculture.extensions import db
 from cxculture.imports import ApplyResult, ImportFlow, apply_once, store_upload
 from cxculture.orgs.models import RosterImport
@@ -220,7 +221,8 @@ def test_the_pages_need_the_guards_permission(client, pages, acme, make_person):
 def test_a_confirm_without_its_csrf_token_writes_nothing(client, pages, acme, admin):
     upload = _upload(acme)
     with client.session_transaction() as session:  # log in without a form: the session the login would set
-        session["_user_id"] = admin.get_id()
+        session["_user_id"] = start_session(admin)
+        db.session.commit()
         session["_fresh"] = True
     assert client.post(f"/lines/imports/{upload.id}").status_code == 400
     assert pages.writes == 0 and _count_applied() == 0

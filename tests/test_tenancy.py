@@ -11,6 +11,8 @@ import pytest
 from sqlalchemy import select
 
 from cxculture.assessments.models import ActionItem, Campaign, Instrument
+from cxculture.auth.login_sessions import start_session
+from cxculture.auth.models import LoginSession
 from cxculture.cafes.models import AgendaItem, Cafe, CafeDecision
 from cxculture.extensions import db
 from cxculture.kpis.models import Behaviour, Kpi, KpiBehaviourLink, KpiImport, KpiValue, RewardComponent, RewardPlan
@@ -23,6 +25,7 @@ from tests.modules.conftest import RIGHT_ANSWERS
 #: Endpoints anyone may reach whatever their organisation (a token is the credential, or no data is shown).
 PUBLIC_ENDPOINTS = {
     "static", "healthz", "auth.login", "auth.logout", "auth.set_language", "auth.accept_invitation",
+    "auth.end_all_sessions",  # the caller's own sessions only (and walking it would log the intruder out)
     "modules.verify_certificate",  # a certificate code is public proof by design
     "lms.oidc_login", "lms.launch", "lms.tool_jwks",  # LTI: the signed id_token is the credential; JWKS are public keys
     "lms.link_account",  # a launch held in this browser's session, then the account's own password
@@ -79,6 +82,8 @@ ARGUMENTS = {
         RewardPlan.organisation_id == org.id).order_by(RewardComponent.id)),
     "registration_id": lambda org: _first_id(LtiRegistration, org),
     "launch_id": lambda org: db.session.scalar(select(LtiLaunch.id).where(LtiLaunch.organisation_id == org.id)),
+    "session_row_id": lambda org: db.session.scalar(
+        select(LoginSession.id).join(Person).where(Person.organisation_id == org.id).order_by(LoginSession.id)),
     # Library content is shared by the installation: these name no organisation's data.
     "slug": _module_slug,
     "lesson_id": lambda org: "lesson-1",
@@ -100,6 +105,8 @@ def _victim_rows(organisation) -> dict:
         tuple(map(str, r))
         for r in db.session.execute(select(permissions).where(permissions.c.person_id.in_(person_ids)))
     )
+    rows["login_session"] = sorted(
+        db.session.scalars(select(LoginSession.id).where(LoginSession.person_id.in_(person_ids))).all())
     return rows
 
 
@@ -149,6 +156,7 @@ def _give_victim_training_records(organisation) -> None:
     person = db.session.scalar(
         select(Person).where(Person.organisation_id == organisation.id, Person.email.like("employee@%"))
     )
+    start_session(person)  # logged in somewhere: a session the intruder must not end
     entry = build_plan(person).entries[0]
     progress = start_module(person, entry)
     submit_quiz(person, entry, "quiz", progress.module_version_id, f"victim-{organisation.id}", RIGHT_ANSWERS)

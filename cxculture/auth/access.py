@@ -1,10 +1,10 @@
-"""Permission and organisation checks used by every view, and the start of a login session."""
+"""Permission and organisation checks used by every view."""
 from __future__ import annotations
 
 from functools import wraps
 
-from flask import abort, session
-from flask_login import current_user, login_required, login_user
+from flask import abort
+from flask_login import current_user, login_required
 
 from ..extensions import db
 
@@ -32,13 +32,3 @@ def get_in_organisation(model, object_id: int):
     if obj is None or obj.organisation_id != current_user.organisation_id:
         abort(404)
     return obj
-
-
-def start_session(person) -> None:
-    """Log in on a brand-new session, so no one can plant a session id (or anything else) before login."""
-    language = session.get("language")
-    session.clear()
-    if language and not person.language:
-        person.language = language
-    login_user(person)
-    session.permanent = True

@@ -21,7 +21,7 @@ def _serializer() -> URLSafeTimedSerializer:
 
 
 def _fingerprint(person: Person) -> str:
-    material = f"{person.password_hash or ''}|{person.session_token}|{person.email}"
+    material = f"{person.password_hash or ''}|{person.email}"
     return hashlib.sha256(material.encode()).hexdigest()[:20]
 
 

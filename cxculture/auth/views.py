@@ -1,18 +1,30 @@
-"""Login, logout, password change, invitations and the language switch."""
+"""Login, logout, the account page and its sessions, password change, invitations and the language switch."""
 from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, logout_user
+from flask_login import current_user, login_required
 
 from ..config import LANGUAGES
 from ..extensions import db
-from ..refusals import form_status
-from .access import start_session
+from ..refusals import Refused, form_status, show_refusal
+from . import throttle
 from .forms import AcceptInvitationForm, ChangePasswordForm, LoginForm
 from .invitations import InvalidInvitation, person_for_invitation
+from .login_sessions import end_session_of, end_sessions_of, log_in, log_out, sessions_of, touch_current_session
 from .passwords import verify_password
 from .service import authenticate, set_password
 
@@ -28,33 +40,84 @@ def _safe_next(target: str | None) -> str:
     return url_for("home.index")
 
 
+@bp.before_app_request
+def keep_session_alive():
+    """Note when a logged-in browser was last seen (for the idle limit), before the view does anything."""
+    if request.endpoint != "static" and current_user.is_authenticated and touch_current_session():
+        db.session.commit()
+
+
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("home.index"))
     form = LoginForm()
     if form.validate_on_submit():
-        result = authenticate(form.email.data, form.password.data)
+        device = throttle.read_device(request.cookies.get(throttle.DEVICE_COOKIE))
+        result = authenticate(form.email.data, form.password.data, address=request.remote_addr or "", device=device)
         if result.person is not None:
-            start_session(result.person)
+            log_in(result.person)
             db.session.commit()
-            return redirect(_safe_next(request.args.get("next")))
-        db.session.commit()  # keep the recorded failure
-        if result.locked_minutes:
-            message = _(
-                "Too many failed attempts for this e-mail address. Try again in %(minutes)s minutes.",
-                minutes=result.locked_minutes,
+            response = redirect(_safe_next(request.args.get("next")))
+            # This browser now vouches for the account: failures made elsewhere will not slow it down.
+            response.set_cookie(
+                throttle.DEVICE_COOKIE, throttle.device_cookie(device, result.person.id),
+                max_age=current_app.config["LOGIN_DEVICE_DAYS"] * 86400, path=url_for("auth.login"),
+                secure=bool(current_app.config.get("SESSION_COOKIE_SECURE")) or request.is_secure,
+                httponly=True, samesite="Lax",
             )
-            return render_template("auth/login.html", form=form, error=message), 429
+            return response
+        db.session.commit()  # keep the recorded failure
+        if result.retry_after:
+            message = throttle.wait_message(result.retry_after)
+            response = make_response(render_template("auth/login.html", form=form, error=message), 429)
+            response.headers["Retry-After"] = str(result.retry_after)
+            return response
         return render_template("auth/login.html", form=form, error=_("Wrong e-mail or password.")), 401
     return render_template("auth/login.html", form=form), form_status(form)
 
 
 @bp.route("/logout", methods=["POST"])
 def logout():
-    logout_user()
-    session.clear()
+    log_out()
+    db.session.commit()
     flash(_("You are logged out."), "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.get("/account")
+@login_required
+def account():
+    """The person's account: their details, and every browser where they are logged in."""
+    person = current_user._get_current_object()
+    return render_template("auth/account.html", person=person, sessions=sessions_of(person))
+
+
+@bp.post("/account/sessions/<int:session_row_id>/end")
+@login_required
+def end_session(session_row_id: int):
+    person = current_user._get_current_object()
+    current = next((s for s in sessions_of(person) if s.current), None)
+    if not end_session_of(person, session_row_id):
+        abort(404)
+    if current is not None and current.id == session_row_id:
+        log_out()
+        db.session.commit()
+        flash(_("You are logged out."), "info")
+        return redirect(url_for("auth.login"))
+    db.session.commit()
+    flash(_("That session is ended: the browser is logged out."), "success")
+    return redirect(url_for("auth.account"))
+
+
+@bp.post("/account/sessions/end-all")
+@login_required
+def end_all_sessions():
+    """Log out everywhere, this browser included."""
+    end_sessions_of(current_user._get_current_object())
+    log_out()
+    db.session.commit()
+    flash(_("You are logged out everywhere. Log in again on the browsers you use."), "info")
     return redirect(url_for("auth.login"))
 
 
@@ -67,11 +130,15 @@ def change_password():
             form.current_password.errors.append(_("This is not your current password."))
         else:
             person = current_user._get_current_object()  # login_user() must get the person, not the proxy
-            set_password(person, form.password.data)
-            start_session(person)
-            db.session.commit()
-            flash(_("Your password is changed. Other sessions have been logged out."), "success")
-            return redirect(url_for("home.index"))
+            try:
+                set_password(person, form.password.data)
+            except Refused as refused:
+                show_refusal(form, refused)
+            else:
+                log_in(person)
+                db.session.commit()
+                flash(_("Your password is changed. Other sessions have been logged out."), "success")
+                return redirect(url_for("auth.account"))
     return render_template("auth/change_password.html", form=form), form_status(form)
 
 
@@ -87,11 +154,15 @@ def accept_invitation(token: str):
         return render_template("auth/invitation_invalid.html", reason=reason), 410
     form = AcceptInvitationForm()
     if form.validate_on_submit():
-        set_password(person, form.password.data)
-        start_session(person)
-        db.session.commit()
-        flash(_("Welcome, %(name)s. Your password is set.", name=person.name), "success")
-        return redirect(url_for("home.index"))
+        try:
+            set_password(person, form.password.data)
+        except Refused as refused:
+            show_refusal(form, refused)
+        else:
+            log_in(person)
+            db.session.commit()
+            flash(_("Welcome, %(name)s. Your password is set.", name=person.name), "success")
+            return redirect(url_for("home.index"))
     return render_template("auth/accept_invitation.html", form=form, person=person), form_status(form)
 
 

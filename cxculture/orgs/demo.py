@@ -16,7 +16,7 @@ from .models import JobRole, Organisation, Person
 from .service import create_organisation, organisation_by_slug
 from .teams import ensure_team_path, teams_by_path
 
-DEMO_PASSWORD = "demo-password"
+DEMO_PASSWORD = "cx-culture-demo"
 
 
 @dataclass(frozen=True)

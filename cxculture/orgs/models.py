@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import enum
-import secrets
 from datetime import datetime
 
 from flask_login import UserMixin
@@ -133,8 +132,6 @@ class Person(UserMixin, db.Model):
     team_id: Mapped[int | None] = mapped_column(ForeignKey("team.id"), index=True)
     manager_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"), index=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
-    #: Part of the login session id: changing it (password change) ends every other session.
-    session_token: Mapped[str] = mapped_column(String(32), default=lambda: secrets.token_hex(16))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime)
 
@@ -174,9 +171,12 @@ class Person(UserMixin, db.Model):
         """Created but has not yet set a password."""
         return self.password_hash is None
 
-    # Flask-Login: the session id carries the token, so a new password ends old sessions.
-    def get_id(self) -> str:
-        return f"{self.id}.{self.session_token}"
+    #: The server-side login session this object was loaded or logged in for (set by auth.sessions); not a column.
+    login_session_id = None
+
+    def get_id(self) -> str | None:
+        """Flask-Login's user id is the login session's id, so ending that session (a row) logs the browser out."""
+        return self.login_session_id
 
     @property
     def is_active(self) -> bool:

@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy import func, select
 
+from ..auth.login_sessions import end_sessions_of
 from ..extensions import db
 from ..i18n import current_language
 from ..refusals import Refused, refuse_if
@@ -346,8 +347,12 @@ def create_person(organisation: Organisation, details: PersonDetails) -> Person:
 
 
 def update_person(person: Person, details: PersonDetails, acting: Person) -> Person:
-    """Change a person's details; `acting` (the administrator) may not lock themselves out."""
+    """Change a person's details; `acting` (the administrator) may not lock themselves out. Deactivating a person
+    ends every session they have."""
     values = _check_person(person.organisation, details, person, acting)
+    deactivating = person.active and not values["active"]
     _apply(person, values)
+    if deactivating:
+        end_sessions_of(person)
     db.session.flush()
     return person

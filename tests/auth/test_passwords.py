@@ -1,4 +1,6 @@
 """Changing a password and accepting an invitation."""
+import pytest
+
 from cxculture.auth.invitations import invitation_token
 from cxculture.auth.passwords import verify_password
 from cxculture.orgs.service import person_by_email
@@ -66,3 +68,54 @@ def test_expired_invitation_is_refused(app, client, demo, make_person):
     app.config["INVITATION_DAYS"] = -1
     response = client.get(f"/invitation/{token}")
     assert response.status_code == 410 and b"expired" in response.data
+
+
+COMMON = b"it is a common password, or made of common words"
+ABOUT_YOU = b"it contains your name, your e-mail address or your organisation&#39;s name"
+
+
+@pytest.mark.parametrize("weak, why", [
+    ("password1234", COMMON),
+    ("qwertyuiop123", COMMON),
+    ("1234567890", COMMON),
+    ("forzajuve1897", COMMON),
+    ("settembre2024", COMMON),
+    ("ciaobella123", COMMON),
+    ("employee2026!", ABOUT_YOU),
+    ("DemoBank!2026", ABOUT_YOU),
+    ("bank.example.com", ABOUT_YOU),
+])
+def test_change_password_refuses_common_and_guessable_passwords(client, demo, weak, why):
+    login(client, "employee@bank.example.com")
+    response = change(client, new=weak)
+    assert response.status_code == 400
+    assert b"This password is too easy to guess" in response.data and why in response.data
+    assert verify_password(person_by_email("employee@bank.example.com").password_hash, DEMO_PASSWORD)
+
+
+def test_a_weak_password_is_refused_in_italian(client, demo):
+    login(client, "employee@bank.example.com")
+    client.post("/language", data={"language": "it", "next": "/"})
+    response = change(client, new="forzainter2024")
+    assert response.status_code == 400
+    assert "Questa password è troppo facile da indovinare" in response.get_data(as_text=True)
+
+
+def test_invitation_refuses_a_guessable_password_and_stays_valid(client, demo, make_person):
+    person = make_person(demo["demo-bank"], "giulia.bianchi@bank.example.com", name="Giulia Bianchi", password=None)
+    token = invitation_token(person)
+    guessable = "GiuliaBianchi1990"
+    response = client.post(f"/invitation/{token}", data={"password": guessable, "confirm": guessable})
+    assert response.status_code == 400 and ABOUT_YOU in response.data
+    assert person_by_email("giulia.bianchi@bank.example.com").invited
+    assert client.get("/home/employee").status_code == 302  # not logged in
+    assert client.get(f"/invitation/{token}").status_code == 200
+    accepted = client.post(f"/invitation/{token}", data={"password": NEW_PASSWORD, "confirm": NEW_PASSWORD})
+    assert accepted.status_code == 302
+
+
+def test_the_demo_password_would_be_accepted(app, demo):
+    from cxculture.auth.passwords import password_problem
+
+    with app.test_request_context():
+        assert password_problem(DEMO_PASSWORD, ("Employee Demo Bank", "employee@bank.example.com", "Demo Bank")) is None

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from cxculture.extensions import db
 from cxculture.lms.keys import RETIRED_KEY_DAYS, active_key, jwks
 from cxculture.lms.models import LtiRegistration, ToolKey
-from tests.conftest import DEMO_PASSWORD
+from tests.conftest import DEMO_PASSWORD, session_cookie
 
 GOOD = {
     "name": "Moodle – HR academy", "issuer": "https://moodle.example.com", "client_id": "abc123",
@@ -101,11 +101,11 @@ def test_frame_ancestors_lists_registered_platforms_only(app, client, login_as):
 
 def test_session_cookie_is_third_party_ready_only_over_https(client, demo):
     plain = client.post("/login", data={"email": "employee@bank.example.com", "password": DEMO_PASSWORD})
-    assert "SameSite=Lax" in plain.headers["Set-Cookie"]
+    assert "SameSite=Lax" in session_cookie(plain)
     client.post("/logout")
     secure = client.post("/login", data={"email": "employee@bank.example.com", "password": DEMO_PASSWORD},
                          base_url="https://localhost")
-    assert "SameSite=None" in secure.headers["Set-Cookie"] and "Secure" in secure.headers["Set-Cookie"]
+    assert "SameSite=None" in session_cookie(secure) and "Secure" in session_cookie(secure)
 
 
 def test_lrs_settings_page_keeps_the_secret_and_shows_the_outbox(client, login_as):

@@ -12,6 +12,7 @@ from cxculture.modules.library import sync_library
 from cxculture.modules.models import Assignment, Module, PathItem, Progress, TrainingPath
 from cxculture.modules.personalisation import PillarFocus, set_pillar_focus_provider
 from cxculture.orgs.service import person_by_email
+from tests.conftest import DEMO_PASSWORD
 from tests.modules.conftest import FIXTURE_LIBRARY
 from tests.modules.learner_helpers import read_all_lessons
 
@@ -191,7 +192,7 @@ def test_lessons_stay_on_the_version_the_person_started(client, trained, login_a
     # Someone starting now gets the new version.
     newcomer = make_person(person.organisation, "new.starter@bank.example.com", job_role=person.job_role)
     client.post("/logout")
-    client.post("/login", data={"email": newcomer.email, "password": "demo-password"})
+    client.post("/login", data={"email": newcomer.email, "password": DEMO_PASSWORD})
     assert client.post("/learn/what-is-cx/start").status_code == 302
     assert "REVISED lesson one" in page(client, "/learn/what-is-cx/lessons/lesson-1")
     assert client.get("/learn/what-is-cx/lessons/lesson-new").status_code == 200

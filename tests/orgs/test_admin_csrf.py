@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 
 from cxculture.extensions import db
 from cxculture.orgs.models import Person, Team
+from tests.conftest import DEMO_PASSWORD
 
 from .test_admin_pages import person_form
 
@@ -26,7 +27,7 @@ def token(page) -> str:
 @pytest.fixture
 def admin(client, demo):
     login_page = client.get("/login")
-    response = client.post("/login", data={"email": "admin@retail.example.com", "password": "demo-password",
+    response = client.post("/login", data={"email": "admin@retail.example.com", "password": DEMO_PASSWORD,
                                            "csrf_token": token(login_page)})
     assert response.status_code == 302
 

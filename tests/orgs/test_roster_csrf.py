@@ -5,6 +5,7 @@ import re
 import pytest
 from sqlalchemy import func, select
 
+from cxculture.auth.login_sessions import start_session
 from cxculture.extensions import db
 from cxculture.orgs.models import Person, RosterImport
 
@@ -18,7 +19,8 @@ def app_config():
 def logged_in_admin(client, demo):
     admin = db.session.scalar(select(Person).where(Person.email == "admin@bank.example.com"))
     with client.session_transaction() as session:
-        session["_user_id"] = admin.get_id()
+        session["_user_id"] = start_session(admin)
+        db.session.commit()
         session["_fresh"] = True
     return admin
 

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from cxculture.extensions import db
 from cxculture.orgs.models import Person, RosterImport, Team
+from tests.conftest import DEMO_PASSWORD
 
 HEADER = "email,name,team,job_role,permissions,manager_email,language"
 GOOD_FILE = "\n".join([
@@ -282,7 +283,7 @@ def test_invitations_page_and_csv_list_people_without_a_password(client, bank_ad
     client.post(link, data={"password": "a long new password", "confirm": "a long new password"})
     client.post("/logout")
     assert client.get(link).status_code == 410
-    client.post("/login", data={"email": "admin@bank.example.com", "password": "demo-password"})
+    client.post("/login", data={"email": "admin@bank.example.com", "password": DEMO_PASSWORD})
     assert "Waiting Person" not in client.get("/admin/invitations").get_data(as_text=True)
 
 

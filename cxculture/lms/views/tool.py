@@ -3,12 +3,13 @@ from __future__ import annotations
 
 from flask import abort, flash, jsonify, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required
 from pylti1p3.exception import LtiException, OIDCException
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
-from ...auth.access import start_session
+from ...auth import throttle
+from ...auth.login_sessions import log_in, log_out
 from ...auth.service import authenticate
 from ...extensions import csrf, db
 from ...i18n import current_language
@@ -85,12 +86,12 @@ def launch():
         return refused(refusal.code, refusal.detail, refusal.status)
     except LtiException as error:
         return refused("signature" if "decode" in str(error).lower() else "message-type", str(error))
-    db.session.commit()
     if outcome.link_token:  # an existing account: only its owner, signing in here, links it
-        logout_user()
+        log_out()
         session[LINK_SESSION_KEY] = outcome.link_token
     else:
-        login_user(outcome.person)
+        log_in(outcome.person)
+    db.session.commit()
     response = _landing(outcome)
     state = request.form.get("state", "")
     response.delete_cookie(f"lti1p3-{state}", path="/", secure=request.is_secure, httponly=True,
@@ -117,12 +118,12 @@ def link_account():
         form.email.data = link.person.email
     error, status = None, form_status(form)
     if form.validate_on_submit():
-        result = authenticate(form.email.data, form.password.data)
+        device = throttle.read_device(request.cookies.get(throttle.DEVICE_COOKIE))
+        result = authenticate(form.email.data, form.password.data, address=request.remote_addr or "", device=device)
         if result.person is None:
             db.session.commit()  # keep the recorded failure
-            if result.locked_minutes:
-                error, status = _("Too many failed attempts for this e-mail address. Try again in %(minutes)s "
-                                  "minutes.", minutes=result.locked_minutes), 429
+            if result.retry_after:
+                error, status = throttle.wait_message(result.retry_after), 429
             else:
                 error, status = _("Wrong e-mail or password."), 401
         else:
@@ -134,8 +135,8 @@ def link_account():
             except LaunchRefused as refusal:
                 return refused(refusal.code, refusal.detail, refusal.status)
             else:
+                log_in(outcome.person)  # a new session: the link token goes with the old one
                 db.session.commit()
-                start_session(outcome.person)  # a new session: the link token goes with the old one
                 return _landing(outcome)
     return render_template("lms/link_account.html", form=form, link=link, error=error), status
 
