@@ -2,7 +2,7 @@
 from .assessments.answers import Answer, Comment, Invitee, Participation, Response  # noqa: F401
 from .assessments.models import ActionItem, Campaign, Draft, FrozenResult, Instrument  # noqa: F401
 from .auth.models import LoginFailure  # noqa: F401
-from .cafes.models import AgendaItem, Cafe, CafeAction, CafeAttendee, CafeDecision  # noqa: F401
+from .cafes.models import AgendaItem, Cafe, CafeAction, CafeAttendee, CafeDecision, CafeInvitation  # noqa: F401
 from .kpis.models import (  # noqa: F401
     Behaviour,
     Kpi,

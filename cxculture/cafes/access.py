@@ -1,7 +1,8 @@
 """Who may open a café: the one deliberate exception to tenancy lives here.
 
 The host organisation's leaders run a café. A leader of another organisation may open it only when the host
-invited them as a guest and their own organisation takes part in the benchmark network; a guest sees the
+invited them (by e-mail address), they accepted from their own organisation, which made them a guest attendee,
+and their own organisation takes part in the benchmark network; a guest sees the
 agenda's titles and prompts and their own organisation's anonymous benchmark, never the host's figures.
 Everybody else — the host's other people, any other account — gets 404, as for any other organisation's row.
 """

@@ -12,7 +12,14 @@ from ..extensions import db
 from ..orgs.service import organisation_by_slug, person_by_email
 from .agenda import draft_agenda
 from .models import Cafe, CafeAction, CafeDecision
-from .service import CafePlan, create_cafe, invite_guest, leader_choices, record_attendance
+from .service import (
+    CafePlan,
+    answer_invitation,
+    create_cafe,
+    invite_by_email,
+    leader_choices,
+    record_attendance,
+)
 
 DEMO_SLUG = "demo-retail"
 
@@ -138,9 +145,11 @@ def load_demo_cafes(today: date | None = None) -> DemoCafesReport:
         created_by=leader,
     )
     draft_agenda(planned, leader, today=today)
+    # Demo Retail's leader invites Demo Bank's by address, and Demo Bank's leader accepts from their own cafés.
+    invite_by_email(planned, "leader@bank.example.com", invited_by=leader)
     guest = person_by_email("leader@bank.example.com")
-    if guest is not None and guest.organisation.benchmark_opt_in:
-        invite_guest(planned, guest.id)
+    if guest is not None:
+        answer_invitation(planned.id, guest, accept=True)
     db.session.flush()
     report.loaded.append(DEMO_SLUG)
     return report

@@ -19,6 +19,7 @@ from wtforms import (
     TextAreaField,
     TimeField,
 )
+from wtforms.fields import EmailField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
@@ -28,6 +29,7 @@ from ..pillars import PILLAR_LABELS, PILLARS
 from .service import (
     MAX_DECISION_LENGTH,
     MAX_DURATION,
+    MAX_EMAIL_LENGTH,
     MAX_LINK_LENGTH,
     MAX_PLACE_LENGTH,
     MAX_TITLE_LENGTH,
@@ -152,8 +154,14 @@ class AttendanceForm(FlaskForm):
     submit = SubmitField(_l("Save attendance and mark the café as held"))
 
 
-class GuestForm(FlaskForm):
-    person_id = OptionalIdSelectField(_l("Leader to invite"), validators=[InputRequired(_l("Choose a leader."))])
+class InviteGuestForm(FlaskForm):
+    """Invite a leader of another organisation by the e-mail address the host already knows."""
+
+    email = EmailField(_l("E-mail address of the leader to invite"), filters=[_strip],
+                       render_kw={"autocomplete": "off", "spellcheck": "false"},
+                       validators=[DataRequired(_l("Write the e-mail address of the leader you want to invite.")),
+                                   Length(max=MAX_EMAIL_LENGTH, message=_l(
+                                       "An e-mail address has at most %(max)s characters.", max=MAX_EMAIL_LENGTH))])
     submit = SubmitField(_l("Invite"))
 
 

@@ -50,6 +50,8 @@ class Cafe(db.Model):
                                                     order_by="AgendaItem.position")
     decisions: Mapped[list[CafeDecision]] = relationship(back_populates="cafe", cascade="all, delete-orphan",
                                                          order_by="CafeDecision.id")
+    invitations: Mapped[list[CafeInvitation]] = relationship(back_populates="cafe", cascade="all, delete-orphan",
+                                                             order_by="CafeInvitation.id")
 
 
 class CafeAttendee(db.Model):
@@ -68,6 +70,34 @@ class CafeAttendee(db.Model):
 
     cafe: Mapped[Cafe] = relationship(back_populates="attendees")
     person: Mapped[Person] = relationship()
+
+
+class CafeInvitation(db.Model):
+    """A host's invitation of a leader of another organisation, made by e-mail address.
+
+    The host sees only the address they typed and whether it was answered: an address that belongs to nobody
+    who may be invited stays "pending" for ever, exactly like one whose leader has not answered yet. The
+    invited leader sees it in their own organisation and becomes a guest (CafeAttendee.guest) only by accepting.
+    """
+
+    __tablename__ = "cafe_invitation"
+    __table_args__ = (UniqueConstraint("cafe_id", "email"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cafe_id: Mapped[int] = mapped_column(ForeignKey("cafe.id", ondelete="CASCADE"), index=True)
+    #: The address the host typed, normalised to lower case.
+    email: Mapped[str] = mapped_column(String(254))
+    #: The leader of another opted-in organisation the address belonged to when invited; None when it belonged
+    #: to nobody who may be invited (the host is never told which).
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"), index=True)
+    #: "pending", "accepted" or "declined".
+    status: Mapped[str] = mapped_column(String(10), default="pending")
+    invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    invited_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    answered_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    cafe: Mapped[Cafe] = relationship(back_populates="invitations")
+    person: Mapped[Person | None] = relationship(foreign_keys=[person_id])
 
 
 class AgendaItem(db.Model):

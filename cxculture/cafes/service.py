@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from urllib.parse import urlsplit
 
+from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -24,7 +25,7 @@ from ..pillars import PILLARS
 from ..refusals import Refused
 from ..util import utcnow
 from .agenda import _renumber
-from .models import AgendaItem, Cafe, CafeAction, CafeAttendee, CafeDecision
+from .models import AgendaItem, Cafe, CafeAction, CafeAttendee, CafeDecision, CafeInvitation
 
 MAX_TITLE_LENGTH = 200
 MAX_PLACE_LENGTH = 200
@@ -35,6 +36,9 @@ MAX_NOTES_LENGTH = 20_000
 MAX_DECISION_LENGTH = 2_000
 MIN_DURATION, MAX_DURATION = 15, 8 * 60
 LANGUAGES = ("en", "it")
+MAX_EMAIL_LENGTH = 254
+#: An invitation's states.
+PENDING, ACCEPTED, DECLINED = "pending", "accepted", "declined"
 
 
 #: What to say next to a field for each reason a café change is refused: the action items' own messages, with the
@@ -60,8 +64,9 @@ CAFE_REFUSALS = {
     ("text", "missing"): _l("Write what was decided."),
     ("text", "too-long"): _l("Keep it under %(max)s characters.", max=MAX_DECISION_LENGTH),
     ("agenda_item_id", "unknown"): _l("That agenda item is no longer on this café's agenda."),
-    ("person_id", "unknown"): _l(
-        "Choose a leader from the list: only organisations in the benchmark network can be invited."),
+    ("email", "missing"): _l("Write the e-mail address of the leader you want to invite."),
+    ("email", "too-long"): _l("An e-mail address has at most %(max)s characters.", max=MAX_EMAIL_LENGTH),
+    ("email", "not-an-address"): _l("This is not an e-mail address: write it as name@company.com."),
 }
 
 
@@ -76,14 +81,14 @@ def leader_choices(organisation_id: int) -> list[Person]:
     return list(db.session.scalars(leadership_query(organisation_id)))
 
 
-def guest_choices(host_organisation_id: int) -> list[Person]:
-    """Leaders of the other organisations that opted into the benchmark network: people, never their data."""
+def invitable_leader(host_organisation_id: int, email: str) -> Person | None:
+    """The active leader of another opted-in organisation with that address, if any (for the service only: no
+    page ever says whether there is one)."""
     leaders = select(PersonPermission.person_id).where(PersonPermission.name == Permission.LEADER.value)
-    return list(db.session.scalars(
+    return db.session.scalar(
         select(Person).join(Organisation, Organisation.id == Person.organisation_id)
-        .where(Organisation.benchmark_opt_in.is_(True), Organisation.id != host_organisation_id,
-               Person.active.is_(True), Person.id.in_(leaders))
-        .order_by(Person.name, Person.id)))
+        .where(Person.email == email, Organisation.benchmark_opt_in.is_(True),
+               Organisation.id != host_organisation_id, Person.active.is_(True), Person.id.in_(leaders)))
 
 
 # Planning ------------------------------------------------------------------------------------------------------
@@ -190,25 +195,81 @@ def update_cafe(cafe: Cafe, plan: CafePlan) -> Cafe:
     return cafe
 
 
-def invite_guest(cafe: Cafe, person_id: int | None) -> CafeAttendee:
-    """Invite a leader of an opted-in organisation; inviting someone twice changes nothing."""
-    if person_id not in {p.id for p in guest_choices(cafe.organisation_id)}:
-        raise _refused({"person_id": "unknown"})
-    for attendee in cafe.attendees:
-        if attendee.person_id == person_id:
-            return attendee
-    attendee = CafeAttendee(person_id=person_id, guest=True)
-    cafe.attendees.append(attendee)
+def _normalise_address(email: str | None) -> tuple[str, str | None]:
+    """(address, problem): the address lower-cased, or the reason it is not one."""
+    text = (email or "").strip()
+    if not text:
+        return "", "missing"
+    if len(text) > MAX_EMAIL_LENGTH:
+        return "", "too-long"
+    try:
+        return validate_email(text, check_deliverability=False).normalized.lower(), None
+    except EmailNotValidError:
+        return "", "not-an-address"
+
+
+def invite_by_email(cafe: Cafe, email: str | None, invited_by: Person | None = None) -> CafeInvitation:
+    """Record an invitation to the address: pending whether or not it belongs to a leader of another opted-in
+    organisation (only such a leader ever sees it, and the host cannot tell which). Inviting the same address
+    twice changes nothing, except that an address which now belongs to such a leader reaches them."""
+    address, problem = _normalise_address(email)
+    if problem:
+        raise _refused({"email": problem})
+    invitation = next((i for i in cafe.invitations if i.email == address), None)
+    leader = invitable_leader(cafe.organisation_id, address)
+    if invitation is None:
+        invitation = CafeInvitation(email=address, status=PENDING, invited_by_id=invited_by.id if invited_by else None)
+        cafe.invitations.append(invitation)
+    if invitation.person_id is None and leader is not None:
+        invitation.person_id = leader.id
     db.session.flush()
-    return attendee
+    return invitation
 
 
-def remove_guest(cafe: Cafe, person_id: int | None) -> None:
-    """Withdraw a guest's invitation (nothing happens when they are not invited)."""
+def withdraw_invitation(cafe: Cafe, invitation_id: int | None) -> None:
+    """Withdraw an invitation and, if it was accepted, the guest's seat (nothing happens for an unknown id)."""
+    invitation = next((i for i in cafe.invitations if i.id == invitation_id), None)
+    if invitation is None:
+        return
     for attendee in list(cafe.attendees):
-        if attendee.guest and attendee.person_id == person_id:
+        if attendee.guest and attendee.person_id == invitation.person_id:
             cafe.attendees.remove(attendee)
+    cafe.invitations.remove(invitation)
     db.session.flush()
+
+
+def _may_be_a_guest(person: Person) -> bool:
+    return person.active and person.can("leader") and bool(person.organisation.benchmark_opt_in)
+
+
+def pending_invitations(person: Person) -> list[Cafe]:
+    """Planned cafés of other organisations that invited the person and that they have not answered yet
+    (while they are a leader and their organisation stays in the benchmark network), soonest first."""
+    if not _may_be_a_guest(person):
+        return []
+    return list(db.session.scalars(
+        select(Cafe).join(CafeInvitation, CafeInvitation.cafe_id == Cafe.id)
+        .where(CafeInvitation.person_id == person.id, CafeInvitation.status == PENDING,
+               Cafe.organisation_id != person.organisation_id, Cafe.status == "planned")
+        .order_by(Cafe.starts_at, Cafe.id)))
+
+
+def answer_invitation(cafe_id: int, person: Person, accept: bool) -> Cafe | None:
+    """The person accepts (and becomes a guest) or declines their pending invitation to the café; None when they
+    have no such invitation."""
+    invitation = db.session.scalar(
+        select(CafeInvitation).join(Cafe, Cafe.id == CafeInvitation.cafe_id)
+        .where(CafeInvitation.cafe_id == cafe_id, CafeInvitation.person_id == person.id,
+               CafeInvitation.status == PENDING, Cafe.organisation_id != person.organisation_id,
+               Cafe.status == "planned"))
+    if invitation is None or not _may_be_a_guest(person):
+        return None
+    cafe = invitation.cafe
+    invitation.status, invitation.answered_at = (ACCEPTED if accept else DECLINED), utcnow()
+    if accept and not any(a.person_id == person.id for a in cafe.attendees):
+        cafe.attendees.append(CafeAttendee(person_id=person.id, guest=True))
+    db.session.flush()
+    return cafe
 
 
 # The agenda ----------------------------------------------------------------------------------------------------
@@ -389,9 +450,9 @@ def cafes_of(organisation_id: int) -> list[Cafe]:
 
 
 def invited_cafes(person: Person) -> list[Cafe]:
-    """Cafés of other organisations the person is invited to as a guest (while their organisation stays in the
-    benchmark network), latest first."""
-    if not person.can("leader") or not person.organisation.benchmark_opt_in:
+    """Cafés of other organisations the person is a guest of, having accepted the invitation (while their
+    organisation stays in the benchmark network), latest first."""
+    if not _may_be_a_guest(person):
         return []
     return list(db.session.scalars(
         select(Cafe).join(CafeAttendee, CafeAttendee.cafe_id == Cafe.id)

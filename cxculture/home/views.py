@@ -54,7 +54,7 @@ def manager():
 @permission_required("leader")
 def leader():
     from ..assessments.actions import action_counts
-    from ..cafes.service import cafes_of, invited_cafes
+    from ..cafes.service import cafes_of, invited_cafes, pending_invitations
 
     leaders = training.leadership_matrix(current_user.organisation_id, current_language()).rows
     return render_template(
@@ -66,6 +66,7 @@ def leader():
         leadership=training.completion(leaders),
         cafes=cafes_of(current_user.organisation_id)[:3],
         invited_cafes=invited_cafes(current_user),
+        pending_invitations=len(pending_invitations(current_user)),
     )
 
 

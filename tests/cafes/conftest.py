@@ -6,7 +6,7 @@ from datetime import date, timedelta
 import pytest
 
 from cxculture.cafes.agenda import draft_agenda
-from cxculture.cafes.service import add_action, add_decision, invite_guest, update_agenda_item
+from cxculture.cafes.service import add_action, add_decision, answer_invitation, invite_by_email, update_agenda_item
 from cxculture.extensions import db
 from cxculture.orgs.service import person_by_email
 from tests.assessments.results_factories import retail_campaign
@@ -19,7 +19,7 @@ HOST_SECRETS = ("Secret note about the contact centre", "Secret decision on budg
 @pytest.fixture
 def cafe(app, demo):
     """Demo Retail's "Spring café": drafted from a closed campaign, with a note, a secret and a published
-    decision, an action, and leader@bank.example.com (renamed "Olivia Guest") invited as a guest."""
+    decision, an action, and leader@bank.example.com (renamed "Olivia Guest") invited by address, who accepted."""
     retail = demo["demo-retail"]
     leader = person_by_email("leader@retail.example.com")
     leader.name = "Giulia Host"  # demo names carry their organisation's name
@@ -36,6 +36,7 @@ def cafe(app, demo):
                due_date=date.today() + timedelta(days=10), agenda_item_id=weakest.id, created_by=leader)
     guest = person_by_email("leader@bank.example.com")
     guest.name = "Olivia Guest"
-    invite_guest(cafe, guest.id)
+    invite_by_email(cafe, guest.email, invited_by=leader)
+    answer_invitation(cafe.id, guest, accept=True)
     db.session.commit()
     return cafe

@@ -1,9 +1,10 @@
-"""Planning: the list of cafés, planning a café and changing its plan, inviting guests."""
+"""Planning: the list of cafés, planning a café and changing its plan, inviting guests and answering an
+invitation."""
 from __future__ import annotations
 
 from datetime import datetime
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -14,7 +15,7 @@ from ...refusals import Refused, form_status, show_refusal
 from .. import service
 from ..access import load_cafe
 from ..agenda import draft_agenda
-from ..forms import ButtonForm, CafeForm, GuestForm, with_submission_key
+from ..forms import ButtonForm, CafeForm, InviteGuestForm, with_submission_key
 from . import bp
 
 #: Where a field of the service is shown when the form names it differently.
@@ -37,7 +38,9 @@ def list_cafes():
     now = datetime.now()
     return render_template("cafes/list.html", upcoming=[c for c in reversed(cafes) if c.status == "planned"],
                            past=[c for c in cafes if c.status == "held"], now=now,
-                           invited=service.invited_cafes(current_user), pillar_labels=PILLAR_LABELS)
+                           invited=service.invited_cafes(current_user),
+                           pending=service.pending_invitations(current_user), button=ButtonForm(),
+                           pillar_labels=PILLAR_LABELS)
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -96,33 +99,57 @@ def edit_cafe(cafe_id: int):
 @permission_required("leader")
 def manage_guests(cafe_id: int):
     cafe, _role = load_cafe(cafe_id)
-    candidates = service.guest_choices(cafe.organisation_id)
-    invited = {a.person_id for a in cafe.attendees if a.guest}
-    form = GuestForm()
-    from wtforms.fields.choices import SelectChoice
-
-    form.person_id.choices = [SelectChoice("", _("Choose a leader"))] + [
-        SelectChoice(p.id, f"{p.name} <{p.email}>") for p in candidates if p.id not in invited]
+    form = InviteGuestForm()
     if form.validate_on_submit():
         try:
-            attendee = service.invite_guest(cafe, form.person_id.data)
+            invitation = service.invite_by_email(cafe, form.email.data, invited_by=current_user)
         except Refused as error:
-            show_refusal(form, error, fields=FORM_FIELDS)
+            show_refusal(form, error)
         else:
             db.session.commit()
-            flash(_("%(name)s is invited.", name=attendee.person.name), "success")
+            # The same words whether or not the address belongs to anyone who may be invited.
+            flash(_("Invitation recorded for %(email)s. If it is the address of a leader of an organisation in the "
+                    "benchmark network, they see it in their own cafés and can accept or decline.",
+                    email=invitation.email), "success")
             return redirect(url_for("cafes.manage_guests", cafe_id=cafe.id))
-    guests = [a for a in cafe.attendees if a.guest]
-    return render_template("cafes/guests.html", cafe=cafe, form=form, guests=guests, button=ButtonForm(),
-                           has_candidates=any(p.id not in invited for p in candidates)), form_status(form)
+    return render_template("cafes/guests.html", cafe=cafe, form=form, invitations=cafe.invitations,
+                           button=ButtonForm()), form_status(form)
 
 
-@bp.post("/<int:cafe_id>/guests/<int:person_id>/remove")
+@bp.post("/<int:cafe_id>/guests/withdraw")
 @permission_required("leader")
-def remove_guest(cafe_id: int, person_id: int):
+def withdraw_invitation(cafe_id: int):
     cafe, _role = load_cafe(cafe_id)
     if ButtonForm().validate_on_submit():
-        service.remove_guest(cafe, person_id)
+        invitation_id = request.form.get("invitation_id", "")
+        service.withdraw_invitation(cafe, int(invitation_id) if invitation_id.isdigit() else None)
         db.session.commit()
         flash(_("Invitation withdrawn."), "success")
     return redirect(url_for("cafes.manage_guests", cafe_id=cafe.id))
+
+
+def _answer(cafe_id: int, accept: bool):
+    if not ButtonForm().validate_on_submit():
+        return redirect(url_for("cafes.list_cafes"))
+    cafe = service.answer_invitation(cafe_id, current_user, accept=accept)
+    if cafe is None:
+        abort(404)
+    db.session.commit()
+    if accept:
+        flash(_("You are a guest of “%(title)s”.", title=cafe.title), "success")
+        return redirect(url_for("cafes.show_cafe", cafe_id=cafe.id))
+    flash(_("Invitation to “%(title)s” declined.", title=cafe.title), "success")
+    return redirect(url_for("cafes.list_cafes"))
+
+
+@bp.post("/<int:cafe_id>/invitation/accept")
+@permission_required("leader")
+def accept_invitation(cafe_id: int):
+    """The invited leader, from their own organisation, accepts and becomes a guest."""
+    return _answer(cafe_id, accept=True)
+
+
+@bp.post("/<int:cafe_id>/invitation/decline")
+@permission_required("leader")
+def decline_invitation(cafe_id: int):
+    return _answer(cafe_id, accept=False)
