@@ -62,7 +62,7 @@ translations: install
 	$(BIN)/pybabel compile --domain messages --directory cxculture/translations --statistics
 
 extract-messages: install
-	$(BIN)/pybabel extract --mapping babel.cfg --keywords "_l lazy_gettext lazy_ngettext:1,2" --no-location --sort-output --project "CX Culture" --output-file cxculture/translations/messages.pot .
+	$(BIN)/pybabel extract --mapping babel.cfg --keywords "_l lazy_gettext lazy_ngettext:1,2" --no-location --sort-output --ignore-dirs ".* __pycache__" --project "CX Culture" --output-file cxculture/translations/messages.pot .
 	$(BIN)/pybabel update --input-file cxculture/translations/messages.pot --output-dir cxculture/translations --no-fuzzy-matching --ignore-obsolete
 
 migrate: install

@@ -3,15 +3,35 @@ template filters by templating.py)."""
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import ROUND_HALF_EVEN, Decimal
+from functools import cache
 
-from flask_babel import format_date, format_decimal, format_time
+from babel.numbers import get_decimal_symbol
+from flask_babel import format_date, format_decimal, format_time, get_locale
 
 from .charts import round_half_up
 
+_TENTH = Decimal("0.1")
+
+
+@cache
+def _decimal_symbol(locale: str) -> str:
+    return get_decimal_symbol(locale)
+
 
 def format_score(value: float | None) -> str:
-    """A score with one decimal in the reader's language ("3.7", "3,7")."""
-    return "" if value is None else format_decimal(value, "0.0")
+    """A score with one decimal in the reader's language ("3.7", "3,7").
+
+    The same as Babel's format_decimal(value, "0.0") (half-even rounding of the shortest decimal form), without
+    its pattern parsing: a results page formats over a thousand scores.
+    """
+    if value is None:
+        return ""
+    text = str(Decimal(str(value)).quantize(_TENTH, rounding=ROUND_HALF_EVEN))
+    if text.startswith("-"):
+        text = text.lstrip("-")
+        text = text if text.strip("0.") == "" else "-" + text
+    return text.replace(".", _decimal_symbol(str(get_locale() or "en")))
 
 
 def format_percent(value: float | None) -> str:

@@ -174,6 +174,11 @@ class Person(UserMixin, db.Model):
     #: The server-side login session this object was loaded or logged in for (set by auth.sessions); not a column.
     login_session_id = None
 
+    # Flask-Login's UserMixin compares users by get_id(), which is now a login session (None for a person loaded
+    # any other way): two people would compare equal. A row is one object per database session, so identity.
+    __eq__ = object.__eq__
+    __hash__ = object.__hash__
+
     def get_id(self) -> str | None:
         """Flask-Login's user id is the login session's id, so ending that session (a row) logs the browser out."""
         return self.login_session_id

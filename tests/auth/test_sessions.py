@@ -145,3 +145,12 @@ def test_using_a_session_keeps_it_alive(client, demo):
     assert client.get("/home/employee").status_code == 200
     (row,) = sessions_of("employee@bank.example.com")
     assert utcnow() - row.last_seen_at < timedelta(minutes=1)
+
+
+def test_two_people_are_never_equal_whatever_their_login_sessions(demo):
+    """Flask-Login's UserMixin compares get_id(), None for anyone not logged in: people compare by identity."""
+    from cxculture.orgs.service import person_by_email
+
+    employee, manager = person_by_email("employee@bank.example.com"), person_by_email("manager@bank.example.com")
+    assert employee != manager and employee not in (manager,) and len({employee, manager}) == 2
+    assert employee == person_by_email("employee@bank.example.com")

@@ -26,6 +26,15 @@ class Figure:
     respondents: int | None = None
     small_sample: bool = False
 
+    @property
+    def heat_class(self) -> str:
+        """The heatmap cell's colour band."""
+        score = self.score
+        if score is None:
+            return "rs-heat-none"
+        return ("rs-heat-1" if score < 2.5 else "rs-heat-2" if score < 3 else "rs-heat-3" if score < 3.5
+                else "rs-heat-4" if score < 4 else "rs-heat-5")
+
     @classmethod
     def of(cls, tally: Tally | None) -> Figure:
         if tally is None or not tally.answers:

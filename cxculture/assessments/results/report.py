@@ -209,6 +209,23 @@ def campaign_results(
     return result
 
 
+def results_version(campaign: Campaign, viewer: Person, language: str, team_id: int | None = None,
+                    job_role_id: int | None = None) -> tuple | None:
+    """What a closed campaign's results page for this viewer depends on, as a key that changes whenever the page
+    would; None for an open campaign, whose figures change with every answer.
+
+    A closed campaign's figures are kept (closing.py) and change only when its threshold is raised; the trend
+    also reads the previous closed campaign; the rest is who may see what (the organisation, or a manager's
+    teams), the filter and the language.
+    """
+    if campaign.status != "closed" or not results_campaign_for(viewer, campaign):
+        return None
+    previous = _previous_campaign(campaign)
+    scope = "organisation" if sees_organisation(viewer) else tuple(sorted(manager_team_ids(viewer)))
+    return (campaign.id, campaign.threshold, campaign.closed_at,
+            previous and (previous.id, previous.threshold), scope, team_id, job_role_id, language)
+
+
 def _alpha(reliability: Reliability | None) -> tuple[float | None, int | None]:
     if reliability is None:
         return None, None

@@ -3,10 +3,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Response, abort, redirect, render_template, request, url_for
+from flask import Response, abort, current_app, redirect, render_template, request, url_for
 from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from markupsafe import Markup
 
 from ...auth.access import get_in_organisation, permission_required
 from ...charts import Distribution, Series, distribution_bars, radar_chart
@@ -14,15 +15,18 @@ from ...i18n import current_language
 from ...pdf import render_pdf
 from ...refusals import Refused
 from ...spreadsheets import csv_delimiter, csv_download
+from ...util import PageCache
 from .. import export
 from ..models import Campaign
 from ..results.access import results_refused
 from ..results.figures import CampaignResults
-from ..results.report import campaign_results
+from ..results.report import campaign_results, results_version
 from ..results.summary import latest_closed_campaign, organisation_summary
 from . import bp
 
 RESULT_PERMISSIONS = ("leader", "admin", "manager")
+#: How many rendered results pages of closed campaigns each process keeps (the least recently read go first).
+RESULT_PAGES_KEPT = 64
 
 
 @bp.app_template_filter("alpha")
@@ -34,13 +38,19 @@ def _refused(refusal: Refused, campaign: Campaign):
     return render_template("assessments/results_refused.html", campaign=campaign, message=refusal.message), 400
 
 
+def _requested_filter() -> tuple[int | None, int | None]:
+    """The team and job-role filter of the request; refuses one that is not a number."""
+    team_id = request.args.get("team", type=int)
+    job_role_id = request.args.get("job_role", type=int)
+    if (request.args.get("team") and team_id is None) or (request.args.get("job_role") and job_role_id is None):
+        raise results_refused("bad-filter")
+    return team_id, job_role_id
+
+
 def _results_or_refusal(campaign: Campaign):
     """The viewer's results for the requested filter, or the page refusing it."""
     try:
-        team_id = request.args.get("team", type=int)
-        job_role_id = request.args.get("job_role", type=int)
-        if (request.args.get("team") and team_id is None) or (request.args.get("job_role") and job_role_id is None):
-            raise results_refused("bad-filter")
+        team_id, job_role_id = _requested_filter()
         return campaign_results(campaign, current_user, current_language(), team_id=team_id,
                                 job_role_id=job_role_id), None
     except Refused as refusal:
@@ -93,11 +103,25 @@ def show_results(campaign_id: int):
     campaign = _campaign_with_results(campaign_id)
     if campaign.status != "closed":
         return render_template("assessments/results_pending.html", campaign=campaign)
-    results, refusal = _results_or_refusal(campaign)
-    if refusal:
-        return refusal
-    return render_template("assessments/results_page.html", campaign=campaign, results=results,
-                           charts=overview_charts(results) if results.visible else {}, filters=_filter_args())
+    try:
+        version = results_version(campaign, current_user, current_language(), *_requested_filter())
+    except Refused as refusal:
+        return _refused(refusal, campaign)
+    body = _kept_pages().get(version)
+    if body is None:
+        results, refusal = _results_or_refusal(campaign)
+        if refusal:
+            return refusal
+        body = render_template("assessments/_results_body.html", campaign=campaign, results=results,
+                               charts=overview_charts(results) if results.visible else {}, filters=_filter_args())
+        _kept_pages().put(version, body)
+    return render_template("assessments/results_page.html", title=campaign.title, body=Markup(body))
+
+
+def _kept_pages() -> PageCache:
+    """This app's rendered closed-campaign results (in each process: what is kept never changes, see
+    report.results_version, so processes need not share it)."""
+    return current_app.extensions.setdefault("cxculture_results_pages", PageCache(RESULT_PAGES_KEPT))
 
 
 @bp.get("/assessments/<int:campaign_id>/results.csv")
