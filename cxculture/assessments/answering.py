@@ -197,20 +197,20 @@ def submit(campaign: Campaign, person: Person, today: date | None = None) -> Sub
                                        score=6 - value if item["reverse"] else value))
     db.session.add(response)
     companions = campaign_threshold(campaign) - 1
-    _touch(Response, companions, campaign.id, exclude=response.id, **groups)
+    _touch(response, companions, **groups)
     for question_key, text in draft.answers.get("open", {}).items():
         if text:
             comment = Comment(campaign_id=campaign.id, question_key=question_key, text=text, **groups)
             db.session.add(comment)
-            _touch(Comment, companions, campaign.id, exclude=comment.id, question_key=question_key, **groups)
+            _touch(comment, companions, question_key=question_key, **groups)
     db.session.delete(draft)
     db.session.flush()
     events.assessment_submitted.send(person, campaign=campaign)
     return Submitted(campaign.id)
 
 
-def _touch(model, how_many: int, campaign_id: int, exclude: str, **group) -> None:
-    """Rewrite up to `how_many` random earlier rows of the same campaign and group, unchanged.
+def _touch(new: Response | Comment, how_many: int, **group) -> None:
+    """Rewrite up to `how_many` random earlier rows of the new row's campaign and group, unchanged.
 
     On PostgreSQL every row a transaction writes carries its transaction id (xmin) and moves to a new place
     (ctid); so does the participation row. Rewriting a few of the group's earlier rows in the same transaction
@@ -220,8 +220,9 @@ def _touch(model, how_many: int, campaign_id: int, exclude: str, **group) -> Non
     """
     if how_many <= 0:
         return
-    db.session.flush()
-    conditions = [model.campaign_id == campaign_id, model.id != exclude,
+    db.session.flush()  # the new row gets its id: it is not one of its own companions
+    model = type(new)
+    conditions = [model.campaign_id == new.campaign_id, model.id != new.id,
                   *[getattr(model, k).is_(v) if v is None or isinstance(v, bool) else getattr(model, k) == v
                     for k, v in group.items()]]
     ids = list(db.session.scalars(
