@@ -25,6 +25,7 @@ def create_app(config: dict | None = None) -> Flask:
     if app.config["BEHIND_PROXY"]:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
     register_extensions(app)
+    register_security(app)
     register_blueprints(app)
     register_commands(app)
     register_subscribers(app)
@@ -69,6 +70,13 @@ def keep_sqlite_savepoints_inside_transactions(engine) -> None:
         driver_connection = connection.connection.driver_connection
         if not driver_connection.in_transaction:
             driver_connection.execute("BEGIN IMMEDIATE")
+
+
+def register_security(app: Flask) -> None:
+    """Security headers and production cookies; before the blueprints, so the LMS area's framing list is kept."""
+    from . import security
+
+    security.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:
