@@ -80,6 +80,7 @@ def register_security(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from . import params
     from .assessments.views import bp as assessments_bp
     from .auth.views import bp as auth_bp
     from .cafes.views import bp as cafes_bp
@@ -89,6 +90,7 @@ def register_blueprints(app: Flask) -> None:
     from .modules.views import bp as modules_bp
     from .orgs.views import bp as orgs_bp
 
+    params.init_app(app)  # before any route: `<int:...>` is an id the database can hold
     app.register_blueprint(auth_bp)
     app.register_blueprint(home_bp)
     app.register_blueprint(orgs_bp, url_prefix="/admin")

@@ -16,6 +16,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from ..orgs.forms import optional_id
 from ..orgs.models import MIN_ANONYMITY_THRESHOLD
+from ..params import form_id
 from .instruments import InstrumentError, validate_instrument
 
 MAX_STATEMENTS = 8
@@ -33,7 +34,7 @@ class CampaignForm(FlaskForm):
                         validators=[InputRequired(_l("Enter a title.")), Length(max=200)])
     opens_on = DateField(_l("Opens on"), validators=[InputRequired(_l("Enter the opening date."))])
     closes_on = DateField(_l("Closes on"), validators=[InputRequired(_l("Enter the closing date."))])
-    team_ids = SelectMultipleField(_l("Teams invited"), coerce=int, validate_choice=False)
+    team_ids = SelectMultipleField(_l("Teams invited"), coerce=form_id, validate_choice=False)
     threshold_override = IntegerField(
         _l("Anonymity threshold for this campaign"),
         validators=[Optional(), NumberRange(min=MIN_ANONYMITY_THRESHOLD,

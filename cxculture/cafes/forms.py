@@ -24,6 +24,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
 from ..assessments.action_forms import ClearDateField
 from ..orgs.forms import LANGUAGE_LABELS, MultiCheckboxField, OptionalIdSelectField, optional_id
+from ..params import form_id
 from ..pillars import PILLAR_LABELS, PILLARS
 from .service import (
     MAX_DECISION_LENGTH,
@@ -73,7 +74,7 @@ class CafeForm(FlaskForm):
     video_link = StringField(_l("Video link"), filters=[_strip], validators=[
         Length(max=MAX_LINK_LENGTH, message=_l("Keep it under %(max)s characters.", max=MAX_LINK_LENGTH))])
     facilitator_id = OptionalIdSelectField(_l("Facilitator"), validators=[InputRequired(_l("Choose the facilitator."))])
-    attendee_ids = MultiCheckboxField(_l("Attendees"), coerce=int, validate_choice=False)
+    attendee_ids = MultiCheckboxField(_l("Attendees"), coerce=form_id, validate_choice=False)
     focus_pillars = MultiCheckboxField(
         _l("Focus pillars"), choices=[SelectChoice(p, PILLAR_LABELS[p]) for p in PILLARS], validate_choice=False
     )
@@ -148,7 +149,7 @@ class CafeActionForm(FlaskForm):
 
 
 class AttendanceForm(FlaskForm):
-    present = MultiCheckboxField(_l("Present"), coerce=int, validate_choice=False)
+    present = MultiCheckboxField(_l("Present"), coerce=form_id, validate_choice=False)
     submit = SubmitField(_l("Save attendance and mark the café as held"))
 
 

@@ -11,6 +11,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Regexp, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from ..params import form_id
 from .models import DEFAULT_ANONYMITY_THRESHOLD, MIN_ANONYMITY_THRESHOLD, Permission
 from .operations import MAX_ANONYMITY_THRESHOLD, threshold_problem
 
@@ -36,7 +37,7 @@ def optional_id(value):
     """A select's value as an id, or None for the blank choice."""
     if value is None or value == "":
         return None
-    return int(value)
+    return form_id(value)
 
 
 class OptionalIdSelectField(SelectField):

@@ -11,6 +11,7 @@ from flask_login import current_user, login_required
 from ...auth.access import get_in_organisation, permission_required
 from ...charts import Distribution, Series, distribution_bars, radar_chart
 from ...i18n import current_language
+from ...params import MAX_ID, whole_number
 from ...pdf import render_pdf
 from ...refusals import Refused
 from ...spreadsheets import csv_delimiter, csv_download
@@ -37,8 +38,8 @@ def _refused(refusal: Refused, campaign: Campaign):
 def _results_or_refusal(campaign: Campaign):
     """The viewer's results for the requested filter, or the page refusing it."""
     try:
-        team_id = request.args.get("team", type=int)
-        job_role_id = request.args.get("job_role", type=int)
+        team_id = whole_number(request.args.get("team"), 1, MAX_ID)
+        job_role_id = whole_number(request.args.get("job_role"), 1, MAX_ID)
         if (request.args.get("team") and team_id is None) or (request.args.get("job_role") and job_role_id is None):
             raise results_refused("bad-filter")
         return campaign_results(campaign, current_user, current_language(), team_id=team_id,
