@@ -17,6 +17,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional
 from ..orgs.forms import optional_id
 from ..orgs.models import MIN_ANONYMITY_THRESHOLD
 from ..params import form_id
+from ..text import PlainText
 from .instruments import InstrumentError, validate_instrument
 
 MAX_STATEMENTS = 8
@@ -31,7 +32,7 @@ def _strip(value):
 
 class CampaignForm(FlaskForm):
     title = StringField(_l("Title"), filters=[_strip],
-                        validators=[InputRequired(_l("Enter a title.")), Length(max=200)])
+                        validators=[InputRequired(_l("Enter a title.")), Length(max=200), PlainText()])
     opens_on = DateField(_l("Opens on"), validators=[InputRequired(_l("Enter the opening date."))])
     closes_on = DateField(_l("Closes on"), validators=[InputRequired(_l("Enter the closing date."))])
     team_ids = SelectMultipleField(_l("Teams invited"), coerce=form_id, validate_choice=False)

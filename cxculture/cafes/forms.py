@@ -26,6 +26,7 @@ from ..assessments.action_forms import ClearDateField
 from ..orgs.forms import LANGUAGE_LABELS, MultiCheckboxField, OptionalIdSelectField, optional_id
 from ..params import form_id
 from ..pillars import PILLAR_LABELS, PILLARS
+from ..text import PlainText
 from .service import (
     MAX_DECISION_LENGTH,
     MAX_DURATION,
@@ -56,7 +57,8 @@ class ClearTimeField(TimeField):
 def _title_field(label):
     return StringField(label, filters=[_strip], validators=[
         DataRequired(_l("Write a title.")),
-        Length(max=MAX_TITLE_LENGTH, message=_l("Keep it under %(max)s characters.", max=MAX_TITLE_LENGTH))])
+        Length(max=MAX_TITLE_LENGTH, message=_l("Keep it under %(max)s characters.", max=MAX_TITLE_LENGTH)),
+        PlainText()])
 
 
 class CafeForm(FlaskForm):
@@ -70,7 +72,8 @@ class CafeForm(FlaskForm):
         NumberRange(MIN_DURATION, MAX_DURATION, message=_l("Between %(min)s and %(max)s minutes.", min=MIN_DURATION,
                                                              max=MAX_DURATION))])
     location = StringField(_l("Place"), filters=[_strip], validators=[
-        Length(max=MAX_PLACE_LENGTH, message=_l("Keep it under %(max)s characters.", max=MAX_PLACE_LENGTH))])
+        Length(max=MAX_PLACE_LENGTH, message=_l("Keep it under %(max)s characters.", max=MAX_PLACE_LENGTH)),
+        PlainText()])
     video_link = StringField(_l("Video link"), filters=[_strip], validators=[
         Length(max=MAX_LINK_LENGTH, message=_l("Keep it under %(max)s characters.", max=MAX_LINK_LENGTH))])
     facilitator_id = OptionalIdSelectField(_l("Facilitator"), validators=[InputRequired(_l("Choose the facilitator."))])
@@ -97,8 +100,8 @@ class AgendaItemForm(FlaskForm):
     """An agenda item's title, prompts and notes."""
 
     title = _title_field(_l("Title"))
-    prompts = TextAreaField(_l("Discussion prompts"), render_kw={"rows": 6})
-    notes = TextAreaField(_l("Notes"), render_kw={"rows": 6})
+    prompts = TextAreaField(_l("Discussion prompts"), render_kw={"rows": 6}, validators=[PlainText(multiline=True)])
+    notes = TextAreaField(_l("Notes"), render_kw={"rows": 6}, validators=[PlainText(multiline=True)])
     submission_key = HiddenField()
     submit = SubmitField(_l("Save the item"))
 
@@ -111,6 +114,7 @@ class DecisionForm(FlaskForm):
         validators=[
             DataRequired(_l("Write what was decided.")),
             Length(max=MAX_DECISION_LENGTH, message=_l("Keep it under %(max)s characters.", max=MAX_DECISION_LENGTH)),
+            PlainText(multiline=True),
         ],
     )
     published = BooleanField(_l("Publish to every employee"))
@@ -128,6 +132,7 @@ class CafeActionForm(FlaskForm):
         validators=[
             DataRequired(_l("Write what will be done.")),
             Length(max=MAX_TITLE_LENGTH, message=_l("Keep it under %(max)s characters.", max=MAX_TITLE_LENGTH)),
+            PlainText(),
         ],
     )
     pillar = SelectField(

@@ -18,6 +18,7 @@ from sqlalchemy import select
 from ..extensions import db
 from ..imports import ApplyResult, apply_once, recent_uploads, store_upload
 from ..spreadsheets import RowError, check_header, check_upload, read_csv, unescape_cell
+from ..text import unsafe_characters, unsafe_text_message
 from .models import JobRole, Organisation, Permission, Person, RosterImport, Team
 from .teams import (
     PATH_SEPARATOR,
@@ -261,6 +262,8 @@ def _read_row(line: int, cells: list[str], header: list[str]) -> RowPlan:
         if _CONTROL_CHARACTERS.search(value):
             row.errors.append(RowError(_l("The value has a line break or another control character: check for "
                                           "a missing quote."), line=line, column=name))
+        elif characters := unsafe_characters(value):  # direction overrides and isolates, C1 controls
+            row.errors.append(RowError(unsafe_text_message(name, characters), line=line, column=name))
     extra = [cell for cell in cells[len(header):] if cell.strip()]
     if extra:
         row.errors.append(RowError(
