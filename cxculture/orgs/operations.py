@@ -9,8 +9,10 @@ import re
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
 from ..i18n import current_language
@@ -267,6 +269,24 @@ def _manager_chain_reaches(organisation_id: int, person_id: int, manager_id: int
     return False
 
 
+def email_taken(email: str):
+    """The refusal of an address some person already has, in this organisation or another: the same words
+    either way, naming no person and no organisation (an address is unique in the whole installation)."""
+    return _l("%(email)s cannot be used: the address is already taken. Check it, or use another address.",
+              email=email)
+
+
+def _write_person(person: Person, values: dict) -> None:
+    """Write in a savepoint: an address another request took meanwhile is the same refusal, not a 500."""
+    try:
+        with db.session.begin_nested():
+            _apply(person, values)
+            db.session.add(person)
+            db.session.flush()
+    except IntegrityError:
+        raise Refused({"email": email_taken(values["email"])}) from None
+
+
 def _check_person(organisation: Organisation, details: PersonDetails, person: Person | None,
                   acting: Person | None) -> dict:
     """The validated values for a person's columns; raises Refused naming each bad field."""
@@ -280,7 +300,7 @@ def _check_person(organisation: Organisation, details: PersonDetails, person: Pe
     else:
         other = person_by_email(email)
         if other is not None and (person is None or other.id != person.id):
-            errors["email"] = _("%(email)s is already used by another person.", email=email)
+            errors["email"] = email_taken(email)
     if not name:
         errors["name"] = _("Enter the person's name.")
     elif len(name) > 200:
@@ -338,16 +358,13 @@ def _apply(person: Person, values: dict) -> None:
 def create_person(organisation: Organisation, details: PersonDetails) -> Person:
     """A new person, invited: they have no password until they follow their invitation link."""
     values = _check_person(organisation, details, None, None)
-    person = Person(organisation=organisation)
-    _apply(person, values)
-    db.session.add(person)
-    db.session.flush()
+    person = Person(organisation_id=organisation.id)
+    _write_person(person, values)
     return person
 
 
 def update_person(person: Person, details: PersonDetails, acting: Person) -> Person:
     """Change a person's details; `acting` (the administrator) may not lock themselves out."""
     values = _check_person(person.organisation, details, person, acting)
-    _apply(person, values)
-    db.session.flush()
+    _write_person(person, values)
     return person

@@ -20,6 +20,7 @@ from ..imports import ApplyResult, apply_once, recent_uploads, store_upload
 from ..spreadsheets import RowError, check_header, check_upload, read_csv, unescape_cell
 from ..text import unsafe_characters, unsafe_text_message
 from .models import JobRole, Organisation, Permission, Person, RosterImport, Team
+from .operations import email_taken
 from .teams import (
     PATH_SEPARATOR,
     InvalidTeamPath,
@@ -295,7 +296,7 @@ def _check_row(row: RowPlan, context: _Context, first_line: dict[str, int], new_
             else:
                 first_line[email] = line
             if email in context.elsewhere:
-                refuse("email", _l("%(email)s is already used by another account.", email=email))
+                refuse("email", email_taken(email))
 
     name = values["name"]
     if not name:
