@@ -2,10 +2,11 @@
 
 Rows written before this revision carry the second of the submit in created_at, next_attempt_at and sent_at;
 they are cut to midnight (UTC) of their day, as new rows are written (cxculture/lms/outbox.py, DAY_ONLY_EVENTS).
-A pending row stays due. No column changes.
+A pending row stays due. No column changes; on SQLite the table is rebuilt WITHOUT ROWID, so no hidden rowid
+numbers the rows in the order they were written.
 
-Downgrade changes nothing: the seconds are gone for good, and the older code reads midnight values as it reads
-any other time.
+Downgrade gives the SQLite table its rowid back; the seconds are gone for good, and the older code reads
+midnight values as it reads any other time.
 
 Revision ID: 0011
 Revises: 0006
@@ -37,7 +38,15 @@ def _day(moment: datetime | None) -> datetime | None:
     return None if moment is None else datetime.combine(moment.date(), time())
 
 
+def _rebuild(with_rowid: bool) -> None:
+    if op.get_bind().dialect.name == "sqlite":
+        with op.batch_alter_table("xapi_statement", recreate="always",
+                                  table_kwargs={"sqlite_with_rowid": with_rowid}):
+            pass
+
+
 def upgrade():
+    _rebuild(with_rowid=False)
     connection = op.get_bind()
     rows = connection.execute(
         sa.select(xapi_statement.c.id, xapi_statement.c.created_at, xapi_statement.c.next_attempt_at,
@@ -54,4 +63,4 @@ def upgrade():
 
 
 def downgrade():
-    pass
+    _rebuild(with_rowid=True)

@@ -8,6 +8,7 @@ from datetime import datetime, time, timedelta
 import pytest
 from flask_migrate import upgrade
 from sqlalchemy import select, text
+from sqlalchemy.exc import OperationalError
 
 from cxculture import events
 from cxculture.extensions import db
@@ -157,3 +158,11 @@ def test_migration_cuts_existing_rows_to_the_day(app):
 
 def _as_datetime(value) -> datetime:
     return value if isinstance(value, datetime) else datetime.fromisoformat(value)
+
+
+def test_no_hidden_rowid_numbers_the_rows_in_the_order_they_were_written(employee, monkeypatch):
+    _submit(monkeypatch, employee, SUBMITTED)
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("a SQLite table's rowid; PostgreSQL has no such column")
+    with pytest.raises(OperationalError, match="rowid"):
+        db.session.execute(text("SELECT rowid FROM xapi_statement"))
