@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 
+from cxculture.extensions import db
 from cxculture.params import MAX_ID, form_id, whole_number
 from tests.conftest import login
 from tests.test_tenancy import ACCOUNTS, ARGUMENTS
@@ -52,7 +53,8 @@ def test_every_get_route_refuses_bad_numbers_without_a_500(app, client, trained)
                     urls.append(f"{base}?{query}")
             for url in urls:
                 response = client.get(url)
-                assert response.status_code < 500, f"GET {url} as {account}: {response.status_code}"
+                body = response.get_data()[:300].decode("utf-8", "replace")  # PDFs are binary
+                assert response.status_code < 500, f"GET {url} as {account}: {response.status_code} {body}"
                 seen += 1
     assert seen > 300
 
@@ -97,3 +99,13 @@ def test_whole_number(text, expected):
 def test_form_id_refuses_what_is_not_an_id(value):
     with pytest.raises(ValueError, match="not an id"):
         form_id(value)
+
+
+@pytest.mark.parametrize("threshold", [str(MAX_ID + 1), TOO_LARGE])
+def test_a_campaign_threshold_too_large_for_the_database_is_refused(client, login_as, threshold):
+    login_as("admin").language = "en"
+    db.session.commit()
+    response = client.post("/assessments/campaigns/new", data={
+        "title": "Spring check", "opens_on": "2026-04-01", "closes_on": "2026-04-20", "threshold_override": threshold})
+    assert response.status_code == 400
+    assert "The anonymity threshold cannot be above" in response.get_data(as_text=True)

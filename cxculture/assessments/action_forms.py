@@ -11,7 +11,7 @@ from wtforms.validators import DataRequired, InputRequired, Length
 
 from ..orgs.forms import OptionalIdSelectField
 from ..pillars import PILLAR_LABELS, PILLARS
-from ..text import PlainText
+from ..plaintext import PlainText
 from .actions import MAX_TITLE_LENGTH, STATUSES
 
 STATUS_LABELS = {

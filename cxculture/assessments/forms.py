@@ -16,8 +16,9 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from ..orgs.forms import optional_id
 from ..orgs.models import MIN_ANONYMITY_THRESHOLD
+from ..orgs.operations import MAX_ANONYMITY_THRESHOLD
 from ..params import form_id
-from ..text import PlainText
+from ..plaintext import PlainText
 from .instruments import InstrumentError, validate_instrument
 
 MAX_STATEMENTS = 8
@@ -39,8 +40,10 @@ class CampaignForm(FlaskForm):
     threshold_override = IntegerField(
         _l("Anonymity threshold for this campaign"),
         validators=[Optional(), NumberRange(min=MIN_ANONYMITY_THRESHOLD,
-                                            message=_l("The anonymity threshold can never be below %(min)s."))],
-        render_kw={"min": MIN_ANONYMITY_THRESHOLD, "step": 1},
+                                            message=_l("The anonymity threshold can never be below %(min)s.")),
+                    NumberRange(max=MAX_ANONYMITY_THRESHOLD,
+                                message=_l("The anonymity threshold cannot be above %(max)s."))],
+        render_kw={"min": MIN_ANONYMITY_THRESHOLD, "max": MAX_ANONYMITY_THRESHOLD, "step": 1},
     )
     instrument_id = SelectField(_l("Questionnaire"), coerce=optional_id, validate_choice=False)
     submit = SubmitField(_l("Save campaign"))

@@ -26,7 +26,7 @@ from ..assessments.action_forms import ClearDateField
 from ..orgs.forms import LANGUAGE_LABELS, MultiCheckboxField, OptionalIdSelectField, optional_id
 from ..params import form_id
 from ..pillars import PILLAR_LABELS, PILLARS
-from ..text import PlainText
+from ..plaintext import PlainText
 from .service import (
     MAX_DECISION_LENGTH,
     MAX_DURATION,

@@ -12,7 +12,7 @@ from wtforms.fields.choices import SelectChoice
 
 from ..orgs.forms import OptionalIdSelectField
 from ..pillars import PILLAR_LABELS, PILLARS
-from ..text import PlainText
+from ..plaintext import PlainText
 from .labels import CATEGORY_LABELS, DIRECTION_LABELS, EFFECT_LABELS, SURVEY_LABELS, UNIT_LABELS
 from .models import CATEGORIES, DIRECTIONS, EFFECTS, SURVEY_KINDS, UNITS
 

@@ -12,7 +12,7 @@ from wtforms.validators import DataRequired, Email, InputRequired, Length, Regex
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..params import form_id
-from ..text import PlainText
+from ..plaintext import PlainText
 from .models import DEFAULT_ANONYMITY_THRESHOLD, MIN_ANONYMITY_THRESHOLD, Permission
 from .operations import MAX_ANONYMITY_THRESHOLD, threshold_problem
 

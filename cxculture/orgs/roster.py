@@ -17,8 +17,8 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..imports import ApplyResult, apply_once, recent_uploads, store_upload
+from ..plaintext import unsafe_characters, unsafe_text_message
 from ..spreadsheets import RowError, check_header, check_upload, read_csv, unescape_cell
-from ..text import unsafe_characters, unsafe_text_message
 from .models import JobRole, Organisation, Permission, Person, RosterImport, Team
 from .operations import email_taken
 from .teams import (

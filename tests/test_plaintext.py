@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from cxculture.extensions import db
 from cxculture.orgs.models import Team
-from cxculture.text import unsafe_characters
+from cxculture.plaintext import unsafe_characters
 
 #: (account, form address, field, its label): every free-text name or title a person types.
 NAME_FIELDS = [
