@@ -33,7 +33,7 @@ HEADERS = {
     # Invitation and certificate links carry tokens in their path: no address leaves the app in a Referer.
     "Referrer-Policy": "same-origin",
     "X-Content-Type-Options": "nosniff",
-    "Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=(), usb=()",
     "Cross-Origin-Opener-Policy": "same-origin",
 }
 
