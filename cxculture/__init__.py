@@ -25,6 +25,7 @@ def create_app(config: dict | None = None) -> Flask:
     if app.config["BEHIND_PROXY"]:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
     register_extensions(app)
+    register_security(app)
     register_blueprints(app)
     register_commands(app)
     register_subscribers(app)
@@ -71,7 +72,15 @@ def keep_sqlite_savepoints_inside_transactions(engine) -> None:
             driver_connection.execute("BEGIN IMMEDIATE")
 
 
+def register_security(app: Flask) -> None:
+    """Security headers and production cookies; before the blueprints, so the LMS area's framing list is kept."""
+    from . import security
+
+    security.init_app(app)
+
+
 def register_blueprints(app: Flask) -> None:
+    from . import params
     from .assessments.views import bp as assessments_bp
     from .auth.views import bp as auth_bp
     from .cafes.views import bp as cafes_bp
@@ -81,6 +90,7 @@ def register_blueprints(app: Flask) -> None:
     from .modules.views import bp as modules_bp
     from .orgs.views import bp as orgs_bp
 
+    params.init_app(app)  # before any route: `<int:...>` is an id the database can hold
     app.register_blueprint(auth_bp)
     app.register_blueprint(home_bp)
     app.register_blueprint(orgs_bp, url_prefix="/admin")

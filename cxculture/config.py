@@ -54,6 +54,12 @@ def load_config(instance_path: Path, overrides: dict | None = None) -> dict:
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         # Uploads (roster CSV, KPI imports) are checked for their own limits; this only stops abuse.
         "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
+        # Production (CXCULTURE_ENV=production) serves https only: its cookies are always Secure. In development
+        # they are Secure when the request came over https (`make run` serves plain http on 127.0.0.1).
+        "SESSION_COOKIE_SECURE": env == "production",
+        "REMEMBER_COOKIE_SECURE": env == "production",
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_NAME": "cxculture_session",

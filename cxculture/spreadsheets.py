@@ -5,7 +5,9 @@ from __future__ import annotations
 import csv
 import io
 import posixpath
+import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
@@ -17,27 +19,44 @@ from .i18n import current_language
 
 #: Cell starts a spreadsheet would run as a formula.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+#: What a spreadsheet may split a line on, whatever the file's own delimiter: Excel in English splits on ",", in
+#: Italian on ";", a paste on tabs; a line break ends the row wherever quotes are not honoured.
+SEPARATORS = ",;\t\r\n"
+#: A formula start right after a separator (and any spaces or double quotes): "Rossi;=1+2" opened by a
+#: spreadsheet that splits on ";" would otherwise run "=1+2".
+_FORMULA_AFTER_SEPARATOR = re.compile(r'([,;\t\r\n][ "]*)(?=[=+\-@])')
+_QUOTED_FORMULA_AFTER_SEPARATOR = re.compile(r'([,;\t\r\n][ "]*)\'(?=[=+\-@])')
+_LEADING = ' "'
 
 
 def escape_cell(value: str) -> str:
-    """Prefix a cell a spreadsheet would run as a formula with a quote."""
-    return "'" + value if value.startswith(FORMULA_STARTS) else value
+    """A cell no spreadsheet runs as a formula, in any locale: a quote before a formula start at the beginning
+    (after any spaces or double quotes) and after every separator a spreadsheet might split the cell on."""
+    value = _FORMULA_AFTER_SEPARATOR.sub(r"\1'", value)
+    return "'" + value if value.lstrip(_LEADING).startswith(FORMULA_STARTS) else value
 
 
 def unescape_cell(value: str) -> str:
-    """Undo the quote an export puts before a formula-like cell, so an export re-imports unchanged."""
-    if value.startswith("'") and value[1:2] and value[1] in FORMULA_STARTS:
-        return value[1:]
-    return value
+    """Undo the quotes an export puts before formula-like text, so an export re-imports unchanged."""
+    if value.startswith("'") and value[1:].lstrip(_LEADING)[:1] and value[1:].lstrip(_LEADING)[0] in FORMULA_STARTS:
+        value = value[1:]
+    return _QUOTED_FORMULA_AFTER_SEPARATOR.sub(r"\1", value)
 
 
-def csv_bytes(header, rows, delimiter: str = ",") -> bytes:
-    """A CSV file for spreadsheets: UTF-8 with a BOM, CRLF, formula-like cells quoted."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
-    writer.writerow(header)
-    writer.writerows([escape_cell(str(cell)) for cell in row] for row in rows)
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+def _csv_field(cell: str) -> str:
+    """A field quoted whenever it holds a separator of any locale, so it stays one cell in every spreadsheet."""
+    if any(character in cell for character in SEPARATORS + '"'):
+        return '"' + cell.replace('"', '""') + '"'
+    return cell
+
+
+def csv_bytes(header, rows, delimiter: str = ",", cell: Callable[[str], str] = escape_cell) -> bytes:
+    """A CSV file for spreadsheets: UTF-8 with a BOM, CRLF, every cell made safe by `cell` (formula-like text
+    quoted) and quoted when it holds ",", ";", a tab or a line break, whichever the delimiter.
+
+    Every CSV download goes through here."""
+    lines = (delimiter.join(_csv_field(cell(str(value))) for value in row) for row in [header, *rows])
+    return ("\ufeff" + "".join(line + "\r\n" for line in lines)).encode("utf-8")
 
 
 def csv_delimiter() -> str:

@@ -11,6 +11,7 @@ from wtforms.validators import DataRequired, InputRequired, Length
 
 from ..orgs.forms import OptionalIdSelectField
 from ..pillars import PILLAR_LABELS, PILLARS
+from ..plaintext import PlainText
 from .actions import MAX_TITLE_LENGTH, STATUSES
 
 STATUS_LABELS = {
@@ -54,7 +55,8 @@ class ActionForm(ActionFollowUpForm):
 
     title = StringField(_l("What will be done"), filters=[_strip], validators=[
         DataRequired(_l("Write what will be done.")),
-        Length(max=MAX_TITLE_LENGTH, message=_l("Keep it under %(max)s characters.", max=MAX_TITLE_LENGTH))])
+        Length(max=MAX_TITLE_LENGTH, message=_l("Keep it under %(max)s characters.", max=MAX_TITLE_LENGTH)),
+        PlainText()])
     pillar = SelectField(
         _l("Pillar"),
         choices=[SelectChoice("", _l("Choose a pillar"))] + [SelectChoice(p, PILLAR_LABELS[p]) for p in PILLARS],

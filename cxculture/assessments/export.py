@@ -1,14 +1,13 @@
 """The results CSV: aggregates only, exactly what the viewer's results page shows, hidden figures left empty."""
 from __future__ import annotations
 
-import csv
-import io
 import re
+from functools import partial
 
 from flask_babel import gettext as _
 
 from ..pillars import PILLARS
-from ..spreadsheets import escape_cell
+from ..spreadsheets import csv_bytes, escape_cell
 from .results.figures import CampaignResults, Figure
 
 
@@ -108,14 +107,9 @@ def _cell(value: str, decimal_comma: bool) -> str:
 
 
 def results_csv(results: CampaignResults, delimiter: str = ",") -> bytes:
-    """The CSV file: UTF-8 with a BOM (spreadsheets then read accents right), CRLF, text cells formula-safe.
+    """The CSV file (cxculture/spreadsheets.py: UTF-8 with a BOM, CRLF, text cells formula-safe in any locale).
 
     With ";" as delimiter (Italian spreadsheets) numbers use a decimal comma.
     """
     header, rows = results_table(results)
-    decimal_comma = delimiter == ";"
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
-    writer.writerow([_cell(str(cell), decimal_comma) for cell in header])
-    writer.writerows([_cell(str(cell), decimal_comma) for cell in row] for row in rows)
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    return csv_bytes(header, rows, delimiter, cell=partial(_cell, decimal_comma=delimiter == ";"))

@@ -16,6 +16,9 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from ..orgs.forms import optional_id
 from ..orgs.models import MIN_ANONYMITY_THRESHOLD
+from ..orgs.operations import MAX_ANONYMITY_THRESHOLD
+from ..params import form_id
+from ..plaintext import PlainText
 from .instruments import InstrumentError, validate_instrument
 
 MAX_STATEMENTS = 8
@@ -30,15 +33,17 @@ def _strip(value):
 
 class CampaignForm(FlaskForm):
     title = StringField(_l("Title"), filters=[_strip],
-                        validators=[InputRequired(_l("Enter a title.")), Length(max=200)])
+                        validators=[InputRequired(_l("Enter a title.")), Length(max=200), PlainText()])
     opens_on = DateField(_l("Opens on"), validators=[InputRequired(_l("Enter the opening date."))])
     closes_on = DateField(_l("Closes on"), validators=[InputRequired(_l("Enter the closing date."))])
-    team_ids = SelectMultipleField(_l("Teams invited"), coerce=int, validate_choice=False)
+    team_ids = SelectMultipleField(_l("Teams invited"), coerce=form_id, validate_choice=False)
     threshold_override = IntegerField(
         _l("Anonymity threshold for this campaign"),
         validators=[Optional(), NumberRange(min=MIN_ANONYMITY_THRESHOLD,
-                                            message=_l("The anonymity threshold can never be below %(min)s."))],
-        render_kw={"min": MIN_ANONYMITY_THRESHOLD, "step": 1},
+                                            message=_l("The anonymity threshold can never be below %(min)s.")),
+                    NumberRange(max=MAX_ANONYMITY_THRESHOLD,
+                                message=_l("The anonymity threshold cannot be above %(max)s."))],
+        render_kw={"min": MIN_ANONYMITY_THRESHOLD, "max": MAX_ANONYMITY_THRESHOLD, "step": 1},
     )
     instrument_id = SelectField(_l("Questionnaire"), coerce=optional_id, validate_choice=False)
     submit = SubmitField(_l("Save campaign"))

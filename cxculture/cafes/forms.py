@@ -25,7 +25,9 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
 from ..assessments.action_forms import ClearDateField
 from ..orgs.forms import LANGUAGE_LABELS, MultiCheckboxField, OptionalIdSelectField, optional_id
+from ..params import form_id
 from ..pillars import PILLAR_LABELS, PILLARS
+from ..plaintext import PlainText
 from .service import (
     MAX_DECISION_LENGTH,
     MAX_DURATION,
@@ -57,7 +59,8 @@ class ClearTimeField(TimeField):
 def _title_field(label):
     return StringField(label, filters=[_strip], validators=[
         DataRequired(_l("Write a title.")),
-        Length(max=MAX_TITLE_LENGTH, message=_l("Keep it under %(max)s characters.", max=MAX_TITLE_LENGTH))])
+        Length(max=MAX_TITLE_LENGTH, message=_l("Keep it under %(max)s characters.", max=MAX_TITLE_LENGTH)),
+        PlainText()])
 
 
 class CafeForm(FlaskForm):
@@ -71,11 +74,12 @@ class CafeForm(FlaskForm):
         NumberRange(MIN_DURATION, MAX_DURATION, message=_l("Between %(min)s and %(max)s minutes.", min=MIN_DURATION,
                                                              max=MAX_DURATION))])
     location = StringField(_l("Place"), filters=[_strip], validators=[
-        Length(max=MAX_PLACE_LENGTH, message=_l("Keep it under %(max)s characters.", max=MAX_PLACE_LENGTH))])
+        Length(max=MAX_PLACE_LENGTH, message=_l("Keep it under %(max)s characters.", max=MAX_PLACE_LENGTH)),
+        PlainText()])
     video_link = StringField(_l("Video link"), filters=[_strip], validators=[
         Length(max=MAX_LINK_LENGTH, message=_l("Keep it under %(max)s characters.", max=MAX_LINK_LENGTH))])
     facilitator_id = OptionalIdSelectField(_l("Facilitator"), validators=[InputRequired(_l("Choose the facilitator."))])
-    attendee_ids = MultiCheckboxField(_l("Attendees"), coerce=int, validate_choice=False)
+    attendee_ids = MultiCheckboxField(_l("Attendees"), coerce=form_id, validate_choice=False)
     focus_pillars = MultiCheckboxField(
         _l("Focus pillars"), choices=[SelectChoice(p, PILLAR_LABELS[p]) for p in PILLARS], validate_choice=False
     )
@@ -98,8 +102,8 @@ class AgendaItemForm(FlaskForm):
     """An agenda item's title, prompts and notes."""
 
     title = _title_field(_l("Title"))
-    prompts = TextAreaField(_l("Discussion prompts"), render_kw={"rows": 6})
-    notes = TextAreaField(_l("Notes"), render_kw={"rows": 6})
+    prompts = TextAreaField(_l("Discussion prompts"), render_kw={"rows": 6}, validators=[PlainText(multiline=True)])
+    notes = TextAreaField(_l("Notes"), render_kw={"rows": 6}, validators=[PlainText(multiline=True)])
     submission_key = HiddenField()
     submit = SubmitField(_l("Save the item"))
 
@@ -112,6 +116,7 @@ class DecisionForm(FlaskForm):
         validators=[
             DataRequired(_l("Write what was decided.")),
             Length(max=MAX_DECISION_LENGTH, message=_l("Keep it under %(max)s characters.", max=MAX_DECISION_LENGTH)),
+            PlainText(multiline=True),
         ],
     )
     published = BooleanField(_l("Publish to every employee"))
@@ -129,6 +134,7 @@ class CafeActionForm(FlaskForm):
         validators=[
             DataRequired(_l("Write what will be done.")),
             Length(max=MAX_TITLE_LENGTH, message=_l("Keep it under %(max)s characters.", max=MAX_TITLE_LENGTH)),
+            PlainText(),
         ],
     )
     pillar = SelectField(
@@ -150,7 +156,7 @@ class CafeActionForm(FlaskForm):
 
 
 class AttendanceForm(FlaskForm):
-    present = MultiCheckboxField(_l("Present"), coerce=int, validate_choice=False)
+    present = MultiCheckboxField(_l("Present"), coerce=form_id, validate_choice=False)
     submit = SubmitField(_l("Save attendance and mark the café as held"))
 
 

@@ -12,6 +12,7 @@ from wtforms.fields.choices import SelectChoice
 
 from ..orgs.forms import OptionalIdSelectField
 from ..pillars import PILLAR_LABELS, PILLARS
+from ..plaintext import PlainText
 from .labels import CATEGORY_LABELS, DIRECTION_LABELS, EFFECT_LABELS, SURVEY_LABELS, UNIT_LABELS
 from .models import CATEGORIES, DIRECTIONS, EFFECTS, SURVEY_KINDS, UNITS
 
@@ -61,10 +62,10 @@ class KpiForm(FlaskForm):
     """A KPI: its key (only when created), names and definitions in both languages, category, unit, range."""
 
     key = StringField(_l("Key"), filters=[_strip])
-    name_en = StringField(_l("Name in English"), filters=[_strip])
-    name_it = StringField(_l("Name in Italian"), filters=[_strip])
-    definition_en = TextAreaField(_l("Definition in English"), filters=[_strip])
-    definition_it = TextAreaField(_l("Definition in Italian"), filters=[_strip])
+    name_en = StringField(_l("Name in English"), filters=[_strip], validators=[PlainText()])
+    name_it = StringField(_l("Name in Italian"), filters=[_strip], validators=[PlainText()])
+    definition_en = TextAreaField(_l("Definition in English"), filters=[_strip], validators=[PlainText(multiline=True)])
+    definition_it = TextAreaField(_l("Definition in Italian"), filters=[_strip], validators=[PlainText(multiline=True)])
     category = _select(_l("Category"), CATEGORIES, CATEGORY_LABELS, _l("Choose a category"))
     unit = _select(_l("Unit"), UNITS, UNIT_LABELS, _l("Choose a unit"))
     better = _select(_l("Better direction"), DIRECTIONS, DIRECTION_LABELS, _l("Choose"))
@@ -81,8 +82,8 @@ class KpiForm(FlaskForm):
 
 class BehaviourForm(FlaskForm):
     key = StringField(_l("Key"), filters=[_strip])
-    name_en = StringField(_l("Behaviour in English"), filters=[_strip])
-    name_it = StringField(_l("Behaviour in Italian"), filters=[_strip])
+    name_en = StringField(_l("Behaviour in English"), filters=[_strip], validators=[PlainText()])
+    name_it = StringField(_l("Behaviour in Italian"), filters=[_strip], validators=[PlainText()])
     pillar = _select(_l("Pillar"), PILLARS, PILLAR_LABELS, _l("Choose a pillar"))
     submit = SubmitField(_l("Save behaviour"))
 
@@ -93,8 +94,8 @@ class BehaviourForm(FlaskForm):
 class LinkForm(FlaskForm):
     behaviour_id = OptionalIdSelectField(_l("Behaviour"))
     effect = _select(_l("Rewarding this KPI"), EFFECTS, EFFECT_LABELS, _l("Choose"))
-    rationale_en = StringField(_l("Why, in English"), filters=[_strip])
-    rationale_it = StringField(_l("Why, in Italian"), filters=[_strip])
+    rationale_en = StringField(_l("Why, in English"), filters=[_strip], validators=[PlainText()])
+    rationale_it = StringField(_l("Why, in Italian"), filters=[_strip], validators=[PlainText()])
     submit = SubmitField(_l("Save link"))
 
     def set_behaviour_choices(self, behaviours, language: str) -> None:

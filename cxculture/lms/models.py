@@ -223,6 +223,8 @@ class XapiStatement(db.Model):
     """A statement in the outbox: sent in the background, always with the same id, until the LRS has it."""
 
     __tablename__ = "xapi_statement"
+    #: On SQLite, no hidden rowid counting rows in the order they were written (the order of the submits).
+    __table_args__ = ({"sqlite_with_rowid": False},)
 
     #: The statement id (UUID), the same on every try.
     id: Mapped[str] = mapped_column(String(36), primary_key=True)

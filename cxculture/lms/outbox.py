@@ -1,11 +1,17 @@
 """Durable outboxes: xAPI statements and grade passbacks are written in the event's own transaction and
-delivered afterwards by a background worker (or `cx xapi flush`), with retries and backoff."""
+delivered afterwards by a background worker (or `cx xapi flush`), with retries and backoff.
+
+A statement whose time could point at an anonymous answer (the culture assessment's "completed": DAY_ONLY_EVENTS)
+keeps nothing finer than the day in its row: it is created, due, leased, retried and sent at midnight UTC
+boundaries, and waits for the next day to be sent, so neither its row nor the LRS's own stored time follows the
+submit. Its id is a random UUID and the outbox is read by (day, id): no column orders it within its day.
+"""
 from __future__ import annotations
 
 import logging
 import threading
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
 import requests
 from flask import Flask, current_app, has_app_context
@@ -35,10 +41,28 @@ def backoff(attempts: int) -> timedelta:
     return timedelta(seconds=min(FIRST_RETRY_SECONDS * 2 ** max(attempts - 1, 0), MAX_RETRY_SECONDS))
 
 
+#: Events whose outbox row and delivery keep only the day (see the module's docstring).
+DAY_ONLY_EVENTS = frozenset({"assessment-completed"})
+
+
+def start_of_day(moment: datetime) -> datetime:
+    return datetime.combine(moment.date(), time())
+
+
+def day_boundary_after(moment: datetime) -> datetime:
+    """The first midnight (UTC) at or after `moment`."""
+    day = start_of_day(moment)
+    return day if day == moment else day + timedelta(days=1)
+
+
 def enqueue_statement(organisation_id: int, event_name: str, statement: dict) -> XapiStatement:
     """Add a statement to the outbox in the current transaction (never commits)."""
+    now = utcnow()
+    created = due = now
+    if event_name in DAY_ONLY_EVENTS:
+        created, due = start_of_day(now), day_boundary_after(now + timedelta(microseconds=1))
     row = XapiStatement(id=statement["id"], organisation_id=organisation_id, event=event_name, statement=statement,
-                        status="pending", attempts=0, next_attempt_at=utcnow())
+                        status="pending", attempts=0, created_at=created, next_attempt_at=due)
     db.session.add(row)
     db.session.info[SESSION_FLAG] = True
     return row
@@ -69,11 +93,14 @@ class DeliveryReport:
         self.errors += other.errors
 
 
-def _claim(model, row_id, now: datetime) -> bool:
-    """Take the row for LEASE_SECONDS; False when another worker has it."""
+def _claim(model, row_id, now: datetime, day_only: bool = False) -> bool:
+    """Take the row for LEASE_SECONDS (a day-only row: until the next midnight after that); False when another
+    worker has it."""
+    lease = now + timedelta(seconds=LEASE_SECONDS)
     result = db.session.execute(
         update(model).where(model.id == row_id, model.status == "pending", model.next_attempt_at <= now)
-        .values(next_attempt_at=now + timedelta(seconds=LEASE_SECONDS)).execution_options(synchronize_session=False))
+        .values(next_attempt_at=day_boundary_after(lease) if day_only else lease)
+        .execution_options(synchronize_session=False))
     db.session.commit()
     return result.rowcount == 1
 
@@ -102,13 +129,14 @@ def deliver_statements(now: datetime | None = None, limit: int = 200) -> Deliver
     if not settings_by_org:
         return report
     due = list(db.session.execute(
-        select(XapiStatement.id, XapiStatement.organisation_id)
+        select(XapiStatement.id, XapiStatement.organisation_id, XapiStatement.event)
         .where(XapiStatement.status == "pending", XapiStatement.next_attempt_at <= now,
                XapiStatement.organisation_id.in_(settings_by_org))
         .order_by(XapiStatement.created_at, XapiStatement.id).limit(limit)))
     unreachable: set[int] = set()  # organisations whose LRS did not answer: the rest waits for the next round
-    for statement_id, organisation_id in due:
-        if organisation_id in unreachable or not _claim(XapiStatement, statement_id, now):
+    for statement_id, organisation_id, event_name in due:
+        day_only = event_name in DAY_ONLY_EVENTS
+        if organisation_id in unreachable or not _claim(XapiStatement, statement_id, now, day_only):
             continue
         row = db.session.get(XapiStatement, statement_id)
         outcome, error = _put_statement(settings_by_org[row.organisation_id], row)
@@ -126,6 +154,10 @@ def deliver_statements(now: datetime | None = None, limit: int = 200) -> Deliver
             row.next_attempt_at = now + backoff(row.attempts)
             report.retrying += 1
             report.errors.append(error or "")
+        if day_only:  # the day it was handled, and a retry at a midnight: never the time of the submit
+            row.sent_at = start_of_day(row.sent_at) if row.sent_at else None
+            row.next_attempt_at = (day_boundary_after(row.next_attempt_at) if outcome == "retry"
+                                   else start_of_day(now))
         db.session.commit()
     return report
 

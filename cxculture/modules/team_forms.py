@@ -9,10 +9,11 @@ from wtforms import DateField, SubmitField
 from wtforms.validators import DataRequired, InputRequired, Optional
 
 from ..orgs.forms import MultiCheckboxField, OptionalIdSelectField
+from ..params import form_id
 
 
 class AssignModuleForm(FlaskForm):
-    people = MultiCheckboxField(_l("People"), coerce=int, validate_choice=False,
+    people = MultiCheckboxField(_l("People"), coerce=form_id, validate_choice=False,
                                 invalid_value_message=_l("Choose people from the list."),
                                 validators=[InputRequired(_l("Choose at least one person."))])
     module_id = OptionalIdSelectField(_l("Module"), validators=[DataRequired(_l("Choose a module."))])

@@ -11,6 +11,8 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Regexp, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from ..params import form_id
+from ..plaintext import PlainText
 from .models import DEFAULT_ANONYMITY_THRESHOLD, MIN_ANONYMITY_THRESHOLD, Permission
 from .operations import MAX_ANONYMITY_THRESHOLD, threshold_problem
 
@@ -36,7 +38,7 @@ def optional_id(value):
     """A select's value as an id, or None for the blank choice."""
     if value is None or value == "":
         return None
-    return int(value)
+    return form_id(value)
 
 
 class OptionalIdSelectField(SelectField):
@@ -56,7 +58,7 @@ class MultiCheckboxField(SelectMultipleField):
 
 class OrganisationForm(FlaskForm):
     name = StringField(_l("Name"), filters=[_strip], validators=[DataRequired(_l("Enter the organisation's name.")),
-                                                                 Length(max=200)])
+                                                                 Length(max=200), PlainText()])
     default_language = SelectField(
         _l("Default language"), choices=[SelectChoice(code, label) for code, label in LANGUAGE_LABELS.items()],
         invalid_choice_message=_l("Choose English or Italian."),
@@ -77,7 +79,7 @@ class OrganisationForm(FlaskForm):
 
 class TeamForm(FlaskForm):
     name = StringField(_l("Name"), filters=[_strip],
-                       validators=[DataRequired(_l("Enter the team's name.")), Length(max=120)])
+                       validators=[DataRequired(_l("Enter the team's name.")), Length(max=120), PlainText()])
     parent_id = OptionalIdSelectField(_l("Part of"))
     submit = SubmitField(_l("Save team"))
 
@@ -92,9 +94,9 @@ class TeamForm(FlaskForm):
 
 class JobRoleNamesForm(FlaskForm):
     name_en = StringField(_l("Name in English"), filters=[_strip],
-                          validators=[DataRequired(_l("Enter the name.")), Length(max=120)])
+                          validators=[DataRequired(_l("Enter the name.")), Length(max=120), PlainText()])
     name_it = StringField(_l("Name in Italian"), filters=[_strip],
-                          validators=[DataRequired(_l("Enter the name.")), Length(max=120)])
+                          validators=[DataRequired(_l("Enter the name.")), Length(max=120), PlainText()])
     submit = SubmitField(_l("Save job role"))
 
 
@@ -117,7 +119,7 @@ class PersonForm(FlaskForm):
                     Email(_l("Enter a valid e-mail address, like name@example.com."))],
     )
     name = StringField(_l("Name"), filters=[_strip],
-                       validators=[DataRequired(_l("Enter the person's name.")), Length(max=200)])
+                       validators=[DataRequired(_l("Enter the person's name.")), Length(max=200), PlainText()])
     language = SelectField(
         _l("Language"),
         choices=[SelectChoice("", _l("Organisation default"))]

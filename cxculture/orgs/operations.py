@@ -9,8 +9,10 @@ import re
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from ..auth.login_sessions import end_sessions_of
 from ..extensions import db
@@ -268,6 +270,24 @@ def _manager_chain_reaches(organisation_id: int, person_id: int, manager_id: int
     return False
 
 
+def email_taken(email: str):
+    """The refusal of an address some person already has, in this organisation or another: the same words
+    either way, naming no person and no organisation (an address is unique in the whole installation)."""
+    return _l("%(email)s cannot be used: the address is already taken. Check it, or use another address.",
+              email=email)
+
+
+def _write_person(person: Person, values: dict) -> None:
+    """Write in a savepoint: an address another request took meanwhile is the same refusal, not a 500."""
+    try:
+        with db.session.begin_nested():
+            _apply(person, values)
+            db.session.add(person)
+            db.session.flush()
+    except IntegrityError:
+        raise Refused({"email": email_taken(values["email"])}) from None
+
+
 def _check_person(organisation: Organisation, details: PersonDetails, person: Person | None,
                   acting: Person | None) -> dict:
     """The validated values for a person's columns; raises Refused naming each bad field."""
@@ -281,7 +301,7 @@ def _check_person(organisation: Organisation, details: PersonDetails, person: Pe
     else:
         other = person_by_email(email)
         if other is not None and (person is None or other.id != person.id):
-            errors["email"] = _("%(email)s is already used by another person.", email=email)
+            errors["email"] = email_taken(email)
     if not name:
         errors["name"] = _("Enter the person's name.")
     elif len(name) > 200:
@@ -339,10 +359,8 @@ def _apply(person: Person, values: dict) -> None:
 def create_person(organisation: Organisation, details: PersonDetails) -> Person:
     """A new person, invited: they have no password until they follow their invitation link."""
     values = _check_person(organisation, details, None, None)
-    person = Person(organisation=organisation)
-    _apply(person, values)
-    db.session.add(person)
-    db.session.flush()
+    person = Person(organisation_id=organisation.id)
+    _write_person(person, values)
     return person
 
 
@@ -351,8 +369,8 @@ def update_person(person: Person, details: PersonDetails, acting: Person) -> Per
     ends every session they have."""
     values = _check_person(person.organisation, details, person, acting)
     deactivating = person.active and not values["active"]
-    _apply(person, values)
+    _write_person(person, values)
     if deactivating:
         end_sessions_of(person)
-    db.session.flush()
+        db.session.flush()
     return person

@@ -17,8 +17,10 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..imports import ApplyResult, apply_once, recent_uploads, store_upload
+from ..plaintext import unsafe_characters, unsafe_text_message
 from ..spreadsheets import RowError, check_header, check_upload, read_csv, unescape_cell
 from .models import JobRole, Organisation, Permission, Person, RosterImport, Team
+from .operations import email_taken
 from .teams import (
     PATH_SEPARATOR,
     InvalidTeamPath,
@@ -261,6 +263,8 @@ def _read_row(line: int, cells: list[str], header: list[str]) -> RowPlan:
         if _CONTROL_CHARACTERS.search(value):
             row.errors.append(RowError(_l("The value has a line break or another control character: check for "
                                           "a missing quote."), line=line, column=name))
+        elif characters := unsafe_characters(value):  # direction overrides and isolates, C1 controls
+            row.errors.append(RowError(unsafe_text_message(name, characters), line=line, column=name))
     extra = [cell for cell in cells[len(header):] if cell.strip()]
     if extra:
         row.errors.append(RowError(
@@ -292,7 +296,7 @@ def _check_row(row: RowPlan, context: _Context, first_line: dict[str, int], new_
             else:
                 first_line[email] = line
             if email in context.elsewhere:
-                refuse("email", _l("%(email)s is already used by another account.", email=email))
+                refuse("email", email_taken(email))
 
     name = values["name"]
     if not name:

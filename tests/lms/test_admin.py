@@ -92,11 +92,16 @@ def test_frame_ancestors_lists_registered_platforms_only(app, client, login_as):
 
     login_as("admin", org="bank")
     forget_origins()
-    assert client.get("/admin/lms").headers["Content-Security-Policy"] == "frame-ancestors 'self'"
+    assert _frame_ancestors(client.get("/admin/lms")) == "frame-ancestors 'self'"
     client.post("/admin/lms/platforms/new", data=GOOD)
     forget_origins()
-    assert client.get("/admin/lms").headers["Content-Security-Policy"] == \
-        "frame-ancestors 'self' https://moodle.example.com"
+    assert _frame_ancestors(client.get("/admin/lms")) == "frame-ancestors 'self' https://moodle.example.com"
+
+
+def _frame_ancestors(response) -> str:
+    """The frame-ancestors directive of the page's Content-Security-Policy (the rest is cxculture/security.py's)."""
+    directives = [d.strip() for d in response.headers["Content-Security-Policy"].split(";")]
+    return next(d for d in directives if d.startswith("frame-ancestors"))
 
 
 def test_session_cookie_is_third_party_ready_only_over_https(client, demo):

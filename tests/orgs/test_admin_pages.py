@@ -263,11 +263,12 @@ def _ids(bank, retail):
     }
 
 
-TAKEN = "employee@retail.example.com is already used by another person."
+TAKEN_WORDS = "cannot be used: the address is already taken. Check it, or use another address."
+TAKEN = f"employee@retail.example.com {TAKEN_WORDS}"
 BAD_NEW_PERSON = [
     ({"email": "employee@retail.example.com"}, "email", TAKEN),
     ({"email": " EMPLOYEE@Retail.Example.com"}, "email", TAKEN),
-    ({"email": "admin@bank.example.com"}, "email", "admin@bank.example.com is already used by another person."),
+    ({"email": "admin@bank.example.com"}, "email", f"admin@bank.example.com {TAKEN_WORDS}"),
     ({"email": "not-an-address"}, "email", "Enter a valid e-mail address, like name@example.com."),
     ({"email": ""}, "email", "Enter the e-mail address."),
     ({"name": "  "}, "name", "Enter the person's name."),
@@ -300,7 +301,7 @@ BAD_EDIT = [
     ({"manager_id": "{self}"}, "manager_id", "A person cannot be their own manager."),
     ({"manager_id": "{employee}"}, "manager_id",
      "Employee Demo Retail reports, directly or not, to Manager Demo Retail: this would make a loop of managers."),
-    ({"email": "hr@retail.example.com"}, "email", "hr@retail.example.com is already used by another person."),
+    ({"email": "hr@retail.example.com"}, "email", f"hr@retail.example.com {TAKEN_WORDS}"),
     ({"team_id": "{bank_team}"}, "team_id", "Choose one of your organisation's teams."),
     ({"job_role_id": "{bank_role}"}, "job_role_id", "Choose one of your organisation's job roles."),
     ({"manager_id": "{bank_person}"}, "manager_id", "Choose an active person of your organisation as manager."),

@@ -147,7 +147,7 @@ def test_import_invitations_csv_lists_the_new_people(client, bank_admin):
         ),
         (
             f"{HEADER}\nadmin@retail.example.com,Someone,,,,,\n".encode(),
-            "admin@retail.example.com is already used by another account",
+            "admin@retail.example.com cannot be used: the address is already taken",
         ),
         (
             "email,name\nok@bank.example.com,Ok\nnic@bank.example.com,Niccolò\n".encode("latin-1"),

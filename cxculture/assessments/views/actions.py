@@ -9,6 +9,7 @@ from flask_login import current_user
 
 from ...auth.access import get_in_organisation, permission_required
 from ...extensions import db
+from ...params import query_int
 from ...pillars import PILLAR_LABELS, PILLARS
 from ...refusals import Refused, form_status, show_refusal
 from .. import actions as service
@@ -43,7 +44,7 @@ def create_action():
     form.set_owner_choices(service.owner_choices(organisation_id))
     form.set_campaign_choices(service.campaign_choices(organisation_id))
     campaign = None
-    campaign_id = request.args.get("campaign", type=int)
+    campaign_id = query_int("campaign")
     if campaign_id is not None:
         campaign = get_in_organisation(Campaign, campaign_id)
     if request.method == "GET":

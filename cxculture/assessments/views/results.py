@@ -12,6 +12,7 @@ from markupsafe import Markup
 from ...auth.access import get_in_organisation, permission_required
 from ...charts import Distribution, Series, distribution_bars, radar_chart
 from ...i18n import current_language
+from ...params import MAX_ID, whole_number
 from ...pdf import render_pdf
 from ...refusals import Refused
 from ...spreadsheets import csv_delimiter, csv_download
@@ -40,8 +41,8 @@ def _refused(refusal: Refused, campaign: Campaign):
 
 def _requested_filter() -> tuple[int | None, int | None]:
     """The team and job-role filter of the request; refuses one that is not a number."""
-    team_id = request.args.get("team", type=int)
-    job_role_id = request.args.get("job_role", type=int)
+    team_id = whole_number(request.args.get("team"), 1, MAX_ID)
+    job_role_id = whole_number(request.args.get("job_role"), 1, MAX_ID)
     if (request.args.get("team") and team_id is None) or (request.args.get("job_role") and job_role_id is None):
         raise results_refused("bad-filter")
     return team_id, job_role_id

@@ -11,6 +11,7 @@ from ...auth.access import get_in_organisation, permission_required
 from ...charts import WeightBar, weight_bars
 from ...extensions import db
 from ...i18n import current_language
+from ...params import query_int
 from ...refusals import Refused, form_status, show_refusal
 from .. import plan_changes
 from ..alignment import CUSTOMER_SHARE_GOAL, PlanAlignment, plan_alignment
@@ -62,7 +63,7 @@ def create_plan():
     periods = plan_changes.plan_periods(organisation_id)
     if request.method == "GET":
         form.period.data = chosen_period(organisation_id, periods)
-        form.job_role_id.data = request.args.get("job_role", type=int)
+        form.job_role_id.data = query_int("job_role")
         form.copy_previous.data = request.args.get("copy") == "1"
     if form.period.data and is_period(form.period.data) and Period.parse(form.period.data) not in periods:
         periods = sorted({*periods, Period.parse(form.period.data)}, reverse=True)

@@ -15,6 +15,7 @@ from ...extensions import db
 from ...i18n import current_language
 from ...orgs import service as orgs
 from ...orgs.models import Person
+from ...params import page_number
 from ...pdf import PdfRenderError, render_pdf
 from ...pillars import PILLAR_LABELS
 from ...refusals import Refused
@@ -125,7 +126,8 @@ def list_scorecards():
     team_ids = orgs.team_with_subteams(current_user.organisation_id, team.id) if team else None
     people = service.organisation_people_query(current_user.organisation_id, team_ids)
     # A page of people at a time: every scorecard of a large organisation on one page would be slow to build.
-    page = db.paginate(people.with_only_columns(Person.id), per_page=PER_PAGE, error_out=False)
+    page = db.paginate(people.with_only_columns(Person.id), page=page_number(), per_page=PER_PAGE,
+                       error_out=False)
     cards = (service.scorecards_for(people.where(Person.id.in_(page.items)), period, current_language())
              if page.items else [])
     teams = sorted(orgs.team_paths(current_user.organisation_id).items(), key=lambda pair: pair[1].casefold())

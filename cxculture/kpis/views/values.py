@@ -13,6 +13,7 @@ from ...extensions import db
 from ...i18n import current_language
 from ...imports import ApplyResult, ImportFlow
 from ...orgs.teams import teams_by_path
+from ...params import page_number, query_int
 from ...refusals import Refused, form_status, show_refusal
 from ...spreadsheets import csv_bytes, csv_delimiter, csv_download
 from ..models import Kpi, KpiImport, KpiValue
@@ -69,10 +70,10 @@ def _value_form(period: str, formdata=None) -> ValueForm:
 
 
 def _render_values(period: str, form: ValueForm, status: int = 200):
-    kpi_id = request.args.get("kpi", type=int)
+    kpi_id = query_int("kpi")
     search = request.args.get("q", "").strip()
-    page = db.paginate(values_query(current_user.organisation_id, period, kpi_id, search), per_page=PER_PAGE,
-                       error_out=False)
+    page = db.paginate(values_query(current_user.organisation_id, period, kpi_id, search), page=page_number(),
+                       per_page=PER_PAGE, error_out=False)
     periods = sorted(set(_closed_periods()) | set(periods_with_values(current_user.organisation_id))
                      | {period}, reverse=True)
     paths = {team.id: path for path, team in teams_by_path(current_user.organisation_id).items()}

@@ -13,6 +13,7 @@ from ...extensions import db
 from ...i18n import current_language
 from ...orgs import service as orgs
 from ...orgs.models import JobRole
+from ...params import MAX_ID, page_number, query_int, whole_number
 from ...refusals import Refused, form_status, show_refusal
 from ...spreadsheets import csv_bytes, csv_delimiter, csv_download
 from .. import assignments as assigning
@@ -135,8 +136,8 @@ def show_leadership_training():
 def _matrix_filters() -> dict:
     """The organisation-wide matrix's filters from the query string; another organisation's ids answer 404."""
     organisation_id = current_user.organisation_id
-    team_id = request.args.get("team", type=int)
-    job_role_id = request.args.get("job_role", type=int)
+    team_id = query_int("team")
+    job_role_id = query_int("job_role")
     team_ids = None
     if team_id is not None:
         team_ids = orgs.team_with_subteams(organisation_id, team_id)
@@ -152,8 +153,8 @@ def _per_page() -> int:
     value = request.args.get("per_page", "")
     if value == "all":
         return reports.MAX_PER_PAGE
-    number = request.args.get("per_page", type=int)
-    if number is None or number < 1:
+    number = whole_number(value, 1, MAX_ID)  # a menu choice: anything else shows the default page size
+    if number is None:
         return current_app.config["PAGE_SIZE"]
     return min(number, reports.MAX_PER_PAGE)
 
@@ -164,7 +165,7 @@ def show_organisation_matrix():
     language = current_language()
     filters = _matrix_filters()
     per_page = _per_page()
-    page, plans = reports.plans_for_page(filters["query"], request.args.get("page", 1, type=int), per_page)
+    page, plans = reports.plans_for_page(filters["query"], page_number(), per_page)
     matrix = reports.progress_matrix(plans, language)
     organisation_id = current_user.organisation_id
     return render_template(

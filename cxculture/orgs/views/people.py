@@ -7,6 +7,7 @@ from ...auth.access import get_in_organisation, permission_required
 from ...auth.invitations import invitation_url
 from ...extensions import db
 from ...i18n import current_language
+from ...params import page_number
 from ...refusals import Refused, form_status, show_refusal
 from .. import operations, service
 from ..forms import JobRoleForm, JobRoleNamesForm, OrganisationForm, PersonForm, TeamForm
@@ -151,7 +152,8 @@ def delete_job_role(role_id: int):
 def list_people():
     organisation_id = current_user.organisation_id
     q = request.args.get("q", "").strip()
-    page = db.paginate(service.people_page_query(organisation_id, q), per_page=current_app.config["PAGE_SIZE"])
+    page = db.paginate(service.people_page_query(organisation_id, q), page=page_number(),
+                       per_page=current_app.config["PAGE_SIZE"])
     return render_template("orgs/people.html", page=page, q=q, team_paths=service.team_paths(organisation_id))
 
 
