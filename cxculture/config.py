@@ -40,7 +40,8 @@ def _env_int(name: str, default: int) -> int:
 
 
 def engine_options(database_url: str) -> dict:
-    """SQLAlchemy engine options for `database_url`: on PostgreSQL a bounded pool and a statement timeout.
+    """SQLAlchemy engine options for `database_url`: on PostgreSQL a bounded pool and a statement timeout; on a
+    SQLite file a pool without a cap.
 
     Every process keeps at most DB_POOL_SIZE + DB_MAX_OVERFLOW connections, so size them against the server's
     `max_connections` (100 by default): web workers x (pool size + overflow) + worker processes of the job queue
@@ -49,6 +50,11 @@ def engine_options(database_url: str) -> dict:
     than DB_STATEMENT_TIMEOUT_MS is cancelled (the request fails rather than holding its locks and connection).
     """
     options: dict = {"pool_pre_ping": True}
+    if database_url.startswith("sqlite") and ":memory:" not in database_url and database_url != "sqlite://":
+        # A SQLite connection is an open file, not a server process: no cap. Every request keeps one until it
+        # ends, and a login keeps it while argon2 runs, so a capped pool (SQLAlchemy's 5 + 10) made the 16th
+        # simultaneous login wait for a connection and fail after 30 s. Writers queue on the write lock instead.
+        options.update(pool_size=_env_int("CXCULTURE_DB_POOL_SIZE", 10), max_overflow=-1)
     if database_url.startswith("postgresql"):
         timeout = _env_int("CXCULTURE_DB_STATEMENT_TIMEOUT_MS", 30000)
         options.update(

@@ -79,7 +79,13 @@ def test_postgresql_gets_a_bounded_pool_and_a_statement_timeout(monkeypatch):
     options = engine_options("postgresql+psycopg://cx@db/cx")
     assert (options["pool_size"], options["max_overflow"], options["pool_pre_ping"]) == (4, 5, True)
     assert options["connect_args"] == {"options": "-c statement_timeout=15000"}
-    assert engine_options("sqlite:///instance/cxculture.db") == {"pool_pre_ping": True}
+    assert engine_options("sqlite://") == {"pool_pre_ping": True}
+
+
+def test_a_sqlite_file_has_a_pool_without_a_cap():
+    from cxculture.config import engine_options
+
+    assert engine_options("sqlite:////srv/cx/instance/cxculture.db")["max_overflow"] == -1
 
 
 @pytest.mark.skipif(not TEST_DATABASE_URL.startswith("postgresql"), reason="a PostgreSQL server")

@@ -18,6 +18,7 @@ from cxculture.assessments.answers import Participation, Response
 from cxculture.assessments.instruments import sync_shipped_instruments
 from cxculture.assessments.models import Campaign, Draft
 from cxculture.auth.passwords import hash_password
+from cxculture.config import engine_options
 from cxculture.extensions import db
 from cxculture.orgs.models import Person, Team
 from cxculture.orgs.service import create_organisation
@@ -29,8 +30,8 @@ PEOPLE = 20
 
 @pytest.fixture
 def file_app(tmp_path):
-    app = create_app(conftest.test_config(SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'storm.db'}",
-                                 SQLALCHEMY_ENGINE_OPTIONS={}))
+    url = f"sqlite:///{tmp_path / 'storm.db'}"
+    app = create_app(conftest.test_config(SQLALCHEMY_DATABASE_URI=url, SQLALCHEMY_ENGINE_OPTIONS=engine_options(url)))
     with app.app_context():
         db.create_all()
     yield app
