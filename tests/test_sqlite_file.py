@@ -114,3 +114,18 @@ def test_everyone_logging_in_at_once_gets_in(file_app):
                                                                           "password": DEMO_PASSWORD}))
 
     assert [r.status_code for r in responses] == [302] * PEOPLE
+
+
+@pytest.mark.parametrize(("url", "in_memory"), [
+    ("sqlite://", True),
+    ("sqlite:///:memory:", True),
+    ("sqlite:///file:shared?mode=memory&cache=shared&uri=true", True),
+    ("sqlite:////srv/cx/instance/cxculture.db", False),
+    ("sqlite:///instance/cxculture.db", False),
+])
+def test_only_a_file_database_is_tuned(url, in_memory):
+    from sqlalchemy.engine import make_url
+
+    from cxculture import is_memory_sqlite
+
+    assert is_memory_sqlite(make_url(url)) is in_memory
