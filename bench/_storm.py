@@ -94,6 +94,7 @@ def _serve(config: dict, port, untuned: bool) -> None:
         print(f"  server: {type(exception).__name__}: {str(exception).splitlines()[0][:100]}", file=sys.stderr)
 
     got_request_exception.connect(log, app)
+    app.logger.disabled = True  # one line per exception (above), not a traceback
     server = make_server("127.0.0.1", 0, app, threaded=True)
     port.value = server.server_port
     server.serve_forever()
@@ -146,13 +147,17 @@ def log_in(session: requests.Session, url: str, address: str) -> requests.Respon
                         allow_redirects=False, timeout=120)
 
 
-def together(count: int, prepare, act) -> list[tuple[float, object]]:
+def together(count: int, prepare, act) -> list[tuple[float | None, object]]:
     """prepare(i) on `count` threads, then act(i, prepared) on all of them released at once by a barrier;
-    returns (seconds, result or exception) per thread."""
+    returns (seconds, result or exception) per thread; (None, exception) when prepare(i) failed."""
     barrier = threading.Barrier(count)
 
     def run(index):
-        prepared = prepare(index)
+        try:
+            prepared = prepare(index)
+        except Exception as exc:  # this client sits the storm out; the others still start together
+            barrier.wait()
+            return None, exc
         barrier.wait()
         start = time.perf_counter()
         try:
@@ -170,6 +175,9 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
-def latency_summary(seconds: list[float]) -> str:
+def latency_summary(seconds: list[float | None]) -> str:
+    seconds = [s for s in seconds if s is not None]
+    if not seconds:
+        return "no request ran"
     return (f"p50 {statistics.median(seconds):.2f} s, p95 {percentile(seconds, 0.95):.2f} s, "
             f"max {max(seconds):.2f} s")

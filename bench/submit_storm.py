@@ -34,6 +34,20 @@ from cxculture.assessments.models import Draft
 from cxculture.auth.passwords import hash_password
 
 
+class LoginFailed(Exception):
+    """A client could not log in before the storm (counted with the errors)."""
+
+
+def _outcome(result) -> str:
+    if isinstance(result, LoginFailed):
+        return str(result)
+    if isinstance(result, Exception):
+        return type(result).__name__
+    if result.status_code == 302 and result.headers["Location"].endswith("/thanks"):
+        return "stored"
+    return f"HTTP {result.status_code}"
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--people", type=int, default=100)
@@ -51,7 +65,7 @@ def main() -> int:
                 session = requests.Session()
                 answer = log_in(session, server.url, email(index))
                 if answer.status_code != 302:
-                    raise SystemExit(f"login {index} answered {answer.status_code}")
+                    raise LoginFailed(f"login answered HTTP {answer.status_code}")
                 return session, csrf_token(session.get(final, timeout=60).text)
 
             def submit(index, prepared):
@@ -66,9 +80,7 @@ def main() -> int:
         with sqlite3.connect(database) as connection:
             counts = {model.__name__: connection.execute(f"SELECT count(*) FROM {model.__tablename__}").fetchone()[0]
                       for model in (Participation, Response, Comment, Draft)}
-    outcomes = Counter(
-        "stored" if not isinstance(r, Exception) and r.status_code == 302 and r.headers["Location"].endswith("/thanks")
-        else (type(r).__name__ if isinstance(r, Exception) else f"HTTP {r.status_code}") for _, r in results)
+    outcomes = Counter(_outcome(r) for _, r in results)
     print(f"{args.people} simultaneous submits, werkzeug threaded server, SQLite file "
           f"({'untuned' if args.untuned else 'WAL, busy_timeout, synchronous=NORMAL'}), CSRF on")
     print(f"  answers: {dict(outcomes)}")
