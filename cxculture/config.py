@@ -84,7 +84,6 @@ def load_config(instance_path: Path, overrides: dict | None = None) -> dict:
         "ENV_NAME": env,
         "SECRET_KEY": secret,
         "SQLALCHEMY_DATABASE_URI": database_url,
-        "SQLALCHEMY_ENGINE_OPTIONS": engine_options(database_url),
         # SQLite (the embedded default) waits this long for another request's write to finish before it
         # answers "database is locked"; every write transaction is short, so a wait means a queue, not a hang.
         "SQLITE_BUSY_TIMEOUT_MS": _env_int("CXCULTURE_SQLITE_BUSY_TIMEOUT_MS", 30000),
@@ -130,6 +129,8 @@ def load_config(instance_path: Path, overrides: dict | None = None) -> dict:
         "PUBLIC_URL": os.environ.get("CXCULTURE_PUBLIC_URL", "http://127.0.0.1:5000"),
     }
     config.update(overrides)
+    # For the database in use, whether it came from the environment or from `overrides`.
+    config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", engine_options(config["SQLALCHEMY_DATABASE_URI"]))
     # The cookie lives as long as the server-side session may.
     config.setdefault("PERMANENT_SESSION_LIFETIME", config["LOGIN_SESSION_MAX_HOURS"] * 3600)
     return config

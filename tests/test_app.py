@@ -100,3 +100,8 @@ def test_the_statement_timeout_reaches_the_server():
             assert connection.execute(text("SHOW statement_timeout")).scalar() == "30s"
     finally:
         engine.dispose()
+
+
+def test_the_engine_options_follow_the_database_an_override_names():
+    app = create_app({"SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://cx@db/cx"})
+    assert app.config["SQLALCHEMY_ENGINE_OPTIONS"]["connect_args"] == {"options": "-c statement_timeout=30000"}
