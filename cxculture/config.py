@@ -43,11 +43,12 @@ def engine_options(database_url: str) -> dict:
     """SQLAlchemy engine options for `database_url`: on PostgreSQL a bounded pool and a statement timeout; on a
     SQLite file a pool without a cap.
 
-    Every process keeps at most DB_POOL_SIZE + DB_MAX_OVERFLOW connections, so size them against the server's
-    `max_connections` (100 by default): web workers x (pool size + overflow) + worker processes of the job queue
-    (one connection each) + a few for migrations and psql must stay below it. The defaults (5 + 5) allow
-    8 gunicorn workers and 10 queue workers on a default server: 8 x 10 + 10 = 90 < 100. A statement running longer
-    than DB_STATEMENT_TIMEOUT_MS is cancelled (the request fails rather than holding its locks and connection).
+    Every process keeps at most CXCULTURE_DB_POOL_SIZE + CXCULTURE_DB_MAX_OVERFLOW connections (a request holds
+    one while it runs, so give a worker at least as many as its threads), and they must fit the server's
+    `max_connections` (100 by default): web workers x (pool size + overflow) + job-queue worker processes (one
+    connection each) + a few for migrations and psql. The defaults (5 + 5) allow 8 gunicorn workers and 10 queue
+    processes on a default server: 8 x 10 + 10 = 90 < 100. A statement running longer than
+    CXCULTURE_DB_STATEMENT_TIMEOUT_MS (30 s) is cancelled: the request fails rather than hold its locks.
     """
     options: dict = {"pool_pre_ping": True}
     if database_url.startswith("sqlite") and ":memory:" not in database_url and database_url != "sqlite://":
