@@ -44,6 +44,8 @@ def register_extensions(app: Flask) -> None:
         for engine in db.engines.values():
             if engine.dialect.name == "sqlite":
                 keep_sqlite_savepoints_inside_transactions(engine)
+                if not is_memory_sqlite(engine.url):
+                    tune_sqlite_file(engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
@@ -70,6 +72,33 @@ def keep_sqlite_savepoints_inside_transactions(engine) -> None:
         driver_connection = connection.connection.driver_connection
         if not driver_connection.in_transaction:
             driver_connection.execute("BEGIN IMMEDIATE")
+
+
+def is_memory_sqlite(url) -> bool:
+    """True for an in-memory SQLite database (tests), where a journal mode does not apply."""
+    return url.database in (None, "", ":memory:") or url.query.get("mode") == "memory"
+
+
+def tune_sqlite_file(engine, busy_timeout_ms: int) -> None:
+    """Make a SQLite file serve concurrent requests: every new connection gets the PRAGMAs below.
+
+    WAL lets readers go on while one request writes (and a writer does not wait for readers); `busy_timeout` makes
+    a writer queue for the write lock instead of failing at once with "database is locked"; `synchronous=NORMAL`
+    is safe with WAL (a power cut may lose the last commits, never corrupt the file) and spares an fsync per
+    commit. Foreign keys stay as SQLite's default (off): Alembic's batch migrations rebuild tables by dropping
+    them, which with enforcement on would cascade to the rows that point at them.
+    """
+    from sqlalchemy import event
+
+    @event.listens_for(engine, "connect")
+    def set_pragmas(dbapi_connection, connection_record):
+        cursor = dbapi_connection.cursor()
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+        finally:
+            cursor.close()
 
 
 def register_security(app: Flask) -> None:

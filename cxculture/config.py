@@ -34,6 +34,40 @@ def _development_secret(instance_path: Path) -> str:
     return secret
 
 
+def _env_int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    return default if value is None or not value.strip() else int(value)
+
+
+def engine_options(database_url: str) -> dict:
+    """SQLAlchemy engine options for `database_url`: on PostgreSQL a bounded pool and a statement timeout; on a
+    SQLite file a pool without a cap.
+
+    Every process keeps at most CXCULTURE_DB_POOL_SIZE + CXCULTURE_DB_MAX_OVERFLOW connections (a request holds
+    one while it runs, so give a worker at least as many as its threads), and they must fit the server's
+    `max_connections` (100 by default): web workers x (pool size + overflow) + job-queue worker processes (one
+    connection each) + a few for migrations and psql. The defaults (5 + 5) allow 8 gunicorn workers and 10 queue
+    processes on a default server: 8 x 10 + 10 = 90 < 100. A statement running longer than
+    CXCULTURE_DB_STATEMENT_TIMEOUT_MS (30 s) is cancelled: the request fails rather than hold its locks.
+    """
+    options: dict = {"pool_pre_ping": True}
+    if database_url.startswith("sqlite") and ":memory:" not in database_url and database_url != "sqlite://":
+        # A SQLite connection is an open file, not a server process: no cap. Every request keeps one until it
+        # ends, and a login keeps it while argon2 runs, so a capped pool (SQLAlchemy's 5 + 10) made the 16th
+        # simultaneous login wait for a connection and fail after 30 s. Writers queue on the write lock instead.
+        options.update(pool_size=_env_int("CXCULTURE_DB_POOL_SIZE", 10), max_overflow=-1)
+    if database_url.startswith("postgresql"):
+        timeout = _env_int("CXCULTURE_DB_STATEMENT_TIMEOUT_MS", 30000)
+        options.update(
+            pool_size=_env_int("CXCULTURE_DB_POOL_SIZE", 5),
+            max_overflow=_env_int("CXCULTURE_DB_MAX_OVERFLOW", 5),
+            pool_timeout=_env_int("CXCULTURE_DB_POOL_TIMEOUT", 30),
+            pool_recycle=3600,
+            connect_args={"options": f"-c statement_timeout={timeout}"},
+        )
+    return options
+
+
 def load_config(instance_path: Path, overrides: dict | None = None) -> dict:
     """Build the configuration from defaults, the environment and `overrides` (which win)."""
     overrides = overrides or {}
@@ -51,7 +85,9 @@ def load_config(instance_path: Path, overrides: dict | None = None) -> dict:
         "ENV_NAME": env,
         "SECRET_KEY": secret,
         "SQLALCHEMY_DATABASE_URI": database_url,
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # SQLite (the embedded default) waits this long for another request's write to finish before it
+        # answers "database is locked"; every write transaction is short, so a wait means a queue, not a hang.
+        "SQLITE_BUSY_TIMEOUT_MS": _env_int("CXCULTURE_SQLITE_BUSY_TIMEOUT_MS", 30000),
         # Uploads (roster CSV, KPI imports) are checked for their own limits; this only stops abuse.
         "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
         # Production (CXCULTURE_ENV=production) serves https only: its cookies are always Secure. In development
@@ -83,14 +119,19 @@ def load_config(instance_path: Path, overrides: dict | None = None) -> dict:
         "LOGIN_FAILURE_WINDOW_HOURS": int(os.environ.get("CXCULTURE_LOGIN_FAILURE_WINDOW_HOURS", "24")),
         "LOGIN_DEVICE_DAYS": int(os.environ.get("CXCULTURE_LOGIN_DEVICE_DAYS", "180")),
         "INVITATION_DAYS": int(os.environ.get("CXCULTURE_INVITATION_DAYS", "14")),
-        # argon2id cost; tests lower it, production keeps the library's recommended defaults.
-        "ARGON2_TIME_COST": 3,
-        "ARGON2_MEMORY_COST": 65536,
+        # argon2id cost: OWASP's Password Storage Cheat Sheet minimum (m=19 MiB, t=2, p=1), about 27 ms of one core
+        # per login here, so 150 people logging in at once wait seconds, not minutes (bench/login_storm.py).
+        # A stored hash made with other parameters is rehashed with these at its next login. Tests lower them.
+        "ARGON2_TIME_COST": _env_int("CXCULTURE_ARGON2_TIME_COST", 2),
+        "ARGON2_MEMORY_COST": _env_int("CXCULTURE_ARGON2_MEMORY_KIB", 19456),
+        "ARGON2_PARALLELISM": _env_int("CXCULTURE_ARGON2_PARALLELISM", 1),
         "PAGE_SIZE": 25,
         #: Base address used in links printed by commands (invitations).
         "PUBLIC_URL": os.environ.get("CXCULTURE_PUBLIC_URL", "http://127.0.0.1:5000"),
     }
     config.update(overrides)
+    # For the database in use, whether it came from the environment or from `overrides`.
+    config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", engine_options(config["SQLALCHEMY_DATABASE_URI"]))
     # The cookie lives as long as the server-side session may.
     config.setdefault("PERMANENT_SESSION_LIFETIME", config["LOGIN_SESSION_MAX_HOURS"] * 3600)
     return config

@@ -3,6 +3,7 @@ import pytest
 
 from cxculture import create_app
 from cxculture.config import ConfigError
+from tests.conftest import TEST_DATABASE_URL
 
 
 def test_healthz_reports_database(client):
@@ -68,3 +69,39 @@ def test_server_error_page(app, client):
     response = client.get("/boom")
     assert response.status_code == 500
     assert b"Something went wrong" in response.data
+
+
+def test_postgresql_gets_a_bounded_pool_and_a_statement_timeout(monkeypatch):
+    from cxculture.config import engine_options
+
+    monkeypatch.setenv("CXCULTURE_DB_POOL_SIZE", "4")
+    monkeypatch.setenv("CXCULTURE_DB_STATEMENT_TIMEOUT_MS", "15000")
+    options = engine_options("postgresql+psycopg://cx@db/cx")
+    assert (options["pool_size"], options["max_overflow"], options["pool_pre_ping"]) == (4, 5, True)
+    assert options["connect_args"] == {"options": "-c statement_timeout=15000"}
+    assert engine_options("sqlite://") == {"pool_pre_ping": True}
+
+
+def test_a_sqlite_file_has_a_pool_without_a_cap():
+    from cxculture.config import engine_options
+
+    assert engine_options("sqlite:////srv/cx/instance/cxculture.db")["max_overflow"] == -1
+
+
+@pytest.mark.skipif(not TEST_DATABASE_URL.startswith("postgresql"), reason="a PostgreSQL server")
+def test_the_statement_timeout_reaches_the_server():
+    from sqlalchemy import create_engine, text
+
+    from cxculture.config import engine_options
+
+    engine = create_engine(TEST_DATABASE_URL, **engine_options(TEST_DATABASE_URL))
+    try:
+        with engine.connect() as connection:
+            assert connection.execute(text("SHOW statement_timeout")).scalar() == "30s"
+    finally:
+        engine.dispose()
+
+
+def test_the_engine_options_follow_the_database_an_override_names():
+    app = create_app({"SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://cx@db/cx"})
+    assert app.config["SQLALCHEMY_ENGINE_OPTIONS"]["connect_args"] == {"options": "-c statement_timeout=30000"}

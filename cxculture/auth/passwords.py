@@ -29,7 +29,8 @@ _zxcvbn_lock = threading.Lock()
 def _hasher() -> PasswordHasher:
     config = current_app.config
     return PasswordHasher(
-        time_cost=config["ARGON2_TIME_COST"], memory_cost=config["ARGON2_MEMORY_COST"], type=Type.ID
+        time_cost=config["ARGON2_TIME_COST"], memory_cost=config["ARGON2_MEMORY_COST"],
+        parallelism=config["ARGON2_PARALLELISM"], type=Type.ID,
     )
 
 
@@ -47,6 +48,8 @@ def verify_password(password_hash: str | None, password: str) -> bool:
 
 
 def needs_rehash(password_hash: str) -> bool:
+    """True when `password_hash` was made with other argon2 parameters than the configured ones (stronger or
+    weaker): the login that has just verified it stores a new hash."""
     return _hasher().check_needs_rehash(password_hash)
 
 

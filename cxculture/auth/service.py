@@ -29,7 +29,8 @@ class LoginResult:
 
 def authenticate(email: str, password: str, address: str = "", device: throttle.Device | None = None) -> LoginResult:
     """Check a login from the client at `address` (with the device its cookie names, if any). A failure is
-    recorded; while the throttle says wait, the password is not even checked."""
+    recorded; while the throttle says wait, the password is not even checked. Nothing is written until the
+    password has been checked (and rehashed when its parameters are not the configured ones)."""
     email = email.strip().lower()
     person = db.session.scalar(select(Person).where(Person.email == email))
     attempt = throttle.Attempt(email=email, address=address or "",
@@ -42,9 +43,12 @@ def authenticate(email: str, password: str, address: str = "", device: throttle.
     if not ok or not person.active:
         throttle.record_failure(attempt)
         return LoginResult(retry_after=throttle.retry_after(attempt))
+    # Rehash (to the configured argon2 parameters) before the first write: on SQLite a write takes the database's
+    # one write lock until the request commits, and argon2 is the slowest step of a login.
+    new_hash = hash_password(password) if needs_rehash(stored_hash) else None
     throttle.forget_failures(attempt)
-    if needs_rehash(stored_hash):
-        person.password_hash = hash_password(password)
+    if new_hash is not None:
+        person.password_hash = new_hash
     person.last_login_at = utcnow()
     return LoginResult(person=person)
 

@@ -1,8 +1,10 @@
 """Changing a password and accepting an invitation."""
 import pytest
+from sqlalchemy import event
 
 from cxculture.auth.invitations import invitation_token
 from cxculture.auth.passwords import verify_password
+from cxculture.extensions import db
 from cxculture.orgs.service import person_by_email
 from tests.conftest import DEMO_PASSWORD, login
 
@@ -119,3 +121,55 @@ def test_the_demo_password_would_be_accepted(app, demo):
 
     with app.test_request_context():
         assert password_problem(DEMO_PASSWORD, ("Employee Demo Bank", "employee@bank.example.com", "Demo Bank")) is None
+
+
+def _hash_with(time_cost: int, memory_kib: int, parallelism: int) -> str:
+    from argon2 import PasswordHasher, Type
+
+    hasher = PasswordHasher(time_cost=time_cost, memory_cost=memory_kib, parallelism=parallelism, type=Type.ID)
+    return hasher.hash(DEMO_PASSWORD)
+
+
+@pytest.mark.parametrize(("old", "why"), [
+    ((3, 2048, 4), "stronger than configured (the old 64 MiB, t=3, p=4 shape): lowered"),
+    ((1, 512, 1), "weaker than configured: raised"),
+])
+def test_a_login_rehashes_a_password_made_with_other_parameters(app, client, demo, old, why):
+    person = person_by_email("employee@bank.example.com")
+    person.password_hash = _hash_with(*old)
+    db.session.commit()
+
+    login(client, "employee@bank.example.com")
+
+    stored = person_by_email("employee@bank.example.com").password_hash
+    config = app.config
+    assert f"m={config['ARGON2_MEMORY_COST']},t={config['ARGON2_TIME_COST']},p={config['ARGON2_PARALLELISM']}" in stored
+    assert verify_password(stored, DEMO_PASSWORD)
+
+
+def test_a_login_rehashes_before_it_writes_anything(app, client, demo, monkeypatch):
+    """On SQLite the first write takes the database's write lock until the commit: argon2 must not run under it."""
+    from cxculture.auth import service
+
+    person = person_by_email("employee@bank.example.com")
+    person.password_hash = _hash_with(1, 512, 1)
+    db.session.commit()
+    statements: list[str] = []
+    writes_before_hashing: list[str] = []
+
+    def record(conn, cursor, statement, *args):
+        statements.append(statement.lstrip().split()[0].upper())
+
+    def hash_and_look(password):
+        writes_before_hashing.extend(s for s in statements if s in ("INSERT", "UPDATE", "DELETE"))
+        return original(password)
+
+    original = service.hash_password
+    monkeypatch.setattr(service, "hash_password", hash_and_look)
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        login(client, "employee@bank.example.com")
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+    assert writes_before_hashing == []
+    assert "DELETE" in statements  # the throttle's failures were forgotten, after the hashing
