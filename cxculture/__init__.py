@@ -4,7 +4,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import Flask, jsonify, render_template
-from sqlalchemy import text
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .config import PROJECT_ROOT, load_config
@@ -25,6 +24,7 @@ def create_app(config: dict | None = None) -> Flask:
     if app.config["BEHIND_PROXY"]:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
     register_extensions(app)
+    register_jobs(app)
     register_security(app)
     register_blueprints(app)
     register_commands(app)
@@ -101,6 +101,13 @@ def tune_sqlite_file(engine, busy_timeout_ms: int) -> None:
             cursor.close()
 
 
+def register_jobs(app: Flask) -> None:
+    """The job queue's Celery app (app.extensions["celery"]), through which areas' background work is sent."""
+    from .jobs import init_app as init_jobs
+
+    init_jobs(app)
+
+
 def register_security(app: Flask) -> None:
     """Security headers and production cookies; before the blueprints, so the LMS area's framing list is kept."""
     from . import security
@@ -131,11 +138,10 @@ def register_blueprints(app: Flask) -> None:
 
     @app.get("/healthz")
     def healthz():
-        try:
-            db.session.execute(text("SELECT 1"))
-        except Exception as exc:
-            return jsonify(status="error", database="unreachable", detail=type(exc).__name__), 503
-        return jsonify(status="ok", database="ok")
+        from .jobs.health import health
+
+        report, status = health()
+        return jsonify(report), status
 
 
 def register_commands(app: Flask) -> None:

@@ -126,6 +126,14 @@ def load_config(instance_path: Path, overrides: dict | None = None) -> dict:
         "ARGON2_MEMORY_COST": _env_int("CXCULTURE_ARGON2_MEMORY_KIB", 19456),
         "ARGON2_PARALLELISM": _env_int("CXCULTURE_ARGON2_PARALLELISM", 1),
         "PAGE_SIZE": 25,
+        # The job queue (cxculture/jobs): Celery, with Redis as broker. The default is the Redis that `make run` and
+        # `make serve` start on a unix socket under instance/; several hosts share one Redis (redis://host:6379/0).
+        "BROKER_URL": os.environ.get("CXCULTURE_BROKER_URL") or f"redis+socket://{instance_path / 'redis.sock'}",
+        # Every JOBS_HEARTBEAT_SECONDS a worker notes it is alive; /healthz answers 503 when the latest note is
+        # older than WORKER_SILENT_SECONDS. Due outbox rows are retried every JOBS_OUTBOX_SECONDS.
+        "JOBS_HEARTBEAT_SECONDS": 30,
+        "WORKER_SILENT_SECONDS": int(os.environ.get("CXCULTURE_WORKER_SILENT_SECONDS", "120")),
+        "JOBS_OUTBOX_SECONDS": 60,
         #: Base address used in links printed by commands (invitations).
         "PUBLIC_URL": os.environ.get("CXCULTURE_PUBLIC_URL", "http://127.0.0.1:5000"),
     }

@@ -45,6 +45,9 @@ def test_config(**overrides) -> dict:
         # The framing list is read on a test's first response and kept: query counts stay the same however
         # slowly a test runs (tests that change platforms call forget_origins(), as the app does).
         "LMS_ORIGINS_TTL": 3600,
+        # Jobs asked for after a commit go to an in-memory broker that no worker reads: tests run the tasks
+        # themselves (tests/jobs has one real Redis and worker).
+        "BROKER_URL": "memory://",
     }
     config.update(overrides)
     return config

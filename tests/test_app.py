@@ -6,10 +6,16 @@ from cxculture.config import ConfigError
 from tests.conftest import TEST_DATABASE_URL
 
 
-def test_healthz_reports_database(client):
+def test_healthz_reports_database_broker_and_worker(app, client):
+    from cxculture.extensions import db
+    from cxculture.jobs.health import record_heartbeat
+
+    record_heartbeat("celery@web-1")
+    db.session.commit()
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json == {"status": "ok", "database": "ok"}
+    assert response.json == {"status": "ok", "database": "ok", "broker": "ok", "worker": "ok",
+                             "worker_heartbeat_age_seconds": 0}
 
 
 def test_healthz_reports_unreachable_database(tmp_path):

@@ -121,6 +121,11 @@ def end_sessions_of(person: Person, keep: str | None = None) -> int:
     return db.session.execute(statement).rowcount
 
 
+def sweep_expired_sessions() -> int:
+    """Delete every session past its idle or absolute limit (the job queue runs it); returns how many."""
+    return db.session.execute(delete(LoginSession).where(_expired())).rowcount
+
+
 def end_session_of(person: Person, row_id: int) -> bool:
     """End one of `person`'s sessions by its row id (the account page's list); False when it is not theirs."""
     result = db.session.execute(

@@ -107,6 +107,11 @@ def record_failure(attempt: Attempt) -> None:
     db.session.flush()
 
 
+def forget_old_failures() -> int:
+    """Delete the failures older than the throttling window (the job queue runs it); returns how many."""
+    return db.session.execute(delete(LoginFailure).where(LoginFailure.at < _window_start())).rowcount
+
+
 def forget_failures(attempt: Attempt) -> None:
     """A successful login clears the account's failures that counted against it: a trusted browser's own, or
     those of untrusted browsers. Others stay: a colleague logging in does not give an attacker new free tries,

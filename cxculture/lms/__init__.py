@@ -62,8 +62,6 @@ def _frame_ancestors(response):
 
 
 def connect_signals(app: Flask) -> None:
-    from .outbox import listen_for_commits
     from .subscribers import connect_signals as connect
 
     connect()
-    listen_for_commits()

@@ -1,7 +1,6 @@
-"""`flask --app wsgi cx lti ...` (platform registrations, keys) and `cx xapi ...` (delivery)."""
+"""`flask --app wsgi cx lti ...` (platform registrations, keys) and `cx xapi flush` (delivery by hand; the job
+queue delivers on its own)."""
 from __future__ import annotations
-
-import time
 
 import click
 from flask import current_app
@@ -112,20 +111,3 @@ def flush():
     for error in sorted(set(report.errors))[:5]:
         click.echo(f"  {error}")
 
-
-@xapi_cli.command("worker")
-@click.option("--interval", default=15.0, show_default=True, help="Seconds between delivery rounds.")
-def worker(interval):
-    """Deliver statements and grade passbacks continuously (for production; stop with Ctrl+C)."""
-    from .outbox import deliver_all
-
-    click.echo("Delivering the outbox; Ctrl+C stops.")
-    try:
-        while True:
-            report = deliver_all()
-            if report.sent or report.rejected or report.retrying:
-                click.echo(f"sent {report.sent}, refused {report.rejected}, retrying {report.retrying}")
-            db.session.remove()
-            time.sleep(interval)
-    except KeyboardInterrupt:
-        click.echo("Stopped.")

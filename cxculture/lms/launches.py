@@ -288,6 +288,12 @@ def pending_link(token: str | None) -> LtiPendingLink | None:
     return link
 
 
+def sweep_expired_pending_links() -> int:
+    """Delete the pending links that can no longer be completed; flushes only. Returns how many."""
+    return db.session.execute(delete(LtiPendingLink).where(LtiPendingLink.expires_at <= utcnow())
+                              .execution_options(synchronize_session=False)).rowcount
+
+
 def complete_link(link: LtiPendingLink, person: Person) -> LaunchOutcome:
     """`person` has signed in with their own password: link the platform user to them, once, and land where the
     launch pointed. Refused (and nothing changes) when they are not the account the launch named."""

@@ -1,5 +1,7 @@
 """Durable outboxes: xAPI statements and grade passbacks are written in the event's own transaction and
-delivered afterwards by a background worker (or `cx xapi flush`), with retries and backoff.
+delivered afterwards by the job queue (DELIVERY_JOB, asked for after that commit and run every minute for the
+retries; or `cx xapi flush`), with retries and backoff. Delivery is idempotent: each row is leased before it is
+sent, so a job message that is repeated, or runs on two workers at once, sends nothing twice.
 
 A statement whose time could point at an anonymous answer (the culture assessment's "completed": DAY_ONLY_EVENTS)
 keeps nothing finer than the day in its row: it is created, due, leased, retried and sent at midnight UTC
@@ -9,18 +11,16 @@ submit. Its id is a random UUID and the outbox is read by (day, id): no column o
 from __future__ import annotations
 
 import logging
-import threading
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 
 import requests
-from flask import Flask, current_app, has_app_context
 from pylti1p3.assignments_grades import AssignmentsGradesService
 from pylti1p3.grade import Grade
 from pylti1p3.service_connector import ServiceConnector
-from sqlalchemy import event, func, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import func, select, update
 
+from ..background import run_after_commit
 from ..extensions import db
 from ..util import utcnow
 from .models import GradeLink, GradePassback, LrsSettings, LtiRegistration, XapiStatement
@@ -34,7 +34,8 @@ FIRST_RETRY_SECONDS = 30
 MAX_RETRY_SECONDS = 6 * 3600
 #: How long a worker holds a row it is delivering, so two workers never send it at once.
 LEASE_SECONDS = 120
-SESSION_FLAG = "lms_outbox"
+#: The job that delivers both outboxes (cxculture/jobs registers it).
+DELIVERY_JOB = "lms.deliver_outbox"
 
 
 def backoff(attempts: int) -> timedelta:
@@ -64,7 +65,7 @@ def enqueue_statement(organisation_id: int, event_name: str, statement: dict) ->
     row = XapiStatement(id=statement["id"], organisation_id=organisation_id, event=event_name, statement=statement,
                         status="pending", attempts=0, created_at=created, next_attempt_at=due)
     db.session.add(row)
-    db.session.info[SESSION_FLAG] = True
+    run_after_commit(DELIVERY_JOB)
     return row
 
 
@@ -73,7 +74,7 @@ def enqueue_passback(link: GradeLink, attempt) -> GradePassback:
                         score=float(attempt.score), score_maximum=100.0, scored_at=attempt.submitted_at or utcnow(),
                         status="pending", attempts=0, next_attempt_at=utcnow())
     db.session.add(row)
-    db.session.info[SESSION_FLAG] = True
+    run_after_commit(DELIVERY_JOB)
     return row
 
 
@@ -243,82 +244,6 @@ def retry_now(organisation_id: int) -> int:
     result = db.session.execute(update(XapiStatement).where(
         XapiStatement.organisation_id == organisation_id, XapiStatement.status == "pending")
         .values(next_attempt_at=utcnow()).execution_options(synchronize_session=False))
+    run_after_commit(DELIVERY_JOB)
     return result.rowcount
 
-
-# The background worker -------------------------------------------------------------------------------------------
-
-class DeliveryWorker:
-    """A daemon thread with its own app context: woken after a commit that filled the outbox, and every
-    `interval` seconds for retries. Pages never wait for it."""
-
-    def __init__(self, app: Flask, interval: float = 30.0):
-        self.app, self.interval = app, interval
-        self._wake = threading.Event()
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
-        self._lock = threading.Lock()
-
-    def wake(self) -> None:
-        with self._lock:
-            if self._thread is None or not self._thread.is_alive():
-                self._thread = threading.Thread(target=self._run, name="cx-outbox", daemon=True)
-                self._thread.start()
-        self._wake.set()
-
-    def stop(self) -> None:
-        self._stop.set()
-        self._wake.set()
-        if self._thread is not None:
-            self._thread.join(timeout=10)
-
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            self._wake.wait(self.interval)
-            self._wake.clear()
-            if self._stop.is_set():
-                break
-            self.run_once()
-
-    def run_once(self) -> DeliveryReport | None:
-        with self.app.app_context():
-            try:
-                return deliver_all()
-            except Exception:
-                log.exception("outbox delivery failed")
-                db.session.rollback()
-                return None
-            finally:
-                db.session.remove()
-
-
-def worker_for(app: Flask) -> DeliveryWorker:
-    worker = app.extensions.get("cx_outbox_worker")
-    if worker is None:
-        worker = app.extensions["cx_outbox_worker"] = DeliveryWorker(app)
-    return worker
-
-
-def wake_worker(app: Flask) -> None:
-    if app.config.get("LMS_BACKGROUND_DELIVERY", not app.testing):
-        worker_for(app).wake()
-
-
-def _after_commit(session: Session) -> None:
-    if session.info.pop(SESSION_FLAG, False) and has_app_context():
-        wake_worker(current_app._get_current_object())
-
-
-def _after_rollback(session: Session) -> None:
-    session.info.pop(SESSION_FLAG, None)
-
-
-_listening = False
-
-
-def listen_for_commits() -> None:
-    global _listening
-    if not _listening:
-        event.listen(Session, "after_commit", _after_commit)
-        event.listen(Session, "after_rollback", _after_rollback)
-        _listening = True

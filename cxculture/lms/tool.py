@@ -88,10 +88,7 @@ class DatabaseSessionService(SessionService):
     """Nonces live in the database (every worker sees them); nothing goes into the browser session."""
 
     def save_nonce(self, nonce: str) -> None:
-        now = utcnow()
-        # Expired nonces are useless once a day has passed: sweep them here rather than in a job.
-        db.session.execute(delete(LtiNonce).where(LtiNonce.expires_at < now - timedelta(days=1))
-                           .execution_options(synchronize_session=False))
+        now = utcnow()  # expired nonces are swept by the job queue (sweep_expired_nonces)
         db.session.add(LtiNonce(nonce=nonce, created_at=now, expires_at=now + timedelta(minutes=NONCE_MINUTES)))
         db.session.flush()
 
@@ -118,6 +115,12 @@ def consume_nonce(nonce: str) -> bool:
         update(LtiNonce).where(LtiNonce.nonce == nonce, LtiNonce.used_at.is_(None), LtiNonce.expires_at > now)
         .values(used_at=now).execution_options(synchronize_session=False))
     return result.rowcount == 1
+
+
+def sweep_expired_nonces() -> int:
+    """Delete the nonces that can no longer be accepted (expired, used or not); flushes only. Returns how many."""
+    return db.session.execute(delete(LtiNonce).where(LtiNonce.expires_at <= utcnow())
+                              .execution_options(synchronize_session=False)).rowcount
 
 
 def oidc_login() -> FlaskOIDCLogin:

@@ -176,26 +176,6 @@ def test_bad_lrs_settings_are_refused_and_change_nothing(trained):
     assert lrs_settings(organisation_id).enabled is False
 
 
-def test_a_commit_wakes_the_background_worker_and_the_page_does_not_wait(app, employee):
-    from cxculture.lms.outbox import worker_for
-
-    app.config["LMS_BACKGROUND_DELIVERY"] = True
-    worker = worker_for(app)
-    try:
-        _learn(employee)  # commits; the LRS (port 9 on loopback) refuses every connection
-        deadline = time.monotonic() + 15
-        while time.monotonic() < deadline:
-            db.session.expire_all()
-            if any(r.attempts for r in _outbox()):
-                break
-            time.sleep(0.2)
-        rows = _outbox()
-        # The worker tried (outside any request), found the LRS down and kept everything for later.
-        assert rows and any(r.attempts for r in rows) and all(r.status == "pending" and r.sent_at is None for r in rows)
-    finally:
-        worker.stop()
-
-
 @pytest.mark.slow
 def test_delivery_to_ralph_survives_an_outage_and_sends_each_statement_once(employee, ralph):
     settings = lrs_settings(employee.organisation_id)

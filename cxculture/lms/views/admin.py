@@ -116,8 +116,7 @@ def edit_lrs():
 @permission_required("admin")
 def retry_statements():
     count = outbox.retry_now(current_user.organisation_id)
-    db.session.commit()
-    outbox.wake_worker(current_app._get_current_object())
+    db.session.commit()  # the delivery job is asked for once this commits
     flash(ngettext("%(num)s waiting statement will be sent now.", "%(num)s waiting statements will be sent now.",
                    count), "success")
     return redirect(url_for("lms.edit_lrs"))

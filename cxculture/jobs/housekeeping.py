@@ -1,0 +1,40 @@
+"""Scheduled sweeps: rows whose time is up, deleted by the job queue instead of by the requests that meet them.
+
+Each sweep deletes only what can never count again and commits on its own, so one that fails holds back no other.
+The retention purges of personal data (the privacy area) are a schedule entry of their own (see schedule.py).
+"""
+from __future__ import annotations
+
+import logging
+
+from ..auth.login_sessions import sweep_expired_sessions
+from ..auth.throttle import forget_old_failures
+from ..extensions import db
+from ..lms.launches import sweep_expired_pending_links
+from ..lms.tool import sweep_expired_nonces
+from .health import forget_silent_workers
+
+log = logging.getLogger(__name__)
+
+#: What is swept, by table. Auth invitations keep no rows (their links are signed and expire on their own).
+SWEEPS = {
+    "lti_nonce": sweep_expired_nonces,
+    "lti_pending_link": sweep_expired_pending_links,
+    "login_session": sweep_expired_sessions,
+    "login_failure": forget_old_failures,
+    "worker_heartbeat": forget_silent_workers,
+}
+
+
+def sweep_expired() -> dict[str, int]:
+    """Run every sweep, committing each; returns the rows deleted per table (a failed sweep is logged and left
+    out)."""
+    deleted = {}
+    for table, sweep in SWEEPS.items():
+        try:
+            deleted[table] = sweep()
+            db.session.commit()
+        except Exception:
+            db.session.rollback()
+            log.exception("sweeping %s failed", table)
+    return deleted

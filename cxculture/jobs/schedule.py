@@ -1,0 +1,29 @@
+"""What the scheduler (celery beat, exactly one on the whole installation) asks the workers to do, and when.
+
+Each entry expires after its own period, so a backlog left while every worker was down is dropped, not replayed.
+"""
+from __future__ import annotations
+
+from celery.schedules import crontab
+
+from ..lms.outbox import DELIVERY_JOB
+
+HEARTBEAT_JOB = "jobs.heartbeat"
+SWEEP_JOB = "jobs.sweep_expired"
+
+
+def beat_schedule(config) -> dict:
+    heartbeat, outbox = config["JOBS_HEARTBEAT_SECONDS"], config["JOBS_OUTBOX_SECONDS"]
+    return {
+        # A worker writes its heartbeat; /healthz reads its age.
+        "heartbeat": {"task": HEARTBEAT_JOB, "schedule": heartbeat, "options": {"expires": heartbeat}},
+        # xAPI statements and grade passbacks that are due again (their backoff ran out) or whose job message was
+        # lost; new rows are sent at once by the job their commit asked for.
+        "deliver-outbox": {"task": DELIVERY_JOB, "schedule": outbox, "options": {"expires": outbox}},
+        # Expired LTI nonces and pending links, login sessions, old login failures, silent workers' heartbeats.
+        "sweep-expired": {"task": SWEEP_JOB, "schedule": crontab(minute=7), "options": {"expires": 3600}},
+        # The retention purges of the privacy area (personal data kept longer than the organisation's retention
+        # says) run here, once a day at a quiet hour, as another entry:
+        #   "retention-purge": {"task": "privacy.purge_expired", "schedule": crontab(hour=3, minute=17),
+        #                       "options": {"expires": 3600}},
+    }

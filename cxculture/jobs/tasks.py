@@ -1,0 +1,36 @@
+"""The tasks: thin, idempotent wrappers around the areas' services; each commits its own work."""
+from __future__ import annotations
+
+import logging
+
+from celery import Celery
+
+from ..extensions import db
+from ..lms.outbox import DELIVERY_JOB, deliver_all
+from .health import record_heartbeat
+from .housekeeping import sweep_expired
+from .schedule import HEARTBEAT_JOB, SWEEP_JOB
+
+log = logging.getLogger(__name__)
+
+
+def deliver_outbox() -> dict:
+    """Send every due xAPI statement and grade passback (each row leased first: a repeat sends nothing twice)."""
+    report = deliver_all()
+    if report.sent or report.rejected or report.retrying:
+        log.info("outbox: sent %s, refused %s, retrying %s", report.sent, report.rejected, report.retrying)
+    return {"sent": report.sent, "rejected": report.rejected, "retrying": report.retrying}
+
+
+def heartbeat(task) -> None:
+    """Note that this worker is alive (/healthz reads it)."""
+    record_heartbeat(task.request.hostname or "worker")
+    db.session.commit()
+
+
+def register_tasks(celery_app: Celery) -> set[str]:
+    """Register every task on `celery_app`; returns their names (the jobs areas may ask for)."""
+    celery_app.task(name=DELIVERY_JOB)(deliver_outbox)
+    celery_app.task(name=HEARTBEAT_JOB, bind=True)(heartbeat)
+    celery_app.task(name=SWEEP_JOB)(sweep_expired)
+    return {DELIVERY_JOB, HEARTBEAT_JOB, SWEEP_JOB}
