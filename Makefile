@@ -7,28 +7,36 @@ FLASK := $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-# Debian packages: WeasyPrint's libraries (harfbuzz-subset makes PDFs ~5x faster) and fonts;
+# Debian packages: WeasyPrint's libraries (harfbuzz-subset makes PDFs ~5x faster) and fonts; Redis, the job queue's
+# broker (`make run` and `make serve` start one under instance/; the tests start their own);
 # Chromium for the browser tests and poppler-utils (pdftotext, pdfimages) to read the PDFs they make;
 # PostgreSQL for `make test-postgres`.
-RUNTIME_DEBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
+RUNTIME_DEBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core redis-server
 TEST_DEBS := chromium poppler-utils
 POSTGRES_DEBS := postgresql
 # pytest-xdist: one worker per core (PYTEST_WORKERS=0 runs in one process); the browser tests share one worker.
 PYTEST_WORKERS ?= auto
 PYTEST_PARALLEL := -n $(PYTEST_WORKERS) --dist loadgroup
 
-.PHONY: help run test test-fast test-postgres lint install translations migrate demo system-deps clean extract-messages
+.PHONY: help run serve test test-fast test-postgres lint install translations migrate demo system-deps clean extract-messages
 
 help:
-	@echo "make run            set up everything and serve the demo on http://$(HOST):$(PORT)"
+	@echo "make run            set up everything and serve the demo on http://$(HOST):$(PORT) (with a job worker)"
+	@echo "make serve          the production shape on this machine: gunicorn, the job worker and the scheduler"
 	@echo "make test           set up everything and run the whole test suite (browser tests included)"
 	@echo "make test-fast      the edit-test loop: lint and the suite without the browser (e2e) and slow tests"
 	@echo "make lint           ruff and the import contracts (part of make test)"
 	@echo "make test-postgres  run the suite against a throw-away PostgreSQL server on loopback"
 	@echo "make extract-messages  refresh the translation catalogues after changing user-facing text"
 
+# The development server and a job worker (with the scheduler inside), and a Redis of their own under instance/
+# unless CXCULTURE_BROKER_URL names one; Ctrl-C stops them all.
 run: system-deps install translations migrate demo
-	$(FLASK) run --host $(HOST) --port $(PORT)
+	HOST=$(HOST) PORT=$(PORT) scripts/serve.sh run
+
+# gunicorn (gunicorn.conf.py), the job worker and the scheduler as separate processes; Ctrl-C stops them all.
+serve: system-deps install translations migrate
+	HOST=$(HOST) PORT=$(PORT) scripts/serve.sh serve
 
 test: install translations lint
 	@scripts/system-deps.sh $(RUNTIME_DEBS) $(TEST_DEBS)
