@@ -29,7 +29,7 @@ help:
 	@echo "make test-postgres  run the suite against a throw-away PostgreSQL server on loopback"
 	@echo "make extract-messages  refresh the translation catalogues after changing user-facing text"
 
-# The development server and a job worker (with the scheduler inside), and a Redis of their own under instance/
+# The development server, a job worker and the scheduler, and a Redis of their own under instance/
 # unless CXCULTURE_BROKER_URL names one; Ctrl-C stops them all.
 run: system-deps install translations migrate demo
 	HOST=$(HOST) PORT=$(PORT) scripts/serve.sh run

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs CX Culture's processes in the foreground; Ctrl-C (or any of them stopping) stops them all.
-#   scripts/serve.sh run     the demo: Flask's development server and one job worker with the scheduler inside it
+#   scripts/serve.sh run     the demo: Flask's development server, one job worker process and the scheduler
 #   scripts/serve.sh serve   the production shape: gunicorn (gunicorn.conf.py), the job worker and the scheduler,
 #                            each a process of its own
 # HOST and PORT say where the web server listens (127.0.0.1:5000). Without CXCULTURE_BROKER_URL, a Redis of our own
@@ -50,7 +50,9 @@ fi
 celery=("$bin/celery" -A wsgi:celery_app)
 case "$mode" in
   run)
-    "${celery[@]}" worker --beat --loglevel INFO --concurrency 1 &
+    "${celery[@]}" worker --loglevel INFO --concurrency 1 &
+    pids+=($!)
+    "${celery[@]}" beat --loglevel INFO &
     pids+=($!)
     "$bin/flask" --app wsgi run --host "$host" --port "$port" &
     pids+=($!)
