@@ -120,6 +120,7 @@ def register_blueprints(app: Flask) -> None:
     from .assessments.views import bp as assessments_bp
     from .auth.views import bp as auth_bp
     from .cafes.views import bp as cafes_bp
+    from .downloads import bp as downloads_bp
     from .home.views import bp as home_bp
     from .kpis.views import bp as kpis_bp
     from .lms import init_app as init_lms
@@ -134,6 +135,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(assessments_bp)
     app.register_blueprint(kpis_bp)
     app.register_blueprint(cafes_bp)
+    app.register_blueprint(downloads_bp)
     init_lms(app)  # the LTI and LMS-admin blueprints, and the iframe-friendly cookies and CSP
 
     @app.get("/healthz")

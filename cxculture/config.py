@@ -134,6 +134,11 @@ def load_config(instance_path: Path, overrides: dict | None = None) -> dict:
         "JOBS_HEARTBEAT_SECONDS": 30,
         "WORKER_SILENT_SECONDS": int(os.environ.get("CXCULTURE_WORKER_SILENT_SECONDS", "120")),
         "JOBS_OUTBOX_SECONDS": 60,
+        # Files made by the job queue (cxculture/downloads): kept DOWNLOADS_KEEP_HOURS after they are made, then
+        # swept; a download's job is stopped by its worker's parent process after DOWNLOAD_TIME_LIMIT_SECONDS (each
+        # document inside it also stops after PDF_TIMEOUT_SECONDS).
+        "DOWNLOADS_KEEP_HOURS": _env_int("CXCULTURE_DOWNLOADS_KEEP_HOURS", 7 * 24),
+        "DOWNLOAD_TIME_LIMIT_SECONDS": _env_int("CXCULTURE_DOWNLOAD_TIME_LIMIT_SECONDS", 900),
         #: Base address used in links printed by commands (invitations).
         "PUBLIC_URL": os.environ.get("CXCULTURE_PUBLIC_URL", "http://127.0.0.1:5000"),
     }

@@ -3,6 +3,7 @@ from .assessments.answers import Answer, Comment, Invitee, Participation, Respon
 from .assessments.models import ActionItem, Campaign, Draft, FrozenResult, Instrument  # noqa: F401
 from .auth.models import LoginFailure  # noqa: F401
 from .cafes.models import AgendaItem, Cafe, CafeAction, CafeAttendee, CafeDecision, CafeInvitation  # noqa: F401
+from .downloads.models import Download, DownloadFile  # noqa: F401
 from .jobs.models import WorkerHeartbeat  # noqa: F401
 from .kpis.models import (  # noqa: F401
     Behaviour,

@@ -1,15 +1,19 @@
-"""PDF rendering with WeasyPrint, allowed to read nothing but the app's own static files."""
+"""PDF rendering with WeasyPrint, allowed to read nothing but the app's own static files.
+
+Renders run in the job queue's workers (cxculture/downloads), never inside a web request."""
 from __future__ import annotations
 
-import ctypes
 import mimetypes
+import signal
 import threading
-import time
+from collections.abc import Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import weasyprint
 from flask import current_app
+from weasyprint.document import Document
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 from werkzeug.security import safe_join
@@ -22,8 +26,6 @@ BASE_URL = "http://cxculture.invalid/"
 MAX_HTML_BYTES = 8 * 1024 * 1024
 MAX_PAGES = 600
 TIMEOUT_SECONDS = 60.0
-#: How long a stopped render may take to unwind before the caller stops waiting for it.
-STOP_GRACE_SECONDS = 2.0
 
 
 class RefusedURL(ValueError):
@@ -40,8 +42,8 @@ class PdfRenderError(RuntimeError):
 
 
 class _RenderStopped(BaseException):
-    """Raised inside a render thread that ran past its time (a BaseException, so that no `except Exception` in
-    WeasyPrint's layout swallows it)."""
+    """Raised by the timer signal in a render that ran past its time (a BaseException, so that no
+    `except Exception` in WeasyPrint's layout swallows it)."""
 
 
 class StaticURLFetcher(URLFetcher):
@@ -103,14 +105,13 @@ def _limit(name: str, default: float, given: float | None) -> float:
     return current_app.config.get(name, default)
 
 
-def render_pdf(html: str, *, timeout: float | None = None, max_pages: int | None = None,
-               target=None) -> bytes | None:
-    """The PDF of an HTML page; URLs such as url_for("static", ...) load the app's static files.
+def render_document(html: str, *, timeout: float | None = None, max_pages: int | None = None) -> Document:
+    """Lay out an HTML page (URLs such as url_for("static", ...) load the app's static files) within the limits.
 
-    A render that would run away is stopped with PdfRenderError: HTML over PDF_MAX_HTML_BYTES is refused before
-    WeasyPrint sees it, a layout of more than PDF_MAX_PAGES pages is not written, and a render running longer than
-    PDF_TIMEOUT_SECONDS is interrupted. With `target` (a path or a binary file) the PDF is written there and None
-    is returned, so that large packs are never held in memory twice.
+    HTML over PDF_MAX_HTML_BYTES is refused before WeasyPrint sees it, a layout of more than PDF_MAX_PAGES pages
+    is refused, and a layout running longer than PDF_TIMEOUT_SECONDS is stopped (in the main thread of a process,
+    where a job worker runs its tasks; the job queue's own time limit, enforced by the worker's parent process,
+    bounds everything else).
     """
     max_bytes = int(_limit("PDF_MAX_HTML_BYTES", MAX_HTML_BYTES, None))
     timeout = float(_limit("PDF_TIMEOUT_SECONDS", TIMEOUT_SECONDS, timeout))
@@ -119,55 +120,52 @@ def render_pdf(html: str, *, timeout: float | None = None, max_pages: int | None
     if size > max_bytes:
         raise PdfRenderError("too-large", max_bytes, f"{size} bytes of HTML")
     fetcher = static_url_fetcher()
-    outcome: dict = {}
-    finished = threading.Event()
-
-    def work():
-        font_config = _take_font_config()
-        try:
-            try:
-                document = weasyprint.HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher).render(
-                    font_config=font_config)
-                if len(document.pages) > max_pages:
-                    raise PdfRenderError("too-many-pages", max_pages, f"{len(document.pages)} pages")
-                outcome["pdf"] = document.write_pdf(target)
-                _give_back_font_config(font_config)
-            except _RenderStopped:
-                finished.set()  # its font configuration is dropped, not reused
-                outcome["error"] = PdfRenderError("timeout", timeout)
-            except BaseException as error:
-                finished.set()
-                outcome["error"] = error
-                _give_back_font_config(font_config)
-            finally:
-                finished.set()
-        except _RenderStopped:  # a second stop that landed while the first was being handled
-            finished.set()
-            outcome.setdefault("error", PdfRenderError("timeout", timeout))
-
-    thread = threading.Thread(target=work, name="pdf-render", daemon=True)
-    thread.start()
-    if not finished.wait(timeout):
-        # Asked again until it lands: a stop raised inside a garbage-collection callback is swallowed there.
-        deadline = time.monotonic() + STOP_GRACE_SECONDS
-        while not finished.is_set() and time.monotonic() < deadline:
-            _stop(thread)
-            finished.wait(0.05)
-        _stop(thread, cancel=True)
-        thread.join(STOP_GRACE_SECONDS)
-        if "pdf" not in outcome:
-            raise PdfRenderError("timeout", timeout)
-    thread.join()
-    if "error" in outcome:
-        raise outcome["error"]
-    return outcome["pdf"]
+    font_config = _take_font_config()
+    with _deadline(timeout):
+        document = weasyprint.HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher).render(
+            font_config=font_config)
+    _give_back_font_config(font_config)
+    if len(document.pages) > max_pages:
+        raise PdfRenderError("too-many-pages", max_pages, f"{len(document.pages)} pages")
+    return document
 
 
-def _stop(thread: threading.Thread, cancel: bool = False) -> None:
-    """Raise _RenderStopped inside `thread` at its next Python instruction (or cancel one still pending).
+def write_pdf(documents: Sequence[Document], target=None, *, timeout: float | None = None) -> bytes | None:
+    """One PDF of the pages of `documents`, in order (each keeps its own page numbers); with `target` (a path or a
+    binary file) written there and None returned, so that large packs are never held in memory twice."""
+    timeout = float(_limit("PDF_TIMEOUT_SECONDS", TIMEOUT_SECONDS, timeout))
+    first = documents[0]
+    combined = first if len(documents) == 1 else first.copy([page for doc in documents for page in doc.pages])
+    with _deadline(timeout):
+        return combined.write_pdf(target)
 
-    WeasyPrint lays pages out in Python, so a runaway layout is interrupted within milliseconds; a single call
-    into a C library finishes first, which the HTML size limit keeps short.
+
+def render_pdf(html: str, *, timeout: float | None = None, max_pages: int | None = None,
+               target=None) -> bytes | None:
+    """The PDF of an HTML page, within the limits of `render_document`."""
+    return write_pdf([render_document(html, timeout=timeout, max_pages=max_pages)], target, timeout=timeout)
+
+
+@contextmanager
+def _deadline(seconds: float):
+    """Stop the block with PdfRenderError("timeout") after `seconds`, by a timer signal to this process.
+
+    Only the main thread receives signals: elsewhere (a test's thread) the block runs unbounded, and the job
+    queue's hard time limit is what stops a runaway render.
     """
-    exception = None if cancel else ctypes.py_object(_RenderStopped)
-    ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread.ident), exception)
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
+        yield
+        return
+
+    def stop(signum, frame):
+        raise _RenderStopped
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    except _RenderStopped:
+        raise PdfRenderError("timeout", seconds) from None
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)

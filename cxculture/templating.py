@@ -15,6 +15,7 @@ FILTERS = {
     "percent": format_percent,
     "change": format_change,
     "cafe_when": format_date_and_time,
+    "datetime": format_date_and_time,
 }
 
 

@@ -1,9 +1,17 @@
 """Small helpers shared by every area."""
 from __future__ import annotations
 
+import re
 import threading
+import unicodedata
 from collections import OrderedDict
 from datetime import UTC, datetime
+
+
+def slugify(text: str) -> str:
+    """A name as a file name's part: ASCII letters and digits joined by hyphens ("Niccolò Rossi" -> "niccolo-rossi")."""
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "x"
 
 
 def utcnow() -> datetime:

@@ -278,6 +278,30 @@ def login(client, email: str, password: str = DEMO_PASSWORD):
     return response
 
 
+def run_queued_downloads() -> list[int]:
+    """Do what a job worker does with the files people asked for: make every queued download (tests have no
+    worker; tests/jobs and tests/e2e run real ones). Returns the ids made."""
+    from cxculture.downloads.models import QUEUED, Download
+    from cxculture.downloads.service import render
+
+    queued = list(db.session.scalars(select(Download.id).where(Download.status == QUEUED).order_by(Download.id)))
+    for download_id in queued:
+        render(download_id)
+    db.session.expire_all()
+    return queued
+
+
+def get_file(client, url: str, method: str = "get", **kwargs):
+    """Ask for a file as a person does: a page answers it at once (already made) or sends them to its download's
+    page; then the queued downloads are made, as a worker would, and the file is fetched from there."""
+    response = client.open(url, method=method.upper(), **kwargs)
+    location = response.headers.get("Location", "")
+    if response.status_code != 303 or not re.fullmatch(r"(https?://[^/]+)?/downloads/\d+", location):
+        return response
+    run_queued_downloads()
+    return client.get(f"{location}/file")
+
+
 def session_cookie(response) -> str:
     """The Set-Cookie header of the session cookie, among the others a login sets (the device cookie)."""
     return next(c for c in response.headers.getlist("Set-Cookie") if c.startswith("cxculture_session="))

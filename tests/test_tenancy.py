@@ -14,6 +14,7 @@ from cxculture.assessments.models import ActionItem, Campaign, Instrument
 from cxculture.auth.login_sessions import start_session
 from cxculture.auth.models import LoginSession
 from cxculture.cafes.models import AgendaItem, Cafe, CafeDecision
+from cxculture.downloads.models import Download
 from cxculture.extensions import db
 from cxculture.kpis.models import Behaviour, Kpi, KpiBehaviourLink, KpiImport, KpiValue, RewardComponent, RewardPlan
 from cxculture.lms.models import LtiLaunch, LtiRegistration
@@ -84,6 +85,7 @@ ARGUMENTS = {
     "launch_id": lambda org: db.session.scalar(select(LtiLaunch.id).where(LtiLaunch.organisation_id == org.id)),
     "session_row_id": lambda org: db.session.scalar(
         select(LoginSession.id).join(Person).where(Person.organisation_id == org.id).order_by(LoginSession.id)),
+    "download_id": lambda org: _first_id(Download, org),
     # Library content is shared by the installation: these name no organisation's data.
     "slug": _module_slug,
     "lesson_id": lambda org: "lesson-1",
@@ -183,6 +185,8 @@ def _give_victim_training_records(organisation) -> None:
     db.session.add(
         KpiValue(organisation_id=organisation.id, kpi_id=kpi.id, period="2026-Q3", person_id=person.id, value=71.0)
     )
+    db.session.add(Download(organisation_id=organisation.id, requested_by_id=person.id, kind="html",
+                            title="Secret file", filename="secret.pdf", html="<p>secret</p>", status="queued"))
     db.session.add(
         ActionItem(
             organisation_id=organisation.id,

@@ -46,6 +46,7 @@ def celery_config(app: Flask) -> dict:
         "worker_max_tasks_per_child": 1000,  # recycle worker processes, as gunicorn recycles its workers
         "timezone": "UTC",
         "enable_utc": True,
+        "download_time_limit": app.config["DOWNLOAD_TIME_LIMIT_SECONDS"],  # read by register_tasks
         "beat_schedule": beat_schedule(app.config),
         "beat_schedule_filename": str(Path(app.instance_path) / "celerybeat-schedule"),
     }

@@ -9,6 +9,7 @@ import logging
 
 from ..auth.login_sessions import sweep_expired_sessions
 from ..auth.throttle import forget_old_failures
+from ..downloads.service import sweep_expired_downloads
 from ..extensions import db
 from ..lms.launches import sweep_expired_pending_links
 from ..lms.tool import sweep_expired_nonces
@@ -23,6 +24,7 @@ SWEEPS = {
     "login_session": sweep_expired_sessions,
     "login_failure": forget_old_failures,
     "worker_heartbeat": forget_silent_workers,
+    "download": sweep_expired_downloads,
 }
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from celery.schedules import crontab
 
+from ..downloads.service import RENDER_DUE_JOB
 from ..lms.outbox import DELIVERY_JOB
 
 HEARTBEAT_JOB = "jobs.heartbeat"
@@ -20,7 +21,10 @@ def beat_schedule(config) -> dict:
         # xAPI statements and grade passbacks that are due again (their backoff ran out) or whose job message was
         # lost; new rows are sent at once by the job their commit asked for.
         "deliver-outbox": {"task": DELIVERY_JOB, "schedule": outbox, "options": {"expires": outbox}},
-        # Expired LTI nonces and pending links, login sessions, old login failures, silent workers' heartbeats.
+        # Downloads whose job message was lost are started; those stopped by the time limit are marked so.
+        "render-due-downloads": {"task": RENDER_DUE_JOB, "schedule": outbox, "options": {"expires": outbox}},
+        # Expired LTI nonces and pending links, login sessions, old login failures, silent workers' heartbeats,
+        # downloaded files past their time.
         "sweep-expired": {"task": SWEEP_JOB, "schedule": crontab(minute=7), "options": {"expires": 3600}},
         # The retention purges of the privacy area (personal data kept longer than the organisation's retention
         # says) run here, once a day at a quiet hour, as another entry:

@@ -4,8 +4,11 @@ from __future__ import annotations
 import logging
 
 from celery import Celery
+from celery.exceptions import SoftTimeLimitExceeded
 from celery.signals import worker_ready
+from flask import current_app
 
+from ..downloads import service as downloads
 from ..extensions import db
 from ..lms.outbox import DELIVERY_JOB, deliver_all
 from .health import record_heartbeat
@@ -23,6 +26,16 @@ def deliver_outbox() -> dict:
     return {"sent": report.sent, "rejected": report.rejected, "retrying": report.retrying}
 
 
+def render_download(download_id: int) -> str | None:
+    """Make a requested file. The worker's parent process kills a render that runs past the hard time limit; the
+    soft limit just before it marks the download as stopped, so its page says so."""
+    try:
+        return downloads.render(download_id, stops=(SoftTimeLimitExceeded,))
+    except SoftTimeLimitExceeded:
+        db.session.rollback()
+        return downloads.fail(download_id, "timeout", current_app.config["DOWNLOAD_TIME_LIMIT_SECONDS"])
+
+
 def heartbeat(task) -> None:
     """Note that this worker is alive (/healthz reads it)."""
     record_heartbeat(task.request.hostname or "worker")
@@ -34,7 +47,11 @@ def register_tasks(celery_app: Celery) -> set[str]:
     celery_app.task(name=DELIVERY_JOB)(deliver_outbox)
     celery_app.task(name=HEARTBEAT_JOB, bind=True)(heartbeat)
     celery_app.task(name=SWEEP_JOB)(sweep_expired)
-    return {DELIVERY_JOB, HEARTBEAT_JOB, SWEEP_JOB}
+    hard = celery_app.conf.get("download_time_limit", 900)
+    celery_app.task(name=downloads.RENDER_JOB, time_limit=hard, soft_time_limit=max(hard - 15, hard * 0.8))(
+        render_download)
+    celery_app.task(name=downloads.RENDER_DUE_JOB)(downloads.render_due)
+    return {DELIVERY_JOB, HEARTBEAT_JOB, SWEEP_JOB, downloads.RENDER_JOB, downloads.RENDER_DUE_JOB}
 
 
 @worker_ready.connect(weak=False)

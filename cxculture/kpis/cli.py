@@ -7,8 +7,6 @@ memory stays flat whatever the size of the organisation. Nothing but ids and fil
 from __future__ import annotations
 
 import multiprocessing
-import re
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,6 +16,7 @@ from flask.cli import with_appcontext
 from sqlalchemy import select
 
 from ..extensions import db
+from ..util import slugify
 
 #: People per task: large enough to keep queries few, small enough for a smooth progress bar.
 CHUNK = 20
@@ -26,11 +25,6 @@ PACK_SECONDS_PER_PERSON = 3.0
 #: Configuration a worker copies from the command's app (the rest comes from the environment).
 WORKER_CONFIG_KEYS = ("SQLALCHEMY_DATABASE_URI", "SECRET_KEY", "TESTING", "PDF_TIMEOUT_SECONDS", "PDF_MAX_PAGES",
                       "PDF_MAX_HTML_BYTES")
-
-
-def slugify(text: str) -> str:
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "x"
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ import pytest
 from cxculture.extensions import db
 from cxculture.orgs.service import person_by_email
 from tests.assessments.results_factories import make_campaign, respond_many, retail_campaign, teams
+from tests.conftest import get_file
 
 
 @pytest.fixture
@@ -95,7 +96,7 @@ def test_pdf_html_suppresses_like_the_page(app, retail):
 def test_pdf_download(client, login_as, retail, tmp_path):
     campaign = retail_campaign(retail)
     login_as("leader")
-    response = client.get(f"/assessments/{campaign.id}/results.pdf")
+    response = get_file(client, f"/assessments/{campaign.id}/results.pdf")
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     path = tmp_path / "results.pdf"
     path.write_bytes(response.get_data())

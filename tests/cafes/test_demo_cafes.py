@@ -10,7 +10,7 @@ from cxculture.cafes.models import Cafe, CafeAction, CafeDecision
 from cxculture.demo import load_demo_assessments
 from cxculture.extensions import db
 from cxculture.orgs.service import organisation_by_slug
-from tests.conftest import login
+from tests.conftest import get_file, login
 
 
 def test_demo_cafes_are_held_and_planned_and_load_once(app, client, demo):
@@ -44,7 +44,7 @@ def test_demo_cafes_are_held_and_planned_and_load_once(app, client, demo):
     # The pages render for the host, the invited guest and an employee.
     login(client, "leader@retail.example.com")
     assert client.get(f"/leadership/cafes/{planned.id}").status_code == 200
-    assert client.get(f"/leadership/cafes/{planned.id}/brief.pdf").status_code == 200
+    assert get_file(client, f"/leadership/cafes/{planned.id}/brief.pdf").status_code == 200
     client.post("/logout")
     login(client, "leader@bank.example.com")
     assert client.get(f"/leadership/cafes/{planned.id}").status_code == 200

@@ -8,6 +8,7 @@ import pytest
 
 from tests.cafes.conftest import HOST_SECRETS
 from tests.cafes.helpers import organisation_with_scores
+from tests.conftest import get_file
 
 
 def pdf_text(response, tmp_path) -> str:
@@ -36,13 +37,13 @@ def test_host_brief_and_summary(client, login_as, network, cafe, tmp_path):
     from cxculture.extensions import db
 
     login_as("leader")
-    brief = pdf_text(client.get(f"/leadership/cafes/{cafe.id}/brief.pdf"), tmp_path)
+    brief = pdf_text(get_file(client, f"/leadership/cafes/{cafe.id}/brief.pdf"), tmp_path)
     assert "Spring café" in brief and "pre-read brief" in brief.lower()
     assert "Weakest pillar: Listening" in brief and "≈ 3.0" in brief
     assert "Secret decision on budgets" not in brief  # the brief is for before the café
     record_attendance(cafe, {a.person_id for a in cafe.attendees})
     db.session.commit()
-    summary = pdf_text(client.get(f"/leadership/cafes/{cafe.id}/summary.pdf"), tmp_path)
+    summary = pdf_text(get_file(client, f"/leadership/cafes/{cafe.id}/summary.pdf"), tmp_path)
     assert "summary" in summary.lower()
     for text in ("Secret note about the contact centre", "Secret decision on budgets",
                  "Secret action on hiring", "Olivia Guest"):
@@ -52,7 +53,7 @@ def test_host_brief_and_summary(client, login_as, network, cafe, tmp_path):
 
 def test_guest_brief_has_the_agenda_and_their_own_benchmark_only(client, login_as, network, cafe, tmp_path):
     login_as("leader", org="bank")
-    brief = pdf_text(client.get(f"/leadership/cafes/{cafe.id}/brief.pdf"), tmp_path)
+    brief = pdf_text(get_file(client, f"/leadership/cafes/{cafe.id}/brief.pdf"), tmp_path)
     assert "Spring café" in brief and "Your organisation in the benchmark network" in brief
     assert "≈ 3.0" in brief  # their own organisation against the network
     assert "Weakest pillar: Listening" in brief  # the title, without its figures
@@ -78,6 +79,6 @@ def test_the_brief_follows_the_cafes_language(client, login_as, cafe, tmp_path):
     cafe.language = "it"
     db.session.commit()
     login_as("leader")
-    brief = pdf_text(client.get(f"/leadership/cafes/{cafe.id}/brief.pdf"), tmp_path)
+    brief = pdf_text(get_file(client, f"/leadership/cafes/{cafe.id}/brief.pdf"), tmp_path)
     assert "documento preparatorio" in brief.lower() and "Ordine del giorno" in brief
     assert "Pilastro più debole" not in brief  # the agenda keeps the language it was drafted in

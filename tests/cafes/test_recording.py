@@ -23,6 +23,7 @@ from cxculture.extensions import db
 from cxculture.orgs.service import person_by_email
 from cxculture.refusals import Refused
 from tests.cafes.helpers import new_cafe, plan
+from tests.conftest import get_file
 
 
 @pytest.fixture
@@ -222,7 +223,7 @@ def test_attendance_page_marks_the_cafe_held(client, login_as, retail):
     assert response.status_code == 302
     db.session.refresh(cafe)
     assert cafe.status == "held"
-    assert client.get(f"/leadership/cafes/{cafe.id}/summary.pdf").status_code == 200
+    assert get_file(client, f"/leadership/cafes/{cafe.id}/summary.pdf").status_code == 200
 
 
 def test_cafe_list_shows_planned_and_held(client, login_as, retail):

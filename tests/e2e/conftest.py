@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from celery.contrib.testing.worker import start_worker
 from flask import Flask, got_request_exception
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 from sqlalchemy import create_engine, text
@@ -103,9 +104,14 @@ def live_server(live_database_url):
     got_request_exception.connect(record_error, app, weak=False)
     thread = threading.Thread(target=server.serve_forever, name="e2e-live-server", daemon=True)
     thread.start()
+    # A real Celery worker (in a thread, on the in-memory broker the live app sends to) makes what pages ask for
+    # in the background: PDFs, packs.
+    worker = start_worker(app.extensions["celery"], pool="solo", perform_ping_check=False, shutdown_timeout=30)
+    worker.__enter__()
     try:
         yield live
     finally:
+        worker.__exit__(None, None, None)
         server.shutdown()
         thread.join(timeout=10)
         server.server_close()
@@ -177,6 +183,17 @@ def page(request, new_context, live_server: LiveServer) -> Page:
     new_errors = live_server.errors[errors_before:]
     if new_errors:
         pytest.fail(f"the server raised while serving this test: {new_errors!r}", pytrace=False)
+
+
+def download(page: Page, link, timeout_ms: float) -> bytes:
+    """Click a link to a file as a person does: the file's page waits for the job worker, then its "Download"
+    link gives the file (whose bytes are returned)."""
+    link.click()
+    ready = page.get_by_role("link", name=re.compile(r"^Download \("))
+    expect(ready).to_be_visible(timeout=timeout_ms)  # the page refreshes itself until the file is made
+    response = page.request.get(ready.get_attribute("href"), timeout=timeout_ms)
+    assert response.ok, response.status
+    return response
 
 
 @pytest.fixture

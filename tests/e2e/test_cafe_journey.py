@@ -14,6 +14,7 @@ from cxculture.cafes.models import Cafe, CafeAction
 from cxculture.extensions import db
 from cxculture.orgs.service import organisation_by_slug
 from tests.assessments.results_factories import make_campaign, respond_many, teams
+from tests.e2e.conftest import download
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("browser")]
 
@@ -93,6 +94,6 @@ def test_leader_plans_edits_records_and_downloads_the_brief(page: Page, log_in, 
 
     page.get_by_role("link", name="Quarterly leadership café").first.click()
     brief = page.get_by_role("link", name="Pre-read brief (PDF)")
-    response = page.request.get(brief.get_attribute("href"))
-    assert response.ok and response.headers["content-type"] == "application/pdf"
+    response = download(page, brief, 60_000)
+    assert response.headers["content-type"] == "application/pdf"
     assert response.body().startswith(b"%PDF")

@@ -4,6 +4,8 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.e2e.conftest import download
+
 #: The app's own limit on a PDF render is 60 s; the browser's default request timeout (10 s) is not a test.
 PDF_TIMEOUT_MS = 60_000
 
@@ -54,15 +56,17 @@ def test_hr_imports_values_reviews_alignment_and_downloads_a_team_pack(page: Pag
     expect(front_line).to_contain_text("pulls away from customers")
     expect(front_line).to_contain_text("Sales per hour")
     # PDFs take seconds to render on a busy machine: this journey is about what they hold, not how fast.
-    pdf = page.request.get(page.get_by_role("link", name="Download PDF").get_attribute("href"), timeout=PDF_TIMEOUT_MS)
-    assert pdf.ok and pdf.headers["content-type"] == "application/pdf" and pdf.body().startswith(b"%PDF")
+    pdf = download(page, page.get_by_role("link", name="Download PDF"), PDF_TIMEOUT_MS)
+    assert pdf.headers["content-type"] == "application/pdf" and pdf.body().startswith(b"%PDF")
+    page.go_back()  # from the file's page to the review
+    expect(page.get_by_role("heading", name=f"Reward alignment review · {PERIOD}")).to_be_visible()
 
     page.get_by_role("link", name="Scorecards", exact=True).click()
     page.get_by_label("Team").select_option(label="Customer Care/Contact Centre")
     page.get_by_label("Quarter").select_option(PERIOD)
     page.get_by_role("button", name="Show").click()
     expect(page.locator("main")).to_contain_text("Customer Care/Contact Centre")
-    pack = page.request.get(page.get_by_role("link", name="Download the team pack (PDF)").get_attribute("href"),
-                            timeout=PDF_TIMEOUT_MS)
-    assert pack.ok and pack.headers["content-type"] == "application/pdf" and pack.body().startswith(b"%PDF")
+    pack = download(page, page.get_by_role("link", name="Download the team pack (PDF)"), PDF_TIMEOUT_MS)
+    expect(page.get_by_role("heading", level=1)).to_contain_text(f"Team scorecards {PERIOD}")
+    assert pack.headers["content-type"] == "application/pdf" and pack.body().startswith(b"%PDF")
     assert len(pack.body()) > 20_000  # a summary page and a page per person

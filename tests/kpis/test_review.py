@@ -10,6 +10,7 @@ from cxculture.kpis import catalogue_changes
 from cxculture.kpis.alignment import alignment_review, plan_alignment
 from cxculture.orgs.service import person_by_email
 from tests.assessments.results_factories import make_campaign, respond_many
+from tests.conftest import get_file
 from tests.kpis.factories import SALES_PLAN, behaviours, kpis, make_plan
 
 
@@ -119,7 +120,7 @@ def test_review_pdf_in_the_readers_language(client, login_as, retail, tmp_path, 
     make_plan(retail, period="2019-Q3")
     make_plan(retail, role_key="frontline", period="2019-Q3", components=SALES_PLAN)
     _hr(login_as, language)
-    response = client.get("/hr/alignment.pdf?period=2019-Q3")
+    response = get_file(client, "/hr/alignment.pdf?period=2019-Q3")
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     path = tmp_path / "review.pdf"
     path.write_bytes(response.get_data())

@@ -7,7 +7,7 @@ from sqlalchemy import select
 from cxculture.extensions import db
 from cxculture.modules.models import Certificate
 from cxculture.pdf import RefusedURL, render_pdf, static_url_fetcher
-from tests.conftest import login
+from tests.conftest import get_file, login
 from tests.modules.conftest import RIGHT_ANSWERS
 from tests.modules.learner_helpers import complete_module
 
@@ -44,10 +44,10 @@ def test_completing_the_path_issues_one_certificate(client, certified):
 
 def test_certificate_pdf_is_for_its_owner_only(client, certified):
     code = certificate_of(certified).code
-    response = client.get(f"/learn/certificates/{code}.pdf")
+    response = get_file(client, f"/learn/certificates/{code}.pdf")
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     assert response.data.startswith(b"%PDF")
-    assert client.get(f"/learn/certificates/{code.lower()}.pdf").status_code == 200
+    assert get_file(client, f"/learn/certificates/{code.lower()}.pdf").status_code == 200
     for email in ("manager@bank.example.com", "hr@bank.example.com", "employee@retail.example.com"):
         client.post("/logout")
         login(client, email)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Response, abort, current_app, redirect, render_template, request, url_for
+from flask import abort, current_app, redirect, render_template, request, url_for
 from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -11,9 +11,9 @@ from markupsafe import Markup
 
 from ...auth.access import get_in_organisation, permission_required
 from ...charts import Distribution, Series, distribution_bars, radar_chart
+from ...downloads.offer import offer_html
 from ...i18n import current_language
 from ...params import MAX_ID, whole_number
-from ...pdf import render_pdf
 from ...refusals import Refused
 from ...spreadsheets import csv_delimiter, csv_download
 from ...util import PageCache
@@ -148,8 +148,7 @@ def export_results_pdf(campaign_id: int):
         return refusal
     html = render_results_pdf_html(results, current_user.organisation.name)
     filename = f"{current_user.organisation.slug}-culture-results-{campaign.id}.pdf"
-    return Response(render_pdf(html), mimetype="application/pdf", headers={
-        "Content-Disposition": f'inline; filename="{filename}"'})
+    return offer_html(html, title=_("Culture results: %(campaign)s", campaign=campaign.title), filename=filename)
 
 
 def render_results_pdf_html(results: CampaignResults, organisation_name: str) -> str:

@@ -5,11 +5,12 @@ from datetime import date
 
 from flask import Response, render_template
 from flask_babel import force_locale
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from ...assessments.action_forms import STATUS_LABELS
 from ...auth.access import permission_required
-from ...pdf import render_pdf
+from ...downloads.offer import offer_html
 from ...pillars import PILLAR_LABELS
 from ..access import GUEST, load_cafe
 from ..pages import CafeView, cafe_view
@@ -26,8 +27,8 @@ def render_cafe_pdf_html(view: CafeView, kind: str, organisation_name: str, lang
 
 def _pdf(view: CafeView, kind: str, language: str, filename: str) -> Response:
     html = render_cafe_pdf_html(view, kind, current_user.organisation.name, language)
-    return Response(render_pdf(html), mimetype="application/pdf",
-                    headers={"Content-Disposition": f'inline; filename="{filename}"'})
+    title = _("Café brief: %(title)s") if kind == "brief" else _("Café summary: %(title)s")
+    return offer_html(html, title=title % {"title": view.title}, filename=filename)
 
 
 @bp.get("/<int:cafe_id>/brief.pdf")

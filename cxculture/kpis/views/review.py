@@ -4,13 +4,13 @@ from __future__ import annotations
 from dataclasses import asdict
 from datetime import date
 
-from flask import Response, render_template
+from flask import render_template
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from ...auth.access import permission_required
+from ...downloads.offer import offer_html
 from ...i18n import current_language
-from ...pdf import render_pdf
 from ...pillars import PILLAR_LABELS, PILLARS
 from .. import plan_changes
 from ..alignment import CUSTOMER_SHARE_GOAL, REWARDS_PILLAR_CONCERN, AlignmentReview, alignment_review
@@ -87,8 +87,7 @@ def export_review_pdf():
     period, _periods = _review_period()
     html = render_review_pdf_html(period)
     filename = f"{current_user.organisation.slug}-reward-alignment-{period}.pdf"
-    return Response(render_pdf(html), mimetype="application/pdf", headers={
-        "Content-Disposition": f'inline; filename="{filename}"'})
+    return offer_html(html, title=_("Reward alignment review %(period)s", period=period), filename=filename)
 
 
 def render_review_pdf_html(period: str) -> str:

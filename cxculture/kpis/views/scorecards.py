@@ -2,23 +2,29 @@
 (/hr/scorecards), one person's page and PDF (/scorecards/<id>), and team packs as one PDF."""
 from __future__ import annotations
 
+import io
+import zipfile
 from datetime import date
 
-from flask import Response, abort, g, render_template, request, url_for
+from flask import abort, g, render_template, request, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from ...auth.access import get_in_organisation, permission_required
 from ...charts import TargetBar, target_bar
+from ...downloads.models import Download
+from ...downloads.offer import offer_built, offer_html
+from ...downloads.service import Progress, fingerprint_of, register_builder, template_source
 from ...extensions import db
 from ...i18n import current_language
 from ...orgs import service as orgs
 from ...orgs.models import Person
 from ...params import page_number
-from ...pdf import PdfRenderError, render_pdf
+from ...pdf import render_document, render_pdf, write_pdf
 from ...pillars import PILLAR_LABELS
 from ...refusals import Refused
+from ...util import slugify
 from .. import scorecards as service
 from ..periods import last_closed_period, recent_periods
 from . import bp
@@ -157,44 +163,96 @@ def _person_in_reach(person_id: int) -> Person:
     return person
 
 
-# PDFs -------------------------------------------------------------------------------------------------------
+# PDFs: made by the job queue (cxculture/downloads), never inside the request -------------------------------
+
+#: People whose scorecards a builder reads from the database at once.
+CHUNK = 50
+
 
 def render_scorecard_html(card: service.Scorecard) -> str:
     """The HTML of one scorecard's PDF, in the person's language (kept apart so tests and the bulk run use it)."""
-    g.scorecard_render = True  # force_locale switches nothing while g is empty (outside a request)
-    with force_locale(card.language):
-        return render_template("kpis/scorecard_pdf.html", cards=[card], pack=None, language=card.language,
-                               organisation_name=card.organisation, generated_on=date.today(),
-                               **_helpers(card.language))
+    return _scorecard_html(card.language, [card], None, card.organisation)
 
 
 def render_pack_html(pack: service.TeamPack) -> str:
-    """The HTML of a team pack: a summary page, then one page per person, as ONE document."""
-    g.scorecard_render = True
-    with force_locale(pack.language):
-        return render_template("kpis/scorecard_pdf.html", cards=pack.scorecards, pack=pack, language=pack.language,
-                               organisation_name=pack.scorecards[0].organisation if pack.scorecards else "",
-                               generated_on=date.today(), **_helpers(pack.language))
+    """The HTML of a team pack as ONE document: a summary page, then one page per person."""
+    return _scorecard_html(pack.language, pack.scorecards, pack, _organisation_name(pack))
 
 
-def _pdf_response(html: str, filename: str):
-    try:
-        pdf = render_pdf(html)
-    except PdfRenderError as error:
-        return render_template("kpis/scorecard_error.html", title=_("The PDF could not be made"),
-                               message=pdf_error_message(error)), 503
-    return Response(pdf, mimetype="application/pdf",
-                    headers={"Content-Disposition": f'inline; filename="{filename}"'})
+def _organisation_name(pack: service.TeamPack) -> str:
+    return pack.scorecards[0].organisation if pack.scorecards else ""
 
 
-def pdf_error_message(error: PdfRenderError) -> str:
-    if error.code == "timeout":
-        return _("Making the PDF took longer than %(seconds)s seconds and was stopped. Try a smaller team, or ask "
-                 "your administrator to run the scorecards in bulk.", seconds=f"{error.limit:g}")
-    if error.code == "too-many-pages":
-        return _("The PDF would have more than %(pages)s pages and was not made. Choose a smaller team.",
-                 pages=f"{error.limit:g}")
-    return _("The document is too large to turn into a PDF. Choose a smaller team.")
+def _scorecard_html(language: str, cards, pack, organisation_name: str, summary: bool = True) -> str:
+    g.scorecard_render = True  # force_locale switches nothing while g is empty (outside a request)
+    with force_locale(language):
+        return render_template("kpis/scorecard_pdf.html", cards=cards, pack=pack, summary=summary,
+                               language=language, organisation_name=organisation_name, generated_on=date.today(),
+                               **_helpers(language))
+
+
+def scorecard_fingerprint(card: service.Scorecard) -> str:
+    """Everything a scorecard's PDF is made from: the same for a closed quarter until a value, target, plan,
+    training or name changes (or the template, with a new release)."""
+    return fingerprint_of("kpis.scorecard", card, template_source("kpis/scorecard_pdf.html"))
+
+
+def _pack_pdf(pack: service.TeamPack, progress: Progress) -> bytes:
+    """A team pack: the summary, then each person's scorecard as a document of its own (numbered on its own, so
+    each can be handed out), laid out one by one so that the download's page shows how far it is."""
+    name, total = _organisation_name(pack), len(pack.scorecards) + 1
+    documents = [render_document(_scorecard_html(pack.language, [], pack, name))]
+    progress(1, total)
+    for done, card in enumerate(pack.scorecards, start=2):
+        documents.append(render_document(_scorecard_html(pack.language, [card], pack, name, summary=False)))
+        progress(done, total)
+    return write_pdf(documents)
+
+
+def _people_cards(query, period: str, language: str | None = None) -> list[service.Scorecard]:
+    ids = list(db.session.scalars(query.with_only_columns(Person.id)))
+    cards = []
+    for start in range(0, len(ids), CHUNK):
+        cards += service.scorecards_for(query.where(Person.id.in_(ids[start:start + CHUNK])), period, language)
+    return cards
+
+
+def build_team_pack(download: Download, progress: Progress) -> bytes:
+    """The job of a team pack: the manager's people, or a team with its sub-teams for HR."""
+    params, organisation_id = download.params, download.organisation_id
+    if params.get("team_id") is not None:
+        team_ids = orgs.team_with_subteams(organisation_id, params["team_id"])
+        query = service.organisation_people_query(organisation_id, team_ids)
+    else:
+        manager = db.session.get(Person, download.requested_by_id)
+        query = service.team_people_query(manager)
+    cards = _people_cards(query, params["period"], params["language"])
+    pack = service.team_pack(params["title"], cards, organisation_id, params["period"], params["language"],
+                             params.get("pack_team_id"))
+    return _pack_pdf(pack, progress)
+
+
+def build_scorecard_run(download: Download, progress: Progress) -> bytes:
+    """The job of HR's run: every person's scorecard (each in the person's language) as PDFs in one ZIP."""
+    params, organisation_id = download.params, download.organisation_id
+    team_ids = orgs.team_with_subteams(organisation_id, params["team_id"]) if params.get("team_id") else None
+    query = service.organisation_people_query(organisation_id, team_ids)
+    ids = list(db.session.scalars(query.with_only_columns(Person.id)))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:  # PDFs are compressed already
+        done = 0
+        for start in range(0, len(ids), CHUNK):
+            chunk = query.where(Person.id.in_(ids[start:start + CHUNK]))
+            for card in service.scorecards_for(chunk, params["period"]):
+                archive.writestr(f"scorecard-{params['period']}-{card.person_id}-{slugify(card.name)}.pdf",
+                                 render_pdf(render_scorecard_html(card)))
+                done += 1
+                progress(done, len(ids))
+    return buffer.getvalue()
+
+
+register_builder("kpis.team_pack", build_team_pack)
+register_builder("kpis.scorecard_run", build_scorecard_run)
 
 
 @bp.get("/scorecards/<int:person_id>.pdf")
@@ -205,7 +263,9 @@ def download_scorecard(person_id: int):
     if period is None:
         return _period_refused()
     card = service.scorecard(person, period)
-    return _pdf_response(render_scorecard_html(card), f"scorecard-{period}-{person.id}.pdf")
+    return offer_html(lambda: render_scorecard_html(card), fingerprint=scorecard_fingerprint(card),
+                      title=_("Scorecard %(period)s: %(name)s", period=str(period), name=person.name),
+                      filename=f"scorecard-{period}-{person.id}.pdf")
 
 
 @bp.get("/team/scorecards.pdf")
@@ -214,13 +274,13 @@ def download_team_pack():
     period = _period()
     if period is None:
         return _period_refused()
-    cards = service.scorecards_for(service.team_people_query(current_user), period, current_language())
-    if not cards:
+    if not db.session.scalar(service.team_people_query(current_user).with_only_columns(Person.id).limit(1)):
         abort(404)
     title = current_user.team.path if current_user.team else _("Team of %(name)s", name=current_user.name)
-    pack = service.team_pack(title, cards, current_user.organisation_id, period, current_language(),
-                             current_user.team_id)
-    return _pdf_response(render_pack_html(pack), f"team-scorecards-{period}.pdf")
+    return offer_built("kpis.team_pack", {"period": str(period), "language": current_language(), "title": title,
+                                          "pack_team_id": current_user.team_id},
+                       title=_("Team scorecards %(period)s: %(team)s", period=str(period), team=title),
+                       filename=f"team-scorecards-{period}.pdf")
 
 
 @bp.get("/hr/scorecards.pdf")
@@ -232,12 +292,30 @@ def download_hr_pack():
     team = _team_filter()
     if team is None:
         return render_template("kpis/scorecard_error.html", title=_("Choose a team"), message=_(
-            "A team pack is made for one team: choose it in the filter first. For the whole organisation, run "
-            "the scorecards in bulk.")), 400
+            "A team pack is made for one team: choose it in the filter first. For everyone's scorecards, download "
+            "them all as a ZIP.")), 400
     team_ids = orgs.team_with_subteams(current_user.organisation_id, team.id)
-    cards = service.scorecards_for(service.organisation_people_query(current_user.organisation_id, team_ids),
-                                   period, current_language())
-    if not cards:
+    people = service.organisation_people_query(current_user.organisation_id, team_ids)
+    if not db.session.scalar(people.with_only_columns(Person.id).limit(1)):
         abort(404)
-    pack = service.team_pack(team.path, cards, current_user.organisation_id, period, current_language(), team.id)
-    return _pdf_response(render_pack_html(pack), f"team-scorecards-{period}-{team.id}.pdf")
+    return offer_built("kpis.team_pack", {"period": str(period), "language": current_language(), "title": team.path,
+                                          "team_id": team.id, "pack_team_id": team.id},
+                       title=_("Team scorecards %(period)s: %(team)s", period=str(period), team=team.path),
+                       filename=f"team-scorecards-{period}-{team.id}.pdf")
+
+
+@bp.post("/hr/scorecards.zip")
+@permission_required("hr")
+def download_scorecard_run():
+    period = _period()
+    if period is None:
+        return _period_refused()
+    team = _team_filter()
+    people = service.organisation_people_query(
+        current_user.organisation_id, orgs.team_with_subteams(current_user.organisation_id, team.id) if team else None)
+    if not db.session.scalar(people.with_only_columns(Person.id).limit(1)):
+        abort(404)
+    scope = team.path if team else current_user.organisation.name
+    return offer_built("kpis.scorecard_run", {"period": str(period), "team_id": team.id if team else None},
+                       title=_("Everyone's scorecards %(period)s: %(scope)s", period=str(period), scope=scope),
+                       filename=f"scorecards-{period}{f'-{team.id}' if team else ''}.zip", mimetype="application/zip")

@@ -3,14 +3,14 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ...auth.access import permission_required
+from ...downloads.offer import offer_html
 from ...extensions import db
 from ...i18n import current_language
-from ...pdf import render_pdf
 from ...pillars import PILLAR_LABELS
 from ...refusals import Refused
 from .. import learning
@@ -193,8 +193,7 @@ def download_certificate(code: str):
         "modules/certificate_pdf.html", cert=text, language=current_language(),
         verify_url=url_for("modules.verify_certificate", code=text.code, _external=True),
     )
-    return Response(render_pdf(html), mimetype="application/pdf", headers={
-        "Content-Disposition": f'inline; filename="certificate-{text.code}.pdf"'})
+    return offer_html(html, title=_("Certificate %(code)s", code=text.code), filename=f"certificate-{text.code}.pdf")
 
 
 @bp.get("/verify/<code>")
