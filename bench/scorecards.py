@@ -7,13 +7,15 @@ in both quarters, a team value per team, the shipped training library with the d
 
 - **one scorecard**: median ms of one person's scorecard PDF (data + HTML + WeasyPrint) and of a minimal
   WeasyPrint document (one paragraph) rendered in the same process, and their ratio (goal: 8x or less).
+- **served**: median ms of the same scorecard served again through the app from the file the job queue kept
+  (a logged-in GET: data, fingerprint, file), against the minimal document (goal: 8x or less).
 - **team pack**: a TEAM_SIZE-person team pack as one PDF: ms per page, and the share of the time spent outside
   WeasyPrint's own rendering (building the scorecards and the HTML; goal: 25% or less).
 - **bulk**: `flask --app wsgi cx scorecards --workers 2` over everyone: seconds, ms per scorecard, and each worker
   process's resident memory sampled every 0.2 s (peak, and at 25% / 50% / 100% of the run: flat means the
   later samples are no higher than the early ones; goal: under 300 MB per worker).
 
-Run: .venv/bin/python bench/scorecards.py [--people 1000] [--team-size 200] [--runs 5] [--parts one,pack,bulk]
+Run: .venv/bin/python bench/scorecards.py [--people 1000] [--team-size 200] [--runs 5] [--parts one,served,pack,bulk]
 (not part of `make test`)
 """
 from __future__ import annotations
@@ -53,7 +55,8 @@ SECRET = "bench-secret"
 
 def make_app(database: Path):
     return create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}", "SECRET_KEY": SECRET,
-                       "PDF_TIMEOUT_SECONDS": 600, "PDF_MAX_PAGES": 5000, "PDF_MAX_HTML_BYTES": 64 * 1024 * 1024})
+                       "PDF_TIMEOUT_SECONDS": 600, "WTF_CSRF_ENABLED": False,
+                       "BROKER_URL": "memory://", "PDF_MAX_PAGES": 5000, "PDF_MAX_HTML_BYTES": 64 * 1024 * 1024})
 
 
 def build(people: int, team_size: int, rng: random.Random) -> int:
@@ -138,6 +141,47 @@ def bench_one(organisation_id: int, runs: int) -> dict:
     c, d = statistics.median(cpu["one"]), statistics.median(cpu["minimal"])
     return {"scorecard_ms": a, "minimal_ms": b, "ratio": a / b, "scorecard_cpu_ms": c, "minimal_cpu_ms": d,
             "cpu_ratio": c / d}
+
+
+def bench_served(app, organisation_id: int, runs: int) -> dict:
+    """A kept scorecard served again, as a person downloads it (a logged-in GET through the whole app: the data,
+    its fingerprint, the kept file), against the minimal document rendered in the same process."""
+    from cxculture.downloads.service import render
+    from cxculture.pdf import render_pdf
+
+    person = db.session.scalar(select(Person).where(Person.organisation_id == organisation_id,
+                                                    Person.language == "en").order_by(Person.id))
+    from cxculture.auth.service import set_password
+    from cxculture.orgs.models import PersonPermission
+
+    set_password(person, SECRET)
+    if not person.can("employee"):
+        db.session.add(PersonPermission(person_id=person.id, name="employee"))
+    db.session.commit()
+    client = app.test_client()
+    response = client.post("/login", data={"email": person.email, "password": SECRET})
+    assert response.status_code == 302, response.status_code
+    url = f"/scorecards/{person.id}.pdf?period={PERIOD}"
+    asked = client.get(url)
+    assert asked.status_code == 303, asked.status_code
+    render(int(asked.headers["Location"].rsplit("/", 1)[1]))
+
+    def served():
+        response = client.get(url)
+        assert response.status_code == 200 and response.data.startswith(b"%PDF")
+
+    def minimal():
+        render_pdf("<!doctype html><html><body><p>Hello</p></body></html>")
+
+    served(), minimal()
+    wall: dict[str, list[float]] = {"served": [], "minimal": []}
+    for _ in range(runs):
+        for name, function in (("served", served), ("minimal", minimal)):
+            started = time.perf_counter()
+            function()
+            wall[name].append((time.perf_counter() - started) * 1000)
+    a, b = statistics.median(wall["served"]), statistics.median(wall["minimal"])
+    return {"served_ms": a, "minimal_ms": b, "ratio": a / b}
 
 
 def bench_pack(organisation_id: int, runs: int) -> dict:
@@ -241,7 +285,7 @@ def main() -> int:
     parser.add_argument("--team-size", type=int, default=200)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--parts", default="one,pack,bulk", help="which measurements to run (comma-separated)")
+    parser.add_argument("--parts", default="one,served,pack,bulk", help="which measurements to run (comma-separated)")
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="cx-bench-scorecards-"))
     try:
@@ -259,6 +303,10 @@ def main() -> int:
                     print(f"one scorecard PDF: {one['scorecard_ms']:.0f} ms; minimal document: "
                           f"{one['minimal_ms']:.0f} ms; ratio {one['ratio']:.1f}x (goal 8x); CPU time "
                           f"{one['scorecard_cpu_ms']:.0f} / {one['minimal_cpu_ms']:.0f} ms = {one['cpu_ratio']:.1f}x")
+            if "served" in parts:
+                served = bench_served(app, organisation_id, args.runs)
+                print(f"a kept scorecard served again: {served['served_ms']:.0f} ms; minimal document: "
+                      f"{served['minimal_ms']:.0f} ms; ratio {served['ratio']:.1f}x (goal 8x)")
             with app.test_request_context():
                 if "pack" in parts:
                     pack = bench_pack(organisation_id, max(1, args.runs // 2))
