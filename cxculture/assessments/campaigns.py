@@ -8,11 +8,12 @@ frozen team tree), and it counts people in the team they were in when the campai
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
+from ..background import run_after_commit
 from ..extensions import db
 from ..orgs.models import MIN_ANONYMITY_THRESHOLD, Organisation, Person, Team
 from ..refusals import Refused
@@ -25,6 +26,12 @@ from .instruments import instruments_for, sync_shipped_instruments
 from .models import Campaign, Draft, Instrument
 from .snapshot import freeze_population, population_of
 from .suppression import ROOT, Group, suppressed
+
+#: The job that closes out a campaign; a campaign still "closing" after LOST_CLOSING_SECONDS is closed out by the
+#: periodic round (its message was lost).
+CLOSE_JOB = "assessments.finish_closing"
+CLOSE_DUE_JOB = "assessments.finish_due_closings"
+LOST_CLOSING_SECONDS = 60
 
 #: The largest anonymity threshold a campaign may be given.
 MAX_THRESHOLD = 1000
@@ -119,7 +126,7 @@ def list_campaigns(organisation_id: int) -> list[CampaignRow]:
 def open_campaign_of(organisation_id: int) -> Campaign | None:
     return db.session.scalar(
         select(Campaign)
-        .where(Campaign.organisation_id == organisation_id, Campaign.status == "open")
+        .where(Campaign.organisation_id == organisation_id, Campaign.status.in_(("open", "closing")))
         .order_by(Campaign.id)
     )
 
@@ -241,14 +248,50 @@ def open_campaign(campaign: Campaign, today: date | None = None) -> Campaign:
 
 
 def close_campaign(campaign: Campaign) -> Campaign:
-    """Stop accepting answers; unsent drafts are deleted, as nobody can submit them any more."""
-    if campaign.status != "open":
-        raise _refusal({None: _l("Only an open campaign can be closed.")})
+    """Stop accepting answers and close the campaign out at once (the demo, commands and tests); the web closes
+    through begin_closing, as closing out a large campaign takes longer than a request may."""
+    begin_closing(campaign, queue=False)
     campaign.status = "closed"
-    campaign.closed_at = utcnow()
-    db.session.execute(Draft.__table__.delete().where(Draft.campaign_id == campaign.id))
     close_out(campaign)
     return campaign
+
+
+def begin_closing(campaign: Campaign, queue: bool = True) -> Campaign:
+    """Stop accepting answers now (status "closing"; unsent drafts are deleted, as nobody can submit them any
+    more) and ask the job queue to close the campaign out once this transaction commits."""
+    if campaign.status != "open":
+        raise _refusal({None: _l("Only an open campaign can be closed.")})
+    campaign.status = "closing"
+    campaign.closed_at = utcnow()
+    db.session.execute(Draft.__table__.delete().where(Draft.campaign_id == campaign.id))
+    db.session.flush()
+    if queue:
+        run_after_commit(CLOSE_JOB, campaign.id)
+    return campaign
+
+
+def finish_closing(campaign_id: int) -> bool:
+    """The job: close out a "closing" campaign in one transaction, which it commits. Idempotent: the status moves
+    to "closed" in the same statement that claims the campaign, so a repeated message finds nothing to do."""
+    claimed = db.session.execute(
+        update(Campaign).where(Campaign.id == campaign_id, Campaign.status == "closing")
+        .values(status="closed").execution_options(synchronize_session=False)).rowcount == 1
+    if not claimed:
+        db.session.rollback()
+        return False
+    campaign = db.session.get(Campaign, campaign_id, populate_existing=True)
+    close_out(campaign)
+    db.session.commit()
+    return True
+
+
+def finish_due_closings(now: datetime | None = None) -> int:
+    """The periodic round: close out campaigns whose job message was lost (closing for over a minute)."""
+    before = (now or utcnow()) - timedelta(seconds=LOST_CLOSING_SECONDS)
+    due = list(db.session.scalars(select(Campaign.id).where(Campaign.status == "closing",
+                                                            Campaign.closed_at < before)))
+    db.session.rollback()
+    return sum(finish_closing(campaign_id) for campaign_id in due)
 
 
 def raise_threshold(campaign: Campaign, threshold: int | None) -> Campaign:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from celery.schedules import crontab
 
+from ..assessments.campaigns import CLOSE_DUE_JOB
 from ..downloads.service import RENDER_DUE_JOB
 from ..lms.outbox import DELIVERY_JOB
 
@@ -23,6 +24,8 @@ def beat_schedule(config) -> dict:
         "deliver-outbox": {"task": DELIVERY_JOB, "schedule": outbox, "options": {"expires": outbox}},
         # Downloads whose job message was lost are started; those stopped by the time limit are marked so.
         "render-due-downloads": {"task": RENDER_DUE_JOB, "schedule": outbox, "options": {"expires": outbox}},
+        # Campaigns still closing a minute after they were closed (their job message was lost) are closed out.
+        "finish-closing-campaigns": {"task": CLOSE_DUE_JOB, "schedule": outbox, "options": {"expires": outbox}},
         # Expired LTI nonces and pending links, login sessions, old login failures, silent workers' heartbeats,
         # downloaded files past their time.
         "sweep-expired": {"task": SWEEP_JOB, "schedule": crontab(minute=7), "options": {"expires": 3600}},

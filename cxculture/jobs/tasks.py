@@ -8,6 +8,7 @@ from celery.exceptions import SoftTimeLimitExceeded
 from celery.signals import worker_ready
 from flask import current_app
 
+from ..assessments.campaigns import CLOSE_DUE_JOB, CLOSE_JOB, finish_closing, finish_due_closings
 from ..downloads import service as downloads
 from ..extensions import db
 from ..lms.outbox import DELIVERY_JOB, deliver_all
@@ -51,7 +52,10 @@ def register_tasks(celery_app: Celery) -> set[str]:
     celery_app.task(name=downloads.RENDER_JOB, time_limit=hard, soft_time_limit=max(hard - 15, hard * 0.8))(
         render_download)
     celery_app.task(name=downloads.RENDER_DUE_JOB)(downloads.render_due)
-    return {DELIVERY_JOB, HEARTBEAT_JOB, SWEEP_JOB, downloads.RENDER_JOB, downloads.RENDER_DUE_JOB}
+    celery_app.task(name=CLOSE_JOB)(finish_closing)
+    celery_app.task(name=CLOSE_DUE_JOB)(finish_due_closings)
+    return {DELIVERY_JOB, HEARTBEAT_JOB, SWEEP_JOB, downloads.RENDER_JOB, downloads.RENDER_DUE_JOB, CLOSE_JOB,
+            CLOSE_DUE_JOB}
 
 
 @worker_ready.connect(weak=False)

@@ -11,6 +11,7 @@ from cxculture.assessments import campaigns as service
 from cxculture.assessments.anonymity import campaign_threshold
 from cxculture.assessments.answering import save_draft, submit
 from cxculture.assessments.answers import Participation
+from cxculture.assessments.campaigns import finish_closing
 from cxculture.assessments.instruments import sync_shipped_instruments
 from cxculture.assessments.models import Campaign, Instrument
 from cxculture.extensions import db
@@ -97,7 +98,10 @@ def test_admin_creates_opens_and_closes_a_campaign(client, login_as, demo, shipp
 
     assert client.post(f"/assessments/campaigns/{campaign.id}/close").status_code == 302
     db.session.refresh(campaign)
-    assert campaign.status == "closed" and campaign.closed_at is not None
+    assert campaign.status == "closing" and campaign.closed_at is not None  # the job queue closes it out
+    assert finish_closing(campaign.id)
+    db.session.refresh(campaign)
+    assert campaign.status == "closed"
     listing = client.get("/assessments/campaigns").get_data(as_text=True)
     assert "Spring culture check" in listing and "Closed" in listing
 
@@ -160,6 +164,9 @@ def test_only_one_campaign_is_open_at_a_time(client, login_as, demo, shipped):
     db.session.refresh(second)
     assert second.status == "draft"
     client.post(f"/assessments/campaigns/{first.id}/close")
+    response = client.post(f"/assessments/campaigns/{second.id}/open", follow_redirects=True)
+    assert "close it before opening another campaign" in response.get_data(as_text=True)  # still closing
+    finish_closing(first.id)
     client.post(f"/assessments/campaigns/{second.id}/open")
     db.session.refresh(second)
     assert second.status == "open"

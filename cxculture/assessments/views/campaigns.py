@@ -176,12 +176,13 @@ def open_campaign(campaign_id: int):
 def close_campaign(campaign_id: int):
     campaign = get_in_organisation(Campaign, campaign_id)
     try:
-        service.close_campaign(campaign)
+        service.begin_closing(campaign)
     except Refused as refused:
         flash(str(refused), "error")
     else:
         db.session.commit()
-        flash(_("The campaign is closed: no more answers are accepted."), "success")
+        flash(_("The campaign is closed: no more answers are accepted. Its results are being computed."),
+              "success")
     return redirect(url_for("assessments.show_campaign", campaign_id=campaign.id))
 
 
