@@ -4,7 +4,7 @@ from .assessments.models import ActionItem, Campaign, Draft, FrozenResult, Instr
 from .auth.models import LoginFailure  # noqa: F401
 from .cafes.models import AgendaItem, Cafe, CafeAction, CafeAttendee, CafeDecision, CafeInvitation  # noqa: F401
 from .downloads.models import Download, DownloadFile  # noqa: F401
-from .jobs.models import WorkerHeartbeat  # noqa: F401
+from .jobs.models import SchedulerLease, WorkerHeartbeat  # noqa: F401
 from .kpis.models import (  # noqa: F401
     Behaviour,
     Kpi,

@@ -4,7 +4,7 @@ Areas ask for jobs by name through cxculture/background.py; this package runs th
 Every task is idempotent and its durable record is a row in the app's database, so a lost or repeated message
 loses or duplicates nothing. The worker and the scheduler load `wsgi:celery_app`:
     celery -A wsgi:celery_app worker        (as many as needed, on any host)
-    celery -A wsgi:celery_app beat          (exactly one, whatever the number of hosts)
+    celery -A wsgi:celery_app beat          (on one host or several: one sends at a time, see scheduler.py)
 """
 from __future__ import annotations
 
@@ -48,6 +48,9 @@ def celery_config(app: Flask) -> dict:
         "enable_utc": True,
         "download_time_limit": app.config["DOWNLOAD_TIME_LIMIT_SECONDS"],  # read by register_tasks
         "beat_schedule": beat_schedule(app.config),
+        # Every host may run the scheduler: only the one holding the database lease sends (scheduler.py).
+        "beat_scheduler": "cxculture.jobs.scheduler:SingleBeatScheduler",
+        "beat_max_loop_interval": 15,
         "beat_schedule_filename": str(Path(app.instance_path) / "celerybeat-schedule"),
     }
 
@@ -62,6 +65,7 @@ def init_app(app: Flask) -> Celery:
 
     celery_app = Celery(app.import_name, task_cls=FlaskTask, set_as_current=False)
     celery_app.conf.update(celery_config(app))
+    celery_app.flask_app = app  # the scheduler reads its lease in the app's database
     names = register_tasks(celery_app)
     app.extensions["celery"] = celery_app
 
