@@ -360,7 +360,9 @@ def main() -> int:
             print(f"make serve's processes on {server.url} (gunicorn.conf.py; the job worker, the scheduler, Redis)")
             visits = [find_pages(server.url, email) for email in ACCOUNTS]
             for page in visits:  # each scorecard made once, as its first reader would ask for it
-                fetch_pdf(_logged_in(server.url, page.email), server.url, page.scorecard)
+                started = time.perf_counter()
+                how = fetch_pdf(_logged_in(server.url, page.email), server.url, page.scorecard)
+                print(f"first scorecard PDF of {page.email}: {how}, {time.perf_counter() - started:.1f} s")
             before = server.gunicorn_workers()
             describe_workers("before", before)
             rows = [measure(server, visits, int(users), args.seconds) for users in args.users.split(",")]
