@@ -26,6 +26,8 @@ BASE_URL = "http://cxculture.invalid/"
 MAX_HTML_BYTES = 8 * 1024 * 1024
 MAX_PAGES = 600
 TIMEOUT_SECONDS = 60.0
+#: How often a render past its time is asked again to stop, until it does.
+STOP_REPEAT_SECONDS = 0.1
 
 
 class RefusedURL(ValueError):
@@ -150,22 +152,26 @@ def render_pdf(html: str, *, timeout: float | None = None, max_pages: int | None
 def _deadline(seconds: float):
     """Stop the block with PdfRenderError("timeout") after `seconds`, by a timer signal to this process.
 
-    Only the main thread receives signals: elsewhere (a test's thread) the block runs unbounded, and the job
-    queue's hard time limit is what stops a runaway render.
+    The stop is asked again every STOP_REPEAT_SECONDS until it lands: one raised while a garbage-collection
+    callback or a `__del__` runs is ignored by Python there. Only the main thread receives signals: elsewhere
+    (a test's thread) the block runs unbounded, and the job queue's hard time limit is what stops a runaway render.
     """
     if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
         yield
         return
+    running = True
 
     def stop(signum, frame):
-        raise _RenderStopped
+        if running:
+            raise _RenderStopped
 
     previous = signal.signal(signal.SIGALRM, stop)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    signal.setitimer(signal.ITIMER_REAL, seconds, STOP_REPEAT_SECONDS)
     try:
         yield
     except _RenderStopped:
         raise PdfRenderError("timeout", seconds) from None
     finally:
+        running = False
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)

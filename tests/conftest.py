@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import contextvars
+import copy
 import os
 import re
 import sqlite3
@@ -26,6 +27,36 @@ if _WORKER and TEST_DATABASE_URL.startswith("postgresql"):
 DEMO_PASSWORD = "cx-culture-demo"
 #: A small module library for tests, independent of the shipped content.
 FIXTURE_LIBRARY = Path(__file__).parent / "modules" / "fixture_library"
+
+
+def _share_url_builders() -> None:
+    """Compile each URL rule's builder once per test run instead of once per test.
+
+    Every test creates its own app, and Werkzeug compiles two Python functions (through `ast` and `compile()`) for
+    each of its 150-odd rules: most of create_app()'s time, about a tenth of a second of every test. A builder
+    depends only on the rule's text and parsed parts (it reads the converters from the rule it is bound to), so
+    apps can share them. Rules with defaults, and a Werkzeug without this private method, compile as before.
+    """
+    from werkzeug.routing.rules import Rule
+
+    compile_builder = getattr(Rule, "_compile_builder", None)
+    if compile_builder is None:
+        return
+    builders: dict = {}
+
+    def shared_builder(self, append_unknown: bool = True):
+        trace = getattr(self, "_trace", None)
+        if self.defaults or trace is None:
+            return compile_builder(self, append_unknown)
+        key = (self.rule, tuple(trace), append_unknown)
+        if key not in builders:
+            builders[key] = compile_builder(self, append_unknown)
+        return builders[key]
+
+    Rule._compile_builder = shared_builder
+
+
+_share_url_builders()
 
 
 def test_config(**overrides) -> dict:
@@ -182,44 +213,78 @@ def runner(app):
     return app.test_cli_runner()
 
 
-#: A snapshot schema on PostgreSQL, beside the tests' own tables (which TRUNCATE empties around every test).
-_PG_SNAPSHOT_SCHEMA = "cxculture_demo_snapshot"
+def _load_demo_organisations() -> list[str]:
+    from cxculture.demo import load_demo
+
+    return [o.slug for o in load_demo()]
+
+
+def _load_demo_with_assessments():
+    from cxculture.demo import load_demo_assessments
+
+    return _load_demo_organisations(), load_demo_assessments()
+
+
+def _load_demo_with_training():
+    from cxculture.demo import load_demo_training
+
+    return _load_demo_organisations(), load_demo_training(FIXTURE_LIBRARY)
+
+
+class _DemoSnapshots:
+    """Parts of the demo, each loaded once per test session the first time a test asks for it and kept: in an
+    in-memory SQLite database, or on PostgreSQL in a schema of its own beside the tests' tables (which TRUNCATE
+    empties around every test). Loading is the slowest part of many tests; copying takes milliseconds."""
+
+    def __init__(self):
+        self._built: dict[str, tuple] = {}
+
+    def get(self, name: str, load) -> tuple:
+        """((kind, source), what `load` returned) for the snapshot `name`, built with `load` if not yet."""
+        if name not in self._built:
+            self._built[name] = self._build(f"cxculture_{name}_snapshot", load)
+        return self._built[name]
+
+    @staticmethod
+    def _build(schema: str, load) -> tuple:
+        app = create_app(test_config())
+        with app.app_context():
+            if db.engine.dialect.name == "postgresql":
+                _empty_postgres_schema()
+            else:
+                db.drop_all()
+                db.create_all()
+            loaded = load()
+            db.session.commit()
+            db.session.remove()
+            if db.engine.dialect.name == "postgresql":
+                with db.engine.begin() as connection:
+                    connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+                    connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+                    for table in db.metadata.sorted_tables:
+                        connection.execute(text(
+                            f'CREATE TABLE "{schema}"."{table.name}" AS SELECT * FROM "{table.name}"'))
+                    sequences = connection.execute(text(
+                        "SELECT sequencename, last_value FROM pg_sequences "
+                        "WHERE schemaname = current_schema() AND last_value IS NOT NULL")).all()
+                snapshot = ("postgresql", (schema, sequences))
+                _empty_postgres_schema()
+            else:
+                snapshot = ("sqlite", _snapshot_of_app_database())
+            db.engine.dispose()
+        return snapshot, loaded
+
+    def close(self) -> None:
+        for (kind, source), _ in self._built.values():
+            if kind == "sqlite":
+                source.close()
 
 
 @pytest.fixture(scope="session")
-def _demo_snapshot():
-    """Both demo organisations, loaded once per test session (load_demo() is the slowest part of many tests):
-    in an in-memory SQLite database, or on PostgreSQL in a schema of its own. Returns (snapshot, slugs)."""
-    from cxculture.demo import load_demo
-
-    app = create_app(test_config())
-    with app.app_context():
-        if db.engine.dialect.name == "postgresql":
-            _empty_postgres_schema()
-        else:
-            db.drop_all()
-            db.create_all()
-        slugs = [o.slug for o in load_demo()]
-        db.session.commit()
-        db.session.remove()
-        if db.engine.dialect.name == "postgresql":
-            with db.engine.begin() as connection:
-                connection.execute(text(f'DROP SCHEMA IF EXISTS "{_PG_SNAPSHOT_SCHEMA}" CASCADE'))
-                connection.execute(text(f'CREATE SCHEMA "{_PG_SNAPSHOT_SCHEMA}"'))
-                for table in db.metadata.sorted_tables:
-                    connection.execute(text(
-                        f'CREATE TABLE "{_PG_SNAPSHOT_SCHEMA}"."{table.name}" AS SELECT * FROM "{table.name}"'))
-                sequences = connection.execute(text(
-                    "SELECT sequencename, last_value FROM pg_sequences "
-                    "WHERE schemaname = current_schema() AND last_value IS NOT NULL")).all()
-            snapshot = ("postgresql", sequences)
-            _empty_postgres_schema()
-        else:
-            snapshot = ("sqlite", _snapshot_of_app_database())
-        db.engine.dispose()
-    yield snapshot, slugs
-    if snapshot[0] == "sqlite":
-        snapshot[1].close()
+def _demo_snapshots():
+    snapshots = _DemoSnapshots()
+    yield snapshots
+    snapshots.close()
 
 
 def _database_is_empty() -> bool:
@@ -239,15 +304,38 @@ def _restore_demo(snapshot) -> None:
         finally:
             raw.close()
         return
+    schema, sequences = source
     with db.engine.begin() as connection:
         connection.execute(text("SET LOCAL session_replication_role = replica"))  # rows in any order
         for table in db.metadata.sorted_tables:
             columns = ", ".join(f'"{c.name}"' for c in table.columns)
             connection.execute(text(f'INSERT INTO "{table.name}" ({columns}) '
-                                    f'SELECT {columns} FROM "{_PG_SNAPSHOT_SCHEMA}"."{table.name}"'))
-        for sequence, last_value in source:
+                                    f'SELECT {columns} FROM "{schema}"."{table.name}"'))
+        for sequence, last_value in sequences:
             connection.execute(text("SELECT setval(CAST(:sequence AS regclass), :value)"),
                                {"sequence": sequence, "value": last_value})
+
+
+def _copy_or_load(app, request, name: str, load):
+    """What `load` writes, committed: copied from the session's snapshot `name` into the test's still empty
+    database; when the test has already written something (a fixture listed before), run as in a user's database.
+    Returns what `load` returned."""
+    if app.config["SQLALCHEMY_DATABASE_URI"] in (TEST_DATABASE_URL, "sqlite://"):
+        db.session.remove()  # no transaction of this test's open while the snapshot is first built
+        snapshot, loaded = request.getfixturevalue("_demo_snapshots").get(name, load)
+        if _database_is_empty():
+            _restore_demo(snapshot)
+            return copy.deepcopy(loaded)
+    loaded = load()
+    db.session.commit()
+    return loaded
+
+
+def _demo_organisations(slugs: list[str]) -> dict:
+    from cxculture.orgs.models import Organisation
+
+    found = {o.slug: o for o in db.session.scalars(select(Organisation).where(Organisation.slug.in_(slugs)))}
+    return {slug: found[slug] for slug in slugs}
 
 
 @pytest.fixture
@@ -256,19 +344,25 @@ def demo(app, request):
 
     Copied from a session-wide snapshot into the test's still empty database; when the test has already
     written something (a fixture listed before `demo`), loaded with load_demo() as a user's database would be."""
-    from cxculture.demo import load_demo
-    from cxculture.orgs.models import Organisation
+    return _demo_organisations(_copy_or_load(app, request, "demo", _load_demo_organisations))
 
-    if app.config["SQLALCHEMY_DATABASE_URI"] in (TEST_DATABASE_URL, "sqlite://"):
-        db.session.remove()  # no transaction of this test's open while the snapshot is first built
-        snapshot, slugs = request.getfixturevalue("_demo_snapshot")
-    if app.config["SQLALCHEMY_DATABASE_URI"] in (TEST_DATABASE_URL, "sqlite://") and _database_is_empty():
-        _restore_demo(snapshot)
-        found = {o.slug: o for o in db.session.scalars(select(Organisation).where(Organisation.slug.in_(slugs)))}
-        return {slug: found[slug] for slug in slugs}
-    organisations = load_demo()
-    db.session.commit()
-    return {o.slug: o for o in organisations}
+
+@pytest.fixture
+def demo_with_assessments(app, request):
+    """`demo` with the demo campaigns too (load_demo_assessments(), committed): (organisations, its report).
+
+    Copied from a snapshot as `demo` is. A test that asks for `demo` first gets the campaigns loaded on top, which
+    takes seconds: a module that needs both overrides `demo` with this one, as test_demo_assessments.py does."""
+    slugs, report = _copy_or_load(app, request, "demo_assessments", _load_demo_with_assessments)
+    return _demo_organisations(slugs), report
+
+
+@pytest.fixture
+def demo_with_training(app, request):
+    """`demo` with the fixture library, default paths and the demo's training progress
+    (load_demo_training(FIXTURE_LIBRARY), committed): (organisations, its report). Copied from a snapshot."""
+    slugs, report = _copy_or_load(app, request, "demo_training", _load_demo_with_training)
+    return _demo_organisations(slugs), report
 
 
 def login(client, email: str, password: str = DEMO_PASSWORD):

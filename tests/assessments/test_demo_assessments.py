@@ -21,10 +21,15 @@ THRESHOLD = 5
 
 
 @pytest.fixture
-def assessed(demo):
-    report = load_demo_assessments()
-    db.session.commit()
-    return report
+def demo(demo_with_assessments):
+    """The demo organisations with their demo campaigns, copied from a snapshot (loading them takes seconds)."""
+    return demo_with_assessments[0]
+
+
+@pytest.fixture
+def assessed(demo_with_assessments):
+    """What load_demo_assessments() reported when it loaded the campaigns."""
+    return demo_with_assessments[1]
 
 
 def _campaigns(organisation) -> tuple[Campaign, Campaign]:

@@ -7,14 +7,12 @@ from sqlalchemy import func, select
 
 from cxculture.cafes.demo import load_demo_cafes
 from cxculture.cafes.models import Cafe, CafeAction, CafeDecision
-from cxculture.demo import load_demo_assessments
 from cxculture.extensions import db
 from cxculture.orgs.service import organisation_by_slug
 from tests.conftest import get_file, login
 
 
-def test_demo_cafes_are_held_and_planned_and_load_once(app, client, demo):
-    load_demo_assessments()
+def test_demo_cafes_are_held_and_planned_and_load_once(app, client, demo_with_assessments):
     report = load_demo_cafes()
     db.session.commit()
     assert report.loaded == ["demo-retail"]

@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
-from cxculture.demo import load_demo, load_demo_training
+from cxculture.demo import load_demo_training
 from cxculture.extensions import db
 from cxculture.modules.models import (
     Assignment,
@@ -37,10 +37,9 @@ def _snapshot() -> dict[str, list]:
 
 
 @pytest.fixture
-def demo_training(app):
-    load_demo()
-    load_demo_training(FIXTURE_LIBRARY)
-    db.session.commit()
+def demo_training(demo_with_training):
+    """The demo organisations with their training progress, copied from a snapshot (loading takes seconds)."""
+    return demo_with_training
 
 
 def test_the_demo_command_loads_training_once(app, runner):
