@@ -20,9 +20,10 @@ from flask_login import current_user, login_required
 
 from ..config import LANGUAGES
 from ..extensions import db
+from ..mail import OPTIONAL_TOPICS, set_opt_outs, topics_off
 from ..refusals import Refused, form_status, show_refusal
 from . import throttle
-from .forms import AcceptInvitationForm, ChangePasswordForm, LoginForm
+from .forms import AcceptInvitationForm, ChangePasswordForm, LoginForm, MailPreferencesForm
 from .invitations import InvalidInvitation, person_for_invitation
 from .login_sessions import end_session_of, end_sessions_of, log_in, log_out, sessions_of, touch_current_session
 from .passwords import verify_password
@@ -85,12 +86,32 @@ def logout():
     return redirect(url_for("auth.login"))
 
 
+def _account_page(person, mail_form: MailPreferencesForm):
+    return render_template("auth/account.html", person=person, sessions=sessions_of(person), mail_form=mail_form)
+
+
 @bp.get("/account")
 @login_required
 def account():
-    """The person's account: their details, and every browser where they are logged in."""
+    """The person's account: their details, the optional e-mails they receive, and every browser where they are
+    logged in."""
     person = current_user._get_current_object()
-    return render_template("auth/account.html", person=person, sessions=sessions_of(person))
+    off = topics_off(person.id)
+    return _account_page(person, MailPreferencesForm(wanted=[t for t in OPTIONAL_TOPICS if t not in off]))
+
+
+@bp.post("/account/mail")
+@login_required
+def save_mail_preferences():
+    """Turn optional e-mails on or off; invitations and security e-mail are always sent."""
+    person = current_user._get_current_object()
+    form = MailPreferencesForm()
+    if not form.validate():
+        return _account_page(person, form), form_status(form)
+    set_opt_outs(person.id, set(OPTIONAL_TOPICS) - set(form.wanted.data or ()))
+    db.session.commit()
+    flash(_("Your e-mail choices are saved."), "success")
+    return redirect(url_for("auth.account"))
 
 
 @bp.post("/account/sessions/<int:session_row_id>/end")
