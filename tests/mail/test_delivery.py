@@ -119,3 +119,16 @@ def test_ical_event_has_the_required_properties():
     for expected in ("PRODID:", "UID:cafe-1@x", "DTSTAMP:20261201T080000Z", "DTSTART:20261210T093000",
                      "DTEND:20261210T110000", "SUMMARY:Café", "END:VEVENT"):
         assert expected in ics
+
+
+def test_the_sweep_forgets_mail_sent_more_than_30_days_ago(no_smtp, make_organisation):
+    from cxculture.mail.outbox import sweep_sent_mail
+
+    old, recent, waiting = (_queue(make_organisation(name)) for name in ("Old", "Recent", "Waiting"))
+    deliver_mail()
+    db.session.execute(update(MailMessage).where(MailMessage.id.in_([old.id, waiting.id]))
+                       .values(created_at=utcnow() - timedelta(days=31)))
+    db.session.execute(update(MailMessage).where(MailMessage.id == waiting.id).values(status="pending"))
+    assert sweep_sent_mail() == 1
+    db.session.commit()
+    assert set(db.session.scalars(select(MailMessage.id))) == {recent.id, waiting.id}
