@@ -182,3 +182,21 @@ def test_training_reminders_respect_the_opt_out(assigned, client, smtp_server):
     mail_training_due(today=TODAY + timedelta(days=3))
     deliver()
     assert member.email not in smtp_server.addresses
+
+
+def test_adding_a_leader_to_a_planned_cafe_mails_only_them(client, login_as, outbox, smtp_server, make_person):
+    host = login_as("leader")
+    cafe = new_cafe(host.organisation, title="Autumn café", language="en")
+    deliver()
+    smtp_server.received.clear()
+    newcomer = make_person(host.organisation, "new.leader@retail.example.com", name="New Leader",
+                           permissions=("leader", "employee"))
+    attendees = [a.person_id for a in cafe.attendees if not a.guest] + [newcomer.id]
+    response = client.post(f"/leadership/cafes/{cafe.id}/edit", data={
+        "title": cafe.title, "day": cafe.starts_at.date().isoformat(), "time": cafe.starts_at.strftime("%H:%M"),
+        "duration_minutes": "90", "location": "Board room", "video_link": "",
+        "facilitator_id": str(cafe.facilitator_id), "attendee_ids": [str(i) for i in attendees],
+        "focus_pillars": [], "language": "en"})
+    assert response.status_code == 302, response.get_data(as_text=True)[:500]
+    deliver()
+    assert smtp_server.addresses == [newcomer.email]
