@@ -200,3 +200,16 @@ def test_adding_a_leader_to_a_planned_cafe_mails_only_them(client, login_as, out
     assert response.status_code == 302, response.get_data(as_text=True)[:500]
     deliver()
     assert smtp_server.addresses == [newcomer.email]
+
+
+def test_an_overlapping_round_sends_nothing_twice(assigned, smtp_server, monkeypatch):
+    """A second round that looked before the first committed (it saw nothing claimed) still sends nothing: its
+    claim hits the first round's unique (kind, key) row."""
+    import cxculture.modules.reminders as reminders
+
+    _, member, _ = assigned
+    assert mail_training_due() >= 1
+    monkeypatch.setattr(reminders, "occasions_claimed", lambda kind, keys: set())
+    assert mail_training_due() == 0
+    deliver()
+    assert len(smtp_server.to(member.email)) == 1
