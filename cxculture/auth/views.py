@@ -90,6 +90,17 @@ def _account_page(person, mail_form: MailPreferencesForm):
     return render_template("auth/account.html", person=person, sessions=sessions_of(person), mail_form=mail_form)
 
 
+def _mail_form(person, **data) -> MailPreferencesForm:
+    """The optional e-mails the person can receive: the team digest only for managers."""
+    form = MailPreferencesForm(**data)
+    form.wanted.choices = [c for c in form.wanted.choices if c.value in _topics_for(person)]
+    return form
+
+
+def _topics_for(person) -> list[str]:
+    return [t for t in OPTIONAL_TOPICS if t != "team_digest" or person.can("manager")]
+
+
 @bp.get("/account")
 @login_required
 def account():
@@ -97,18 +108,21 @@ def account():
     logged in."""
     person = current_user._get_current_object()
     off = topics_off(person.id)
-    return _account_page(person, MailPreferencesForm(wanted=[t for t in OPTIONAL_TOPICS if t not in off]))
+    return _account_page(person, _mail_form(person, wanted=[t for t in _topics_for(person) if t not in off]))
 
 
 @bp.post("/account/mail")
 @login_required
 def save_mail_preferences():
-    """Turn optional e-mails on or off; invitations and security e-mail are always sent."""
+    """Turn optional e-mails on or off; invitations and security e-mail are always sent. A topic the page does not
+    offer the person keeps its setting."""
     person = current_user._get_current_object()
-    form = MailPreferencesForm()
+    form = _mail_form(person)
     if not form.validate():
         return _account_page(person, form), form_status(form)
-    set_opt_outs(person.id, set(OPTIONAL_TOPICS) - set(form.wanted.data or ()))
+    offered = set(_topics_for(person))
+    kept = topics_off(person.id) - offered
+    set_opt_outs(person.id, kept | (offered - set(form.wanted.data or ())))
     db.session.commit()
     flash(_("Your e-mail choices are saved."), "success")
     return redirect(url_for("auth.account"))

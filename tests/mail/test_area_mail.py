@@ -104,12 +104,12 @@ def test_a_guest_leader_is_mailed_only_when_the_address_is_theirs(client, login_
 
 
 def test_the_account_page_turns_optional_mail_off_and_on(client, demo, outbox):
-    login(client, "employee@retail.example.com")
+    login(client, "manager@retail.example.com")
     page = client.get("/account").get_data(as_text=True)
     assert page.count('name="wanted"') == 4 and page.count("checked") == 4
     response = client.post("/account/mail", data={"wanted": ["team_digest"]})
     assert response.status_code == 302
-    person = person_by_email("employee@retail.example.com")
+    person = person_by_email("manager@retail.example.com")
     off = set(db.session.scalars(select(MailOptOut.topic).where(MailOptOut.person_id == person.id)))
     assert off == {"campaign_reminders", "training_reminders", "action_reminders"}
     page = client.get("/account").get_data(as_text=True)
@@ -120,7 +120,18 @@ def test_the_account_page_turns_optional_mail_off_and_on(client, demo, outbox):
     assert db.session.scalars(select(MailOptOut).where(MailOptOut.person_id == person.id)).all() == []
 
 
-@pytest.mark.parametrize("wanted", [["invitations"], ["campaign_reminders", "security"], ["x" * 300]])
+def test_only_managers_are_offered_the_team_digest(client, demo, outbox):
+    login(client, "employee@retail.example.com")
+    page = client.get("/account").get_data(as_text=True)
+    assert page.count('name="wanted"') == 3 and 'value="team_digest"' not in page
+    assert client.post("/account/mail", data={"wanted": ["training_reminders"]}).status_code == 302
+    person = person_by_email("employee@retail.example.com")
+    off = set(db.session.scalars(select(MailOptOut.topic).where(MailOptOut.person_id == person.id)))
+    assert off == {"campaign_reminders", "action_reminders"}
+
+
+@pytest.mark.parametrize("wanted", [["invitations"], ["campaign_reminders", "security"], ["x" * 300],
+                                    ["team_digest"]])
 def test_the_account_page_refuses_unknown_choices_and_changes_nothing(client, demo, outbox, wanted):
     login(client, "employee@retail.example.com")
     response = client.post("/account/mail", data={"wanted": wanted})

@@ -122,7 +122,7 @@ def test_people_who_turned_reminders_off_get_none(opened, client, smtp_server):
     from tests.conftest import login
 
     login(client, waiting.email)
-    response = client.post("/account/mail", data={"wanted": ["training_reminders", "team_digest"]})
+    response = client.post("/account/mail", data={"wanted": ["training_reminders"]})
     assert response.status_code == 302
     mail_campaigns()
     deliver()
