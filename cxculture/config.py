@@ -139,6 +139,18 @@ def load_config(instance_path: Path, overrides: dict | None = None) -> dict:
         # document inside it also stops after PDF_TIMEOUT_SECONDS).
         "DOWNLOADS_KEEP_HOURS": _env_int("CXCULTURE_DOWNLOADS_KEEP_HOURS", 7 * 24),
         "DOWNLOAD_TIME_LIMIT_SECONDS": _env_int("CXCULTURE_DOWNLOAD_TIME_LIMIT_SECONDS", 900),
+        # E-mail (cxculture/mail): sent through CXCULTURE_SMTP_HOST when it is set (port 587 with STARTTLS by
+        # default; CXCULTURE_SMTP_SSL=1 for implicit TLS, usually on port 465); with no host, every message is
+        # written as an .eml file under MAIL_DIR (instance/mail/) instead, so a demo shows what would be sent.
+        "SMTP_HOST": os.environ.get("CXCULTURE_SMTP_HOST", "").strip() or None,
+        "SMTP_PORT": _env_int("CXCULTURE_SMTP_PORT", 465 if _env_bool("CXCULTURE_SMTP_SSL") else 587),
+        "SMTP_USERNAME": os.environ.get("CXCULTURE_SMTP_USERNAME") or None,
+        "SMTP_PASSWORD": os.environ.get("CXCULTURE_SMTP_PASSWORD") or None,
+        "SMTP_STARTTLS": _env_bool("CXCULTURE_SMTP_STARTTLS", default=not _env_bool("CXCULTURE_SMTP_SSL")),
+        "SMTP_SSL": _env_bool("CXCULTURE_SMTP_SSL"),
+        # The sender's address; the display name is the organisation's name.
+        "MAIL_FROM": os.environ.get("CXCULTURE_MAIL_FROM", "cxculture@localhost"),
+        "MAIL_DIR": os.environ.get("CXCULTURE_MAIL_DIR") or str(instance_path / "mail"),
         #: Base address used in links printed by commands (invitations).
         "PUBLIC_URL": os.environ.get("CXCULTURE_PUBLIC_URL", "http://127.0.0.1:5000"),
     }

@@ -25,6 +25,7 @@ from .lms.models import (  # noqa: F401
     ToolKey,
     XapiStatement,
 )
+from .mail.models import MailMessage, MailOccasion, MailOptOut  # noqa: F401
 from .modules.models import (  # noqa: F401
     Assignment,
     Certificate,

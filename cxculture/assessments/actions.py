@@ -17,6 +17,7 @@ from ..orgs.models import Person
 from ..pillars import PILLARS
 from ..refusals import Refused
 from .models import ActionItem, Campaign
+from .reminders import mail_action_assigned
 
 STATUSES = ("open", "in_progress", "done", "dropped")
 #: Statuses of an action still to be done: only these can be overdue.
@@ -90,6 +91,7 @@ def create_action(organisation_id: int, *, title: str, pillar: str, owner_id: in
                         created_by_id=created_by.id if created_by else None)
     db.session.add(action)
     db.session.flush()
+    mail_action_assigned(action)
     return action
 
 
@@ -109,8 +111,10 @@ def update_action(action: ActionItem, *, status: str, owner_id: int | None, due_
         problems["due_date"] = "past"
     if problems:
         raise refused_with(ACTION_REFUSALS, problems)
+    previous_owner_id = action.owner_id
     action.status, action.owner_id, action.due_date = status, owner_id, due_date
     db.session.flush()
+    mail_action_assigned(action, previous_owner_id)
     return action
 
 

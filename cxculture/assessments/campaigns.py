@@ -24,6 +24,7 @@ from .answers import Invitee, Participation, Response
 from .closing import close_out, freeze_results, rewrite_answers
 from .instruments import instruments_for, sync_shipped_instruments
 from .models import Campaign, Draft, Instrument
+from .reminders import ask_to_announce
 from .snapshot import freeze_population, population_of
 from .suppression import ROOT, Group, suppressed
 
@@ -244,6 +245,7 @@ def open_campaign(campaign: Campaign, today: date | None = None) -> Campaign:
     campaign.status = "open"
     campaign.opened_at = utcnow()
     db.session.flush()
+    ask_to_announce()  # the invited are e-mailed by the job queue, on the day the campaign opens for answers
     return campaign
 
 

@@ -1,9 +1,12 @@
-"""Login and password forms."""
+"""Login, password and e-mail preference forms."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SubmitField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length
 
+from ..mail import OPTIONAL_TOPICS
+from ..orgs.forms import MultiCheckboxField
 from .passwords import MIN_PASSWORD_LENGTH
 
 
@@ -36,3 +39,11 @@ class ChangePasswordForm(NewPasswordMixin, FlaskForm):
 
 class AcceptInvitationForm(NewPasswordMixin, FlaskForm):
     submit = SubmitField(_l("Set password and log in"))
+
+
+class MailPreferencesForm(FlaskForm):
+    """The optional e-mails a person wants: every topic left unticked is turned off."""
+
+    wanted = MultiCheckboxField(_l("E-mails you receive"),
+                                choices=[SelectChoice(key, label) for key, label in OPTIONAL_TOPICS.items()])
+    submit = SubmitField(_l("Save e-mail choices"))

@@ -1,4 +1,4 @@
-"""One-time invitation links that let a new person set their password.
+"""One-time invitation links that let a new person set their password, and the e-mail that sends one.
 
 A token names the person and a fingerprint of their current credentials, so it stops
 working as soon as a password is set: no token is stored, and any link can be re-issued.
@@ -8,10 +8,13 @@ from __future__ import annotations
 import hashlib
 
 from flask import current_app, url_for
+from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from ..extensions import db
+from ..mail import queue_mail
 from ..orgs.models import Person
+from ..orgs.recipients import recipient_of
 
 SALT = "cxculture-invitation"
 
@@ -31,6 +34,15 @@ def invitation_token(person: Person) -> str:
 
 def invitation_url(person: Person) -> str:
     return url_for("auth.accept_invitation", token=invitation_token(person), _external=True)
+
+
+def mail_invitation(person: Person) -> None:
+    """Queue the person's invitation e-mail, with their link, in their language (flushes only). The link stays on
+    the administrator's pages too, for people whose mail does not arrive."""
+    recipient = recipient_of(person)
+    queue_mail(recipient, "invitation", "invitation",
+               _l("%(organisation)s invites you to CX Culture", organisation=recipient.organisation_name),
+               {"link": invitation_url(person), "days": current_app.config["INVITATION_DAYS"]})
 
 
 class InvalidInvitation(Exception):

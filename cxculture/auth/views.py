@@ -20,9 +20,10 @@ from flask_login import current_user, login_required
 
 from ..config import LANGUAGES
 from ..extensions import db
+from ..mail import OPTIONAL_TOPICS, set_opt_outs, topics_off
 from ..refusals import Refused, form_status, show_refusal
 from . import throttle
-from .forms import AcceptInvitationForm, ChangePasswordForm, LoginForm
+from .forms import AcceptInvitationForm, ChangePasswordForm, LoginForm, MailPreferencesForm
 from .invitations import InvalidInvitation, person_for_invitation
 from .login_sessions import end_session_of, end_sessions_of, log_in, log_out, sessions_of, touch_current_session
 from .passwords import verify_password
@@ -85,12 +86,46 @@ def logout():
     return redirect(url_for("auth.login"))
 
 
+def _account_page(person, mail_form: MailPreferencesForm):
+    return render_template("auth/account.html", person=person, sessions=sessions_of(person), mail_form=mail_form)
+
+
+def _mail_form(person, **data) -> MailPreferencesForm:
+    """The optional e-mails the person can receive: the team digest only for managers."""
+    form = MailPreferencesForm(**data)
+    form.wanted.choices = [c for c in form.wanted.choices if c.value in _topics_for(person)]
+    return form
+
+
+def _topics_for(person) -> list[str]:
+    return [t for t in OPTIONAL_TOPICS if t != "team_digest" or person.can("manager")]
+
+
 @bp.get("/account")
 @login_required
 def account():
-    """The person's account: their details, and every browser where they are logged in."""
+    """The person's account: their details, the optional e-mails they receive, and every browser where they are
+    logged in."""
     person = current_user._get_current_object()
-    return render_template("auth/account.html", person=person, sessions=sessions_of(person))
+    off = topics_off(person.id)
+    return _account_page(person, _mail_form(person, wanted=[t for t in _topics_for(person) if t not in off]))
+
+
+@bp.post("/account/mail")
+@login_required
+def save_mail_preferences():
+    """Turn optional e-mails on or off; invitations and security e-mail are always sent. A topic the page does not
+    offer the person keeps its setting."""
+    person = current_user._get_current_object()
+    form = _mail_form(person)
+    if not form.validate():
+        return _account_page(person, form), form_status(form)
+    offered = set(_topics_for(person))
+    kept = topics_off(person.id) - offered
+    set_opt_outs(person.id, kept | (offered - set(form.wanted.data or ())))
+    db.session.commit()
+    flash(_("Your e-mail choices are saved."), "success")
+    return redirect(url_for("auth.account"))
 
 
 @bp.post("/account/sessions/<int:session_row_id>/end")

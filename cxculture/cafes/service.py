@@ -25,6 +25,7 @@ from ..pillars import PILLARS
 from ..refusals import Refused
 from ..util import utcnow
 from .agenda import _renumber
+from .mailing import mail_cafe_invitations
 from .models import AgendaItem, Cafe, CafeAction, CafeAttendee, CafeDecision, CafeInvitation
 
 MAX_TITLE_LENGTH = 200
@@ -183,6 +184,7 @@ def create_cafe(organisation_id: int, plan: CafePlan, created_by: Person | None 
     _apply_plan(cafe, plan)
     db.session.add(cafe)
     db.session.flush()
+    mail_cafe_invitations(cafe, {a.person_id for a in cafe.attendees} - {created_by.id if created_by else None})
     return cafe, True
 
 
@@ -190,8 +192,10 @@ def update_cafe(cafe: Cafe, plan: CafePlan) -> Cafe:
     problems = _check_plan(cafe.organisation_id, plan)
     if problems:
         raise _refused(problems)
+    before = {a.person_id for a in cafe.attendees}
     _apply_plan(cafe, plan)
     db.session.flush()
+    mail_cafe_invitations(cafe, {a.person_id for a in cafe.attendees} - before)
     return cafe
 
 
@@ -222,6 +226,8 @@ def invite_by_email(cafe: Cafe, email: str | None, invited_by: Person | None = N
         cafe.invitations.append(invitation)
     if invitation.person_id is None and leader is not None:
         invitation.person_id = leader.id
+        db.session.flush()
+        mail_cafe_invitations(cafe, {leader.id}, guests=True)
     db.session.flush()
     return invitation
 

@@ -13,6 +13,7 @@ from ..downloads.service import sweep_expired_downloads
 from ..extensions import db
 from ..lms.launches import sweep_expired_pending_links
 from ..lms.tool import sweep_expired_nonces
+from ..mail.outbox import sweep_sent_mail
 from .health import forget_silent_workers
 
 log = logging.getLogger(__name__)
@@ -25,6 +26,7 @@ SWEEPS = {
     "login_failure": forget_old_failures,
     "worker_heartbeat": forget_silent_workers,
     "download": sweep_expired_downloads,
+    "mail_message": sweep_sent_mail,
 }
 
 

@@ -7,11 +7,15 @@ from __future__ import annotations
 from celery.schedules import crontab
 
 from ..assessments.campaigns import CLOSE_DUE_JOB
+from ..assessments.reminders import CAMPAIGN_MAIL_JOB
 from ..downloads.service import RENDER_DUE_JOB
 from ..lms.outbox import DELIVERY_JOB
+from ..mail.outbox import DELIVERY_JOB as MAIL_DELIVERY_JOB
 
 HEARTBEAT_JOB = "jobs.heartbeat"
 SWEEP_JOB = "jobs.sweep_expired"
+NUDGES_JOB = "mail.nudges"
+TEAM_DIGEST_JOB = "mail.team_digest"
 
 
 def beat_schedule(config) -> dict:
@@ -22,12 +26,23 @@ def beat_schedule(config) -> dict:
         # xAPI statements and grade passbacks that are due again (their backoff ran out) or whose job message was
         # lost; new rows are sent at once by the job their commit asked for.
         "deliver-outbox": {"task": DELIVERY_JOB, "schedule": outbox, "options": {"expires": outbox}},
+        # E-mail that is due again (its backoff ran out) or whose job message was lost.
+        "send-mail": {"task": MAIL_DELIVERY_JOB, "schedule": outbox, "options": {"expires": outbox}},
+        # Campaigns opening today are announced, and reminders due today go to the invited who have not answered;
+        # then training due soon or overdue and action items due soon. Early in the (European) morning; every
+        # occasion is claimed once, so a repeated round sends nothing twice.
+        "campaign-mail": {"task": CAMPAIGN_MAIL_JOB, "schedule": crontab(hour=6, minute=30),
+                          "options": {"expires": 3600}},
+        "nudges": {"task": NUDGES_JOB, "schedule": crontab(hour=6, minute=45), "options": {"expires": 3600}},
+        # Each manager's digest of their people's overdue training, on Monday mornings.
+        "team-digest": {"task": TEAM_DIGEST_JOB, "schedule": crontab(hour=7, minute=0, day_of_week=1),
+                        "options": {"expires": 3600}},
         # Downloads whose job message was lost are started; those stopped by the time limit are marked so.
         "render-due-downloads": {"task": RENDER_DUE_JOB, "schedule": outbox, "options": {"expires": outbox}},
         # Campaigns still closing a minute after they were closed (their job message was lost) are closed out.
         "finish-closing-campaigns": {"task": CLOSE_DUE_JOB, "schedule": outbox, "options": {"expires": outbox}},
         # Expired LTI nonces and pending links, login sessions, old login failures, silent workers' heartbeats,
-        # downloaded files past their time.
+        # downloaded files past their time, e-mail sent more than 30 days ago.
         "sweep-expired": {"task": SWEEP_JOB, "schedule": crontab(minute=7), "options": {"expires": 3600}},
         # The retention purges of the privacy area (personal data kept longer than the organisation's retention
         # says) run here, once a day at a quiet hour, as another entry:

@@ -9,12 +9,16 @@ from celery.signals import worker_ready
 from flask import current_app
 
 from ..assessments.campaigns import CLOSE_DUE_JOB, CLOSE_JOB, finish_closing, finish_due_closings
+from ..assessments.reminders import CAMPAIGN_MAIL_JOB, mail_actions_due, mail_campaigns
 from ..downloads import service as downloads
 from ..extensions import db
 from ..lms.outbox import DELIVERY_JOB, deliver_all
+from ..mail.outbox import DELIVERY_JOB as MAIL_DELIVERY_JOB
+from ..mail.outbox import deliver_mail
+from ..modules.reminders import mail_team_digests, mail_training_due
 from .health import record_heartbeat
 from .housekeeping import sweep_expired
-from .schedule import HEARTBEAT_JOB, SWEEP_JOB
+from .schedule import HEARTBEAT_JOB, NUDGES_JOB, SWEEP_JOB, TEAM_DIGEST_JOB
 
 log = logging.getLogger(__name__)
 
@@ -25,6 +29,28 @@ def deliver_outbox() -> dict:
     if report.sent or report.rejected or report.retrying:
         log.info("outbox: sent %s, refused %s, retrying %s", report.sent, report.rejected, report.retrying)
     return {"sent": report.sent, "rejected": report.rejected, "retrying": report.retrying}
+
+
+def send_mail() -> dict:
+    """Send every due e-mail (each row leased first: a repeat sends nothing twice)."""
+    report = deliver_mail()
+    if report.sent or report.rejected or report.retrying or report.dropped:
+        log.info("mail: sent %s, refused %s, retrying %s, reminders dropped %s", report.sent, report.rejected,
+                 report.retrying, report.dropped)
+    return {"sent": report.sent, "rejected": report.rejected, "retrying": report.retrying}
+
+
+def send_nudges() -> dict:
+    """The daily round of optional reminders: training due soon and overdue, action items due soon. Each part
+    commits its own work; one that fails holds back no other. Logs counts only."""
+    counts = {}
+    for name, job in (("training", mail_training_due), ("actions", mail_actions_due)):
+        try:
+            counts[name] = job()
+        except Exception:
+            db.session.rollback()
+            log.exception("the %s reminders failed", name)
+    return counts
 
 
 def render_download(download_id: int) -> str | None:
@@ -54,8 +80,13 @@ def register_tasks(celery_app: Celery) -> set[str]:
     celery_app.task(name=downloads.RENDER_DUE_JOB)(downloads.render_due)
     celery_app.task(name=CLOSE_JOB)(finish_closing)
     celery_app.task(name=CLOSE_DUE_JOB)(finish_due_closings)
+    celery_app.task(name=MAIL_DELIVERY_JOB)(send_mail)
+    # Campaign announcements and reminders: who has not answered is decided inside the task; it returns counts.
+    celery_app.task(name=CAMPAIGN_MAIL_JOB)(mail_campaigns)
+    celery_app.task(name=NUDGES_JOB)(send_nudges)
+    celery_app.task(name=TEAM_DIGEST_JOB)(mail_team_digests)
     return {DELIVERY_JOB, HEARTBEAT_JOB, SWEEP_JOB, downloads.RENDER_JOB, downloads.RENDER_DUE_JOB, CLOSE_JOB,
-            CLOSE_DUE_JOB}
+            CLOSE_DUE_JOB, MAIL_DELIVERY_JOB, CAMPAIGN_MAIL_JOB, NUDGES_JOB, TEAM_DIGEST_JOB}
 
 
 @worker_ready.connect(weak=False)

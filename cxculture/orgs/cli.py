@@ -19,10 +19,11 @@ def register(group) -> None:
     @click.option("--admin-email", required=True, help="E-mail of the first administrator.")
     @click.option("--admin-name", required=True, help="Name of the first administrator.")
     def create_org(name, slug, language, admin_email, admin_name):
-        """Create an organisation and its first administrator; prints the administrator's invitation link."""
+        """Create an organisation and its first administrator; prints the administrator's invitation link and
+        e-mails it to them."""
         from flask import current_app
 
-        from ..auth.invitations import invitation_url
+        from ..auth.invitations import invitation_url, mail_invitation
         from .models import Person
         from .service import person_by_email
 
@@ -41,5 +42,6 @@ def register(group) -> None:
         base = current_app.config.get("PUBLIC_URL", "http://127.0.0.1:5000")
         with current_app.test_request_context(base_url=base):
             link = invitation_url(admin)
+            mail_invitation(admin)  # sent by the job queue once committed (an .eml under instance/mail/ without SMTP)
         db.session.commit()
-        click.echo(f"Created {name} ({slug}). {admin_name} sets a password at:\n{link}")
+        click.echo(f"Created {name} ({slug}). {admin_name} sets a password at:\n{link}\n(also e-mailed to {email})")

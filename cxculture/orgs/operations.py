@@ -14,6 +14,7 @@ from flask_babel import ngettext
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from ..auth.invitations import mail_invitation
 from ..auth.login_sessions import end_sessions_of
 from ..extensions import db
 from ..i18n import current_language
@@ -357,10 +358,13 @@ def _apply(person: Person, values: dict) -> None:
 
 
 def create_person(organisation: Organisation, details: PersonDetails) -> Person:
-    """A new person, invited: they have no password until they follow their invitation link."""
+    """A new person, invited: they have no password until they follow their invitation link, which is e-mailed to
+    them (once the caller commits) and shown to the administrator."""
     values = _check_person(organisation, details, None, None)
     person = Person(organisation_id=organisation.id)
     _write_person(person, values)
+    if person.active:
+        mail_invitation(person)
     return person
 
 

@@ -15,6 +15,7 @@ from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from ..auth.invitations import mail_invitation
 from ..extensions import db
 from ..imports import ApplyResult, apply_once, recent_uploads, store_upload
 from ..plaintext import unsafe_characters, unsafe_text_message
@@ -490,6 +491,9 @@ def _write_plan(organisation: Organisation, plan: RosterPlan, now: datetime) -> 
         if "manager_email" in target:
             person.manager = people[target["manager_email"]] if target["manager_email"] else None
     db.session.flush()
+    for row in changing:
+        if row.action == CREATE:
+            mail_invitation(people[row.email])
     return sum(row.action == CREATE for row in changing), sum(row.action == UPDATE for row in changing)
 
 

@@ -62,4 +62,5 @@ def test_the_sweep_deletes_only_what_has_expired(app, demo):
     from cxculture.jobs.housekeeping import sweep_expired
 
     assert sweep_expired() == dict.fromkeys(
-        ["lti_nonce", "lti_pending_link", "login_session", "login_failure", "worker_heartbeat", "download"], 0)
+        ["lti_nonce", "lti_pending_link", "login_session", "login_failure", "worker_heartbeat", "download",
+         "mail_message"], 0)

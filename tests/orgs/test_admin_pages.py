@@ -209,7 +209,7 @@ def test_create_person_then_show_their_invitation_link(client, admin, retail):
 
     page = client.get(response.headers["Location"])
     body = text(page)
-    assert "Nuova Persona is created. Send them the invitation link below" in body
+    assert "Nuova Persona is created and their invitation is e-mailed to them." in body
     link = re.search(r'id="invitation-link"[^>]*value="([^"]+)"', page.get_data(as_text=True)).group(1)
     assert "/invitation/" in link
     client.post("/logout")

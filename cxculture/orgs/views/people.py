@@ -187,8 +187,8 @@ def new_person():
             show_refusal(form, refused)
         else:
             db.session.commit()
-            flash(_("%(name)s is created. Send them the invitation link below so they can set a password.",
-                    name=person.name), "success")
+            flash(_("%(name)s is created and their invitation is e-mailed to them. The link is below too, in case "
+                    "the e-mail does not arrive.", name=person.name), "success")
             return redirect(url_for("orgs.edit_person", person_id=person.id))
     return render_template("orgs/person_form.html", form=form, person=None), form_status(form)
 
