@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import socket
 import subprocess
 from contextlib import contextmanager
 
@@ -21,7 +22,7 @@ from sqlalchemy.engine import make_url
 
 from cxculture.demo import DEMO_PASSWORD
 
-from .servers import BIN, PROJECT, Service, answers_http, free_port, wait_until
+from .servers import BIN, PROJECT, Service, answers_http, free_port, stop_all, wait_until
 
 collect_ignore_glob = [] if os.environ.get("CXCULTURE_PRODUCTION_TESTS") == "1" else ["test_*.py"]
 
@@ -32,6 +33,9 @@ JOBS_OUTBOX_SECONDS = 2
 OUTBOX_LEASE_SECONDS = 6
 #: The login throttle's first wait, long enough that no attempt of the throttling test slips past it.
 LOGIN_DELAY_SECONDS = 120
+
+#: The job queue's queue (cxculture/jobs: task_default_queue).
+QUEUE = "cxculture"
 
 _services: list[Service] = []
 _CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="csrf_token"')
@@ -140,8 +144,7 @@ def hosts(environment, logs, database, tmp_path_factory):
                    "/healthz 200 on both hosts", timeout=60, interval=0.5)
         yield Hosts(urls[0], urls[1], {s.name: s for s in started[2:4]}, environment, logs, started)
     finally:
-        for service in reversed(started):  # a restarted worker too
-            service.stop()
+        stop_all(started)  # a restarted worker too
 
 
 def _load_demo(database) -> None:
@@ -153,9 +156,9 @@ def _load_demo(database) -> None:
         session.commit()
 
 
-def worker(name: str, environment: dict, logs) -> Service:
+def worker(name: str, environment: dict, logs, log_name: str | None = None) -> Service:
     """A job worker as a real host runs it: one process (--concurrency 1), named `name`@<host>."""
-    return Service(name, [str(BIN / "celery"), "-A", "wsgi:celery_app", "worker", "--loglevel", "INFO",
+    return Service(log_name or name, [str(BIN / "celery"), "-A", "wsgi:celery_app", "worker", "--loglevel", "INFO",
                           "--concurrency", "1", "-n", f"{name}@%h"], environment, logs)
 
 
@@ -170,10 +173,24 @@ class Hosts:
 
     def restart_worker(self, name: str) -> Service:
         """A new process for worker `name` (after the old one was killed)."""
-        service = _start(worker(name, self.environment, self.logs))
+        service = _start(worker(name, self.environment, self.logs, log_name=f"{name}-restarted"))
         self._started.append(service)
         self.workers[name] = service
-        return service.wait_for_log(" ready.")
+        return service
+
+    @contextmanager
+    def without_consuming(self, name: str):
+        """Worker `name` takes no new job from the queue meanwhile (Celery's cancel_consumer, as an operator would
+        send it with `celery control`); it consumes again afterwards."""
+        from celery import Celery
+
+        control = Celery(broker=self.environment["CXCULTURE_BROKER_URL"], set_as_current=False).control
+        destination = [f"{name}@{socket.gethostname()}"]
+        try:
+            assert control.cancel_consumer(QUEUE, destination=destination, reply=True, timeout=10)
+            yield
+        finally:
+            assert control.add_consumer(QUEUE, destination=destination, reply=True, timeout=10)
 
 
 @pytest.fixture(scope="session")

@@ -104,17 +104,26 @@ class Service:
 
     def stop(self, timeout: float = 20) -> None:
         """SIGTERM to the group, SIGKILL to what is left after `timeout` seconds."""
-        if self.process is None:
-            return
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(self.process.pid, signal.SIGTERM)
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            self.process.wait(timeout=timeout)
-        with contextlib.suppress(ProcessLookupError):  # children the leader left behind (gunicorn's, Celery's)
-            os.killpg(self.process.pid, signal.SIGKILL)
-        self.process.wait(timeout=10)
+        stop_all([self], timeout)
 
     def log_tail(self, lines: int = 60) -> str:
         if not self.log.exists():
             return "(no log)"
         return "\n".join(self.log.read_text(errors="replace").splitlines()[-lines:])
+
+
+def stop_all(services: list[Service], timeout: float = 20) -> None:
+    """Stop `services` together: SIGTERM to every group, then SIGKILL to whatever is left after `timeout` seconds
+    (a gunicorn or Celery worker process its leader left behind included)."""
+    running = [s.process for s in services if s.process is not None]
+    for process in running:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGTERM)
+    deadline = time.monotonic() + timeout
+    for process in running:
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            process.wait(timeout=max(0.1, deadline - time.monotonic()))
+    for process in running:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=10)

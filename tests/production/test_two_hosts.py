@@ -247,26 +247,28 @@ def test_a_worker_killed_mid_delivery_loses_and_duplicates_nothing(hosts, databa
             XapiStatement.organisation_id == organisation_id)))
     assert len(expected) >= 4 * LEARNERS
 
-    # The LRS comes back; the administrator asks for delivery now (on host B). Worker w1 is killed mid-delivery.
+    # The LRS comes back and the administrator asks for delivery now (on host B). w2 takes no job for a moment, so
+    # that w1 does the delivering: w1 is killed (SIGKILL) with a statement on its way to the LRS.
     ralph.start()
-    retry = admin.post(f"{hosts.b}/admin/lms/xapi/retry", data={"csrf_token": token}, allow_redirects=False,
-                       timeout=30)
-    assert retry.status_code == 302
     w1 = hosts.workers["w1"]
-
-    wait_until(lambda: ralph.statements(), "the first statement at the LRS", timeout=60, interval=0.05)
-    wait_until(lambda: w1.connected_to(ralph.port), "w1 sending a statement to the LRS", timeout=30, interval=0.002)
-    w1.kill()  # with a request to the LRS open
+    with hosts.without_consuming("w2"):
+        retry = admin.post(f"{hosts.b}/admin/lms/xapi/retry", data={"csrf_token": token}, allow_redirects=False,
+                           timeout=30)
+        assert retry.status_code == 302
+        wait_until(lambda: ralph.statements(), "the first statement at the LRS", timeout=60, interval=0.05)
+        wait_until(lambda: w1.connected_to(ralph.port), "w1 sending a statement to the LRS", timeout=30,
+                   interval=0.002)
+        w1.kill()
     assert len(ralph.statements()) < len(expected)
+    hosts.restart_worker("w1")
 
-    # w2 (the scheduler's rounds) delivers the rest, and the row w1 held once its lease ends; then w1 comes back.
+    # w2 and the new w1 (the scheduler's rounds) deliver the rest, and the row the lost w1 held once its lease ends.
     def delivered() -> bool:
         with database() as session:
             return not session.scalar(select(func.count()).select_from(XapiStatement).where(
                 XapiStatement.organisation_id == organisation_id, XapiStatement.status == "pending"))
 
     wait_until(delivered, "every statement delivered", timeout=90, interval=0.5)
-    hosts.restart_worker("w1")
     stored = [s["id"] for s in ralph.statements()]
     assert len(stored) == len(set(stored)) and set(stored) == expected
     with database() as session:
