@@ -1,8 +1,9 @@
 """Issue 12's proof: what one person or platform does on one host holds on the other, over HTTP only.
 
 Two gunicorn hosts (two workers each) share one PostgreSQL database, one Redis broker and one SECRET_KEY; two
-Celery workers and the scheduler run beside them (conftest.py). Nothing here calls the app in-process: the
-database is read only to count what the hosts stored.
+Celery workers and the scheduler run beside them (conftest.py). Fixtures write the starting data with the app's
+services, as the other tests' fixtures do; what each test shows goes over HTTP, and the database is only read
+to count what the hosts stored.
 """
 from __future__ import annotations
 
@@ -22,23 +23,6 @@ from .conftest import DEMO_PASSWORD, csrf_token, log_in
 from .servers import wait_until
 
 pytestmark = pytest.mark.production
-
-
-# b. Login throttling ---------------------------------------------------------------------------------------------
-
-def test_failed_logins_spread_over_both_hosts_are_counted_together(hosts):
-    """Three failures (the free ones) alternate between the hosts; the throttle then holds on both, even for the
-    right password. A throttle kept in each process would have seen at most two failures and let it in."""
-    email = "hr@bank.example.com"
-    attacker = requests.Session()
-    answers = [log_in(attacker, host, email, "wrong password").status_code for host in (hosts.a, hosts.b, hosts.a)]
-    assert answers == [401, 401, 429]
-    for host in hosts.both:
-        refused = log_in(requests.Session(), host, email, DEMO_PASSWORD)
-        assert refused.status_code == 429 and "Too many failed login attempts" in refused.text
-        assert int(refused.headers["Retry-After"]) > 60
-    # Another account from the same address is not held back by these three failures.
-    assert log_in(requests.Session(), hosts.b, "leader@bank.example.com").status_code == 302
 
 
 # a. LTI nonces ---------------------------------------------------------------------------------------------------
@@ -88,6 +72,23 @@ def test_an_lti_launch_replayed_on_the_other_host_is_refused(hosts, platform):
     for host in hosts.both:
         replayed = _replay(session, host, data)
         assert replayed.status_code == 400 and "already used" in replayed.text
+
+
+# b. Login throttling ---------------------------------------------------------------------------------------------
+
+def test_failed_logins_spread_over_both_hosts_are_counted_together(hosts):
+    """Three failures (the free ones) alternate between the hosts; the throttle then holds on both, even for the
+    right password. A throttle kept in each process would have seen at most two failures and let it in."""
+    email = "hr@bank.example.com"
+    attacker = requests.Session()
+    answers = [log_in(attacker, host, email, "wrong password").status_code for host in (hosts.a, hosts.b, hosts.a)]
+    assert answers == [401, 401, 429]
+    for host in hosts.both:
+        refused = log_in(requests.Session(), host, email, DEMO_PASSWORD)
+        assert refused.status_code == 429 and "Too many failed login attempts" in refused.text
+        assert int(refused.headers["Retry-After"]) > 60
+    # Another account from the same address is not held back by these three failures.
+    assert log_in(requests.Session(), hosts.b, "leader@bank.example.com").status_code == 302
 
 
 # c. Concurrent assessment submits --------------------------------------------------------------------------------
@@ -279,4 +280,6 @@ def test_a_worker_killed_mid_delivery_loses_and_duplicates_nothing(hosts, databa
     assert page.status_code == 200
 
 
-# e. Packs (added with the PDF downloads as jobs): a pack requested on one host is downloaded from the other. ------
+# e. Packs -------------------------------------------------------------------------------------------------------
+# The place for issue 12's fifth proof, added with the PDF downloads as jobs: a pack requested on one host is
+# downloaded from the other (hosts.a / hosts.b, log_in and csrf_token over HTTP; the workers w1 and w2 run the job).
