@@ -142,9 +142,9 @@ def hosts(environment, logs, database, tmp_path_factory):
         # Both hosts see the database, the broker and a worker's heartbeat.
         wait_until(lambda: all(requests.get(f"{url}/healthz", timeout=5).status_code == 200 for url in urls),
                    "/healthz 200 on both hosts", timeout=60, interval=0.5)
-        yield Hosts(urls[0], urls[1], {s.name: s for s in started[2:4]}, environment, logs, started)
+        yield Hosts(urls[0], urls[1], {s.name: s for s in started[2:4]}, environment)
     finally:
-        stop_all(started)  # a restarted worker too
+        stop_all(started)
 
 
 def _load_demo(database) -> None:
@@ -156,27 +156,21 @@ def _load_demo(database) -> None:
         session.commit()
 
 
-def worker(name: str, environment: dict, logs, log_name: str | None = None) -> Service:
+def worker(name: str, environment: dict, logs) -> Service:
     """A job worker as a real host runs it: one process (--concurrency 1), named `name`@<host>."""
-    return Service(log_name or name, [str(BIN / "celery"), "-A", "wsgi:celery_app", "worker", "--loglevel", "INFO",
+    return Service(name, [str(BIN / "celery"), "-A", "wsgi:celery_app", "worker", "--loglevel", "INFO",
                           "--concurrency", "1", "-n", f"{name}@%h"], environment, logs)
 
 
 class Hosts:
-    def __init__(self, a: str, b: str, workers: dict[str, Service], environment: dict, logs, started: list):
-        self.a, self.b, self.workers, self.environment, self.logs = a, b, workers, environment, logs
-        self._started = started
+    """The two hosts' base URLs (`a`, `b`), the job workers by name, and the environment they run with."""
+
+    def __init__(self, a: str, b: str, workers: dict[str, Service], environment: dict):
+        self.a, self.b, self.workers, self.environment = a, b, workers, environment
 
     @property
     def both(self) -> tuple[str, str]:
         return self.a, self.b
-
-    def restart_worker(self, name: str) -> Service:
-        """A new process for worker `name` (after the old one was killed)."""
-        service = _start(worker(name, self.environment, self.logs, log_name=f"{name}-restarted"))
-        self._started.append(service)
-        self.workers[name] = service
-        return service
 
     @contextmanager
     def without_consuming(self, name: str):
@@ -184,13 +178,14 @@ class Hosts:
         send it with `celery control`); it consumes again afterwards."""
         from celery import Celery
 
-        control = Celery(broker=self.environment["CXCULTURE_BROKER_URL"], set_as_current=False).control
+        operator = Celery(broker=self.environment["CXCULTURE_BROKER_URL"], set_as_current=False)
         destination = [f"{name}@{socket.gethostname()}"]
         try:
-            assert control.cancel_consumer(QUEUE, destination=destination, reply=True, timeout=10)
+            assert operator.control.cancel_consumer(QUEUE, destination=destination, reply=True, timeout=10)
             yield
         finally:
-            assert control.add_consumer(QUEUE, destination=destination, reply=True, timeout=10)
+            assert operator.control.add_consumer(QUEUE, destination=destination, reply=True, timeout=10)
+            operator.close()
 
 
 @pytest.fixture(scope="session")

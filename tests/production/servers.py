@@ -11,6 +11,7 @@ import signal
 import socket
 import subprocess
 import time
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
@@ -73,28 +74,48 @@ class Service:
     def wait_for_log(self, text: str, timeout: float = 60) -> Service:
         return self.wait_for(lambda: text in self.log.read_text(errors="replace"), f"{text!r} in its log", timeout)
 
-    def connected_to(self, port: int) -> bool:
-        """Whether a process of this service's group holds an open TCP connection to 127.0.0.1:`port` (from /proc:
-        the group's socket inodes, and /proc/net/tcp's established connections to that port)."""
-        if self.process is None:
-            return False
-        inodes = set()
+    def group_pids(self) -> list[int]:
+        """The processes of this service's group (a Celery worker and its pool's process, say), from /proc."""
+        pids = []
         for stat in Path("/proc").glob("[0-9]*/stat"):
-            try:
-                if int(stat.read_text().rsplit(")", 1)[1].split()[2]) != self.process.pid:  # its process group
-                    continue
-                for fd in (stat.parent / "fd").iterdir():
-                    target = os.readlink(fd)
-                    if target.startswith("socket:["):
-                        inodes.add(target[8:-1])
-            except (OSError, IndexError, ValueError):  # a process that ended meanwhile
-                continue
-        remote = f"0100007F:{port:04X}"
-        for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
-            fields = line.split()
-            if fields[2] == remote and fields[3] == "01" and fields[9] in inodes:  # 01: ESTABLISHED
-                return True
-        return False
+            with contextlib.suppress(OSError, IndexError, ValueError):  # a process that ended meanwhile
+                if self.process is not None and int(stat.read_text().rsplit(")", 1)[1].split()[2]) == self.process.pid:
+                    pids.append(int(stat.parent.name))
+        return pids
+
+    def wait_for_connection(self, port: int, timeout: float = 30) -> None:
+        """Return as soon as a process of the group holds an established TCP connection to 127.0.0.1:`port`: its
+        socket inodes (/proc/PID/fd, cheap, polled) checked against /proc/net/tcp whenever a new one appears."""
+        pids, remote, elsewhere, misses = self.group_pids(), f"0100007F:{port:04X}", set(), Counter()
+
+        def sockets() -> set[str]:
+            found = set()
+            for pid in pids:
+                with contextlib.suppress(OSError):
+                    for fd in os.scandir(f"/proc/{pid}/fd"):
+                        with contextlib.suppress(OSError):
+                            target = os.readlink(fd.path)
+                            if target.startswith("socket:["):
+                                found.add(target[8:-1])
+            return found
+
+        def connected() -> bool:
+            new = sockets() - elsewhere
+            if not new:
+                return False
+            for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+                fields = line.split()
+                if fields[9] in new:
+                    if fields[2] == remote and fields[3] == "01":  # 01: ESTABLISHED
+                        return True
+                    elsewhere.add(fields[9])  # the database, the broker: not looked up again
+            for inode in new - elsewhere:  # not TCP (a unix socket), or still connecting: a few more looks
+                misses[inode] += 1
+                if misses[inode] >= 3:
+                    elsewhere.add(inode)
+            return False
+
+        wait_until(connected, f"{self.name} connected to port {port}", timeout, interval=0.001)
 
     def kill(self) -> None:
         """SIGKILL to the whole group: the process and its children die at once, as when a host is lost."""
