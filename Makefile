@@ -18,7 +18,7 @@ POSTGRES_DEBS := postgresql
 PYTEST_WORKERS ?= auto
 PYTEST_PARALLEL := -n $(PYTEST_WORKERS) --dist loadgroup
 
-.PHONY: help run serve test test-fast test-postgres lint install translations migrate demo system-deps clean extract-messages
+.PHONY: help run serve test test-fast test-postgres test-production lint install translations migrate demo system-deps clean extract-messages
 
 help:
 	@echo "make run            set up everything and serve the demo on http://$(HOST):$(PORT) (with a job worker)"
@@ -27,6 +27,7 @@ help:
 	@echo "make test-fast      the edit-test loop: lint and the suite without the browser (e2e) and slow tests"
 	@echo "make lint           ruff and the import contracts (part of make test)"
 	@echo "make test-postgres  run the suite against a throw-away PostgreSQL server on loopback"
+	@echo "make test-production  two gunicorn hosts and two job workers on PostgreSQL and Redis, tested over HTTP"
 	@echo "make extract-messages  refresh the translation catalogues after changing user-facing text"
 
 # The development server, a job worker and the scheduler, and a Redis of their own under instance/
@@ -55,6 +56,13 @@ lint: install
 test-postgres: install translations
 	@scripts/system-deps.sh $(RUNTIME_DEBS) $(TEST_DEBS) $(POSTGRES_DEBS)
 	scripts/with-postgres.sh $(BIN)/pytest $(PYTEST_PARALLEL)
+
+# The production shape on loopback (tests/production): PostgreSQL, Redis, two gunicorn "hosts" and two Celery
+# workers, each a process group of its own, and a Ralph LRS; the tests talk to them over HTTP only. Not part of
+# `make test` (tests/production is collected only with CXCULTURE_PRODUCTION_TESTS=1).
+test-production: install translations
+	@scripts/system-deps.sh $(RUNTIME_DEBS) $(POSTGRES_DEBS)
+	CXCULTURE_PRODUCTION_TESTS=1 scripts/with-postgres.sh $(BIN)/pytest tests/production -n 0 -m production
 
 system-deps:
 	@scripts/system-deps.sh $(RUNTIME_DEBS)

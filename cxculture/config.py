@@ -133,7 +133,11 @@ def load_config(instance_path: Path, overrides: dict | None = None) -> dict:
         # older than WORKER_SILENT_SECONDS. Due outbox rows are retried every JOBS_OUTBOX_SECONDS.
         "JOBS_HEARTBEAT_SECONDS": 30,
         "WORKER_SILENT_SECONDS": int(os.environ.get("CXCULTURE_WORKER_SILENT_SECONDS", "120")),
-        "JOBS_OUTBOX_SECONDS": 60,
+        "JOBS_OUTBOX_SECONDS": _env_int("CXCULTURE_JOBS_OUTBOX_SECONDS", 60),
+        # A worker takes an outbox row for this long before sending it, so no other worker sends it meanwhile; a
+        # worker lost mid-delivery leaves its row to the others once this has passed. Longer than one delivery
+        # (the LRS or platform is given 5 s to answer).
+        "OUTBOX_LEASE_SECONDS": _env_int("CXCULTURE_OUTBOX_LEASE_SECONDS", 120),
         # Files made by the job queue (cxculture/downloads): kept DOWNLOADS_KEEP_HOURS after they are made, then
         # swept; a download's job is stopped by its worker's parent process after DOWNLOAD_TIME_LIMIT_SECONDS (each
         # document inside it also stops after PDF_TIMEOUT_SECONDS).

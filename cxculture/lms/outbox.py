@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 
 import requests
+from flask import current_app
 from pylti1p3.assignments_grades import AssignmentsGradesService
 from pylti1p3.grade import Grade
 from pylti1p3.service_connector import ServiceConnector
@@ -32,7 +33,8 @@ HTTP_TIMEOUT = 5
 #: Backoff: 30 s, 1 min, 2 min, ... up to 6 hours; nothing is ever dropped.
 FIRST_RETRY_SECONDS = 30
 MAX_RETRY_SECONDS = 6 * 3600
-#: How long a worker holds a row it is delivering, so two workers never send it at once.
+#: How long a worker holds a row it is delivering, so two workers never send it at once (by default: the
+#: configuration's OUTBOX_LEASE_SECONDS, CXCULTURE_OUTBOX_LEASE_SECONDS in the environment).
 LEASE_SECONDS = 120
 #: The job that delivers both outboxes (cxculture/jobs registers it).
 DELIVERY_JOB = "lms.deliver_outbox"
@@ -95,9 +97,9 @@ class DeliveryReport:
 
 
 def _claim(model, row_id, now: datetime, day_only: bool = False) -> bool:
-    """Take the row for LEASE_SECONDS (a day-only row: until the next midnight after that); False when another
+    """Take the row for the lease (a day-only row: until the next midnight after that); False when another
     worker has it."""
-    lease = now + timedelta(seconds=LEASE_SECONDS)
+    lease = now + timedelta(seconds=current_app.config.get("OUTBOX_LEASE_SECONDS", LEASE_SECONDS))
     result = db.session.execute(
         update(model).where(model.id == row_id, model.status == "pending", model.next_attempt_at <= now)
         .values(next_attempt_at=day_boundary_after(lease) if day_only else lease)
