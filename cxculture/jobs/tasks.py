@@ -13,6 +13,7 @@ from ..extensions import db
 from ..lms.outbox import DELIVERY_JOB, deliver_all
 from .health import record_heartbeat
 from .housekeeping import sweep_expired
+from .retention import RETENTION_JOB, retention_purge
 from .schedule import HEARTBEAT_JOB, SWEEP_JOB
 
 log = logging.getLogger(__name__)
@@ -47,11 +48,12 @@ def register_tasks(celery_app: Celery) -> set[str]:
     celery_app.task(name=DELIVERY_JOB)(deliver_outbox)
     celery_app.task(name=HEARTBEAT_JOB, bind=True)(heartbeat)
     celery_app.task(name=SWEEP_JOB)(sweep_expired)
+    celery_app.task(name=RETENTION_JOB)(retention_purge)
     hard = celery_app.conf.get("download_time_limit", 900)
     celery_app.task(name=downloads.RENDER_JOB, time_limit=hard, soft_time_limit=max(hard - 15, hard * 0.8))(
         render_download)
     celery_app.task(name=downloads.RENDER_DUE_JOB)(downloads.render_due)
-    return {DELIVERY_JOB, HEARTBEAT_JOB, SWEEP_JOB, downloads.RENDER_JOB, downloads.RENDER_DUE_JOB}
+    return {DELIVERY_JOB, HEARTBEAT_JOB, SWEEP_JOB, RETENTION_JOB, downloads.RENDER_JOB, downloads.RENDER_DUE_JOB}
 
 
 @worker_ready.connect(weak=False)

@@ -5,7 +5,9 @@ only: the request commits.
 """
 from __future__ import annotations
 
+import calendar
 from dataclasses import asdict, dataclass, fields
+from datetime import datetime, timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -104,3 +106,37 @@ def update_retention(organisation: Organisation, values: dict[str, object]) -> R
     if new:
         record("organisation.retention", target=organisation, before=old, after=new)
     return retention_of(organisation.id)
+
+
+def months_before(moment: datetime, months: int) -> datetime:
+    """The same time `months` calendar months earlier (the 31st becomes the month's last day)."""
+    index = moment.year * 12 + moment.month - 1 - months
+    year, month = divmod(index, 12)
+    day = min(moment.day, calendar.monthrange(year, month + 1)[1])
+    return moment.replace(year=year, month=month + 1, day=day)
+
+
+@dataclass(frozen=True)
+class Cutoffs:
+    """What is older than these is due for deletion, under one organisation's policy at one moment."""
+
+    #: Campaigns closed before this lose their comments.
+    campaign_closed: datetime
+    #: KPI values of quarters ended before this, and scorecard files made before it.
+    kpi_value: datetime
+    #: People deactivated before this.
+    deactivated: datetime
+    #: Outbox rows delivered before this.
+    delivered: datetime
+    #: Audit records written before this.
+    audit_record: datetime
+
+
+def cutoffs(policy: RetentionPolicy, now: datetime) -> Cutoffs:
+    return Cutoffs(
+        campaign_closed=months_before(now, policy.survey_comment_months),
+        kpi_value=months_before(now, 12 * policy.kpi_value_years),
+        deactivated=months_before(now, policy.deactivated_person_months),
+        delivered=now - timedelta(days=policy.delivered_outbox_days),
+        audit_record=months_before(now, policy.audit_record_months),
+    )
