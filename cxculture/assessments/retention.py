@@ -37,3 +37,9 @@ def comments_expired(campaign: Campaign, now: datetime | None = None) -> bool:
         return False
     months = retention_of(campaign.organisation_id).survey_comment_months
     return campaign.closed_at < months_before(now or utcnow(), months)
+
+
+def comments_kept(campaign: Campaign) -> int:
+    """How many comments the campaign still has (one query): the results page cache's key changes when the
+    retention deletes them."""
+    return db.session.scalar(select(func.count(Comment.id)).where(Comment.campaign_id == campaign.id))

@@ -154,7 +154,8 @@ class AuditFilter:
     def as_args(self) -> dict[str, str]:
         """The filter as the page's query string (for pagination and the CSV link)."""
         args = {"action": self.action, "person": None if self.actor is None else str(self.actor),
-                "from": self.date_from and self.date_from.isoformat(), "to": self.date_to and self.date_to.isoformat()}
+                "date_from": self.date_from and self.date_from.isoformat(),
+                "date_to": self.date_to and self.date_to.isoformat()}
         return {key: value for key, value in args.items() if value}
 
 
@@ -167,7 +168,8 @@ def _parse_date(text: str) -> date | None:
 
 
 def parse_filter(args) -> AuditFilter:
-    """The filter from a query string (`action`, `person`, `from`, `to`); Refused naming each bad field."""
+    """The filter from a query string (`action`, `person`, `date_from`, `date_to`); Refused naming each bad
+    field."""
     errors: dict[str | None, str] = {}
     action = (args.get("action") or "").strip() or None
     if action is not None and action not in ACTIONS:
@@ -181,16 +183,16 @@ def parse_filter(args) -> AuditFilter:
         if actor is None:
             errors["person"] = _("Choose a person from the list.")
     dates = {}
-    for field in ("from", "to"):
+    for field in ("date_from", "date_to"):
         text = (args.get(field) or "").strip()
         dates[field] = _parse_date(text) if text else None
         if text and dates[field] is None:
             errors[field] = _("Enter a date as YYYY-MM-DD, between %(first)s and %(last)s.",
                               first=EARLIEST.isoformat(), last=LATEST.isoformat())
-    if dates["from"] and dates["to"] and dates["from"] > dates["to"]:
-        errors["to"] = _("The end date cannot be before the start date.")
+    if dates["date_from"] and dates["date_to"] and dates["date_from"] > dates["date_to"]:
+        errors["date_to"] = _("The end date cannot be before the start date.")
     refuse_if(errors)
-    return AuditFilter(action, actor, dates["from"], dates["to"])
+    return AuditFilter(action, actor, dates["date_from"], dates["date_to"])
 
 
 def records_query(organisation_id: int, chosen: AuditFilter = AuditFilter()):

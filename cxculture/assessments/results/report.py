@@ -16,7 +16,7 @@ from ...orgs.models import Person
 from ...pillars import PILLAR_LABELS, PILLARS
 from ..answers import Comment, Response
 from ..models import Campaign
-from ..retention import comments_expired
+from ..retention import comments_expired, comments_kept
 from ..scoring import Reliability, Tally
 from .access import manager_team_ids, results_campaign_for, results_refused, sees_organisation
 from .analysis import Analysis, analyse, gaps, role_name, role_rows, team_rows
@@ -227,7 +227,7 @@ def results_version(campaign: Campaign, viewer: Person, language: str, team_id: 
     scope = "organisation" if sees_organisation(viewer) else tuple(sorted(manager_team_ids(viewer)))
     return (campaign.id, campaign.threshold, campaign.closed_at,
             previous and (previous.id, previous.threshold), scope, team_id, job_role_id, language,
-            comments_expired(campaign))
+            comments_expired(campaign), comments_kept(campaign))
 
 
 def _alpha(reliability: Reliability | None) -> tuple[float | None, int | None]:
