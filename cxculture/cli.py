@@ -44,6 +44,7 @@ def demo_command(library_path: Path | None):
 
 
 from .assessments.cli import freeze_results_command  # noqa: E402
+from .jobs.cli import retention_cli  # noqa: E402
 from .kpis.cli import kpi_catalogue_command, scorecards_command  # noqa: E402
 from .lms.cli import lti_cli, xapi_cli  # noqa: E402
 from .modules.cli import modules_cli  # noqa: E402
@@ -56,3 +57,4 @@ cx.add_command(freeze_results_command)
 cx.add_command(kpi_catalogue_command)
 cx.add_command(lti_cli)
 cx.add_command(xapi_cli)
+cx.add_command(retention_cli)

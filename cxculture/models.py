@@ -1,6 +1,7 @@
 """Imports every area's models so the metadata is complete (Alembic, tests)."""
 from .assessments.answers import Answer, Comment, Invitee, Participation, Response  # noqa: F401
 from .assessments.models import ActionItem, Campaign, Draft, FrozenResult, Instrument  # noqa: F401
+from .audit.models import AuditRecord  # noqa: F401
 from .auth.models import LoginFailure  # noqa: F401
 from .cafes.models import AgendaItem, Cafe, CafeAction, CafeAttendee, CafeDecision, CafeInvitation  # noqa: F401
 from .downloads.models import Download, DownloadFile  # noqa: F401
@@ -36,4 +37,12 @@ from .modules.models import (  # noqa: F401
     QuizAttempt,
     TrainingPath,
 )
-from .orgs.models import JobRole, Organisation, Person, PersonPermission, RosterImport, Team  # noqa: F401
+from .orgs.models import (  # noqa: F401
+    JobRole,
+    Organisation,
+    Person,
+    PersonPermission,
+    RetentionSettings,
+    RosterImport,
+    Team,
+)

@@ -13,6 +13,7 @@ from datetime import date, datetime, timedelta
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 
+from ..audit import record
 from ..background import run_after_commit
 from ..extensions import db
 from ..orgs.models import MIN_ANONYMITY_THRESHOLD, Organisation, Person, Team
@@ -207,6 +208,8 @@ def create_campaign(
     campaign = Campaign(organisation_id=organisation.id, created_by=created_by, status="draft", **fields)
     db.session.add(campaign)
     db.session.flush()
+    if threshold_override is not None:
+        record("campaign.threshold", target=campaign, after={"threshold_override": campaign.threshold_override})
     return campaign
 
 
@@ -225,9 +228,13 @@ def update_campaign(
         raise _refusal({None: _l("Only a draft campaign can be edited.")})
     organisation = db.session.get(Organisation, campaign.organisation_id)
     fields = _checked_fields(organisation, title, opens_on, closes_on, team_ids, threshold_override, instrument_id)
+    before = campaign.threshold_override
     for name, value in fields.items():
         setattr(campaign, name, value)
     db.session.flush()
+    if campaign.threshold_override != before:
+        record("campaign.threshold", target=campaign, before={"threshold_override": before},
+               after={"threshold_override": campaign.threshold_override})
     return campaign
 
 
@@ -246,6 +253,9 @@ def open_campaign(campaign: Campaign, today: date | None = None) -> Campaign:
     campaign.opened_at = utcnow()
     db.session.flush()
     ask_to_announce()  # the invited are e-mailed by the job queue, on the day the campaign opens for answers
+    record("campaign.opened", target=campaign, before={"status": "draft"},
+           after={"status": "open", "threshold": campaign.threshold, "invited": campaign.invited_count,
+                  "closes_on": campaign.closes_on})
     return campaign
 
 
@@ -267,6 +277,7 @@ def begin_closing(campaign: Campaign, queue: bool = True) -> Campaign:
     campaign.closed_at = utcnow()
     db.session.execute(Draft.__table__.delete().where(Draft.campaign_id == campaign.id))
     db.session.flush()
+    record("campaign.closed", target=campaign, before={"status": "open"}, after={"status": "closed"})
     if queue:
         run_after_commit(CLOSE_JOB, campaign.id)
     return campaign
@@ -309,8 +320,11 @@ def raise_threshold(campaign: Campaign, threshold: int | None) -> Campaign:
                                          num=campaign.threshold)})
     if threshold > MAX_THRESHOLD:
         raise _refusal({"threshold": _l("Enter a threshold of at most %(num)s.", num=MAX_THRESHOLD)})
+    before = {"threshold": campaign.threshold, "threshold_override": campaign.threshold_override}
     campaign.threshold = threshold
     campaign.threshold_override = max(threshold, campaign.threshold_override or 0)
+    record("campaign.threshold", target=campaign, before=before,
+           after={"threshold": campaign.threshold, "threshold_override": campaign.threshold_override})
     if campaign.status == "closed":
         population = population_of(campaign)
         rewrite_answers(campaign, population.parents if population else {})

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import delete, func, or_, select, update
 
 from ..background import run_after_commit
 from ..extensions import db
@@ -197,3 +197,16 @@ def sweep_expired_downloads(now: datetime | None = None) -> int:
                                         or_(Download.status == DONE, Download.status == FAILED))
     db.session.execute(delete(DownloadFile).where(DownloadFile.download_id.in_(expired)))
     return db.session.execute(delete(Download).where(Download.id.in_(expired))).rowcount
+
+
+def expire_made_files(organisation_id: int, kind_prefix: str, made_before: datetime, *, apply: bool) -> int:
+    """The organisation's downloads whose kind starts with `kind_prefix` ("kpis.") made before `made_before`, with
+    their files: counted, and deleted when `apply` (an organisation's retention). Flushes only."""
+    due = select(Download.id).where(Download.organisation_id == organisation_id,
+                                    Download.kind.startswith(kind_prefix, autoescape=True),
+                                    Download.created_at < made_before)
+    if not apply:
+        return db.session.scalar(select(func.count()).select_from(due.subquery()))
+    db.session.execute(delete(DownloadFile).where(DownloadFile.download_id.in_(due)))
+    return db.session.execute(delete(Download).where(Download.id.in_(due))
+                              .execution_options(synchronize_session=False)).rowcount

@@ -1,7 +1,8 @@
 """Scheduled sweeps: rows whose time is up, deleted by the job queue instead of by the requests that meet them.
 
 Each sweep deletes only what can never count again and commits on its own, so one that fails holds back no other.
-The retention purges of personal data (the privacy area) are a schedule entry of their own (see schedule.py).
+The retention of personal data per organisation is a nightly run of its own (retention.py, which also runs the
+sweeps below that concern people: sessions, login failures, LTI nonces and pending links).
 """
 from __future__ import annotations
 

@@ -11,6 +11,7 @@ from ..assessments.reminders import CAMPAIGN_MAIL_JOB
 from ..downloads.service import RENDER_DUE_JOB
 from ..lms.outbox import DELIVERY_JOB
 from ..mail.outbox import DELIVERY_JOB as MAIL_DELIVERY_JOB
+from .retention import RETENTION_JOB
 
 HEARTBEAT_JOB = "jobs.heartbeat"
 SWEEP_JOB = "jobs.sweep_expired"
@@ -44,8 +45,8 @@ def beat_schedule(config) -> dict:
         # Expired LTI nonces and pending links, login sessions, old login failures, silent workers' heartbeats,
         # downloaded files past their time, e-mail sent more than 30 days ago.
         "sweep-expired": {"task": SWEEP_JOB, "schedule": crontab(minute=7), "options": {"expires": 3600}},
-        # The retention purges of the privacy area (personal data kept longer than the organisation's retention
-        # says) run here, once a day at a quiet hour, as another entry:
-        #   "retention-purge": {"task": "privacy.purge_expired", "schedule": crontab(hour=3, minute=17),
-        #                       "options": {"expires": 3600}},
+        # Personal data kept longer than each organisation's retention says (retention.py), once a day at a quiet
+        # hour; a run missed while every worker was down is dropped, and the next night's does its work.
+        "retention-purge": {"task": RETENTION_JOB, "schedule": crontab(hour=3, minute=17),
+                            "options": {"expires": 3600}},
     }

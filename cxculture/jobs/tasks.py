@@ -18,6 +18,7 @@ from ..mail.outbox import deliver_mail
 from ..modules.reminders import mail_team_digests, mail_training_due
 from .health import record_heartbeat
 from .housekeeping import sweep_expired
+from .retention import RETENTION_JOB, retention_purge
 from .schedule import HEARTBEAT_JOB, NUDGES_JOB, SWEEP_JOB, TEAM_DIGEST_JOB
 
 log = logging.getLogger(__name__)
@@ -74,6 +75,7 @@ def register_tasks(celery_app: Celery) -> set[str]:
     celery_app.task(name=DELIVERY_JOB)(deliver_outbox)
     celery_app.task(name=HEARTBEAT_JOB, bind=True)(heartbeat)
     celery_app.task(name=SWEEP_JOB)(sweep_expired)
+    celery_app.task(name=RETENTION_JOB)(retention_purge)
     hard = celery_app.conf.get("download_time_limit", 900)
     celery_app.task(name=downloads.RENDER_JOB, time_limit=hard, soft_time_limit=max(hard - 15, hard * 0.8))(
         render_download)
@@ -85,8 +87,8 @@ def register_tasks(celery_app: Celery) -> set[str]:
     celery_app.task(name=CAMPAIGN_MAIL_JOB)(mail_campaigns)
     celery_app.task(name=NUDGES_JOB)(send_nudges)
     celery_app.task(name=TEAM_DIGEST_JOB)(mail_team_digests)
-    return {DELIVERY_JOB, HEARTBEAT_JOB, SWEEP_JOB, downloads.RENDER_JOB, downloads.RENDER_DUE_JOB, CLOSE_JOB,
-            CLOSE_DUE_JOB, MAIL_DELIVERY_JOB, CAMPAIGN_MAIL_JOB, NUDGES_JOB, TEAM_DIGEST_JOB}
+    return {DELIVERY_JOB, HEARTBEAT_JOB, SWEEP_JOB, RETENTION_JOB, downloads.RENDER_JOB, downloads.RENDER_DUE_JOB,
+            CLOSE_JOB, CLOSE_DUE_JOB, MAIL_DELIVERY_JOB, CAMPAIGN_MAIL_JOB, NUDGES_JOB, TEAM_DIGEST_JOB}
 
 
 @worker_ready.connect(weak=False)

@@ -15,6 +15,7 @@ from datetime import date, datetime
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
+from ..audit import record
 from ..extensions import db
 from ..imports import ApplyResult, apply_once, recent_uploads, store_upload
 from ..orgs.models import Organisation, Person, Team
@@ -348,6 +349,10 @@ def apply_import(kpi_import: KpiImport, acting_person: Person | None = None,
 
     def write(plan: ImportPlan, now: datetime) -> dict[str, int]:
         kpi_import.written_count = _write(kpi_import.organisation, plan.values, acting_person)
+        record("kpi.values_imported", target=("kpi_import", kpi_import.id, kpi_import.filename),
+               organisation_id=kpi_import.organisation_id,
+               details={"kind": kpi_import.kind, "written": kpi_import.written_count,
+                        "periods": sorted({value.period for value in plan.values if value.action != UNCHANGED})})
         return {"written": kpi_import.written_count}
 
     return apply_once(kpi_import, lambda: preview_import(kpi_import, today), write)

@@ -17,6 +17,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
 from ..assessments.models import Campaign
+from ..audit import record
 from ..extensions import db
 from ..modules.models import Assignment, Module, TrainingPath
 from ..modules.plan import build_plan
@@ -77,7 +78,13 @@ def may_link_by_email(registration: LtiRegistration, person: Person) -> bool:
 
 def grant_launch_permissions(registration: LtiRegistration, person: Person, claims: dict) -> None:
     """The permissions the LMS granted become what this launch's roles map to; those set by hand stay."""
+    before = sorted(person.permissions)
     person.sync_granted_permissions(GRANTED_BY_LMS, permissions_for(registration, claims))
+    if sorted(person.permissions) != before:
+        db.session.flush()  # a person created by this launch gets its id
+        record("person.lms_permissions", target=person, before={"permissions": before},
+               after={"permissions": sorted(person.permissions)},
+               details={"registration": registration.name, "registration_id": registration.id})
 
 
 def link_identity(registration: LtiRegistration, person: Person, subject: str) -> LtiIdentity:

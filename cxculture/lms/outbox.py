@@ -19,7 +19,7 @@ from flask import current_app
 from pylti1p3.assignments_grades import AssignmentsGradesService
 from pylti1p3.grade import Grade
 from pylti1p3.service_connector import ServiceConnector
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 
 from ..background import run_after_commit
 from ..extensions import db
@@ -249,3 +249,17 @@ def retry_now(organisation_id: int) -> int:
     run_after_commit(DELIVERY_JOB)
     return result.rowcount
 
+
+
+def expire_delivered(organisation_id: int, sent_before: datetime, *, apply: bool) -> dict[str, int]:
+    """The organisation's xAPI statements and grade passbacks delivered before `sent_before`: counted, and deleted
+    when `apply` (an organisation's retention; rows still to send, or refused, stay). Flushes only."""
+    counts = {}
+    for name, model in (("xapi_statement", XapiStatement), ("grade_passback", GradePassback)):
+        due = (model.organisation_id == organisation_id, model.status == "sent", model.sent_at < sent_before)
+        if apply:
+            counts[name] = db.session.execute(delete(model).where(*due)
+                                              .execution_options(synchronize_session=False)).rowcount
+        else:
+            counts[name] = db.session.scalar(select(func.count()).select_from(model).where(*due))
+    return counts

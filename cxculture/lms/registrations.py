@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from ..audit import changes, record
 from ..extensions import db
 from ..orgs.models import Organisation
 from ..refusals import Refused
@@ -96,6 +97,7 @@ def save_registration(organisation_id: int, data: RegistrationData, *, allow_htt
                       registration: LtiRegistration | None = None) -> LtiRegistration:
     """Create (or change) a registration; Refused names each bad field and nothing is stored."""
     mappings = _check(organisation_id, data, allow_http, registration)
+    before = _audited(registration) if registration is not None else {}
     if registration is None:
         registration = LtiRegistration(organisation_id=organisation_id, role_mappings=[])
         db.session.add(registration)
@@ -113,8 +115,20 @@ def save_registration(organisation_id: int, data: RegistrationData, *, allow_htt
     for field in URL_FIELDS:
         setattr(registration, field, getattr(data, field).strip())
     db.session.flush()
+    old, new = changes(before, _audited(registration))
+    if new:
+        record("lti.registration_saved", target=registration, before=old, after=new)
     forget_origins()
     return registration
+
+
+def _audited(registration: LtiRegistration) -> dict:
+    """What the audit trail records of a registration: everything but fetched keys, with its role table."""
+    return {"name": registration.name, "issuer": registration.issuer, "client_id": registration.client_id,
+            "deployment_ids": list(registration.deployment_ids or []),
+            "emails_verified": bool(registration.emails_verified),
+            **{field: getattr(registration, field) for field in URL_FIELDS},
+            "role_mappings": sorted(f"{m.kind} {m.role} -> {m.permission}" for m in registration.role_mappings)}
 
 
 def registrations_of(organisation_id: int) -> list[LtiRegistration]:
@@ -132,6 +146,7 @@ def registration_by_client(issuer: str, client_id: str | None) -> LtiRegistratio
 
 
 def delete_registration(registration: LtiRegistration) -> None:
+    record("lti.registration_deleted", target=registration, before=_audited(registration))
     db.session.delete(registration)
     db.session.flush()
     forget_origins()
@@ -224,8 +239,15 @@ def save_lrs_settings(
         errors["actor_mode"] = _("Choose how people are named in statements.")
     if errors:
         raise Refused(errors)
+    before = {"enabled": settings.enabled, "endpoint": settings.endpoint, "key": settings.key,
+              "actor_mode": settings.actor_mode, "secret": "(unchanged)"}
     settings.enabled, settings.endpoint, settings.key, settings.actor_mode = enabled, endpoint, key.strip(), actor_mode
     if secret:
         settings.secret = secret
     db.session.flush()
+    old, new = changes(before, {"enabled": settings.enabled, "endpoint": settings.endpoint, "key": settings.key,
+                                "actor_mode": settings.actor_mode, "secret": "(changed)" if secret else "(unchanged)"})
+    if new:
+        record("lti.lrs_settings", target=("lrs_settings", settings.id, settings.endpoint or None),
+               organisation_id=organisation_id, before=old, after=new)
     return settings

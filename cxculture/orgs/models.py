@@ -132,6 +132,8 @@ class Person(UserMixin, db.Model):
     team_id: Mapped[int | None] = mapped_column(ForeignKey("team.id"), index=True)
     manager_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"), index=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    #: When the person was last deactivated (None while active): the retention of people who left counts from it.
+    deactivated_at: Mapped[datetime | None] = mapped_column(DateTime)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime)
 
@@ -198,3 +200,26 @@ class RosterImport(UploadRecord, db.Model):
 
     created_count: Mapped[int] = mapped_column(Integer, default=0)
     updated_count: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class RetentionSettings(db.Model):
+    """How long the organisation keeps each kind of personal data (orgs/retention.py has the defaults and bounds).
+
+    An organisation without a row keeps everything for the default periods; the nightly retention job deletes
+    what is older.
+    """
+
+    __tablename__ = "retention_settings"
+
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id", ondelete="CASCADE"), primary_key=True)
+    #: Months after a campaign closes that its anonymous comments are kept (its figures are kept for good).
+    survey_comment_months: Mapped[int] = mapped_column(Integer)
+    #: Years after its quarter ends that a KPI value is kept, and after it was made that a kept scorecard file is.
+    kpi_value_years: Mapped[int] = mapped_column(Integer)
+    #: Months after deactivation that a person is erased.
+    deactivated_person_months: Mapped[int] = mapped_column(Integer)
+    #: Days after delivery that an xAPI statement or grade passback is kept in the outbox.
+    delivered_outbox_days: Mapped[int] = mapped_column(Integer)
+    #: Months that an audit record is kept.
+    audit_record_months: Mapped[int] = mapped_column(Integer)
+    updated_at: Mapped[datetime | None] = mapped_column(DateTime)

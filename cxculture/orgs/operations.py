@@ -14,11 +14,13 @@ from flask_babel import ngettext
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from ..audit import changes, record
 from ..auth.invitations import mail_invitation
 from ..auth.login_sessions import end_sessions_of
 from ..extensions import db
 from ..i18n import current_language
 from ..refusals import Refused, refuse_if
+from ..util import utcnow
 from .models import MIN_ANONYMITY_THRESHOLD, JobRole, Organisation, Permission, Person, Team
 from .service import person_by_email
 from .teams import MAX_DEPTH, MAX_TEAM_NAME_LENGTH, PATH_SEPARATOR
@@ -58,12 +60,22 @@ def update_organisation_settings(
     if problem:
         errors["anonymity_threshold"] = problem
     refuse_if(errors)
+    before = _organisation_values(organisation)
     organisation.name = name
     organisation.default_language = default_language
     organisation.anonymity_threshold = anonymity_threshold
     organisation.benchmark_opt_in = bool(benchmark_opt_in)
     db.session.flush()
+    old, new = changes(before, _organisation_values(organisation))
+    if new:
+        record("organisation.settings", target=organisation, before=old, after=new)
     return organisation
+
+
+def _organisation_values(organisation: Organisation) -> dict:
+    return {"name": organisation.name, "default_language": organisation.default_language,
+            "anonymity_threshold": organisation.anonymity_threshold,
+            "benchmark_opt_in": bool(organisation.benchmark_opt_in)}
 
 
 # Teams -------------------------------------------------------------------------------------------------------
@@ -157,15 +169,20 @@ def create_team(organisation: Organisation, name: str, parent_id: int | None = N
     team = Team(organisation=organisation, name=name, parent=parent)
     db.session.add(team)
     db.session.flush()
+    record("team.created", target=team, after={"name": team.name, "parent": parent.path if parent else None})
     return team
 
 
 def update_team(team: Team, name: str, parent_id: int | None) -> Team:
     """Rename `team` and/or move it (with its sub-teams) under another parent, or to the top."""
     name, parent = _check_team(team.organisation_id, name, parent_id, team)
+    before = {"name": team.name, "path": team.path}
     team.name = name
     team.parent = parent
     db.session.flush()
+    old, new = changes(before, {"name": team.name, "path": team.path})
+    if new:
+        record("team.updated", target=team, before=old, after=new)
     return team
 
 
@@ -183,6 +200,7 @@ def delete_team(team: Team) -> None:
                                 "%(team)s still has %(num)s sub-teams: move or delete them first.",
                                 sub_teams, team=team.name))
     refuse_if({None: " ".join(reasons)} if reasons else {})
+    record("team.deleted", target=team, before={"path": team.path})
     db.session.delete(team)
     db.session.flush()
 
@@ -214,6 +232,7 @@ def create_job_role(organisation: Organisation, key: str, name_en: str, name_it:
     role = JobRole(organisation=organisation, key=key, name_en=name_en, name_it=name_it)
     db.session.add(role)
     db.session.flush()
+    record("job_role.created", target=role, after={"key": key, "name_en": name_en, "name_it": name_it})
     return role
 
 
@@ -221,8 +240,11 @@ def rename_job_role(role: JobRole, name_en: str, name_it: str) -> JobRole:
     """Change a job role's English and Italian names (the key never changes)."""
     name_en, name_it, errors = _check_role_names(name_en, name_it)
     refuse_if(errors)
+    old, new = changes({"name_en": role.name_en, "name_it": role.name_it}, {"name_en": name_en, "name_it": name_it})
     role.name_en, role.name_it = name_en, name_it
     db.session.flush()
+    if new:
+        record("job_role.updated", target=role, before=old, after=new)
     return role
 
 
@@ -235,6 +257,7 @@ def delete_job_role(role: JobRole) -> None:
             "%(role)s is still the job role of %(num)s people: give them another role first.",
             people, role=role.name(current_language()),
         )})
+    record("job_role.deleted", target=role, before={"key": role.key, "name_en": role.name_en, "name_it": role.name_it})
     db.session.delete(role)
     db.session.flush()
 
@@ -351,10 +374,24 @@ def _check_person(organisation: Organisation, details: PersonDetails, person: Pe
 
 
 def _apply(person: Person, values: dict) -> None:
+    values = dict(values)
     permissions = values.pop("permissions")
     for column, value in values.items():
         setattr(person, column, value)
     person.permissions = permissions
+    if not person.active and person.deactivated_at is None:
+        person.deactivated_at = utcnow()
+    elif person.active:
+        person.deactivated_at = None
+
+
+def audited_values(person: Person) -> dict:
+    """What the audit trail records of a person's details: who they are, what they may do, where they sit."""
+    return {"email": person.email, "name": person.name, "permissions": sorted(person.permissions),
+            "job_role": person.job_role.key if person.job_role else None,
+            "team": person.team.path if person.team else None,
+            "manager": person.manager.email if person.manager else None,
+            "language": person.language, "active": person.active}
 
 
 def create_person(organisation: Organisation, details: PersonDetails) -> Person:
@@ -365,6 +402,7 @@ def create_person(organisation: Organisation, details: PersonDetails) -> Person:
     _write_person(person, values)
     if person.active:
         mail_invitation(person)
+    record("person.created", target=person, after=audited_values(person))
     return person
 
 
@@ -373,7 +411,12 @@ def update_person(person: Person, details: PersonDetails, acting: Person) -> Per
     ends every session they have."""
     values = _check_person(person.organisation, details, person, acting)
     deactivating = person.active and not values["active"]
+    before = audited_values(person)
     _write_person(person, values)
+    db.session.refresh(person, ["job_role", "team", "manager"])
+    old, new = changes(before, audited_values(person))
+    if new:
+        record("person.updated", target=person, before=old, after=new)
     if deactivating:
         end_sessions_of(person)
         db.session.flush()

@@ -15,6 +15,7 @@ from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from ..audit import record
 from ..auth.invitations import mail_invitation
 from ..extensions import db
 from ..imports import ApplyResult, apply_once, recent_uploads, store_upload
@@ -455,6 +456,14 @@ def apply_roster_import(roster_import: RosterImport, acting_person: Person | Non
     def write(plan: RosterPlan, now: datetime) -> dict[str, int]:
         created, updated = _write_plan(roster_import.organisation, plan, now)
         roster_import.created_count, roster_import.updated_count = created, updated
+        record("roster.imported", target=("roster_import", roster_import.id, roster_import.filename),
+               organisation_id=roster_import.organisation_id,
+               details={"created": created, "updated": updated, "new_teams": plan.new_teams,
+                        "people": [{"email": row.email, "action": row.action,
+                                    "before": {c.column: c.old for c in row.changes},
+                                    "after": {c.column: c.new for c in row.changes} if row.action == UPDATE
+                                    else row.target}
+                                   for row in plan.rows if row.action in (CREATE, UPDATE)]})
         return {"created": created, "updated": updated}
 
     return apply_once(roster_import, lambda: preview_roster_import(roster_import, acting_person), write)

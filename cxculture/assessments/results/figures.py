@@ -136,6 +136,8 @@ class CampaignResults:
     gap_hidden: bool = False
     items: list[PillarItems] = field(default_factory=list)
     comments: list[QuestionComments] = field(default_factory=list)
+    #: The organisation's retention deleted this closed campaign's comments (its figures are kept).
+    comments_expired: bool = False
     previous_title: str | None = None
     #: Teams a manager may filter on (id, label), or every team for leaders; job roles likewise.
     team_choices: list[tuple[int, str]] = field(default_factory=list)

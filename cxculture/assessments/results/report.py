@@ -16,6 +16,7 @@ from ...orgs.models import Person
 from ...pillars import PILLAR_LABELS, PILLARS
 from ..answers import Comment, Response
 from ..models import Campaign
+from ..retention import comments_expired, comments_kept
 from ..scoring import Reliability, Tally
 from .access import manager_team_ids, results_campaign_for, results_refused, sees_organisation
 from .analysis import Analysis, analyse, gaps, role_name, role_rows, team_rows
@@ -206,6 +207,7 @@ def campaign_results(
         teams = reach if result.filter is None else reach & analysis.subtree(focus.key)
         comment_where = (Comment.team_id.in_([t for t in teams if analysis.team_visible(t)]),)
     result.comments = _comments(campaign, comment_where, language)
+    result.comments_expired = comments_expired(campaign)
     return result
 
 
@@ -214,7 +216,8 @@ def results_version(campaign: Campaign, viewer: Person, language: str, team_id: 
     """What a closed campaign's results page for this viewer depends on, as a key that changes whenever the page
     would; None for an open campaign, whose figures change with every answer.
 
-    A closed campaign's figures are kept (closing.py) and change only when its threshold is raised; the trend
+    A closed campaign's figures are kept (closing.py) and change only when its threshold is raised (its comments
+    go when the organisation's retention deletes them); the trend
     also reads the previous closed campaign; the rest is who may see what (the organisation, or a manager's
     teams), the filter and the language.
     """
@@ -223,7 +226,8 @@ def results_version(campaign: Campaign, viewer: Person, language: str, team_id: 
     previous = _previous_campaign(campaign)
     scope = "organisation" if sees_organisation(viewer) else tuple(sorted(manager_team_ids(viewer)))
     return (campaign.id, campaign.threshold, campaign.closed_at,
-            previous and (previous.id, previous.threshold), scope, team_id, job_role_id, language)
+            previous and (previous.id, previous.threshold), scope, team_id, job_role_id, language,
+            comments_expired(campaign), comments_kept(campaign))
 
 
 def _alpha(reliability: Reliability | None) -> tuple[float | None, int | None]:

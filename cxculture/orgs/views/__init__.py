@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("orgs", __name__)
 
-from . import people, roster  # noqa: E402,F401  (routes register on bp)
+from . import people, roster, trail  # noqa: E402,F401  (routes register on bp)
