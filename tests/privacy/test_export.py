@@ -54,9 +54,9 @@ def test_the_summary_is_in_the_persons_language(client, demo):
 
 
 def test_an_administrator_exports_a_person_and_gets_the_file_on_their_own_page(client, demo):
-    login(client, "admin@retail.example.com")
-    admin = person_by_email("admin@retail.example.com")
-    employee = person_by_email("employee@retail.example.com")
+    login(client, "admin@bank.example.com")
+    admin = person_by_email("admin@bank.example.com")
+    employee = person_by_email("employee@bank.example.com")
     page = client.get(f"/admin/people/{employee.id}/edit")
     assert f'action="/admin/people/{employee.id}/export"'.encode() in page.data
     archive = _archive(get_file(client, f"/admin/people/{employee.id}/export", method="post"))
