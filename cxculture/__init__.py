@@ -126,6 +126,7 @@ def register_blueprints(app: Flask) -> None:
     from .lms import init_app as init_lms
     from .modules.views import bp as modules_bp
     from .orgs.views import bp as orgs_bp
+    from .privacy import bp as privacy_bp
 
     params.init_app(app)  # before any route: `<int:...>` is an id the database can hold
     app.register_blueprint(auth_bp)
@@ -136,6 +137,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(kpis_bp)
     app.register_blueprint(cafes_bp)
     app.register_blueprint(downloads_bp)
+    app.register_blueprint(privacy_bp)
     init_lms(app)  # the LTI and LMS-admin blueprints, and the iframe-friendly cookies and CSP
 
     @app.get("/healthz")

@@ -30,6 +30,8 @@ PUBLIC_ENDPOINTS = {
     "modules.verify_certificate",  # a certificate code is public proof by design
     "lms.oidc_login", "lms.launch", "lms.tool_jwks",  # LTI: the signed id_token is the credential; JWKS are public keys
     "lms.link_account",  # a launch held in this browser's session, then the account's own password
+    "privacy.show_privacy",  # the installation's privacy page: declarations, no one's data
+    "privacy.export_own_data",  # the caller's own data only
 }
 ACCOUNTS = ("admin", "leader", "hr", "manager", "employee")
 ORGANISATIONS = {"retail": ("demo-retail", "Demo Retail"), "bank": ("demo-bank", "Demo Bank")}

@@ -58,6 +58,6 @@ def person_for_invitation(token: str) -> Person:
     except BadSignature as exc:
         raise InvalidInvitation("invalid") from exc
     person = db.session.get(Person, data.get("p"))
-    if person is None or not person.active or _fingerprint(person) != data.get("f"):
+    if person is None or not person.is_active or _fingerprint(person) != data.get("f"):
         raise InvalidInvitation("used")
     return person

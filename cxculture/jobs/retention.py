@@ -14,7 +14,6 @@ A real run commits per organisation, with an audit record of what it deleted; a 
 """
 from __future__ import annotations
 
-import importlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -35,6 +34,7 @@ from ..lms.outbox import expire_delivered
 from ..lms.tool import sweep_expired_nonces
 from ..orgs.models import Organisation, Person
 from ..orgs.retention import Cutoffs, cutoffs, retention_of_all
+from ..privacy.service import erase_by_retention
 from ..refusals import Refused
 from ..util import utcnow
 
@@ -98,12 +98,8 @@ class RetentionReport:
 
 
 def person_eraser() -> Callable[[Person], object] | None:
-    """The privacy area's `erase_person(person)`, when this installation has it."""
-    try:
-        module = importlib.import_module("cxculture.privacy.erasure")
-    except ModuleNotFoundError:
-        return None
-    return getattr(module, "erase_person", None)
+    """The privacy area's erasure of a person past their time."""
+    return erase_by_retention
 
 
 def _people_due(organisation_id: int, deactivated_before: datetime) -> list[Person]:

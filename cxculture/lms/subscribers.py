@@ -13,6 +13,8 @@ from .outbox import enqueue_passback, enqueue_statement
 
 
 def _settings(person: Person) -> LrsSettings | None:
+    if person.erased_at is not None:  # erased at their request: nothing more about them is ever queued
+        return None
     settings = db.session.scalar(select(LrsSettings).where(LrsSettings.organisation_id == person.organisation_id))
     return settings if settings is not None and settings.enabled else None
 
@@ -42,7 +44,7 @@ def on_quiz_done(person: Person, attempt, **_):
             settings, person, "passed" if attempt.passed else "failed", obj,
             result=xapi.quiz_result(attempt.score, attempt.passed), parent=xapi.module_activity(version),
             language=person_language(person)))
-    if attempt.passed:
+    if attempt.passed and person.erased_at is None:
         for link in db.session.scalars(select(GradeLink).where(GradeLink.person_id == person.id,
                                                                GradeLink.module_id == version.module_id)):
             enqueue_passback(link, attempt)

@@ -136,6 +136,9 @@ class Person(UserMixin, db.Model):
     deactivated_at: Mapped[datetime | None] = mapped_column(DateTime)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime)
+    #: When the person was erased at their request (cxculture/privacy): the row is then a tombstone that keeps
+    #: aggregates whole, with no name, e-mail or password of theirs; it can never log in again.
+    erased_at: Mapped[datetime | None] = mapped_column(DateTime)
 
     organisation: Mapped[Organisation] = relationship()
     job_role: Mapped[JobRole | None] = relationship()
@@ -187,7 +190,7 @@ class Person(UserMixin, db.Model):
 
     @property
     def is_active(self) -> bool:
-        return self.active
+        return self.active and self.erased_at is None
 
     def __repr__(self) -> str:
         return f"<Person {self.email}>"

@@ -204,7 +204,7 @@ def active_people(organisation_id: int) -> list[Person]:
     return list(
         db.session.scalars(
             select(Person)
-            .where(Person.organisation_id == organisation_id, Person.active.is_(True))
+            .where(Person.organisation_id == organisation_id, Person.active.is_(True), Person.erased_at.is_(None))
             .order_by(Person.name, Person.id)
         )
     )

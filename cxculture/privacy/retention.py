@@ -1,0 +1,45 @@
+"""How long each kind of personal data is kept: the defaults the privacy page shows.
+
+An organisation's own retention settings (and the nightly job that applies them) are kept elsewhere; until they
+are joined here, the page shows these defaults. Each value is (number, unit), unit one of "days", "months",
+"years", "while" (as long as the account exists) or "campaign" (until the campaign closes).
+"""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
+
+RETENTION_DEFAULTS: dict[str, tuple[int, str]] = {
+    "account": (0, "while"),
+    "sessions": (30, "days"),
+    "login_failures": (1, "days"),
+    "training": (0, "while"),
+    "campaign": (0, "campaign"),
+    "survey": (0, "forever"),
+    "survey_comments": (24, "months"),
+    "kpis": (5, "years"),
+    "imports": (90, "days"),
+    "cafes": (5, "years"),
+    "lms": (90, "days"),
+    "downloads": (7, "days"),
+}
+
+_FIXED = {
+    "while": _l("While the account exists"),
+    "campaign": _l("Until the campaign closes"),
+    "forever": _l("Kept: not linked to anyone"),
+}
+
+
+def retention_text(key: str) -> str:
+    """How long data of this kind is kept, in the reader's language."""
+    number, unit = RETENTION_DEFAULTS[key]
+    if unit in _FIXED:
+        return str(_FIXED[unit])
+    forms = {
+
+        "days": lambda n: ngettext("%(num)s day", "%(num)s days", n),
+        "months": lambda n: ngettext("%(num)s month", "%(num)s months", n),
+        "years": lambda n: ngettext("%(num)s year", "%(num)s years", n),
+    }
+    return forms[unit](number)
