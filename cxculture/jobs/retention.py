@@ -67,6 +67,8 @@ class DuePerson:
     name: str
     email: str
     deactivated_at: datetime
+    #: Erased by this run; False when left for an administrator (they still manage people or own open actions).
+    erased: bool = False
 
 
 @dataclass
@@ -118,11 +120,11 @@ def _run_organisation(organisation: Organisation, due: Cutoffs, apply: bool) -> 
     people = _people_due(org, due.deactivated)
     run.counts["deactivated_person"] = len(people)
     run.people_due = [DuePerson(p.id, p.name, p.email, p.deactivated_at) for p in people]
-    erase = person_eraser()
-    if apply and people and erase is not None:
-        for person in people:
-            erase(person)
-        run.people_erased = True
+    if apply:
+        erase = person_eraser()
+        for due_person, person in zip(run.people_due, people, strict=True):
+            due_person.erased = bool(erase(person))
+        run.people_erased = any(p.erased for p in run.people_due)
     run.counts["audit_record"] = expire_records(org, due.audit_record, apply=apply)
     return run
 
@@ -196,15 +198,20 @@ def report_lines(report: RetentionReport) -> list[str]:
         lines.append(f"{run.name} ({run.slug}):")
         for kind, label in KINDS.items():
             lines.append(f"  {label} {run.cutoff_of(kind):%Y-%m-%d}: {run.counts.get(kind, 0)}")
-        if run.people_due:
-            if run.people_erased:
-                lines.append("  erased:")
-            elif report.dry_run:
-                lines.append("  due for erasure:")
-            else:
-                lines.append("  due for erasure, left for the privacy area's erasure (not installed):")
+        if run.people_due and report.dry_run:
+            lines.append("  due for erasure:")
             lines.extend(f"    {p.name} <{p.email}>, deactivated {p.deactivated_at:%Y-%m-%d}"
                          for p in run.people_due)
+        elif run.people_due:
+            erased = [p for p in run.people_due if p.erased]
+            left = [p for p in run.people_due if not p.erased]
+            if erased:
+                lines.append("  erased:")
+                lines.extend(f"    {p.name}, deactivated {p.deactivated_at:%Y-%m-%d}" for p in erased)
+            if left:
+                lines.append("  left for an administrator (they manage people or own open actions: erase them "
+                             "from their page, choosing who takes over):")
+                lines.extend(f"    {p.name} <{p.email}>, deactivated {p.deactivated_at:%Y-%m-%d}" for p in left)
     if report.installation is not None:
         lines.append("Whole installation (also swept every hour): " + ", ".join(
             f"{table.replace('_', ' ')}s {count}" for table, count in report.installation.items()))

@@ -2,18 +2,20 @@
 from __future__ import annotations
 
 from ..assessments import privacy as assessments
+from ..audit import privacy as audit
 from ..auth import privacy as auth
 from ..cafes import privacy as cafes
 from ..downloads import privacy as downloads
 from ..kpis import privacy as kpis
 from ..lms import privacy as lms
+from ..mail import privacy as mail
 from ..modules import privacy as modules
 from ..orgs import privacy as orgs
 
 #: In the order of an export and of the privacy page. Erasure runs in ERASURE_ORDER: files first, the person's
 #: own row (the tombstone) last, since the others find the person's rows by their e-mail address and id.
-PROVIDERS = (orgs, auth, modules, assessments, kpis, cafes, lms, downloads)
-ERASURE_ORDER = (downloads, lms, cafes, kpis, assessments, modules, auth, orgs)
+PROVIDERS = (orgs, auth, modules, assessments, kpis, cafes, lms, downloads, mail, audit)
+ERASURE_ORDER = (downloads, mail, lms, cafes, kpis, assessments, modules, auth, orgs, audit)
 
 
 def holdings():

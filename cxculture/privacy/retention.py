@@ -22,6 +22,8 @@ RETENTION_DEFAULTS: dict[str, tuple[int, str]] = {
     "cafes": (5, "years"),
     "lms": (90, "days"),
     "downloads": (7, "days"),
+    "mail": (30, "days"),
+    "audit": (36, "months"),
 }
 
 _FIXED = {

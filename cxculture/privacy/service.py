@@ -16,7 +16,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
-from ..audit import forget_person, record
+from ..audit import record
 from ..extensions import db
 from ..i18n import person_language
 from ..orgs.models import Person, PersonPermission
@@ -141,8 +141,6 @@ def erase_person(person: Person, acting: Person | None, successor_id: int | None
     for provider in registry.ERASURE_ORDER:
         provider.erase(person, successor)
     db.session.flush()
-    label = person.name  # the tombstone's name by now ("Erased person #id")
-    forget_person(person.id, label)
     record("person.erased", target=person, details={"successor": successor.name if successor else None})
     return successor
 
