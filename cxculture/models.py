@@ -33,6 +33,9 @@ from .modules.models import (  # noqa: F401
     PathItem,
     Progress,
     QuizAttempt,
+    QuizAttemptItem,
+    QuizDraw,
     TrainingPath,
+    TrainingSettings,
 )
 from .orgs.models import JobRole, Organisation, Person, PersonPermission, RosterImport, Team  # noqa: F401
