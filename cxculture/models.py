@@ -35,7 +35,10 @@ from .modules.models import (  # noqa: F401
     PathItem,
     Progress,
     QuizAttempt,
+    QuizAttemptItem,
+    QuizDraw,
     TrainingPath,
+    TrainingSettings,
 )
 from .orgs.models import (  # noqa: F401
     JobRole,

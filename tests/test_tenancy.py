@@ -21,7 +21,7 @@ from cxculture.lms.models import LtiLaunch, LtiRegistration
 from cxculture.modules.models import Assignment, Certificate, Module, PathItem, QuizAttempt, TrainingPath
 from cxculture.orgs.models import JobRole, Person, RosterImport, Team
 from tests.conftest import login
-from tests.modules.conftest import RIGHT_ANSWERS
+from tests.modules.conftest import RIGHT_ANSWERS, submit_drawn
 
 #: Endpoints anyone may reach whatever their organisation (a token is the credential, or no data is shown).
 PUBLIC_ENDPOINTS = {
@@ -154,7 +154,7 @@ def test_other_organisation_sees_and_changes_nothing(app, client, trained, victi
 def _give_victim_training_records(organisation) -> None:
     """One of everything a URL can name: roster import, quiz attempt, assignment, certificate."""
     from cxculture.modules.plan import build_plan
-    from cxculture.modules.progress import start_module, submit_quiz
+    from cxculture.modules.progress import start_module
 
     db.session.add(RosterImport(organisation_id=organisation.id, filename="secret.csv", content=b"email,name\n"))
     person = db.session.scalar(
@@ -163,7 +163,7 @@ def _give_victim_training_records(organisation) -> None:
     start_session(person)  # logged in somewhere: a session the intruder must not end
     entry = build_plan(person).entries[0]
     progress = start_module(person, entry)
-    submit_quiz(person, entry, "quiz", progress.module_version_id, f"victim-{organisation.id}", RIGHT_ANSWERS)
+    submit_drawn(person, entry, "quiz", progress.module_version_id, f"victim-{organisation.id}", RIGHT_ANSWERS)
     module = db.session.scalar(select(Module).order_by(Module.id.desc()))
     db.session.add(Assignment(organisation_id=organisation.id, person_id=person.id, module_id=module.id))
     db.session.add(

@@ -6,6 +6,7 @@ Kept apart from the people (orgs/demo.py) so tests that only need people do not 
 from __future__ import annotations
 
 import random
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
@@ -18,10 +19,17 @@ from ..orgs.demo import DEMO_ORGANISATIONS
 from ..orgs.models import Organisation, Person
 from ..orgs.service import organisation_by_slug
 from .library import LIBRARY_PATH, SyncReport, sync_library
-from .models import Assignment, Certificate, Module, PathItem, Progress, QuizAttempt, TrainingPath
+from .models import Assignment, Certificate, Module, PathItem, Progress, QuizAttempt, QuizAttemptItem, TrainingPath
 from .paths import ensure_default_paths
 from .plan import build_plan
-from .progress import issue_certificate_if_complete, quiz_questions, score_answers
+from .progress import (
+    draw_questions,
+    draw_size,
+    issue_certificate_if_complete,
+    quiz_questions,
+    score_answers,
+    shown_questions,
+)
 
 #: How far each job role has got, as weighted choices of the share of its required modules completed.
 #: CX starts with leadership, so the executive team is furthest ahead; the front line is spread out.
@@ -70,12 +78,13 @@ def _has_training_data(organisation: Organisation) -> bool:
     )
 
 
-def _answers(questions: list[dict], wrong: int) -> dict[str, list[str]]:
-    """Answers to `questions`, right except the first `wrong` ones."""
+def _answers(questions: list[dict], wrong: int, rng: random.Random | None = None) -> dict[str, list[str]]:
+    """Answers to `questions`, right except `wrong` of them (the first ones, or ones picked by `rng`)."""
     answers = {}
+    missed = set(rng.sample(range(len(questions)), min(wrong, len(questions))) if rng else range(wrong))
     for index, question in enumerate(questions):
         right = [c["id"] for c in question["choices"] if c["correct"]]
-        if index < wrong:
+        if index in missed:
             others = [c["id"] for c in question["choices"] if not c["correct"]]
             answers[question["id"]] = others[:1] if others else right[:-1]
         else:
@@ -89,24 +98,29 @@ class _ProgressWriter:
     def __init__(self, organisation: Organisation, rng: random.Random):
         self.organisation = organisation
         self.rng = rng
+        #: Draws and wrong answers have their own sequence, so the rest of the demo stays as it was.
+        self.draw_rng = random.Random(f"{organisation.slug}-draws")
         self.tokens = 0
 
     def _attempt(self, person, version, kind: str, wrong: int, when: datetime) -> QuizAttempt:
-        questions = quiz_questions(version, kind)
-        answers = _answers(questions, wrong)
-        score, _ = score_answers(questions, answers)
+        drawn = draw_questions(version, kind, Counter(), self.draw_rng)
+        questions = shown_questions(version, drawn)
+        answers = _answers(questions, wrong, self.draw_rng)
+        score, feedback = score_answers(questions, answers)
         self.tokens += 1
         attempt = QuizAttempt(
             organisation_id=self.organisation.id, person_id=person.id, module_version=version, kind=kind,
-            form_token=f"demo-{self.organisation.slug}-{self.tokens}", answers=answers, score=score,
-            passed=score >= version.pass_mark, submitted_at=when,
+            form_token=f"demo-{self.organisation.slug}-{self.tokens}", answers=answers, questions=drawn,
+            score=score, passed=score >= version.pass_mark, submitted_at=when,
         )
+        attempt.items = [QuizAttemptItem(question_id=f.question["id"], position=number, correct=f.correct)
+                         for number, f in enumerate(feedback, start=1)]
         db.session.add(attempt)
         return attempt
 
     def _failing_wrong(self, version) -> int:
         """How many wrong answers make the quiz fail."""
-        questions = quiz_questions(version, "quiz")
+        questions = quiz_questions(version, "quiz")[:draw_size(version, "quiz")]
         for wrong in range(1, len(questions) + 1):
             if score_answers(questions, _answers(questions, wrong))[0] < version.pass_mark:
                 return wrong

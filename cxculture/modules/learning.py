@@ -4,22 +4,24 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
 from ..orgs.models import Person
-from .models import Certificate, Module, ModuleVersion, QuizAttempt
+from .models import Certificate, Module, ModuleVersion, Progress, QuizAttempt, QuizDraw
 from .plan import Plan, PlanEntry
 from .progress import (
     QuizResult,
     lesson_index,
+    open_draw,
     plan_and_certificate,
-    quiz_questions,
     score_answers,
+    shown_questions,
     submit_quiz,
     training_refused,
 )
+from .settings import key_after_failures
 
 #: Quiz form fields are named "answer-<question id>"; a form token is at most this long (the column's size).
 ANSWER_PREFIX = "answer-"
@@ -104,19 +106,41 @@ class QuizSubmission:
     answers: dict[str, list[str]]
 
 
-def parse_quiz_form(form, questions: list[dict]) -> QuizSubmission:
-    """Read a submitted quiz form (a MultiDict); anything malformed becomes a value submit_quiz refuses."""
+def parse_quiz_form(form) -> QuizSubmission:
+    """Read a submitted quiz form (a MultiDict); anything malformed becomes a value submit_quiz refuses.
+
+    Every answer field is read, also for questions the attempt did not ask, so that submit_quiz can refuse them.
+    """
     try:
         version_id = int(form.get("version_id", ""))
     except ValueError:
         version_id = 0
     token = form.get("form_token", "").strip()
     answers = {}
-    for question in questions:
-        chosen = [c for c in dict.fromkeys(form.getlist(ANSWER_PREFIX + question["id"])) if c]
-        if chosen:
-            answers[question["id"]] = chosen
+    for name in form:
+        if name.startswith(ANSWER_PREFIX) and len(name) > len(ANSWER_PREFIX):
+            chosen = [c for c in dict.fromkeys(form.getlist(name)) if c]
+            if chosen:
+                answers[name[len(ANSWER_PREFIX):]] = chosen
     return QuizSubmission(version_id, token, answers)
+
+
+@dataclass
+class QuizForm:
+    """An open quiz as its page shows it: the draw (its token and version) and its questions in the order drawn."""
+
+    draw: QuizDraw
+    questions: list[dict]
+
+    @property
+    def version(self) -> ModuleVersion:
+        return self.draw.module_version
+
+
+def quiz_form(person: Person, entry: PlanEntry, kind: str) -> QuizForm:
+    """The person's open quiz for the module, drawn now if none is open (flushes: the caller commits)."""
+    draw = open_draw(person, entry, kind)
+    return QuizForm(draw, shown_questions(draw.module_version, draw.questions))
 
 
 def take_quiz(person: Person, entry: PlanEntry, kind: str, submission: QuizSubmission
@@ -153,9 +177,32 @@ def attempt_of(person: Person, attempt_id: int) -> QuizAttempt | None:
 
 
 def attempt_result(attempt: QuizAttempt) -> QuizResult:
-    """A stored attempt with its per-question feedback, as it was scored."""
-    questions = quiz_questions(attempt.module_version, attempt.kind)
-    return QuizResult(attempt, score_answers(questions, attempt.answers)[1])
+    """A stored attempt with its per-question feedback, as it was shown and scored, and whether to show the key."""
+    questions = shown_questions(attempt.module_version, attempt.questions)
+    return QuizResult(attempt, score_answers(questions, attempt.answers)[1], key_shown=answer_key_shown(attempt))
+
+
+def answer_key_shown(attempt: QuizAttempt) -> bool:
+    """Whether the attempt's page may show every right answer: once the person has passed (or completed the module
+    another way), or after as many failed final quizzes in the module as the organisation sets (0: never).
+
+    Until then a failed attempt shows only which answers were wrong, with the explanations of the choices picked.
+    """
+    if attempt.passed:
+        return True
+    module_id = attempt.module_version.module_id
+    completed = db.session.scalar(select(Progress.completed_at).where(
+        Progress.person_id == attempt.person_id, Progress.module_id == module_id))
+    if completed is not None:
+        return True
+    limit = key_after_failures(attempt.organisation_id)
+    if attempt.kind != "quiz" or limit == 0:
+        return False
+    failures = db.session.scalar(
+        select(func.count(QuizAttempt.id)).join(ModuleVersion, QuizAttempt.module_version_id == ModuleVersion.id)
+        .where(QuizAttempt.person_id == attempt.person_id, ModuleVersion.module_id == module_id,
+               QuizAttempt.kind == "quiz", QuizAttempt.passed.is_(False)))
+    return failures >= limit
 
 
 def attempts_in_module(person: Person, module: Module) -> list[QuizAttempt]:

@@ -22,6 +22,8 @@ LIBRARY_PATH = Path(__file__).parent / "library"
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 LANGUAGES = ("en", "it")
 JOB_ROLE_KEYS = ("executive", "hr", "team_lead", "frontline", "contact_centre", "back_office", "marketing_digital")
+#: Where a question of a bank is asked: only in the final quiz, or only in the placement quiz.
+QUESTION_USES = ("quiz", "placement")
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,78}$")
 #: What lesson Markdown may become: text formatting, lists, headings, quotes, tables and safe links.
 ALLOWED_TAGS = {"p", "h2", "h3", "h4", "ul", "ol", "li", "strong", "em", "blockquote", "code", "pre", "a", "br", "hr",
@@ -164,6 +166,9 @@ def _read_module(folder: Path, root: Path) -> tuple[LoadedModule | None, list[Pr
 
     content["lessons"] = _read_lessons(check, folder, meta_file, meta.get("lessons"))
     content["quiz"] = _read_quiz(check, quiz_file, quiz) if quiz is not None else []
+    if quiz is not None:
+        # Only a bank carries draw sizes: modules written before banks keep their content, and so their hash.
+        content.update(_read_draws(check, quiz_file, quiz, content["quiz"]))
     if check.problems:
         return None, check.problems
     # minutes and pass_mark live beside content, but a change to them is a new version too.
@@ -257,16 +262,58 @@ def _read_quiz(check: _Checker, quiz_file: Path, quiz: dict) -> list[dict]:
                                                          f"not {correct}")
         if kind == "multiple" and parsed_choices and correct < 1:
             check.problem(quiz_file, f"{where}.choices", "needs at least one correct choice")
-        result.append({
+        parsed = {
             "id": question_id,
             "kind": kind,
             "placement": question.get("placement") is True,
             "prompt": check.bilingual(quiz_file, f"{where}.prompt", question.get("prompt")),
             "choices": parsed_choices,
-        })
+        }
+        # The keys of a bank are stored only when written, so a module without them keeps its content hash.
+        if "use" in question:
+            if "placement" in question:
+                check.problem(quiz_file, f"{where}.use", "write either use or placement, not both")
+            if question["use"] not in QUESTION_USES:
+                check.problem(quiz_file, f"{where}.use", "must be quiz or placement")
+            parsed["use"] = question["use"]
+            parsed["placement"] = question["use"] == "placement"
+        if "scenario" in question:
+            parsed["scenario"] = check.bilingual(quiz_file, f"{where}.scenario", question["scenario"])
+        if "shuffle" in question:
+            if not isinstance(question["shuffle"], bool):
+                check.problem(quiz_file, f"{where}.shuffle", "must be true or false")
+            elif question["shuffle"] is False:
+                parsed["shuffle"] = False
+        result.append(parsed)
     if result and sum(q["placement"] for q in result) < 3:
-        check.problem(quiz_file, "questions", "mark at least 3 questions placement: true")
+        check.problem(quiz_file, "questions", "mark at least 3 questions placement: true (or use: placement)")
     return result
+
+
+def _read_draws(check: _Checker, quiz_file: Path, quiz: dict, questions: list[dict]) -> dict:
+    """`draw` and `placement_draw` of a question bank, checked against the number of questions of each use."""
+    draws = {}
+    quiz_items = sum(q.get("use") != "placement" for q in questions)
+    placement_items = sum(q["placement"] for q in questions)
+    if "draw" in quiz:
+        draw = check.integer(quiz_file, "draw", quiz["draw"], 3, 100)
+        if draw is not None:
+            draws["draw"] = draw
+            if questions and quiz_items < 2 * draw:
+                check.problem(quiz_file, "draw", f"a bank needs at least twice as many final-quiz questions as it "
+                                                 f"draws: {quiz_items} for a draw of {draw} (need {2 * draw})")
+        legacy = [q["id"] for q in questions if "use" not in q and q.get("placement")]
+        if legacy:
+            check.problem(quiz_file, "questions", "in a bank (with draw) give each question use: quiz or use: "
+                                                  f"placement instead of placement: true ({', '.join(legacy)})")
+    if "placement_draw" in quiz:
+        placement_draw = check.integer(quiz_file, "placement_draw", quiz["placement_draw"], 3, 100)
+        if placement_draw is not None:
+            draws["placement_draw"] = placement_draw
+            if questions and placement_items < placement_draw:
+                check.problem(quiz_file, "placement_draw", f"draws {placement_draw} placement questions but the "
+                                                           f"bank has {placement_items}")
+    return draws
 
 
 def read_library(root: Path = LIBRARY_PATH) -> dict[str, LoadedModule]:

@@ -164,11 +164,66 @@ class QuizAttempt(db.Model):
     form_token: Mapped[str] = mapped_column(String(64), unique=True)
     #: {question id: [choice ids]}.
     answers: Mapped[dict] = mapped_column(JSON)
+    #: The questions asked, in the order shown, each with its choice ids in the order shown:
+    #: [{"id": question id, "choices": [choice ids]}]. Grading and the result page use exactly these.
+    questions: Mapped[list] = mapped_column(JSON)
     score: Mapped[int] = mapped_column(Integer)
     passed: Mapped[bool] = mapped_column(Boolean)
     submitted_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
     module_version: Mapped[ModuleVersion] = relationship()
+    items: Mapped[list[QuizAttemptItem]] = relationship(back_populates="attempt", cascade="all, delete-orphan",
+                                                        passive_deletes=True)
+
+
+class QuizAttemptItem(db.Model):
+    """Whether one question of a submitted attempt was answered right: the rows item analysis counts in SQL."""
+
+    __tablename__ = "quiz_attempt_item"
+
+    attempt_id: Mapped[int] = mapped_column(ForeignKey("quiz_attempt.id", ondelete="CASCADE"), primary_key=True)
+    question_id: Mapped[str] = mapped_column(String(80), primary_key=True)
+    #: 1-based place of the question in the attempt as shown.
+    position: Mapped[int] = mapped_column(Integer)
+    correct: Mapped[bool] = mapped_column(Boolean)
+
+    attempt: Mapped[QuizAttempt] = relationship(back_populates="items")
+
+
+class QuizDraw(db.Model):
+    """The questions drawn for a quiz a person has open but not yet submitted: a reload shows the same ones."""
+
+    __tablename__ = "quiz_draw"
+    __table_args__ = (UniqueConstraint("person_id", "module_id", "kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
+    module_id: Mapped[int] = mapped_column(ForeignKey("module.id"))
+    module_version_id: Mapped[int] = mapped_column(ForeignKey("module_version.id"))
+    #: "quiz" or "placement".
+    kind: Mapped[str] = mapped_column(String(20))
+    #: Put in the form; the attempt made from this draw keeps it, so a second submit is recognised.
+    form_token: Mapped[str] = mapped_column(String(64), unique=True)
+    #: As QuizAttempt.questions: [{"id": question id, "choices": [choice ids in the order shown]}].
+    questions: Mapped[list] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    module_version: Mapped[ModuleVersion] = relationship()
+
+
+#: Failed final-quiz attempts after which a learner sees the full answer key, unless an organisation says otherwise.
+DEFAULT_KEY_AFTER_FAILURES = 3
+
+
+class TrainingSettings(db.Model):
+    """An organisation's training settings; an organisation without a row uses the defaults."""
+
+    __tablename__ = "training_settings"
+
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), primary_key=True)
+    #: Failed final-quiz attempts in a module after which the learner is shown the full answer key; 0 = never.
+    key_after_failures: Mapped[int] = mapped_column(Integer, default=DEFAULT_KEY_AFTER_FAILURES)
 
 
 def _certificate_code() -> str:

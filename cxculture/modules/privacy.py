@@ -14,7 +14,7 @@ from ..downloads.privacy import forget_downloads
 from ..extensions import db
 from ..orgs.models import Person
 from ..personal_data import Erasure, Holding, json_ready, row_dict
-from .models import Assignment, Certificate, Module, ModuleVersion, Progress, QuizAttempt
+from .models import Assignment, Certificate, Module, ModuleVersion, Progress, QuizAttempt, QuizDraw
 
 AREA = "training"
 TITLE = _l("Training")
@@ -32,6 +32,12 @@ HOLDINGS = (
             why=_l("To score the quiz, show you the result and count the attempts."),
             who_sees=_l("You; your manager sees the scores."),
             on_erase=_l("Kept without the name (scores feed team figures)."), kept="training"),
+    Holding("quiz_draw", ("person_id",),
+            what=_l("The questions drawn for each quiz you opened, in the order they were shown."),
+            why=_l("To grade exactly what you were asked and give a retry other questions."),
+            who_sees=_l("Nobody: the app reads it to grade your quiz."),
+            on_erase=_l("Kept without the name (which questions were asked feeds the quiz item analysis)."),
+            kept="training"),
     Holding("certificate", ("person_id", "person_name"),
             what=_l("Certificates issued to you, with your name as printed."),
             why=_l("So that anyone holding the code can check the certificate is genuine."),
@@ -57,6 +63,7 @@ def export(person: Person) -> dict:
                                       .order_by(Certificate.id))
     assignments = db.session.scalars(select(Assignment).where(Assignment.person_id == person.id)
                                      .order_by(Assignment.id))
+    draws = db.session.scalars(select(QuizDraw).where(QuizDraw.person_id == person.id).order_by(QuizDraw.id))
     return {
         "progress": [dict(module=slugs.get(p.module_id), **row_dict(p, (
             "lessons_done", "current_lesson", "started_at", "completed_at", "completed_via", "best_score")))
@@ -68,6 +75,8 @@ def export(person: Person) -> dict:
                               modules=[m.get("slug") for m in c.modules]) for c in certificates],
         "assignments": [{"module": slugs.get(a.module_id), "due_date": json_ready(a.due_date),
                          "assigned_at": json_ready(a.created_at)} for a in assignments],
+        "quiz_draws": [dict(module=slugs.get(d.module_id), **row_dict(d, ("kind", "questions", "created_at")))
+                       for d in draws],
     }
 
 

@@ -1,7 +1,9 @@
 """Taking modules: starting, reading lessons, quizzes and placement quizzes, certificates."""
 from __future__ import annotations
 
+import random
 import secrets
+from collections import Counter
 from dataclasses import dataclass
 
 from flask_babel import LazyString, get_locale
@@ -15,7 +17,7 @@ from ..extensions import db
 from ..orgs.models import Person
 from ..refusals import Refused
 from ..util import utcnow
-from .models import Certificate, ModuleVersion, Progress, QuizAttempt
+from .models import Certificate, ModuleVersion, Progress, QuizAttempt, QuizAttemptItem, QuizDraw
 from .plan import Plan, PlanEntry, build_plan
 
 #: Why a training step cannot be taken, by code: views act on the code ("stale" shows a fresh form,
@@ -27,7 +29,13 @@ TRAINING_REFUSALS = {
     "lessons-unread": _l("Read every lesson before taking the quiz."),
     "no-such-lesson": _l("That lesson is not part of this module."),
     "invalid-answers": _l("Answer every question with the choices offered."),
+    "other-draw": _l("These answers are for questions this attempt did not ask (the form was changed, or kept from "
+                     "another attempt). Nothing was recorded: answer the questions shown."),
 }
+
+
+#: Draws and choice orders come from the operating system's randomness: nobody can predict the next attempt.
+_random = random.SystemRandom()
 
 
 def training_refused(code: str, **details) -> Refused:
@@ -94,8 +102,81 @@ def finish_lesson(progress: Progress, lesson_id: str) -> str | None:
 
 
 def quiz_questions(version: ModuleVersion, kind: str) -> list[dict]:
-    """The module's quiz, or for "placement" only the questions marked for it."""
-    return [q for q in version.questions if kind == "quiz" or q["placement"]]
+    """The questions a quiz may ask: for "quiz" every question not kept for placement (`use: placement`), for
+    "placement" the questions marked for it (`placement: true`, which the final quiz asks too, or `use: placement`)."""
+    if kind == "quiz":
+        return [q for q in version.questions if q.get("use") != "placement"]
+    return [q for q in version.questions if q["placement"]]
+
+
+def draw_size(version: ModuleVersion, kind: str) -> int | None:
+    """How many questions an attempt draws from the bank; None asks every question (a module without a bank)."""
+    return version.content.get("draw" if kind == "quiz" else "placement_draw")
+
+
+def draw_questions(version: ModuleVersion, kind: str, asked_before: Counter, rng: random.Random) -> list[dict]:
+    """The questions of a new attempt and the order of their choices: [{"id", "choices": [choice ids]}].
+
+    A bank gives the questions the person was asked least often in earlier attempts (at random among equals), so
+    a retry asks other questions whenever the bank has them; a module without a bank asks all, in its order.
+    Choices are shuffled unless a question says `shuffle: false`.
+    """
+    pool = quiz_questions(version, kind)
+    size = draw_size(version, kind)
+    if size is not None and size < len(pool):
+        ranked = sorted(pool, key=lambda q: (asked_before[q["id"]], rng.random()))
+        pool = ranked[:size]
+        rng.shuffle(pool)
+    drawn = []
+    for question in pool:
+        choices = [c["id"] for c in question["choices"]]
+        if question.get("shuffle", True):
+            rng.shuffle(choices)
+        drawn.append({"id": question["id"], "choices": choices})
+    return drawn
+
+
+def shown_questions(version: ModuleVersion, drawn: list[dict]) -> list[dict]:
+    """The drawn questions as shown: each question of the version with its choices in the order drawn."""
+    by_id = {q["id"]: q for q in version.questions}
+    shown = []
+    for item in drawn:
+        question = by_id[item["id"]]
+        choices = {c["id"]: c for c in question["choices"]}
+        shown.append({**question, "choices": [choices[c] for c in item["choices"]]})
+    return shown
+
+
+def open_draw(person: Person, entry: PlanEntry, kind: str, form_token: str | None = None) -> QuizDraw:
+    """The quiz the person has open for this module: the same questions on every reload until it is submitted.
+
+    A draw for an older version of the module is replaced. Flushes only: the caller commits.
+    """
+    version = entry.progress.module_version if entry.progress else entry.module.current
+    draw = db.session.scalar(select(QuizDraw).where(
+        QuizDraw.person_id == person.id, QuizDraw.module_id == entry.module.id, QuizDraw.kind == kind))
+    if draw is not None and draw.module_version_id == version.id:
+        return draw
+    if draw is not None:
+        db.session.delete(draw)
+        db.session.flush()
+    asked_before = Counter(
+        item["id"]
+        for questions in db.session.scalars(select(QuizAttempt.questions).where(
+            QuizAttempt.person_id == person.id, QuizAttempt.module_version_id == version.id,
+            QuizAttempt.kind == kind))
+        for item in questions
+    )
+    draw = QuizDraw(organisation_id=person.organisation_id, person_id=person.id, module_id=entry.module.id,
+                    module_version=version, kind=kind, form_token=form_token or new_form_token(),
+                    questions=draw_questions(version, kind, asked_before, _random))
+    try:
+        with db.session.begin_nested():  # another tab may have opened the quiz a moment ago
+            db.session.add(draw)
+    except IntegrityError:
+        return db.session.scalar(select(QuizDraw).where(
+            QuizDraw.person_id == person.id, QuizDraw.module_id == entry.module.id, QuizDraw.kind == kind))
+    return draw
 
 
 @dataclass
@@ -111,10 +192,17 @@ class QuizResult:
     feedback: list[QuestionFeedback]
     #: True when this submit repeated one already stored (double click, refresh): nothing new was written.
     repeated: bool = False
+    #: Whether the page may show every right answer (see learning.answer_key_shown), not only the person's own.
+    key_shown: bool = False
 
     @property
     def passed(self) -> bool:
         return self.attempt.passed
+
+
+def percent_right(right: int, total: int) -> int:
+    """A quiz score: the % of questions answered right, rounded as every score is."""
+    return round(100 * right / total) if total else 0
 
 
 def score_answers(questions: list[dict], answers: dict[str, list[str]]) -> tuple[int, list[QuestionFeedback]]:
@@ -124,8 +212,7 @@ def score_answers(questions: list[dict], answers: dict[str, list[str]]) -> tuple
         chosen = sorted(answers.get(question["id"], []))
         right = sorted(c["id"] for c in question["choices"] if c["correct"])
         feedback.append(QuestionFeedback(question, chosen, chosen == right))
-    score = round(100 * sum(f.correct for f in feedback) / len(feedback)) if feedback else 0
-    return score, feedback
+    return percent_right(sum(f.correct for f in feedback), len(feedback)), feedback
 
 
 def new_form_token() -> str:
@@ -154,7 +241,7 @@ def submit_quiz(person: Person, entry: PlanEntry, kind: str, version_id: int, fo
     if previous is not None:
         if previous.person_id != person.id:
             raise training_refused("stale")
-        questions = quiz_questions(previous.module_version, previous.kind)
+        questions = shown_questions(previous.module_version, previous.questions)
         return QuizResult(previous, score_answers(questions, previous.answers)[1], repeated=True)
     if kind == "placement":
         if entry.progress is not None and entry.progress.completed:
@@ -171,16 +258,27 @@ def submit_quiz(person: Person, entry: PlanEntry, kind: str, version_id: int, fo
         version = entry.progress.module_version
     if version.id != version_id:
         raise training_refused("stale")  # the form was for another version of the module
-    questions = quiz_questions(version, kind)
+    draw = db.session.scalar(select(QuizDraw).where(QuizDraw.form_token == form_token))
+    if draw is None or draw.person_id != person.id or draw.kind != kind or draw.module_version_id != version.id:
+        raise training_refused("stale")  # no quiz of this person's is open with this form
+    questions = shown_questions(version, draw.questions)
+    drawn = {q["id"] for q in questions}
+    if set(answers) - drawn:
+        # Answers for questions this attempt did not ask: a forged form, or one kept from another attempt.
+        raise training_refused("other-draw", questions=sorted(set(answers) - drawn))
     problems = check_answers(questions, answers)
     if problems:
         raise training_refused("invalid-answers", problems=problems)
     score, feedback = score_answers(questions, answers)
     passed = score >= version.pass_mark
     attempt = QuizAttempt(organisation_id=person.organisation_id, person_id=person.id, module_version=version,
-                          kind=kind, form_token=form_token, answers=answers, score=score, passed=passed)
+                          kind=kind, form_token=form_token, answers=answers, questions=draw.questions, score=score,
+                          passed=passed)
+    attempt.items = [QuizAttemptItem(question_id=f.question["id"], position=number, correct=f.correct)
+                     for number, f in enumerate(feedback, start=1)]
     try:
         with db.session.begin_nested():
+            db.session.delete(draw)
             db.session.add(attempt)
     except IntegrityError:  # the same form arrived twice at the same moment
         return submit_quiz(person, entry, kind, version_id, form_token, answers)

@@ -10,10 +10,10 @@ from cxculture.extensions import db
 from cxculture.lms.models import GradePassback, LtiIdentity
 from cxculture.lms.outbox import deliver_grades
 from cxculture.modules.plan import build_plan
-from cxculture.modules.progress import start_module, submit_quiz
+from cxculture.modules.progress import start_module
 from cxculture.orgs.models import Person
 from cxculture.util import utcnow
-from tests.modules.conftest import RIGHT_ANSWERS
+from tests.modules.conftest import RIGHT_ANSWERS, submit_drawn
 
 from .conftest import hidden_value, launch
 
@@ -49,7 +49,7 @@ def test_passing_the_quiz_sends_the_score_back_and_a_failed_passback_is_retried(
     person = db.session.scalar(select(Person).join(LtiIdentity).where(LtiIdentity.subject == "learner-ags"))
     entry = build_plan(person).entry("what-is-cx")
     progress = start_module(person, entry)
-    submit_quiz(person, entry, "quiz", progress.module_version_id, "ags-form-1", RIGHT_ANSWERS)
+    submit_drawn(person, entry, "quiz", progress.module_version_id, "ags-form-1", RIGHT_ANSWERS)
     db.session.commit()
     passback, = db.session.scalars(select(GradePassback))
     platform.score_failures = 1  # the platform is briefly unavailable

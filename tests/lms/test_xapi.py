@@ -22,10 +22,10 @@ from cxculture.lms.models import XapiStatement
 from cxculture.lms.outbox import deliver_statements
 from cxculture.lms.registrations import lrs_settings, save_lrs_settings
 from cxculture.modules.plan import build_plan
-from cxculture.modules.progress import finish_lesson, start_module, submit_quiz
+from cxculture.modules.progress import finish_lesson, start_module
 from cxculture.orgs.service import person_by_email
 from cxculture.util import utcnow
-from tests.modules.conftest import RIGHT_ANSWERS, WRONG_ANSWERS
+from tests.modules.conftest import RIGHT_ANSWERS, WRONG_ANSWERS, submit_drawn
 
 RALPH_USER, RALPH_PASSWORD = "cx-tests", "ralph-secret-for-tests"
 
@@ -104,7 +104,7 @@ def _learn(person, slug="what-is-cx", answers=RIGHT_ANSWERS, token="form-1"):
     progress = start_module(person, entry)
     for lesson in progress.module_version.lessons:
         finish_lesson(progress, lesson["id"])
-    submit_quiz(person, entry, "quiz", progress.module_version_id, token, answers)
+    submit_drawn(person, entry, "quiz", progress.module_version_id, token, answers)
     db.session.commit()
 
 

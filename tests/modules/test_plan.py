@@ -9,10 +9,10 @@ from cxculture.extensions import db
 from cxculture.modules.models import Assignment, Module
 from cxculture.modules.personalisation import PillarFocus, set_pillar_focus_provider
 from cxculture.modules.plan import Reason, build_plan
-from cxculture.modules.progress import finish_lesson, start_module, submit_quiz
+from cxculture.modules.progress import finish_lesson, start_module
 from cxculture.orgs.service import person_by_email
 
-from .conftest import RIGHT_ANSWERS
+from .conftest import RIGHT_ANSWERS, submit_drawn
 
 
 def module(slug):
@@ -25,7 +25,7 @@ def complete(person, slug):
     progress = start_module(person, entry)
     for lesson in progress.module_version.lessons:
         finish_lesson(progress, lesson["id"])
-    submit_quiz(person, entry, "quiz", progress.module_version_id, f"token-{person.id}-{slug}", RIGHT_ANSWERS)
+    submit_drawn(person, entry, "quiz", progress.module_version_id, f"token-{person.id}-{slug}", RIGHT_ANSWERS)
     db.session.commit()
 
 

@@ -16,12 +16,11 @@ from cxculture.modules.progress import (
     issue_certificate_if_complete,
     score_answers,
     start_module,
-    submit_quiz,
 )
 from cxculture.orgs.service import person_by_email
 from cxculture.refusals import Refused
 
-from .conftest import FIXTURE_LIBRARY, RIGHT_ANSWERS, WRONG_ANSWERS
+from .conftest import FIXTURE_LIBRARY, RIGHT_ANSWERS, WRONG_ANSWERS, submit_drawn
 
 
 @pytest.fixture
@@ -63,17 +62,17 @@ def test_locked_module_cannot_start(employee):
 
 def test_fail_then_pass_keeps_best_score_and_completes(employee):
     entry, progress = started(employee)
-    failed = submit_quiz(employee, entry, "quiz", progress.module_version_id, "t1", WRONG_ANSWERS)
+    failed = submit_drawn(employee, entry, "quiz", progress.module_version_id, "t1", WRONG_ANSWERS)
     assert not failed.passed and failed.attempt.score == 40 and progress.completed_at is None
-    passed = submit_quiz(employee, entry, "quiz", progress.module_version_id, "t2", RIGHT_ANSWERS)
+    passed = submit_drawn(employee, entry, "quiz", progress.module_version_id, "t2", RIGHT_ANSWERS)
     assert passed.passed and progress.completed_via == "quiz" and progress.best_score == 100
     assert [f.correct for f in failed.feedback] == [False, False, True, True, False]
 
 
 def test_same_form_submitted_twice_is_stored_once(employee):
     entry, progress = started(employee)
-    first = submit_quiz(employee, entry, "quiz", progress.module_version_id, "same", RIGHT_ANSWERS)
-    again = submit_quiz(employee, entry, "quiz", progress.module_version_id, "same", RIGHT_ANSWERS)
+    first = submit_drawn(employee, entry, "quiz", progress.module_version_id, "same", RIGHT_ANSWERS)
+    again = submit_drawn(employee, entry, "quiz", progress.module_version_id, "same", RIGHT_ANSWERS)
     assert again.repeated and again.attempt.id == first.attempt.id
     assert db.session.scalar(select(func.count(QuizAttempt.id))) == 1
 
@@ -86,7 +85,7 @@ def test_same_form_submitted_twice_is_stored_once(employee):
 def test_invalid_answers_store_nothing(employee, answers, problem):
     entry, progress = started(employee)
     with pytest.raises(Refused) as raised:
-        submit_quiz(employee, entry, "quiz", progress.module_version_id, "bad", answers)
+        submit_drawn(employee, entry, "quiz", progress.module_version_id, "bad", answers)
     assert raised.value.code == "invalid-answers" and problem in raised.value.details["problems"].values()
     assert db.session.scalar(select(func.count(QuizAttempt.id))) == 0
 
@@ -103,9 +102,9 @@ def test_new_version_does_not_move_a_started_person(app, employee, tmp_path):
     entry = build_plan(employee).entry("what-is-cx")
     assert entry.version.version == 1 and entry.module.latest_version == 2
     with pytest.raises(Refused) as raised:  # a form rendered for version 2 does not fit
-        submit_quiz(employee, entry, "quiz", entry.module.current.id, "v2", RIGHT_ANSWERS)
+        submit_drawn(employee, entry, "quiz", entry.module.current.id, "v2", RIGHT_ANSWERS)
     assert raised.value.code == "stale"
-    assert submit_quiz(employee, entry, "quiz", progress.module_version_id, "v1", RIGHT_ANSWERS).passed
+    assert submit_drawn(employee, entry, "quiz", progress.module_version_id, "v1", RIGHT_ANSWERS).passed
     # Someone starting now gets version 2.
     other = person_by_email("manager@bank.example.com")
     assert started(other)[1].module_version.version == 2
@@ -113,7 +112,7 @@ def test_new_version_does_not_move_a_started_person(app, employee, tmp_path):
 
 def test_placement_quiz_tests_out(employee):
     entry = build_plan(employee).entry("what-is-cx")
-    result = submit_quiz(employee, entry, "placement", entry.version.id, "p1",
+    result = submit_drawn(employee, entry, "placement", entry.version.id, "p1",
                          {k: v for k, v in RIGHT_ANSWERS.items() if k in ("q1", "q2", "q3")})
     assert result.passed and len(result.feedback) == 3
     progress = build_plan(employee).entry("what-is-cx").progress
@@ -122,7 +121,7 @@ def test_placement_quiz_tests_out(employee):
 
 def test_failed_placement_leaves_no_progress(employee):
     entry = build_plan(employee).entry("what-is-cx")
-    result = submit_quiz(employee, entry, "placement", entry.version.id, "p1", {"q1": ["b"], "q2": ["b"], "q3": ["a"]})
+    result = submit_drawn(employee, entry, "placement", entry.version.id, "p1", {"q1": ["b"], "q2": ["b"], "q3": ["a"]})
     assert not result.passed
     assert build_plan(employee).entry("what-is-cx").progress is None
 
@@ -132,7 +131,7 @@ def test_certificate_once_the_role_path_is_complete(employee):
         plan = build_plan(employee)
         assert issue_certificate_if_complete(plan) is None
         entry = plan.entry(slug)
-        submit_quiz(employee, entry, "placement", entry.version.id, f"p-{slug}",
+        submit_drawn(employee, entry, "placement", entry.version.id, f"p-{slug}",
                     {k: RIGHT_ANSWERS[k] for k in ("q1", "q2", "q3")})
     plan = build_plan(employee)
     certificate = issue_certificate_if_complete(plan)
@@ -155,8 +154,8 @@ def test_learning_events_are_published(employee):
         signal.connect(handler)
     try:
         entry, progress = started(employee)
-        submit_quiz(employee, entry, "quiz", progress.module_version_id, "e1", WRONG_ANSWERS)
-        submit_quiz(employee, entry, "quiz", progress.module_version_id, "e2", RIGHT_ANSWERS)
+        submit_drawn(employee, entry, "quiz", progress.module_version_id, "e1", WRONG_ANSWERS)
+        submit_drawn(employee, entry, "quiz", progress.module_version_id, "e2", RIGHT_ANSWERS)
     finally:
         for signal, handler in handlers.items():
             signal.disconnect(handler)

@@ -16,7 +16,8 @@ from ...refusals import Refused
 from .. import learning
 from ..plan import build_plan
 from ..progress import finish_lesson as record_lesson
-from ..progress import new_form_token, quiz_questions, start_module, training_refused
+from ..progress import start_module, training_refused
+from ..settings import key_after_failures
 from . import bp
 
 
@@ -114,21 +115,24 @@ def take_placement(slug: str):
 
 
 def _quiz(slug: str, kind: str):
-    """Show (GET) or submit (POST) the module's quiz or its placement quiz."""
+    """Show (GET) the person's open quiz or placement quiz, drawn on first showing, or submit it (POST)."""
     _plan, entry = _plan_entry(slug)
     language = current_language()
-    version = learning.quiz_version(entry)
-    questions = quiz_questions(version, kind)
     if request.method == "POST":
-        submission = learning.parse_quiz_form(request.form, questions)
+        submission = learning.parse_quiz_form(request.form)
         try:
             result, certificate = learning.take_quiz(current_user, entry, kind, submission)
         except Refused as error:
-            if error.code == "invalid-answers":
+            db.session.rollback()
+            if error.code in ("invalid-answers", "other-draw"):
+                form = learning.quiz_form(current_user, entry, kind)  # the draw this form was for
+                db.session.commit()
+                invalid = error.code == "invalid-answers"
                 return render_template(
-                    "modules/learner_quiz.html", entry=entry, kind=kind, version=version, questions=questions,
-                    language=language, form_token=submission.form_token, chosen=submission.answers,
-                    problems=error.details["problems"],
+                    "modules/learner_quiz.html", entry=entry, kind=kind, quiz=form, language=language,
+                    chosen=submission.answers if invalid else {},
+                    problems=error.details["problems"] if invalid else {},
+                    refusal=None if invalid else error.message,
                 ), 400
             if error.code == "stale":
                 flash(_("This quiz form was out of date: the module has changed since it was shown, or the form "
@@ -160,10 +164,10 @@ def _quiz(slug: str, kind: str):
             flash(training_refused("lessons-unread").message, "info")
             return redirect(url_for("modules.learn_lesson", slug=slug, lesson_id=learning.lessons_unread(entry)[0]))
         return redirect(url_for("modules.learn_module", slug=slug))
-    return render_template(
-        "modules/learner_quiz.html", entry=entry, kind=kind, version=version, questions=questions,
-        language=language, form_token=new_form_token(), chosen={}, problems={},
-    )
+    form = learning.quiz_form(current_user, entry, kind)
+    db.session.commit()  # the draw is kept: a reload shows the same questions in the same order
+    return render_template("modules/learner_quiz.html", entry=entry, kind=kind, quiz=form, language=language,
+                           chosen={}, problems={}, refusal=None)
 
 
 @bp.get("/learn/<slug>/attempts/<int:attempt_id>")
@@ -179,6 +183,7 @@ def show_attempt(slug: str, attempt_id: int):
         "modules/learner_result.html", result=learning.attempt_result(attempt), attempt=attempt, entry=entry,
         version=attempt.module_version, language=current_language(), next_entry=following,
         certificate=learning.role_certificate(current_user),
+        key_after=key_after_failures(current_user.organisation_id),
     )
 
 

@@ -1,4 +1,4 @@
-"""Training administration: each job role's path, and the module library."""
+"""Training administration: each job role's path, the module library, quiz item analysis and training settings."""
 from __future__ import annotations
 
 from datetime import date
@@ -7,6 +7,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy import select
 
 from ...auth.access import get_in_organisation, permission_required
 from ...extensions import db
@@ -16,8 +17,10 @@ from ...pillars import PILLAR_LABELS
 from ...refusals import Refused, form_status, show_refusal
 from .. import paths
 from ..catalogue import catalogue_entry, library_catalogue, role_names
-from ..manage_forms import AddModuleForm
-from ..models import PathItem
+from ..items import MIN_ANSWERS, attempts_by_module, item_analysis
+from ..manage_forms import AddModuleForm, TrainingSettingsForm
+from ..models import Module, PathItem
+from ..settings import key_after_failures, save_key_after_failures
 from . import bp
 
 #: What each refused path change tells the administrator.
@@ -186,3 +189,48 @@ def show_library_module(slug: str):
         abort(404)
     return render_template("modules/manage_library_module.html", entry=entry, roles=role_names(organisation_id),
                            pillar_labels=PILLAR_LABELS)
+
+
+# Quiz items and settings --------------------------------------------------------------------------------------
+
+@bp.get("/admin/training/items")
+@permission_required("admin", "hr")
+def list_item_analyses():
+    """The modules whose questions can be analysed, with the organisation's attempts at each."""
+    modules = attempts_by_module(current_user.organisation_id)
+    language = current_language()
+    modules.sort(key=lambda m: m.module.current.text("title", language).casefold())
+    return render_template("modules/manage_items_index.html", modules=modules, language=language)
+
+
+@bp.get("/admin/training/library/<slug>/items")
+@permission_required("admin", "hr")
+def show_item_analysis(slug: str):
+    """How each question of a module did in the organisation's attempts (administrators and HR)."""
+    module = db.first_or_404(select(Module).where(Module.slug == slug))
+    version = request.args.get("version", type=int)
+    analysis = item_analysis(current_user.organisation_id, module, version)
+    if analysis is None:
+        abort(404)
+    return render_template("modules/manage_items.html", analysis=analysis, language=current_language(),
+                           min_answers=MIN_ANSWERS)
+
+
+@bp.route("/admin/training/settings", methods=["GET", "POST"])
+@permission_required("admin")
+def edit_training_settings():
+    organisation_id = current_user.organisation_id
+    form = TrainingSettingsForm()
+    if request.method == "GET":
+        form.key_after_failures.data = key_after_failures(organisation_id)
+    if form.validate_on_submit():
+        try:
+            save_key_after_failures(organisation_id, form.key_after_failures.data)
+        except Refused as refused:
+            show_refusal(form, refused)
+            db.session.rollback()
+        else:
+            db.session.commit()
+            flash(_("Training settings saved."), "success")
+            return redirect(url_for("modules.edit_training_settings"))
+    return render_template("modules/manage_settings.html", form=form), form_status(form)
