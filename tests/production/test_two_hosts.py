@@ -279,6 +279,25 @@ def test_a_worker_killed_mid_delivery_loses_and_duplicates_nothing(hosts, databa
 
 
 # e. Packs -------------------------------------------------------------------------------------------------------
-# The place for issue 12's fifth proof, added with the PDF downloads as jobs: a pack requested on one host is
-# downloaded from the other (hosts.a / hosts.b, log_in and csrf_token over HTTP; worker w2 runs the job, and w1
-# too unless test d has killed it already).
+
+def test_a_pack_asked_for_on_one_host_is_downloaded_from_the_other(hosts):
+    """The manager asks for the team pack on host A; a worker makes it; host B shows its page and serves the
+    file (files live in the database, not on the host that was asked)."""
+    manager = requests.Session()
+    assert log_in(manager, hosts.a, "manager@bank.example.com").status_code == 302
+    asked = manager.get(f"{hosts.a}/team/scorecards.pdf", allow_redirects=False, timeout=60)
+    assert asked.status_code == 303, asked.text[:500]
+    path = "/downloads/" + asked.headers["Location"].rsplit("/downloads/", 1)[1]
+
+    def made() -> bool:
+        return manager.get(f"{hosts.b}{path}/file", allow_redirects=False, timeout=30).status_code == 200
+
+    wait_until(made, "the pack to be made by a worker", timeout=120, interval=1)
+    pdf = manager.get(f"{hosts.b}{path}/file", timeout=60)
+    assert pdf.headers["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+    page = manager.get(f"{hosts.b}{path}", timeout=30)
+    assert page.status_code == 200 and "Your file is ready" in page.text
+    # Nobody else sees it, on either host.
+    other = requests.Session()
+    assert log_in(other, hosts.b, "leader@bank.example.com").status_code == 302
+    assert other.get(f"{hosts.b}{path}/file", allow_redirects=False, timeout=30).status_code == 404
