@@ -1,7 +1,7 @@
 """How long each kind of personal data is kept: the defaults the privacy page shows.
 
-An organisation's own retention settings (and the nightly job that applies them) are kept elsewhere; until they
-are joined here, the page shows these defaults. Each value is (number, unit), unit one of "days", "months",
+An organisation sets some of these itself (cxculture/orgs/retention.py; the nightly job applies them): the page
+and the record of processing show its own periods for those. Each value is (number, unit), unit one of "days", "months",
 "years", "while" (as long as the account exists) or "campaign" (until the campaign closes).
 """
 from __future__ import annotations
@@ -33,9 +33,17 @@ _FIXED = {
 }
 
 
-def retention_text(key: str) -> str:
-    """How long data of this kind is kept, in the reader's language."""
-    number, unit = RETENTION_DEFAULTS[key]
+def _organisations_periods(policy) -> dict[str, tuple[int, str]]:
+    """The periods an organisation sets itself (Administration → Retention), by the keys above."""
+    return {"survey_comments": (policy.survey_comment_months, "months"), "kpis": (policy.kpi_value_years, "years"),
+            "lms": (policy.delivered_outbox_days, "days"), "audit": (policy.audit_record_months, "months")}
+
+
+def retention_text(key: str, policy=None) -> str:
+    """How long data of this kind is kept, in the reader's language: the organisation's own period where it sets
+    one (`policy`, its RetentionPolicy), else the installation's."""
+    periods = _organisations_periods(policy) if policy is not None else {}
+    number, unit = periods.get(key) or RETENTION_DEFAULTS[key]
     if unit in _FIXED:
         return str(_FIXED[unit])
     forms = {

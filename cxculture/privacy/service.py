@@ -20,6 +20,7 @@ from ..audit import record
 from ..extensions import db
 from ..i18n import person_language
 from ..orgs.models import Person, PersonPermission
+from ..orgs.retention import retention_of
 from ..personal_data import Erasure
 from ..refusals import Refused
 from ..util import slugify
@@ -168,17 +169,19 @@ class PrivacyLine:
     anonymous: bool
 
 
-def privacy_lines() -> list[PrivacyLine]:
-    """Every declared holding, in the reader's language."""
+def privacy_lines(organisation_id: int | None = None) -> list[PrivacyLine]:
+    """Every declared holding, in the reader's language, with the organisation's own retention periods."""
+    policy = retention_of(organisation_id) if organisation_id is not None else None
     return [PrivacyLine(str(provider.TITLE), holding.table, str(holding.what), str(holding.why),
-                        str(holding.who_sees), retention_text(holding.kept), str(holding.on_erase), holding.anonymous)
+                        str(holding.who_sees), retention_text(holding.kept, policy), str(holding.on_erase),
+                        holding.anonymous)
             for provider, holding in registry.holdings()]
 
 
-def record_of_processing() -> tuple[list[str], list[list[str]]]:
+def record_of_processing(organisation_id: int | None = None) -> tuple[list[str], list[list[str]]]:
     """The record of processing as a table (header, rows), in the reader's language."""
     header = [_("Area"), _("Table"), _("What is stored"), _("Why"), _("Who sees it"), _("How long"),
               _("On erasure"), _("Anonymous")]
     rows = [[line.area, line.table, line.what, line.why, line.who_sees, line.kept, line.on_erase,
-             _("yes") if line.anonymous else _("no")] for line in privacy_lines()]
+             _("yes") if line.anonymous else _("no")] for line in privacy_lines(organisation_id)]
     return header, rows

@@ -43,13 +43,14 @@ def show_privacy():
     """What is stored, why, for how long, who sees it: readable by anyone (the installation's page), with the
     organisation's name and anonymity threshold for a person logged in."""
     organisation = current_user.organisation if current_user.is_authenticated else None
-    return render_template("privacy/page.html", lines=service.privacy_lines(), organisation=organisation)
+    return render_template("privacy/page.html", organisation=organisation,
+                           lines=service.privacy_lines(organisation.id if organisation else None))
 
 
 @bp.get("/privacy/record.csv")
 @permission_required("admin")
 def download_record_of_processing():
-    header, rows = service.record_of_processing()
+    header, rows = service.record_of_processing(current_user.organisation_id)
     return csv_download(csv_bytes(header, rows, csv_delimiter()), "record-of-processing")
 
 

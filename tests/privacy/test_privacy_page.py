@@ -40,3 +40,18 @@ def test_an_administrator_downloads_the_record_of_processing(client, demo):
 def test_only_administrators_download_the_record(client, demo, account):
     login(client, f"{account}@bank.example.com")
     assert client.get("/privacy/record.csv").status_code == 403
+
+
+def test_the_page_and_the_record_show_the_organisations_own_retention(client, demo):
+    login(client, "admin@bank.example.com")
+    assert "24 months" in client.get("/privacy").get_data(as_text=True)  # the default for survey comments
+    saved = client.post("/admin/retention", data={
+        "survey_comment_months": "7", "kpi_value_years": "3", "deactivated_person_months": "12",
+        "delivered_outbox_days": "90", "audit_record_months": "36"})
+    assert saved.status_code == 302
+    page = client.get("/privacy").get_data(as_text=True)
+    assert "7 months" in page and "3 years" in page and "24 months" not in page
+    record = client.get("/privacy/record.csv").get_data(as_text=True)
+    assert "7 months" in record and "3 years" in record
+    client.post("/logout")
+    assert "24 months" in client.get("/privacy").get_data(as_text=True)  # anyone else: the defaults
