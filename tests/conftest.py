@@ -372,6 +372,19 @@ def login(client, email: str, password: str = DEMO_PASSWORD):
     return response
 
 
+@pytest.fixture
+def cx_logs(caplog):
+    """caplog that sees the app's own loggers even after a real Celery worker or process pool in the same test
+    process configured logging (which disables or detaches existing loggers)."""
+    import logging
+
+    for name, logger in list(logging.root.manager.loggerDict.items()):
+        if name.startswith("cxculture") and isinstance(logger, logging.Logger):
+            logger.disabled, logger.propagate = False, True
+            logger.setLevel(logging.NOTSET)
+    return caplog
+
+
 def run_queued_downloads() -> list[int]:
     """Do what a job worker does with the files people asked for: make every queued download (tests have no
     worker; tests/jobs and tests/e2e run real ones). Returns the ids made."""

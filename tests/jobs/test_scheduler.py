@@ -45,12 +45,12 @@ def _scheduler(app, tmp_path, name: str) -> SingleBeatScheduler:
     return scheduler
 
 
-def test_only_the_holder_sends_and_a_standby_takes_over(app, tmp_path, sent, caplog):
-    caplog.set_level("WARNING", logger="cxculture.jobs.scheduler")
+def test_only_the_holder_sends_and_a_standby_takes_over(app, tmp_path, sent, cx_logs):
+    cx_logs.set_level("WARNING", logger="cxculture.jobs.scheduler")
     first, second = _scheduler(app, tmp_path, "host-a"), _scheduler(app, tmp_path, "host-b")
     assert first.tick() == 1.0 and second.tick() == TICK_SECONDS and first.tick() == 1.0
     assert sent == ["host-a", "host-a"]
-    assert "host-b: another scheduler sends the scheduled jobs; standing by" in caplog.text
+    assert "host-b: another scheduler sends the scheduled jobs; standing by" in cx_logs.text
     first.holding = True
     release_lease(LEASE_NAME, "host-a")  # host a stops
     assert second.tick() == 1.0 and first.tick() == TICK_SECONDS

@@ -68,7 +68,8 @@ def test_opening_a_campaign_mails_everyone_invited_once(opened, smtp_server):
     assert f"/assessments/{opened.id}/answer" in body["text"] and "Demo Retail" in body["html"]
 
 
-def test_reminders_go_only_to_those_who_have_not_answered(opened, smtp_server, caplog):
+def test_reminders_go_only_to_those_who_have_not_answered(opened, smtp_server, cx_logs):
+    caplog = cx_logs
     invited = _invited(opened)
     mail_campaigns()
     deliver()
