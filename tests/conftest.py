@@ -6,6 +6,7 @@ import copy
 import os
 import re
 import sqlite3
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -407,6 +408,14 @@ def get_file(client, url: str, method: str = "get", **kwargs):
         return response
     run_queued_downloads()
     return client.get(f"{location}/file")
+
+
+def pdf_text(data: bytes, tmp_path) -> str:
+    """The text of a PDF as poppler lays it out."""
+    path = tmp_path / "out.pdf"
+    path.write_bytes(data)
+    return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True,
+                          check=True).stdout
 
 
 def session_cookie(response) -> str:

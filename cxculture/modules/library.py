@@ -25,6 +25,11 @@ JOB_ROLE_KEYS = ("executive", "hr", "team_lead", "frontline", "contact_centre", 
 #: Where a question of a bank is asked: only in the final quiz, or only in the placement quiz.
 QUESTION_USES = ("quiz", "placement")
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,78}$")
+#: How a module's minutes are computed: its lessons read at this pace (the slower language counts) ...
+READING_WORDS_PER_MINUTE = 200
+#: ... and this long for each quiz question an attempt asks (a scenario takes half a minute more to read).
+MINUTES_PER_QUESTION = 1.0
+MINUTES_PER_SCENARIO = 0.5
 #: What lesson Markdown may become: text formatting, lists, headings, quotes, tables and safe links.
 ALLOWED_TAGS = {"p", "h2", "h3", "h4", "ul", "ol", "li", "strong", "em", "blockquote", "code", "pre", "a", "br", "hr",
                 "table", "thead", "tbody", "tr", "th", "td"}
@@ -145,7 +150,8 @@ def _read_module(folder: Path, root: Path) -> tuple[LoadedModule | None, list[Pr
     content = {"slug": folder.name}
     content["title"] = check.bilingual(meta_file, "title", meta.get("title"))
     content["summary"] = check.bilingual(meta_file, "summary", meta.get("summary"))
-    minutes = check.integer(meta_file, "minutes", meta.get("minutes"), 5, 240)
+    if "minutes" in meta:
+        check.problem(meta_file, "minutes", "remove it: a module's minutes are computed from its lessons and quiz")
     pass_mark = check.integer(meta_file, "pass_mark", meta.get("pass_mark"), 50, 100)
 
     pillars = meta.get("pillars")
@@ -165,16 +171,34 @@ def _read_module(folder: Path, root: Path) -> tuple[LoadedModule | None, list[Pr
     content["prerequisites"] = prerequisites
 
     content["lessons"] = _read_lessons(check, folder, meta_file, meta.get("lessons"))
+    if "worksheets" in meta:
+        # Stored only when written, so a module without worksheets keeps its content hash.
+        content["worksheets"] = _read_worksheets(check, folder, meta_file, meta["worksheets"], content["lessons"])
     content["quiz"] = _read_quiz(check, quiz_file, quiz) if quiz is not None else []
     if quiz is not None:
         # Only a bank carries draw sizes: modules written before banks keep their content, and so their hash.
         content.update(_read_draws(check, quiz_file, quiz, content["quiz"]))
     if check.problems:
         return None, check.problems
+    minutes = module_minutes(content)
     # minutes and pass_mark live beside content, but a change to them is a new version too.
     hashed = {**content, "minutes": minutes, "pass_mark": pass_mark}
     digest = hashlib.sha256(json.dumps(hashed, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
     return LoadedModule(folder.name, content, minutes, pass_mark, digest), []
+
+
+def module_minutes(content: dict) -> int:
+    """What a module honestly takes: reading its lessons (in the longer language) and answering one attempt."""
+    words = max(sum(len(lesson["body"][language].split()) for lesson in content["lessons"]) for language in LANGUAGES)
+    asked = [q for q in content["quiz"] if q.get("use") != "placement"]
+    if content.get("draw"):
+        # A draw asks `draw` questions; count scenarios at the share the bank has them.
+        scenarios = sum("scenario" in q for q in asked) * content["draw"] / len(asked)
+        asked_count = content["draw"]
+    else:
+        scenarios, asked_count = sum("scenario" in q for q in asked), len(asked)
+    quiz = asked_count * MINUTES_PER_QUESTION + scenarios * MINUTES_PER_SCENARIO
+    return max(1, round(words / READING_WORDS_PER_MINUTE + quiz))
 
 
 def _read_lessons(check: _Checker, folder: Path, meta_file: Path, lessons) -> list[dict]:
@@ -197,20 +221,54 @@ def _read_lessons(check: _Checker, folder: Path, meta_file: Path, lessons) -> li
             if lesson_id is None:
                 continue
             path = folder / "lessons" / f"{lesson_id}.{language}.md"
-            if not path.is_file():
-                check.problem(path, "-", f"file is missing (lesson {lesson_id!r})")
-                continue
-            try:
-                text = path.read_text(encoding="utf-8").strip()
-            except UnicodeDecodeError:
-                check.problem(path, "-", "not UTF-8 text")
-                continue
-            if len(text.split()) < 80:
-                check.problem(path, "-", "a lesson needs at least 80 words")
-            body[language] = text
-            html[language] = render_markdown(text)
+            text = _markdown_file(check, path, f"lesson {lesson_id!r}", min_words=80)
+            if text is not None:
+                body[language], html[language] = text, render_markdown(text)
         result.append({"id": lesson_id, "title": title, "body": body, "html": html})
     return result
+
+
+def _read_worksheets(check: _Checker, folder: Path, meta_file: Path, worksheets, lessons: list[dict]) -> list[dict]:
+    """Printable sheets a lesson offers for practice: worksheets/<id>.<language>.md, each with its lesson."""
+    if not isinstance(worksheets, list) or not 1 <= len(worksheets) <= 6:
+        check.problem(meta_file, "worksheets", "a list of 1 to 6 worksheets")
+        return []
+    lesson_ids = {lesson["id"] for lesson in lessons}
+    result, seen = [], set()
+    for index, sheet in enumerate(worksheets, start=1):
+        where = f"worksheets[{index}]"
+        if not isinstance(sheet, dict):
+            check.problem(meta_file, where, "needs an id, a lesson and a title")
+            continue
+        sheet_id = check.identifier(meta_file, f"{where}.id", sheet.get("id"))
+        if sheet_id is not None and sheet_id in seen:
+            check.problem(meta_file, f"{where}.id", f"{sheet_id!r} is used twice")
+        seen.add(sheet_id)
+        if sheet.get("lesson") not in lesson_ids:
+            check.problem(meta_file, f"{where}.lesson", "the id of one of this module's lessons")
+        title = check.bilingual(meta_file, f"{where}.title", sheet.get("title"))
+        body, html = {}, {}
+        for language in LANGUAGES if sheet_id is not None else ():
+            path = folder / "worksheets" / f"{sheet_id}.{language}.md"
+            text = _markdown_file(check, path, f"worksheet {sheet_id!r}", min_words=50)
+            if text is not None:
+                body[language], html[language] = text, render_markdown(text)
+        result.append({"id": sheet_id, "lesson": sheet.get("lesson"), "title": title, "body": body, "html": html})
+    return result
+
+
+def _markdown_file(check: _Checker, path: Path, what: str, min_words: int) -> str | None:
+    if not path.is_file():
+        check.problem(path, "-", f"file is missing ({what})")
+        return None
+    try:
+        text = path.read_text(encoding="utf-8").strip()
+    except UnicodeDecodeError:
+        check.problem(path, "-", "not UTF-8 text")
+        return None
+    if len(text.split()) < min_words:
+        check.problem(path, "-", f"needs at least {min_words} words")
+    return text
 
 
 def _read_quiz(check: _Checker, quiz_file: Path, quiz: dict) -> list[dict]:

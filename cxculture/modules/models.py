@@ -66,6 +66,14 @@ class ModuleVersion(db.Model):
     def questions(self) -> list[dict]:
         return self.content["quiz"]
 
+    @property
+    def worksheets(self) -> list[dict]:
+        """Printable practice sheets, each offered by one lesson (absent in modules without any)."""
+        return self.content.get("worksheets", [])
+
+    def worksheet(self, sheet_id: str) -> dict | None:
+        return next((sheet for sheet in self.worksheets if sheet["id"] == sheet_id), None)
+
 
 class TrainingPath(db.Model):
     """The modules a job role follows in one organisation."""

@@ -9,15 +9,8 @@ from sqlalchemy import select
 
 from cxculture.extensions import db
 from cxculture.orgs.models import Person, Team
-from tests.conftest import get_file, login
+from tests.conftest import get_file, login, pdf_text
 from tests.kpis.scorecard_factories import contact_centre_scorecard_data, person
-
-
-def pdf_text(data: bytes, tmp_path) -> str:
-    path = tmp_path / "out.pdf"
-    path.write_bytes(data)
-    return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True,
-                          check=True).stdout
 
 
 def pdf_pages(data: bytes, tmp_path) -> int:

@@ -41,7 +41,7 @@ def test_dashboard_shows_plan_progress_next_module_and_locks(client, trained, lo
     assert 'action="/learn/what-is-cx/start"' in body
     assert "Finish Title of what-is-cx first." in body
     assert body.count("Locked") >= 2
-    assert "Your role" in body and "Listening" in body and "20 min" in body
+    assert "Your role" in body and "Listening" in body and "7 min" in body  # 2 lessons of ~90 words, 5 questions
     assert "Title of leading-a-customer-centric-culture" not in body  # an executive module, not on this plan
     assert "Demo Bank" in body and "Front line" in body  # the "You" card stays
 

@@ -117,7 +117,7 @@ BROKEN = [
         "lesson too short",
         ("what-is-cx", "lessons", "lesson-2.en.md"),
         lambda p: p.write_text("Too short."),
-        "lesson-2.en.md: -: a lesson needs at least 80 words",
+        "lesson-2.en.md: -: needs at least 80 words",
     ),
     ("bad YAML", ("what-is-cx", "quiz.yaml"), None, "quiz.yaml: line"),
     (
@@ -143,6 +143,36 @@ BROKEN = [
         ("what-is-cx", "quiz.yaml"),
         lambda d: [q.__setitem__("placement", False) for q in d["questions"]],
         "quiz.yaml: questions: mark at least 3 questions placement: true",
+    ),
+    (
+        "minutes written by hand",
+        ("what-is-cx", "module.yaml"),
+        _set("minutes", 30),
+        "module.yaml: minutes: remove it: a module's minutes are computed from its lessons and quiz",
+    ),
+    (
+        "worksheet for an unknown lesson",
+        ("what-is-cx", "module.yaml"),
+        lambda d: d["worksheets"][0].__setitem__("lesson", "lesson-9"),
+        "module.yaml: worksheets[1].lesson: the id of one of this module's lessons",
+    ),
+    (
+        "worksheet without its Italian",
+        ("what-is-cx", "worksheets", "journey-sheet.it.md"),
+        lambda p: p.unlink(),
+        "journey-sheet.it.md: -: file is missing (worksheet 'journey-sheet')",
+    ),
+    (
+        "worksheet used twice",
+        ("what-is-cx", "module.yaml"),
+        lambda d: d["worksheets"].append(dict(d["worksheets"][0])),
+        "module.yaml: worksheets[2].id: 'journey-sheet' is used twice",
+    ),
+    (
+        "worksheet too short",
+        ("what-is-cx", "worksheets", "journey-sheet.en.md"),
+        lambda p: p.write_text("| A | B |\n|---|---|\n|  |  |"),
+        "journey-sheet.en.md: -: needs at least 50 words",
     ),
     (
         "duplicate question id",
@@ -189,3 +219,19 @@ def test_lesson_markdown_is_sanitised():
     assert "<script" not in html and "onerror" not in html and "javascript:" not in html and "<img" not in html
     assert "<h2>Title</h2>" in html and "<strong>bold</strong>" in html
     assert 'href="https://example.com"' in html
+
+
+def test_minutes_are_computed_from_the_words_and_the_questions_asked(library_copy):
+    from cxculture.modules.library import module_minutes
+
+    module = read_library(library_copy)["what-is-cx"]
+    content = module.content
+    words = max(sum(len(lesson["body"][language].split()) for lesson in content["lessons"])
+                for language in ("en", "it"))
+    asked = sum(q.get("use") != "placement" for q in content["quiz"])
+    assert module.minutes == module_minutes(content) == max(1, round(words / 200 + asked))
+    longer = dict(content, lessons=[dict(lesson, body={"en": "word " * 2000, "it": "parola " * 1000})
+                                    for lesson in content["lessons"]])
+    assert module_minutes(longer) == round(3 * 2000 / 200 + asked)  # the longer language counts
+    bank = dict(content, draw=2, quiz=[dict(q, scenario={"en": "x", "it": "x"}) for q in content["quiz"]])
+    assert module_minutes(bank) == max(1, round(words / 200 + 2 + 2 * 0.5))

@@ -33,7 +33,7 @@ def test_the_library_lists_every_module_with_its_facts_and_paths(client, login_a
     text = " | ".join(c.split("</td>")[0] for c in cells)
     assert "Vision, Communication" in text
     assert "Executive" in text and "Team lead" in text  # target roles by their names in the organisation
-    assert ">20<" in row and ">80%<" in row and ">3<" in row and ">5<" in row  # minutes, pass mark, lessons, quiz
+    assert ">7<" in row and ">80%<" in row and ">3<" in row and ">5<" in row  # minutes, pass mark, lessons, quiz
     assert "/admin/training/paths/" in row  # used by the executive (and team lead) path
     assert "Retired" not in row
     listening = _row(body, "Title of listening-to-customers")

@@ -201,6 +201,26 @@ def download_certificate(code: str):
     return offer_html(html, title=_("Certificate %(code)s", code=text.code), filename=f"certificate-{text.code}.pdf")
 
 
+@bp.get("/learn/<slug>/worksheets/<sheet_id>.pdf")
+@permission_required("employee")
+def download_worksheet(slug: str, sheet_id: str):
+    """A lesson's practice sheet as a printable PDF, from the version the person is on."""
+    _plan, entry = _plan_entry(slug)
+    return worksheet_pdf(entry.version, sheet_id)
+
+
+def worksheet_pdf(version, sheet_id: str):
+    """The worksheet of a module version as a PDF for the current person's organisation; 404 when absent."""
+    sheet = version.worksheet(sheet_id)
+    if sheet is None:
+        abort(404)
+    language = current_language()
+    html = render_template("modules/worksheet_pdf.html", version=version, sheet=sheet, language=language,
+                           organisation=current_user.organisation)
+    title = sheet["title"].get(language) or sheet["title"]["en"]
+    return offer_html(html, title=title, filename=f"{version.module.slug}-{sheet_id}-{language}.pdf")
+
+
 @bp.get("/verify/<code>")
 def verify_certificate(code: str):
     """Public: anyone holding a certificate's code can check it is genuine."""

@@ -22,6 +22,7 @@ from ..manage_forms import AddModuleForm, TrainingSettingsForm
 from ..models import Module, PathItem
 from ..settings import key_after_failures, save_key_after_failures
 from . import bp
+from .learner import worksheet_pdf
 
 #: What each refused path change tells the administrator.
 
@@ -192,6 +193,16 @@ def show_library_module(slug: str):
 
 
 # Quiz items and settings --------------------------------------------------------------------------------------
+
+@bp.get("/admin/training/library/<slug>/worksheets/<sheet_id>.pdf")
+@permission_required("admin")
+def download_library_worksheet(slug: str, sheet_id: str):
+    """An administrator looks at a module's worksheet before putting the module on a path."""
+    entry = catalogue_entry(current_user.organisation_id, slug)
+    if entry is None:
+        abort(404)
+    return worksheet_pdf(entry.version, sheet_id)
+
 
 @bp.get("/admin/training/items")
 @permission_required("admin", "hr")
