@@ -91,9 +91,10 @@ ARGUMENTS = {
     # Library content is shared by the installation: these name no organisation's data.
     "slug": _module_slug,
     "lesson_id": lambda org: "lesson-1",
+    "sheet_id": lambda org: "journey-sheet",  # the fixture library's worksheet
 }
 #: Arguments that do not belong to an organisation: a route taking only these may answer 200.
-SHARED_ARGUMENTS = {"slug", "lesson_id"}
+SHARED_ARGUMENTS = {"slug", "lesson_id", "sheet_id"}
 
 
 def _victim_rows(organisation) -> dict:
