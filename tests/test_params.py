@@ -58,6 +58,8 @@ def test_every_get_route_refuses_bad_numbers_without_a_500(app, client, trained)
                 body = response.get_data()[:300].decode("utf-8", "replace")  # PDFs are binary
                 assert response.status_code < 500, f"GET {url} as {account}: {response.status_code} {body}"
                 seen += 1
+                if response.status_code == 403:
+                    break  # the account may not open the page at all: its numbers are never read
     assert seen > 300
 
 
