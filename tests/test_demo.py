@@ -6,6 +6,8 @@ from cxculture.extensions import db
 from cxculture.orgs.models import JobRole, Person, PersonPermission, Team
 from cxculture.orgs.service import DEFAULT_JOB_ROLES, person_by_email
 from tests.modules.conftest import FIXTURE_LIBRARY
+from tests.modules.test_demo_training import _counts as training_counts
+from tests.modules.test_demo_training import _snapshot as training_snapshot
 
 
 def _table_counts():
@@ -16,12 +18,18 @@ def _table_counts():
 
 
 def test_demo_command_is_idempotent(app, runner):
+    """A second `cx demo` adds nobody and changes no row of the training it loaded the first time."""
     result = runner.invoke(args=["cx", "demo", "--library", str(FIXTURE_LIBRARY)])
     assert result.exit_code == 0, result.output
     assert "Demo Retail (demo-retail) ready." in result.output
-    first = _table_counts()
-    assert runner.invoke(args=["cx", "demo", "--library", str(FIXTURE_LIBRARY)]).exit_code == 0
+    assert "Demo progress loaded for: demo-retail, demo-bank." in result.output
+    first, first_training = _table_counts(), training_snapshot()
+    assert all(training_counts().values())
+    again = runner.invoke(args=["cx", "demo", "--library", str(FIXTURE_LIBRARY)])
+    assert again.exit_code == 0, again.output
+    assert "Demo progress loaded for: nobody new." in again.output
     assert _table_counts() == first
+    assert training_snapshot() == first_training
 
 
 def test_demo_organisations_have_the_promised_shape(app):

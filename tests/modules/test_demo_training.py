@@ -42,18 +42,6 @@ def demo_training(demo_with_training):
     return demo_with_training
 
 
-def test_the_demo_command_loads_training_once(app, runner):
-    result = runner.invoke(args=["cx", "demo", "--library", str(FIXTURE_LIBRARY)])
-    assert result.exit_code == 0, result.output
-    assert "Demo progress loaded for: demo-retail, demo-bank." in result.output
-    first = _snapshot()
-    assert all(_counts().values())
-    again = runner.invoke(args=["cx", "demo", "--library", str(FIXTURE_LIBRARY)])
-    assert again.exit_code == 0, again.output
-    assert "Demo progress loaded for: nobody new." in again.output
-    assert _snapshot() == first
-
-
 def test_a_broken_library_fails_the_demo_with_its_problems_and_writes_nothing(app, runner, tmp_path):
     broken = tmp_path / "library"
     (broken / "what-is-cx").mkdir(parents=True)
