@@ -2,10 +2,11 @@
 
 Two rules, for the final quiz and the placement quiz of every module, in each language:
 
-- **Longest choice.** A learner who always picks the longest choice (on a multiple-answer question, the longest
-  ones: a question scores for them when no wrong choice is longer than a right one; ties count against the bank)
-  must not reach the pass mark on any draw. A draw of N questions may hold every question where that works, so
-  there must be fewer such questions than the number of right answers the pass mark needs out of N.
+- **Longest or shortest choice.** A learner who always picks the longest choice (on a multiple-answer question, the
+  longest ones: a question scores for them when no wrong choice is longer than a right one; ties count against the
+  bank) must not reach the pass mark on any draw, and neither must one who always picks the shortest. A draw of N
+  questions may hold every question where that works, so there must be fewer such questions than the number of
+  right answers the pass mark needs out of N.
 - **One place.** In a quiz of 4 or more single-answer questions, the right choice may not sit in the same place
   (as written) in more than half of them.
 
@@ -31,9 +32,25 @@ def right_answers_needed(pass_mark: int, asked: int) -> int:
 
 def longest_choice_scores(question: dict, language: str) -> bool:
     """Whether picking the longest choice (the longest ones on a multiple-answer question) answers it right."""
+    right, wrong = _lengths(question, language)
+    return bool(right) and (not wrong or min(right) >= max(wrong))
+
+
+def shortest_choice_scores(question: dict, language: str) -> bool:
+    """Whether picking the shortest choice (the shortest ones on a multiple-answer question) answers it right."""
+    right, wrong = _lengths(question, language)
+    return bool(right) and (not wrong or max(right) < min(wrong))
+
+
+def _lengths(question: dict, language: str) -> tuple[list[int], list[int]]:
+    """The lengths of the right choices and of the wrong ones."""
     right = [len(c["text"][language]) for c in question["choices"] if c["correct"]]
     wrong = [len(c["text"][language]) for c in question["choices"] if not c["correct"]]
-    return bool(right) and (not wrong or min(right) >= max(wrong))
+    return right, wrong
+
+
+#: The strategies a learner could use without reading, by the name a problem gives them.
+LENGTH_STRATEGIES = (("longest", longest_choice_scores), ("shortest", shortest_choice_scores))
 
 
 def _pools(content: dict) -> list[tuple[str, list[dict], int]]:
@@ -56,13 +73,14 @@ def quiz_problems(module: LoadedModule) -> list[Problem]:
             continue
         needed = right_answers_needed(module.pass_mark, asked)
         for language in LANGUAGES:
-            hits = [q["id"] for q in questions if longest_choice_scores(q, language)]
-            if len(hits) >= needed:
-                problems.append(Problem(file, f"{name} ({LANGUAGE_NAMES[language]})", (
-                    f"the longest choice is right in {len(hits)} of {len(questions)} questions ({', '.join(hits)}): "
-                    f"a learner who always picks it can answer {min(len(hits), asked)} of {asked} right, and "
-                    f"{needed} right answers pass (pass mark {module.pass_mark}%); the longest choice may be right "
-                    f"in at most {needed - 1} questions")))
+            for strategy, scores in LENGTH_STRATEGIES:
+                hits = [q["id"] for q in questions if scores(q, language)]
+                if len(hits) >= needed:
+                    problems.append(Problem(file, f"{name} ({LANGUAGE_NAMES[language]})", (
+                        f"the {strategy} choice is right in {len(hits)} of {len(questions)} questions "
+                        f"({', '.join(hits)}): a learner who always picks it can answer {min(len(hits), asked)} of "
+                        f"{asked} right, and {needed} right answers pass (pass mark {module.pass_mark}%); the "
+                        f"{strategy} choice may be right in at most {needed - 1} questions")))
         single = [q for q in questions if q["kind"] == "single"]
         places = Counter()
         for question in single:
