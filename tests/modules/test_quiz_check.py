@@ -33,6 +33,14 @@ def _longest_is_right(question):
                 choice["text"][language] += " — the complete and careful answer, with every condition spelled out"
 
 
+def _shortest_is_right(question):
+    """Every right choice written out shorter than every wrong one, in both languages."""
+    for choice in question["choices"]:
+        for language in ("en", "it"):
+            choice["text"][language] = ("Yes" if choice["correct"] else
+                                        f"{choice['text'][language]}, and a condition that makes it longer")
+
+
 def _key_first(question):
     """The right choice moved to the first place in every single-answer question."""
     if question["kind"] == "single":
@@ -118,6 +126,25 @@ def test_a_bank_with_the_key_in_one_place_is_refused(app, tmp_path):
     assert by_field["final quiz"] == ("the right choice is choice 1 in 9 of 9 single-answer questions (q1, q2, q3, "
                                       "q4, q5, q6, q7, q8, q9); spread the right choices over the places")
     assert by_field["placement quiz"].startswith("the right choice is choice 1 in 4 of 4")
+
+
+def test_a_bank_where_the_shortest_choice_is_right_is_refused(app, tmp_path):
+    _, problems = check_quizzes(_bank_copy(tmp_path, _shortest_is_right))
+    final = next(p for p in problems if p.field == "final quiz (Italian)")
+    assert final.reason.startswith("the shortest choice is right in 10 of 10 questions")
+    assert "the shortest choice may be right in at most 3 questions" in final.reason
+
+
+def test_choices_as_short_as_the_right_one_leave_the_shortest_learner_guessing(app, tmp_path):
+    """The balanced bank ties its right choice with a wrong one in q7–q10: a learner picking the shortest guesses."""
+    def tie_broken(question):
+        if question["id"] in ("q7", "q8", "q9"):
+            for choice in question["choices"]:
+                if not choice["correct"]:
+                    choice["text"] = {language: f"{text} (longer)" for language, text in choice["text"].items()}
+    _, problems = check_quizzes(_bank_copy(tmp_path, tie_broken))
+    assert [p.field for p in problems] == ["final quiz (English)", "final quiz (Italian)"]
+    assert "the shortest choice is right in 6 of 10 questions (q4, q5, q6, q7, q8, q9)" in problems[0].reason
 
 
 def test_sync_checks_the_format_only(app, tmp_path):
