@@ -239,7 +239,7 @@ def _row(page: str, start: str) -> str:
 
 
 def test_results_show_dont_know_per_statement_and_compare_only_shared_statements(client, login_as, across_versions):
-    before, after = across_versions
+    _before, after = across_versions
     login_as("leader")
     page = html.unescape(client.get(f"/assessments/{after.id}/results").get_data(as_text=True))
     assert "turnout (10 of 60 invited)" in page  # every respondent counts, whatever they answered
