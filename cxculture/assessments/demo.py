@@ -46,7 +46,7 @@ _OPEN_TURNOUT = 0.4
 _COMMENT_SHARE = 0.3
 #: How often a statement is answered "don't know / not applicable" where the questionnaire offers it: most people
 #: cannot see what other teams learn or what customers are told; few have answered a questionnaire like this.
-_DONT_KNOW = {"listening-6": 0.3, "improvement-5": 0.35, "communication-8": 0.55, "hiring-7": 0.15}
+_DONT_KNOW = {"listening-6": 0.3, "improvement-5": 0.35, "communication-8": 0.8, "hiring-7": 0.15}
 _DONT_KNOW_OTHERWISE = 0.03
 
 _COMMENTS = {

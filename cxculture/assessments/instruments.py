@@ -131,6 +131,22 @@ def copy_instrument(organisation_id: int, source: Instrument, key: str) -> Instr
     return copy
 
 
+def copy_into(own: Instrument, source: Instrument) -> Instrument:
+    """A newer shipped version (`source`) as the next version of the organisation's own copy `own` (its newest):
+    the earlier versions, and the campaigns that use them, stay as they are."""
+    newer = Instrument(organisation_id=own.organisation_id, key=own.key, version=own.version + 1,
+                       content=source.content, based_on_id=source.id)
+    db.session.add(newer)
+    db.session.flush()
+    return newer
+
+
+def copied_from(organisation_id: int) -> set[int]:
+    """The instruments the organisation's own versions were copied or derived from."""
+    return set(db.session.scalars(select(Instrument.based_on_id).where(
+        Instrument.organisation_id == organisation_id, Instrument.based_on_id.is_not(None))))
+
+
 def edit_instrument(instrument: Instrument, content: dict) -> Instrument:
     """Change an organisation's instrument: in place while no campaign uses it, else as a new version."""
     if instrument.organisation_id is None:

@@ -345,3 +345,31 @@ def test_the_italian_results_say_it_in_italian(client, login_as, across_versions
     assert "Confronto con Culture 2025 sulle 28 affermazioni comuni alle due versioni del questionario" in page
     assert "per lo più «non so»" in page and "Non so" in page
     assert after.instrument.items[0]["text"]["it"] in page
+
+
+def test_an_organisation_with_a_copy_of_version_1_takes_version_2_as_its_next_version(client, login_as, demo):
+    from cxculture.assessments.models import Instrument
+
+    v1, v2 = shipped(1), shipped(2)
+    person_by_email("admin@retail.example.com").language = "en"
+    db.session.commit()
+    login_as("admin")
+    client.post(f"/assessments/instruments/{v1.id}/copy")
+    own = db.session.scalar(select(Instrument).where(Instrument.organisation_id == demo["demo-retail"].id))
+    campaign = _campaign(demo["demo-retail"], own, title="On our copy")
+    listing = html.unescape(client.get("/assessments/instruments").get_data(as_text=True))
+    assert "Make version 2 our copy's next version" in listing and "Make our own copy" not in listing
+
+    response = client.post(f"/assessments/instruments/{v2.id}/copy", follow_redirects=True)
+    assert "Version 2 of the shipped questionnaire is now version 2 of your copy" in html.unescape(
+        response.get_data(as_text=True))
+    versions = db.session.scalars(select(Instrument).where(Instrument.organisation_id == demo["demo-retail"].id)
+                                  .order_by(Instrument.version)).all()
+    assert [(i.version, i.based_on_id) for i in versions] == [(1, v1.id), (2, v2.id)]
+    assert versions[1].offers_dont_know and not versions[0].offers_dont_know
+    assert campaign.instrument_id == versions[0].id  # the campaign keeps its version
+    # Done once: the shipped version 2 is now in the copy.
+    listing = html.unescape(client.get("/assessments/instruments").get_data(as_text=True))
+    assert "our copy's next version" not in listing
+    client.post(f"/assessments/instruments/{v2.id}/copy")
+    assert db.session.scalar(select(func.count(Instrument.id)).where(Instrument.organisation_id.is_not(None))) == 2
