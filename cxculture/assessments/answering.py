@@ -17,6 +17,8 @@ from .answers import Answer, Comment, Invitee, Participation, Response
 from .models import Campaign, Draft
 
 MAX_COMMENT_LENGTH = 2000
+#: "Don't know / not applicable" in a draft and on the answer page (stored as an answer with no value).
+DONT_KNOW = 0
 
 
 #: Why answering is refused, by code; "invalid" also carries `problems` (statement key -> "missing",
@@ -116,8 +118,10 @@ def draft_for(campaign: Campaign, person: Person) -> Draft:
 
 
 def check_values(campaign: Campaign, values: dict[str, object]) -> tuple[dict[str, int], dict[str, str]]:
-    """Item answers parsed to 1-5, and problems by item key ("range" or "unknown")."""
+    """Item answers parsed to 1-5 (or DONT_KNOW where the instrument offers it), and problems by item key
+    ("range" or "unknown")."""
     known = {item["key"] for item in campaign.instrument.items}
+    lowest = DONT_KNOW if campaign.instrument.offers_dont_know else 1
     parsed, problems = {}, {}
     for key, raw in values.items():
         if key not in known:
@@ -128,7 +132,7 @@ def check_values(campaign: Campaign, values: dict[str, object]) -> tuple[dict[st
         except (TypeError, ValueError):
             problems[key] = "range"
             continue
-        if not 1 <= value <= 5:
+        if not lowest <= value <= 5:
             problems[key] = "range"
         else:
             parsed[key] = value
@@ -193,6 +197,9 @@ def submit(campaign: Campaign, person: Person, today: date | None = None) -> Sub
     response = Response(campaign_id=campaign.id, **groups)
     for key, value in draft.answers["items"].items():
         item = items[key]
+        if value == DONT_KNOW:
+            response.answers.append(Answer(item_key=key, pillar=item["pillar"], value=None, score=None))
+            continue
         response.answers.append(Answer(item_key=key, pillar=item["pillar"], value=value,
                                        score=6 - value if item["reverse"] else value))
     db.session.add(response)

@@ -54,7 +54,8 @@ class Response(db.Model):
 
 
 class Answer(db.Model):
-    """One statement's answer in a response."""
+    """One statement's answer in a response; "don't know / not applicable" is stored with no value and no score
+    (the person answered, so it counts in turnout, but in no score, mean or distribution)."""
 
     __tablename__ = "response_answer"
     __table_args__ = (
@@ -68,10 +69,11 @@ class Answer(db.Model):
     response_id: Mapped[str] = mapped_column(ForeignKey("response.id", ondelete="CASCADE"), index=True)
     item_key: Mapped[str] = mapped_column(String(64))
     pillar: Mapped[str] = mapped_column(String(20), index=True)
-    #: What was answered, 1-5.
-    value: Mapped[int] = mapped_column(Integer)
-    #: The value recoded so that higher is always more customer-centric (6 - value for reverse items).
-    score: Mapped[int] = mapped_column(Integer)
+    #: What was answered, 1-5; None for "don't know / not applicable".
+    value: Mapped[int | None] = mapped_column(Integer)
+    #: The value recoded so that higher is always more customer-centric (6 - value for reverse items); None for
+    #: "don't know / not applicable" (SQL's COUNT, SUM and AVG of the column leave it out).
+    score: Mapped[int | None] = mapped_column(Integer)
 
     response: Mapped[Response] = relationship(back_populates="answers")
 

@@ -100,9 +100,13 @@ def turnout_percent(respondents: int, invited: int) -> int | None:
 
 
 def available_instruments(organisation_id: int) -> list[Instrument]:
-    """The instruments a campaign of the organisation may use (the shipped one is stored first if needed)."""
-    sync_shipped_instruments()
-    return instruments_for(organisation_id)
+    """The instruments a campaign of the organisation may use, the default first: the newest version of its own
+    copies, then the newest shipped version, then the older shipped versions (a series of campaigns may stay on
+    the version it started with). The shipped ones are stored first if needed."""
+    shipped = sync_shipped_instruments()
+    newest = instruments_for(organisation_id)
+    older = sorted((i for i in shipped if i not in newest), key=lambda i: (i.key, -i.version))
+    return newest + older
 
 
 def list_campaigns(organisation_id: int) -> list[CampaignRow]:

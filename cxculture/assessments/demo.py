@@ -1,6 +1,10 @@
 """Demo culture self-assessments: for each demo organisation a closed campaign from last quarter and an open one,
 with answers, comments and the action items that came out of the first.
 
+The closed campaign used version 1 of the shipped questionnaire and the open one uses version 2 (with its
+"don't know / not applicable" answer), so once the open one closes its trend is computed on the statements the
+two versions share.
+
 Campaigns are frozen (snapshot.py), answered through answering.py (save_draft + submit) and the first one closed
 (closing.py), so that anonymity is the real one; only what people answer is made up, repeatably, from the
 organisation's slug.
@@ -18,7 +22,7 @@ from ..extensions import db
 from ..orgs.demo import DEMO_ORGANISATIONS, DemoOrganisation
 from ..orgs.models import Organisation, Person
 from ..orgs.service import organisation_by_slug
-from .answering import invited_people_query, save_draft, submit
+from .answering import DONT_KNOW, invited_people_query, save_draft, submit
 from .closing import close_out
 from .instruments import sync_shipped_instruments
 from .models import ActionItem, Campaign
@@ -40,6 +44,10 @@ _LISTENING_TREND = 0.35
 _CLOSED_TURNOUT = 0.75
 _OPEN_TURNOUT = 0.4
 _COMMENT_SHARE = 0.3
+#: How often a statement is answered "don't know / not applicable" where the questionnaire offers it: most people
+#: cannot see what other teams learn or what customers are told; few have answered a questionnaire like this.
+_DONT_KNOW = {"listening-6": 0.3, "improvement-5": 0.35, "communication-8": 0.8, "hiring-7": 0.15}
+_DONT_KNOW_OTHERWISE = 0.03
 
 _COMMENTS = {
     "en": {
@@ -117,7 +125,8 @@ def load_demo_assessments(today: date | None = None) -> DemoAssessmentsReport:
     An organisation that already has campaigns is left as it is, so running it twice changes nothing.
     """
     today = today or date.today()
-    instrument = next(i for i in sync_shipped_instruments() if i.key == "cx-culture")
+    versions = [i for i in sync_shipped_instruments() if i.key == "cx-culture"]
+    instrument = (versions[0], versions[-1])  # version 1 for the closed campaign, the newest for the open one
     report = DemoAssessmentsReport()
     for spec in DEMO_ORGANISATIONS:
         organisation = organisation_by_slug(spec.slug)
@@ -138,7 +147,7 @@ def _campaign_title(language: str, day: date) -> str:
     return _CAMPAIGN_TITLES[language].format(quarter=(day.month - 1) // 3 + 1, year=day.year)
 
 
-def _load_campaigns(organisation: Organisation, spec: DemoOrganisation, instrument, today: date) -> int:
+def _load_campaigns(organisation: Organisation, spec: DemoOrganisation, instrument: tuple, today: date) -> int:
     """Both campaigns of one organisation, their answers and the action items that came out of the first."""
     rng = random.Random(spec.slug)
     people = list(db.session.scalars(
@@ -148,11 +157,11 @@ def _load_campaigns(organisation: Organisation, spec: DemoOrganisation, instrume
     leader = by_local.get("leader")
     last_quarter = _quarter_start(_quarter_start(today) - timedelta(days=1))
     closed_opens = last_quarter + timedelta(days=14)
-    closed = Campaign(organisation_id=organisation.id, instrument=instrument, status="open",
+    closed = Campaign(organisation_id=organisation.id, instrument=instrument[0], status="open",
                       title=_campaign_title(spec.language, last_quarter), opens_on=closed_opens,
                       closes_on=closed_opens + timedelta(days=20), created_by=leader,
                       opened_at=datetime.combine(closed_opens, time(9, 0)))
-    current = Campaign(organisation_id=organisation.id, instrument=instrument, status="open",
+    current = Campaign(organisation_id=organisation.id, instrument=instrument[1], status="open",
                        title=_campaign_title(spec.language, today), opens_on=today - timedelta(days=7),
                        closes_on=today + timedelta(days=21), created_by=leader,
                        opened_at=datetime.combine(today - timedelta(days=7), time(9, 0)))
@@ -213,6 +222,9 @@ def _answer(campaign, people: list[Person], rng: random.Random, language: str, t
             target = means[pillar] + mood + pillar_mood[pillar] + (trend if pillar == "listening" else 0)
             score = min(5, max(1, round(target + rng.gauss(0, 0.6))))
             values[item["key"]] = 6 - score if item["reverse"] else score
+            if campaign.instrument.offers_dont_know and not _is_leadership(person) and (
+                    rng.random() < _DONT_KNOW.get(item["key"], _DONT_KNOW_OTHERWISE)):
+                values[item["key"]] = DONT_KNOW
         open_answers = {key: rng.choice(texts) for key, texts in comments.items() if rng.random() < _COMMENT_SHARE}
         save_draft(campaign, person, values, open_answers, today=when)
         submit(campaign, person, today=when)

@@ -1,4 +1,8 @@
-"""The results CSV: aggregates only, exactly what the viewer's results page shows, hidden figures left empty."""
+"""The results CSV: aggregates only, exactly what the viewer's results page shows, hidden figures left empty.
+
+"Respondents" is the number who gave a score; "Don't know" and "Don't know %" count the "don't know / not
+applicable" answers (questionnaires from version 2 on), which are in no score or percentage.
+"""
 from __future__ import annotations
 
 import re
@@ -19,14 +23,15 @@ def _number(value: float | None, decimals: int = 2) -> str:
 def results_table(results: CampaignResults) -> tuple[list[str], list[list[str]]]:
     """The results as a header and rows: one row per group and pillar (or item); hidden rows say so."""
     header = [_("Section"), _("Group"), _("Pillar"), _("Statement"), _("Score (1-5)"), _("Favourable %"),
-              _("Neutral %"), _("Unfavourable %"), _("Respondents"), _("Small sample"), _("Reliability (alpha)"),
-              _("Reliability n"), _("Change since previous campaign"), _("Hidden")]
+              _("Neutral %"), _("Unfavourable %"), _("Respondents"), _("Don't know"), _("Don't know %"),
+              _("Small sample"), _("Reliability (alpha)"), _("Reliability n"), _("Change since previous campaign"),
+              _("Hidden")]
     rows: list[list] = []
 
     def add(section: str, group: str, pillar: str, figure: Figure, statement: str = "", alpha=None,
             alpha_n=None, change=None) -> None:
         if figure.hidden:
-            rows.append([section, group, pillar, statement, "", "", "", "", "", "", "", "", "",
+            rows.append([section, group, pillar, statement, "", "", "", "", "", "", "", "", "", "", "",
                          _("hidden: not enough answers")])
             return
         rows.append(
@@ -39,8 +44,10 @@ def results_table(results: CampaignResults) -> tuple[list[str], list[list[str]]]
                 _number(figure.favourable, 1),
                 _number(figure.neutral, 1),
                 _number(figure.unfavourable, 1),
-                str(figure.respondents),
-                _("yes") if figure.small_sample else _("no"),
+                "" if figure.respondents is None else str(figure.respondents),
+                "" if figure.dont_know is None else str(figure.dont_know),
+                _number(figure.dont_know_percent, 1),
+                "" if figure.too_few_scored else _("yes") if figure.small_sample else _("no"),
                 _number(alpha),
                 "" if alpha_n is None else str(alpha_n),
                 _number(change),
@@ -56,6 +63,8 @@ def results_table(results: CampaignResults) -> tuple[list[str], list[list[str]]]
                 [
                     _("Overview"),
                     _("The whole organisation"),
+                    "",
+                    "",
                     "",
                     "",
                     "",

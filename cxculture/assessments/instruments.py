@@ -36,6 +36,8 @@ def validate_instrument(data: dict, source: str = "instrument") -> dict:
     for point in range(1, 6):
         # YAML gives integer keys; JSON, once stored, string ones.
         bilingual(f"scale.{point}", scale.get(point) or scale.get(str(point)))
+    if "dont_know" in data:  # the "don't know / not applicable" answer, offered when the instrument has it
+        bilingual("dont_know", data.get("dont_know"))
     pillars = data.get("pillars") or []
     if [p.get("key") for p in pillars] != list(PILLARS):
         problems.append(f"{source}: pillars: must be, in order: {', '.join(PILLARS)}")
@@ -65,7 +67,10 @@ def validate_instrument(data: dict, source: str = "instrument") -> dict:
         bilingual(f"open_questions[{index}].text", question.get("text"))
     if problems:
         raise InstrumentError(problems)
-    return {field: data[field] for field in ("title", "intro", "scale", "pillars", "open_questions")}
+    content = {field: data[field] for field in ("title", "intro", "scale", "pillars", "open_questions")}
+    if "dont_know" in data:
+        content["dont_know"] = data["dont_know"]
+    return content
 
 
 def scale_texts(instrument: Instrument, language: str) -> list[tuple[int, str]]:
@@ -78,12 +83,19 @@ def scale_texts(instrument: Instrument, language: str) -> list[tuple[int, str]]:
     return points
 
 
+def dont_know_text(instrument: Instrument, language: str) -> str | None:
+    """The label of the "don't know / not applicable" answer, or None when the instrument does not offer it
+    (version 1 of the shipped instrument and the copies made of it)."""
+    text = instrument.content.get("dont_know")
+    return (text.get(language) or text["en"]) if text else None
+
+
 def shipped_instrument_files() -> list[Path]:
     return sorted(INSTRUMENTS_PATH.glob("*.yaml"))
 
 
 def sync_shipped_instruments() -> list[Instrument]:
-    """Store each shipped instrument version not stored yet; returns the current ones."""
+    """Store each shipped instrument version not stored yet; returns them all, by key and version (oldest first)."""
     current = []
     for path in shipped_instrument_files():
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -96,7 +108,7 @@ def sync_shipped_instruments() -> list[Instrument]:
             db.session.add(stored)
         current.append(stored)
     db.session.flush()
-    return current
+    return sorted(current, key=lambda instrument: (instrument.key, instrument.version))
 
 
 def instruments_for(organisation_id: int) -> list[Instrument]:
@@ -117,6 +129,22 @@ def copy_instrument(organisation_id: int, source: Instrument, key: str) -> Instr
     db.session.add(copy)
     db.session.flush()
     return copy
+
+
+def copy_into(own: Instrument, source: Instrument) -> Instrument:
+    """A newer shipped version (`source`) as the next version of the organisation's own copy `own` (its newest):
+    the earlier versions, and the campaigns that use them, stay as they are."""
+    newer = Instrument(organisation_id=own.organisation_id, key=own.key, version=own.version + 1,
+                       content=source.content, based_on_id=source.id)
+    db.session.add(newer)
+    db.session.flush()
+    return newer
+
+
+def copied_from(organisation_id: int) -> set[int]:
+    """The instruments the organisation's own versions were copied or derived from."""
+    return set(db.session.scalars(select(Instrument.based_on_id).where(
+        Instrument.organisation_id == organisation_id, Instrument.based_on_id.is_not(None))))
 
 
 def edit_instrument(instrument: Instrument, content: dict) -> Instrument:

@@ -61,6 +61,11 @@ class Instrument(db.Model):
     def open_questions(self) -> list[dict]:
         return self.content["open_questions"]
 
+    @property
+    def offers_dont_know(self) -> bool:
+        """Whether every statement can be answered "don't know / not applicable" (version 2 onwards)."""
+        return bool(self.content.get("dont_know"))
+
 
 campaign_team = db.Table(
     "campaign_team",

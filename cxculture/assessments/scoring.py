@@ -2,6 +2,9 @@
 
 Scores use the recoded value (higher is always more customer-centric). A pillar's score is the mean of its
 items' scores; favourable = 4-5, neutral = 3, unfavourable = 1-2. Reliability is Cronbach's alpha per pillar.
+A "don't know / not applicable" answer (no score) is counted apart (`dont_know`) and left out of every score,
+mean, distribution and respondent count; reliability uses the respondents who scored every statement of the
+pillar.
 Nothing here decides what may be shown: every caller passes results through suppression.py.
 """
 from __future__ import annotations
@@ -20,7 +23,11 @@ SMALL_SAMPLE = 30
 
 @dataclass
 class Tally:
-    """Sums that add up exactly when groups are combined (a department = its teams + its own people)."""
+    """Sums that add up exactly when groups are combined (a department = its teams + its own people).
+
+    `respondents` and `answers` count scored answers only (1-5); `dont_know` the "don't know / not applicable"
+    answers, which no other number includes. Kept figures from before don't know existed have six numbers.
+    """
 
     respondents: int = 0
     answers: int = 0
@@ -28,9 +35,10 @@ class Tally:
     favourable: int = 0
     neutral: int = 0
     unfavourable: int = 0
+    dont_know: int = 0
 
     def add(self, other: Tally) -> None:
-        for name in ("respondents", "answers", "score_sum", "favourable", "neutral", "unfavourable"):
+        for name in ("respondents", "answers", "score_sum", "favourable", "neutral", "unfavourable", "dont_know"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
 
     @property
@@ -44,15 +52,23 @@ class Tally:
     def small_sample(self) -> bool:
         return self.respondents < SMALL_SAMPLE
 
+    @property
+    def dont_know_percent(self) -> float | None:
+        """Share of "don't know / not applicable" among everything answered on the statement(s)."""
+        given = self.answers + self.dont_know
+        return 100 * self.dont_know / given if given else None
+
 
 def _tally_columns():
     return (
-        func.count(func.distinct(Answer.response_id)),
-        func.count(Answer.id),
+        # A response whose answers here are all "don't know" gave no score: it is not one of the respondents.
+        func.count(func.distinct(case((Answer.score.is_not(None), Answer.response_id)))),
+        func.count(Answer.score),
         func.sum(Answer.score),
         func.sum(case((Answer.score >= 4, 1), else_=0)),
         func.sum(case((Answer.score == 3, 1), else_=0)),
         func.sum(case((Answer.score <= 2, 1), else_=0)),
+        func.sum(case((Answer.score.is_(None), 1), else_=0)),
     )
 
 
@@ -158,7 +174,8 @@ class Moments:
 
 
 def tally_list(tally: Tally) -> list[int]:
-    return [tally.respondents, tally.answers, tally.score_sum, tally.favourable, tally.neutral, tally.unfavourable]
+    return [tally.respondents, tally.answers, tally.score_sum, tally.favourable, tally.neutral, tally.unfavourable,
+            tally.dont_know]
 
 
 def moments(campaign_id: int, group_by=None, where: Iterable = ()) -> dict[object, Moments]:
@@ -173,11 +190,14 @@ def moments(campaign_id: int, group_by=None, where: Iterable = ()) -> dict[objec
     ):
         group, (pillar, key, *numbers) = (row[0], row[1:]) if columns else (None, row)
         result.setdefault(group, Moments()).items[key] = [pillar, _tally(numbers[:-1]), int(numbers[-1] or 0)]
+    # A pillar total needs every statement of the pillar scored: respondents with a "don't know" in it are left
+    # out of its reliability (complete cases).
     totals = (
         select(*[c.label("grp") for c in columns], Answer.pillar.label("pillar"),
                func.sum(Answer.score).label("total"))
         .join(Response, Response.id == Answer.response_id).where(*where)
         .group_by(*columns, Answer.response_id, Answer.pillar)
+        .having(func.count(Answer.score) == func.count(Answer.id))
         .subquery()
     )
     total_columns = [totals.c.grp] if columns else []

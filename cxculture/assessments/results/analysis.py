@@ -287,11 +287,13 @@ def role_name(analysis: Analysis, role_id: int, language: str) -> str:
 
 
 def _row(
-    key, label, hidden: bool, tallies: dict[str, Tally], n: int | None, depth: int = 0, short_label: str = ""
+    key, label, hidden: bool, tallies: dict[str, Tally], n: int | None, threshold: int, depth: int = 0,
+    short_label: str = ""
 ) -> HeatmapRow:
     if hidden:
         return HeatmapRow(key, label, True, tuple(HIDDEN for _ in PILLARS), None, depth, short_label)
-    return HeatmapRow(key, label, False, tuple(Figure.of(tallies.get(p)) for p in PILLARS), n, depth, short_label)
+    cells = tuple(Figure.of(tallies.get(p), threshold) for p in PILLARS)
+    return HeatmapRow(key, label, False, cells, n, depth, short_label)
 
 
 def team_rows(analysis: Analysis, reach: set[int] | None) -> list[HeatmapRow]:
@@ -312,6 +314,7 @@ def team_rows(analysis: Analysis, reach: set[int] | None) -> list[HeatmapRow]:
                     not analysis.team_visible(team_id),
                     analysis.team_tallies[team_id],
                     analysis.team_n[team_id],
+                    analysis.threshold,
                     depth,
                     analysis.teams[team_id][1] if depth else "",
                 )
@@ -330,6 +333,7 @@ def role_rows(analysis: Analysis, language: str) -> list[HeatmapRow]:
             not analysis.role_visible(role_id),
             analysis.role_tallies.get(role_id, {}),
             analysis.role_n[role_id],
+            analysis.threshold,
         )
         for role_id in analysis.role_n
     ]
@@ -343,8 +347,8 @@ def gaps(analysis: Analysis) -> tuple[list[GapRow], bool]:
         if hidden:
             rows.append(GapRow(pillar, str(PILLAR_LABELS[pillar]), HIDDEN, HIDDEN, None))
             continue
-        lead = Figure.of(analysis.split_tallies[LEADERSHIP].get(pillar))
-        others = Figure.of(analysis.split_tallies[OTHERS].get(pillar))
+        lead = Figure.of(analysis.split_tallies[LEADERSHIP].get(pillar), analysis.threshold)
+        others = Figure.of(analysis.split_tallies[OTHERS].get(pillar), analysis.threshold)
         gap = lead.score - others.score if lead.score is not None and others.score is not None else None
         rows.append(GapRow(pillar, str(PILLAR_LABELS[pillar]), lead, others, gap))
     ranked = sorted((r for r in rows if r.gap is not None), key=lambda r: -abs(r.gap))[:WIDEST_GAPS]

@@ -1,6 +1,8 @@
 """What pages, CSV and PDF receive: each group's figures on a pillar or statement, hidden as a whole.
 
-A hidden figure is the `HIDDEN` value with no number at all, not even its number of respondents.
+A hidden figure is the `HIDDEN` value with no number at all, not even its number of respondents. A shown group's
+figure from fewer scored answers than the threshold (the rest "don't know / not applicable") says only how many
+did not know: the score of so few is not shown.
 """
 from __future__ import annotations
 
@@ -12,6 +14,8 @@ from ..scoring import Tally
 
 #: A reliability below this is flagged.
 ACCEPTABLE_ALPHA = 0.7
+#: A statement answered "don't know / not applicable" by at least this share is flagged: few can judge it.
+DONT_KNOW_FLAG_PERCENT = 50
 
 
 @dataclass(frozen=True)
@@ -23,8 +27,18 @@ class Figure:
     favourable: float | None = None
     neutral: float | None = None
     unfavourable: float | None = None
+    #: The respondents who gave a score (1-5): the n the score is computed from.
     respondents: int | None = None
     small_sample: bool = False
+    #: "Don't know / not applicable" answers, and their share of everything answered (scored or not).
+    dont_know: int | None = None
+    dont_know_percent: float | None = None
+    #: The group is shown but too few gave a score (fewer than the threshold): no score, only the don't-know share.
+    too_few_scored: bool = False
+
+    @property
+    def dont_know_dominates(self) -> bool:
+        return self.dont_know_percent is not None and self.dont_know_percent >= DONT_KNOW_FLAG_PERCENT
 
     @property
     def heat_class(self) -> str:
@@ -36,11 +50,17 @@ class Figure:
                 else "rs-heat-4" if score < 4 else "rs-heat-5")
 
     @classmethod
-    def of(cls, tally: Tally | None) -> Figure:
-        if tally is None or not tally.answers:
+    def of(cls, tally: Tally | None, min_scored: int = 1) -> Figure:
+        """The figure of a group that may be shown; `min_scored` respondents must have given a score (the
+        threshold) for the score and the distribution to be shown."""
+        if tally is None or not (tally.answers or tally.dont_know):
             return HIDDEN
+        if tally.respondents < max(min_scored, 1):
+            return cls(False, dont_know=tally.dont_know, dont_know_percent=tally.dont_know_percent,
+                       too_few_scored=True)
         return cls(False, tally.mean, tally.percent("favourable"), tally.percent("neutral"),
-                   tally.percent("unfavourable"), tally.respondents, tally.small_sample)
+                   tally.percent("unfavourable"), tally.respondents, tally.small_sample, tally.dont_know,
+                   tally.dont_know_percent)
 
 
 HIDDEN = Figure(hidden=True)
@@ -53,8 +73,11 @@ class PillarResult:
     figure: Figure
     alpha: float | None = None
     alpha_n: int | None = None
-    #: Change of the score since the previous closed campaign; None unless both are shown.
+    #: Change of the score since the previous closed campaign; None unless both are shown. When the two campaigns'
+    #: questionnaires differ, both scores are computed on the statements they share (see `previous_score`).
     change: float | None = None
+    #: The previous campaign's score the change is measured from.
+    previous_score: float | None = None
 
     @property
     def alpha_flagged(self) -> bool:
@@ -139,6 +162,11 @@ class CampaignResults:
     #: The organisation's retention deleted this closed campaign's comments (its figures are kept).
     comments_expired: bool = False
     previous_title: str | None = None
+    #: When the previous campaign used another questionnaire: how many statements both share (the trend is computed
+    #: on those only; 0: nothing to compare). None when both used the same statements.
+    shared_statements: int | None = None
+    #: The questionnaire offered "don't know / not applicable" (its counts are shown then).
+    dont_know_offered: bool = False
     #: Teams a manager may filter on (id, label), or every team for leaders; job roles likewise.
     team_choices: list[tuple[int, str]] = field(default_factory=list)
     role_choices: list[tuple[int, str]] = field(default_factory=list)
@@ -164,3 +192,4 @@ class CampaignResults:
 
     def scores(self) -> list[float | None]:
         return [None if p.figure.hidden else p.figure.score for p in self.pillars]
+

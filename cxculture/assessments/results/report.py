@@ -7,7 +7,7 @@ never shown; comments are shown only for shown groups, in a random order, withou
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import or_, select
 
@@ -108,7 +108,7 @@ def _comments(campaign: Campaign, where: tuple, language: str) -> list[QuestionC
     return result
 
 
-def _items(campaign: Campaign, tallies: dict[str, Tally], language: str) -> list[PillarItems]:
+def _items(campaign: Campaign, tallies: dict[str, Tally], language: str, threshold: int) -> list[PillarItems]:
     return [
         PillarItems(
             pillar["key"],
@@ -118,7 +118,7 @@ def _items(campaign: Campaign, tallies: dict[str, Tally], language: str) -> list
                     item["key"],
                     item["text"].get(language) or item["text"]["en"],
                     item["reverse"],
-                    Figure.of(tallies.get(item["key"])),
+                    Figure.of(tallies.get(item["key"]), threshold),
                 )
                 for item in pillar["items"]
             ),
@@ -192,15 +192,19 @@ def campaign_results(
 
     focus_figures = focus_moments(campaign, focus.kind, focus.key, focus.where)
     reliability = focus_figures.reliability()
-    changes = _changes(campaign, focus, language)
+    item_tallies = focus_figures.item_tallies()
+    trend = _trend(campaign, analysis, focus, item_tallies, language)
     result.pillars = [
         PillarResult(
-            p, str(PILLAR_LABELS[p]), Figure.of(focus.tallies.get(p)), *_alpha(reliability.get(p)), changes.get(p)
+            p, str(PILLAR_LABELS[p]), Figure.of(focus.tallies.get(p), analysis.threshold),
+            *_alpha(reliability.get(p)), *trend.changes.get(p, (None, None))
         )
         for p in PILLARS
     ]
-    result.previous_title = changes.get("_title")
-    result.items = _items(campaign, focus_figures.item_tallies(), language)
+    result.previous_title = trend.previous_title
+    result.shared_statements = trend.shared
+    result.dont_know_offered = campaign.instrument.offers_dont_know
+    result.items = _items(campaign, item_tallies, language, analysis.threshold)
     comment_where = focus.comment_where
     if reach is not None:
         # A manager reads only comments whose own team is one of theirs and shown.
@@ -236,23 +240,75 @@ def _alpha(reliability: Reliability | None) -> tuple[float | None, int | None]:
     return reliability.alpha, reliability.n
 
 
-def _changes(campaign: Campaign, focus: _Focus, language: str) -> dict:
-    """Per pillar change since the previous closed campaign, where the same group is shown in both."""
+@dataclass
+class _Trend:
+    """The change of each pillar since the previous closed campaign."""
+
+    previous_title: str | None = None
+    #: pillar -> (change, the previous score it is measured from), where both groups are shown.
+    changes: dict[str, tuple[float, float]] = field(default_factory=dict)
+    #: The number of statements both campaigns' questionnaires share, when they differ (None when they do not).
+    shared: int | None = None
+
+
+def shared_statements(campaign: Campaign, previous: Campaign) -> dict[str, str] | None:
+    """{item key: pillar} of the statements both campaigns ask (same key, same pillar); None when both ask
+    exactly the same ones."""
+    now = {item["key"]: item["pillar"] for item in campaign.instrument.items}
+    then = {item["key"]: item["pillar"] for item in previous.instrument.items}
+    if now == then:
+        return None
+    return {key: pillar for key, pillar in now.items() if then.get(key) == pillar}
+
+
+def _pillar_tallies_of(item_tallies: dict[str, Tally], statements: dict[str, str]) -> dict[str, Tally]:
+    """Pillar tallies added up from the given statements' tallies only.
+
+    Respondents are counted per statement, so a pillar's count is the largest of its statements' (a lower bound
+    of the people who scored any of them): never more than are known to have answered.
+    """
+    result: dict[str, Tally] = {}
+    for key, pillar in statements.items():
+        tally = item_tallies.get(key)
+        if tally is None:
+            continue
+        total = result.setdefault(pillar, Tally())
+        respondents = max(total.respondents, tally.respondents)
+        total.add(tally)
+        total.respondents = respondents
+    return result
+
+
+def _trend(campaign: Campaign, analysis: Analysis, focus: _Focus, item_tallies: dict[str, Tally],
+           language: str) -> _Trend:
+    """Per pillar change since the previous closed campaign, where the same group is shown in both.
+
+    When the two campaigns used different questionnaires (version 1 and version 2 of the shipped one, or an
+    edited copy), both pillar scores are computed again on the statements the two share, and nothing is compared
+    when they share none.
+    """
     previous = _previous_campaign(campaign)
     if previous is None:
-        return {}
+        return _Trend()
     before = analyse(previous)
+    shared = shared_statements(campaign, previous)
+    trend = _Trend(previous.title, shared=None if shared is None else len(shared))
     if focus.kind == "team":
         shown, tallies = before.team_visible(focus.key), before.team_tallies.get(focus.key, {})
     elif focus.kind == "job_role":
         shown, tallies = before.role_visible(focus.key), before.role_tallies.get(focus.key, {})
     else:
         shown, tallies = before.visible, before.overall
-    if not shown:
-        return {"_title": previous.title}
-    changes: dict = {"_title": previous.title}
+    if not shown or shared == {}:
+        return trend
+    now_tallies = focus.tallies
+    if shared is not None:
+        then_focus = _focus(before, focus.kind, focus.key, language)
+        then_items = focus_moments(previous, then_focus.kind, then_focus.key, then_focus.where).item_tallies()
+        now_tallies, tallies = _pillar_tallies_of(item_tallies, shared), _pillar_tallies_of(then_items, shared)
     for pillar in PILLARS:
-        now, then = focus.tallies.get(pillar), tallies.get(pillar)
-        if now is not None and then is not None and now.mean is not None and then.mean is not None:
-            changes[pillar] = now.mean - then.mean
-    return changes
+        now = Figure.of(now_tallies.get(pillar), analysis.threshold)
+        then = Figure.of(tallies.get(pillar), before.threshold)
+        if now.score is not None and then.score is not None:
+            trend.changes[pillar] = (now.score - then.score, then.score)
+    return trend

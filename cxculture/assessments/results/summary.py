@@ -58,7 +58,9 @@ def organisation_summary(campaign: Campaign) -> CampaignResults:
     if result.visible:
         result.focus_label = _("The whole organisation")
         result.respondents = analysis.total
-        result.pillars = [PillarResult(p, str(PILLAR_LABELS[p]), Figure.of(analysis.overall.get(p))) for p in PILLARS]
+        result.pillars = [PillarResult(p, str(PILLAR_LABELS[p]),
+                                       Figure.of(analysis.overall.get(p), analysis.threshold))
+                          for p in PILLARS]
     return result
 
 

@@ -18,9 +18,9 @@ from ...i18n import current_language
 from ...refusals import Refused
 from .. import answering
 from .. import campaigns as service
-from ..answering import MAX_COMMENT_LENGTH
+from ..answering import DONT_KNOW, MAX_COMMENT_LENGTH
 from ..forms import answers_from_form
-from ..instruments import scale_texts
+from ..instruments import dont_know_text, scale_texts
 from ..models import Campaign
 from . import bp
 
@@ -124,6 +124,8 @@ def _render_pillar(campaign: Campaign, section: dict, index: int, chosen: dict, 
         number=index + 1,
         total=len(pages),
         scale=scale_texts(campaign.instrument, current_language()),
+        dont_know=dont_know_text(campaign.instrument, current_language()),
+        dont_know_value=DONT_KNOW,
         chosen={k: str(v) for k, v in chosen.items()},
         problems=problems,
         language=current_language(),

@@ -22,7 +22,15 @@ from ..forms import (
     read_instrument_form,
     remove_statement,
 )
-from ..instruments import InstrumentError, copy_instrument, edit_instrument, instruments_for, sync_shipped_instruments
+from ..instruments import (
+    InstrumentError,
+    copied_from,
+    copy_instrument,
+    copy_into,
+    edit_instrument,
+    instruments_for,
+    sync_shipped_instruments,
+)
 from ..models import Campaign, Instrument
 from . import bp
 
@@ -222,6 +230,7 @@ def list_instruments():
         "assessments/instrument_list.html",
         instruments=instruments,
         own_keys=own_keys,
+        copied=copied_from(current_user.organisation_id),
         uses=_campaign_uses([i.id for i in instruments]),
         language=current_language(),
     )
@@ -236,6 +245,14 @@ def copy_instrument_view(instrument_id: int):
         for i in instruments_for(current_user.organisation_id)
         if i.organisation_id is not None and i.key == source.key
     ]
+    if own and source.organisation_id is None and source.id not in copied_from(current_user.organisation_id):
+        # A newer shipped version than the one the copy started from: it becomes the copy's next version.
+        newer = copy_into(own[0], source)
+        db.session.commit()
+        flash(_("Version %(shipped)s of the shipped questionnaire is now version %(version)s of your copy: change "
+                "its statements below. Your earlier versions, and the campaigns that use them, stay as they are.",
+                shipped=source.version, version=newer.version), "success")
+        return redirect(url_for("assessments.edit_instrument_view", instrument_id=newer.id))
     if own:
         flash(_("You already have your own copy of this questionnaire: edit it instead."), "info")
         return redirect(url_for("assessments.edit_instrument_view", instrument_id=own[0].id))

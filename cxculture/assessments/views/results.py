@@ -74,8 +74,9 @@ def overview_charts(results: CampaignResults, chart_prefix: str = "results") -> 
     charts = {}
     if results.pillars and results.focus_visible:
         series = [Series(results.focus_label or _("Score"), results.scores())]
-        if any(p.change is not None for p in results.pillars) and all(
-                p.change is not None for p in results.pillars):
+        # Against a campaign on another questionnaire the changes are on the shared statements only: the dashed
+        # line (the earlier scores on all of its statements) would not compare like with like.
+        if results.shared_statements is None and all(p.change is not None for p in results.pillars):
             series.append(Series(results.previous_title or _("Previous campaign"),
                                  [p.figure.score - p.change for p in results.pillars]))
         charts["radar"] = radar_chart(labels, series, _("Pillar scores (1 to 5)"), locale=language,
