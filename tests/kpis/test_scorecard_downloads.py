@@ -59,7 +59,14 @@ def test_hr_downloads_everyones_scorecards_as_a_zip(client, card):
     login(client, "hr@bank.example.com")
     page = client.get("/hr/scorecards?period=2026-Q2").get_data(as_text=True)
     assert "Everyone&#39;s scorecards (ZIP)" in page or "Everyone's scorecards (ZIP)" in page
-    response = get_file(client, "/hr/scorecards.zip?period=2026-Q2", method="post")
+    assert client.post("/hr/scorecards.zip?period=2026-Q2").status_code == 303
+    everyone = db.session.scalars(select(Download)).one()
+    assert everyone.params == {"period": "2026-Q2", "team_id": None}  # no team: the whole organisation
+    assert everyone.title == "Everyone's scorecards 2026-Q2: Demo Bank"
+    db.session.delete(everyone)  # made below for one team only: forty renders would take most of a minute
+    db.session.commit()
+
+    response = get_file(client, f"/hr/scorecards.zip?period=2026-Q2&team={card.team_id}", method="post")
     assert response.status_code == 200 and response.mimetype == "application/zip"
     names = zipfile.ZipFile(io.BytesIO(response.data)).namelist()
     people = db.session.scalars(select(Download)).one().total

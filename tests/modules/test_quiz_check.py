@@ -56,22 +56,28 @@ class _Version:
         self.pass_mark = module.pass_mark
 
 
-def _longest_choices(question, language, how_many=None) -> list[str]:
-    ranked = sorted(question["choices"], key=lambda c: len(c["text"][language]), reverse=True)
+def _longest_choices(question, language, how_many=None, longest=True) -> list[str]:
+    """The longest (or shortest) choices; among equal lengths the learner guesses, and the test guesses wrong."""
+    ranked = sorted(question["choices"], key=lambda c: (len(c["text"][language]) * (-1 if longest else 1),
+                                                        c["correct"]))
     return [c["id"] for c in ranked[:how_many or 1]]
 
 
 def _best_longest_score(version, kind, language) -> int:
-    """The best score a learner reaches on any draw by picking the longest choice (on multiple-answer
-    questions the longest one, two or three, whichever happens to score best)."""
+    return _best_length_score(version, kind, language, longest=True)
+
+
+def _best_length_score(version, kind, language, longest: bool) -> int:
+    """The best score a learner reaches on any draw by picking the longest (or shortest) choice (on
+    multiple-answer questions the longest one, two or three, whichever happens to score best)."""
     pool = quiz_questions(version, kind)
     size = version.content.get("draw" if kind == "quiz" else "placement_draw") or len(pool)
     best = 0
     for draw in itertools.combinations(pool, size):
         answers = {}
         for question in draw:
-            options = [_longest_choices(question, language)] if question["kind"] == "single" else [
-                _longest_choices(question, language, n) for n in (1, 2, 3)]
+            options = [_longest_choices(question, language, longest=longest)] if question["kind"] == "single" else [
+                _longest_choices(question, language, n, longest) for n in (1, 2, 3)]
             right = sorted(c["id"] for c in question["choices"] if c["correct"])
             answers[question["id"]] = next((o for o in options if sorted(o) == right), options[0])
         best = max(best, score_answers(list(draw), answers)[0])
@@ -159,12 +165,18 @@ def test_right_answers_needed_follows_the_scores_rounding(pass_mark, asked, need
     assert right_answers_needed(pass_mark, asked) == needed
 
 
-@pytest.mark.xfail(strict=True, reason="issue 14 item 3: the shipped quizzes are not yet rewritten as fair banks")
 def test_no_shipped_quiz_can_be_passed_without_reading(app):
-    """Remove the xfail marker once `flask --app wsgi cx modules check` passes on the shipped library."""
+    """Every shipped module is a fair bank: `cx modules check` is silent, and a learner who always picks the
+    longest (or the shortest) choice fails every draw of every quiz, in both languages."""
     modules, problems = check_quizzes(LIBRARY_PATH)
-    assert problems == []
+    assert problems == [], "\n".join(map(str, problems))
     for module in modules.values():
+        assert module.content.get("draw") and module.content.get("placement_draw"), module.slug
+        quiz = [q for q in module.content["quiz"] if q.get("use") == "quiz"]
+        assert len(quiz) >= 2 * module.content["draw"], module.slug  # two attempts can differ entirely
+        assert sum("scenario" in q for q in quiz) >= 4, module.slug
+        assert any("scenario" in q for q in module.content["quiz"] if q.get("use") == "placement"), module.slug
         for language in ("en", "it"):
             for kind in ("quiz", "placement"):
-                assert _best_longest_score(_Version(module), kind, language) < module.pass_mark, module.slug
+                assert _best_length_score(_Version(module), kind, language, longest=True) < module.pass_mark
+                assert _best_length_score(_Version(module), kind, language, longest=False) < module.pass_mark
