@@ -235,24 +235,3 @@ def test_minutes_are_computed_from_the_words_and_the_questions_asked(library_cop
     assert module_minutes(longer) == round(3 * 2000 / 200 + asked)  # the longer language counts
     bank = dict(content, draw=2, quiz=[dict(q, scenario={"en": "x", "it": "x"}) for q in content["quiz"]])
     assert module_minutes(bank) == max(1, round(words / 200 + 2 + 2 * 0.5))
-
-
-@pytest.mark.parametrize(("slug", "role", "worksheet"), [
-    ("back-office-internal-customer", "back_office", "hand-off-map"),
-    ("marketing-digital-journeys", "marketing_digital", "channel-consistency-checklist"),
-])
-def test_the_role_modules_are_fair_banks_with_a_worksheet_on_their_roles_path(slug, role, worksheet):
-    from cxculture.modules.paths import default_paths
-    from cxculture.modules.quizcheck import quiz_problems
-
-    module = read_library(LIBRARY_PATH)[slug]
-    content = module.content
-    final = [q for q in content["quiz"] if q["use"] == "quiz"]
-    placement = [q for q in content["quiz"] if q["use"] == "placement"]
-    assert (content["draw"], content["placement_draw"], module.pass_mark) == (6, 4, 80)
-    assert len(final) >= 12 and len(placement) >= 5
-    assert sum("scenario" in q for q in final) >= 4 and sum("scenario" in q for q in placement) >= 1
-    assert any(q["kind"] == "multiple" for q in final)
-    assert quiz_problems(module) == []
-    assert [(s["id"], sorted(s["body"])) for s in content["worksheets"]] == [(worksheet, ["en", "it"])]
-    assert {"module": slug, "required": True} in default_paths()[role]
