@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import contextvars
+import gc
 import copy
 import os
 import re
@@ -491,3 +492,12 @@ def trained(demo, library):
         ensure_default_paths(organisation)
     db.session.commit()
     return demo
+
+
+def pytest_collection_finish(session):
+    """Garbage collection took a fifth of the suite's time: every full collection walked the objects imported
+    once (models, templates, catalogues) again. Freeze those out of its sight, and collect less often (each test
+    leaves an app's worth of cycles behind; memory stays a few hundred MB per worker)."""
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(10_000, 50, 50)
