@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 import contextvars
-import gc
 import copy
+import gc
 import os
 import re
 import sqlite3
