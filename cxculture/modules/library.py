@@ -216,14 +216,7 @@ def _read_lessons(check: _Checker, folder: Path, meta_file: Path, lessons) -> li
             check.problem(meta_file, f"{where}.id", f"{lesson_id!r} is used twice")
         seen.add(lesson_id)
         title = check.bilingual(meta_file, f"{where}.title", lesson.get("title"))
-        body, html = {}, {}
-        for language in LANGUAGES:
-            if lesson_id is None:
-                continue
-            path = folder / "lessons" / f"{lesson_id}.{language}.md"
-            text = _markdown_file(check, path, f"lesson {lesson_id!r}", min_words=80)
-            if text is not None:
-                body[language], html[language] = text, render_markdown(text)
+        body, html = _markdown_files(check, folder / "lessons", lesson_id, "lesson", min_words=80)
         result.append({"id": lesson_id, "title": title, "body": body, "html": html})
     return result
 
@@ -247,14 +240,20 @@ def _read_worksheets(check: _Checker, folder: Path, meta_file: Path, worksheets,
         if sheet.get("lesson") not in lesson_ids:
             check.problem(meta_file, f"{where}.lesson", "the id of one of this module's lessons")
         title = check.bilingual(meta_file, f"{where}.title", sheet.get("title"))
-        body, html = {}, {}
-        for language in LANGUAGES if sheet_id is not None else ():
-            path = folder / "worksheets" / f"{sheet_id}.{language}.md"
-            text = _markdown_file(check, path, f"worksheet {sheet_id!r}", min_words=50)
-            if text is not None:
-                body[language], html[language] = text, render_markdown(text)
+        body, html = _markdown_files(check, folder / "worksheets", sheet_id, "worksheet", min_words=50)
         result.append({"id": sheet_id, "lesson": sheet.get("lesson"), "title": title, "body": body, "html": html})
     return result
+
+
+def _markdown_files(check: _Checker, where: Path, entry_id: str | None, what: str,
+                    min_words: int) -> tuple[dict, dict]:
+    """The Markdown text and its HTML, per language, of a lesson or worksheet: <where>/<id>.<language>.md."""
+    body, html = {}, {}
+    for language in LANGUAGES if entry_id is not None else ():
+        text = _markdown_file(check, where / f"{entry_id}.{language}.md", f"{what} {entry_id!r}", min_words)
+        if text is not None:
+            body[language], html[language] = text, render_markdown(text)
+    return body, html
 
 
 def _markdown_file(check: _Checker, path: Path, what: str, min_words: int) -> str | None:

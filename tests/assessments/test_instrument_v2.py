@@ -7,7 +7,6 @@ import csv
 import html
 import io
 import re
-import subprocess
 from datetime import date, timedelta
 
 import pytest
@@ -20,7 +19,7 @@ from cxculture.assessments.models import Campaign, Draft
 from cxculture.extensions import db
 from cxculture.orgs.service import person_by_email
 from tests.assessments.results_factories import teams
-from tests.conftest import get_file, login
+from tests.conftest import get_file, login, pdf_text
 
 PILLARS = ("vision", "listening", "communication", "rewards", "hiring", "improvement")
 DK = "dk"
@@ -327,11 +326,7 @@ def test_pdf_has_the_dont_know_counts_and_the_trend_note(client, login_as, acros
     login_as("leader")
     response = get_file(client, f"/assessments/{after.id}/results.pdf")
     assert response.status_code == 200 and response.mimetype == "application/pdf"
-    path = tmp_path / "results.pdf"
-    path.write_bytes(response.get_data())
-    text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True,
-                          check=True).stdout
-    flat = " ".join(text.split())
+    flat = " ".join(pdf_text(response.get_data(), tmp_path).split())
     assert "Compared with Culture 2025 on the 28 statements" in flat
     assert "DON'T KNOW" in flat and "60% (6)" in flat and "20% (2)" in flat and "too few scores to show" in flat
 
