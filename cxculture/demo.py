@@ -1,4 +1,5 @@
-"""The demo: Demo Retail (Italian) and Demo Bank (English), each area's demo data loaded in order.
+"""The demo: Demo Retail (Italian) and Demo Bank (English), three more organisations of the benchmark network,
+and each area's demo data loaded in order.
 
 Every area keeps its demo data beside it: orgs/demo.py (organisations and people), modules/demo.py (the library
 and training progress), assessments/demo.py (self-assessment campaigns), kpis/demo.py (reward plans and KPI
@@ -13,7 +14,7 @@ from .assessments.demo import _COMMENTS, DemoAssessmentsReport, load_demo_assess
 from .cafes.demo import DemoCafesReport, load_demo_cafes
 from .kpis.demo import DemoKpisReport, load_demo_kpis
 from .modules.demo import DemoTrainingReport, load_demo_training
-from .orgs.demo import DEMO_PASSWORD, load_demo
+from .orgs.demo import DEMO_PASSWORD, load_demo, load_demo_network
 from .orgs.models import Organisation
 
 __all__ = ["DEMO_PASSWORD", "_COMMENTS", "DemoReport", "load_all_demo", "load_demo", "load_demo_assessments",
@@ -30,14 +31,16 @@ class DemoReport:
 
 
 def load_all_demo(library_path: Path | None = None) -> DemoReport:
-    """People, then training, self-assessments, KPI data and cafés (each needs what the ones before loaded).
+    """People (and the benchmark network's), then training, self-assessments, KPI data and cafés (each needs what
+    the ones before loaded).
 
     Raises LibraryError when the module library has problems: the people are written (flushed) by then, so the
     caller rolls back.
     """
     organisations = load_demo()
+    network = load_demo_network()
     training = load_demo_training(library_path)
     assessments = load_demo_assessments()
     kpis = load_demo_kpis(organisations)
     cafes = load_demo_cafes()
-    return DemoReport(organisations, training, assessments, kpis, cafes)
+    return DemoReport(organisations + network, training, assessments, kpis, cafes)

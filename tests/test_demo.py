@@ -18,11 +18,28 @@ def _table_counts():
 
 
 def test_demo_command_is_idempotent(app, runner):
-    """A second `cx demo` adds nobody and changes no row of the training it loaded the first time."""
+    """A second `cx demo` adds nobody and changes no row of the training it loaded the first time.
+
+    The first also loads three more opted-in organisations, nobody's account, each with last quarter's campaign
+    above its threshold: the demo organisations see where they stand on every pillar of the benchmark."""
+    from cxculture.cafes.benchmark import MIN_ORGANISATIONS, network_scores, organisation_benchmark
+    from cxculture.orgs.demo import NETWORK_ORGANISATIONS
+    from cxculture.orgs.models import Organisation
+
     result = runner.invoke(args=["cx", "demo", "--library", str(FIXTURE_LIBRARY)])
     assert result.exit_code == 0, result.output
     assert "Demo Retail (demo-retail) ready." in result.output
     assert "Demo progress loaded for: demo-retail, demo-bank." in result.output
+    assert "Demo Insurance (demo-insurance) ready." in result.output
+    network = db.session.scalars(select(Organisation).where(
+        Organisation.slug.in_([spec.slug for spec in NETWORK_ORGANISATIONS]))).all()
+    assert len(network) == 3 and all(o.benchmark_opt_in for o in network)
+    assert not db.session.scalar(select(func.count(Person.id)).where(
+        Person.organisation_id.in_([o.id for o in network]), Person.password_hash.is_not(None)))
+    assert len(network_scores()) >= MIN_ORGANISATIONS
+    for domain in ("retail.example.com", "bank.example.com"):
+        benchmark = organisation_benchmark(person_by_email(f"leader@{domain}").organisation_id)
+        assert benchmark.status == "ok" and benchmark.own_included and len(benchmark.pillars) == 6
     first, first_training = _table_counts(), training_snapshot()
     assert all(training_counts().values())
     again = runner.invoke(args=["cx", "demo", "--library", str(FIXTURE_LIBRARY)])
@@ -30,6 +47,7 @@ def test_demo_command_is_idempotent(app, runner):
     assert "Demo progress loaded for: nobody new." in again.output
     assert _table_counts() == first
     assert training_snapshot() == first_training
+
 
 
 def test_demo_organisations_have_the_promised_shape(app):

@@ -1,11 +1,13 @@
-"""Demo culture self-assessments: for each demo organisation a closed campaign from last quarter and an open one,
-with answers, comments and the action items that came out of the first.
+"""Demo culture self-assessments: for each demo organisation three closed campaigns from the last three quarters
+and an open one, with answers, comments and the action items that came out of the latest closed one; for each
+organisation of the benchmark network, last quarter's campaign, closed.
 
-The closed campaign used version 1 of the shipped questionnaire and the open one uses version 2 (with its
+The closed campaigns used version 1 of the shipped questionnaire and the open one uses version 2 (with its
 "don't know / not applicable" answer), so once the open one closes its trend is computed on the statements the
-two versions share.
+two versions share. Scores climb from one quarter to the next where the demo's actions take hold (listening,
+rewards, communication), so the trend has a story to tell.
 
-Campaigns are frozen (snapshot.py), answered through answering.py (save_draft + submit) and the first one closed
+Campaigns are frozen (snapshot.py), answered through answering.py (save_draft + submit) and closed
 (closing.py), so that anonymity is the real one; only what people answer is made up, repeatably, from the
 organisation's slug.
 """
@@ -19,7 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
-from ..orgs.demo import DEMO_ORGANISATIONS, DemoOrganisation
+from ..orgs.demo import DEMO_ORGANISATIONS, NETWORK_ORGANISATIONS
 from ..orgs.models import Organisation, Person
 from ..orgs.service import organisation_by_slug
 from .answering import DONT_KNOW, invited_people_query, save_draft, submit
@@ -39,10 +41,25 @@ _PILLAR_MEANS = {
                "improvement": 3.3},
 }
 _FRONT_ROLES = ("frontline", "contact_centre")
-#: Everyone's listening score in the open campaign: the café on customer feedback starts to show.
-_LISTENING_TREND = 0.35
-_CLOSED_TURNOUT = 0.75
-_OPEN_TURNOUT = 0.4
+#: The demo organisations' closed campaigns, oldest first: (quarters before this one, turnout, what everyone's
+#: pillar scores lie above or below _PILLAR_MEANS). Three quarters ago the handling-time target was in every
+#: contact-centre plan and complaints stayed with the team that took them; the actions since then show.
+_CLOSED_HISTORY = (
+    (3, 0.68, {"listening": -0.5, "rewards": -0.45, "communication": -0.3, "improvement": -0.2}),
+    (2, 0.72, {"listening": -0.25, "rewards": -0.3, "communication": -0.2, "improvement": -0.1}),
+    (1, 0.75, {}),
+)
+#: The open campaign: the café on customer feedback starts to show in everyone's listening score.
+_OPEN_TURNOUT, _OPEN_SHIFT = 0.4, {"listening": 0.35}
+#: Each network organisation's last quarter, around the demo organisations' scores so that the benchmark's
+#: quartiles spread: an insurer that listens well, a telecom company whose incentives push sales, a utility that
+#: improves its processes but hires for skills alone.
+_NETWORK_SHIFTS = {
+    "demo-insurance": {"vision": 0.3, "listening": 0.5, "communication": 0.2, "rewards": 0.1},
+    "demo-telecom": {"vision": -0.2, "listening": -0.3, "communication": -0.4, "rewards": -0.6, "hiring": -0.1},
+    "demo-utility": {"vision": 0.1, "listening": 0.2, "rewards": 0.4, "hiring": -0.5, "improvement": 0.6},
+}
+_NETWORK_TURNOUT = 0.7
 _COMMENT_SHARE = 0.3
 #: How often a statement is answered "don't know / not applicable" where the questionnaire offers it: most people
 #: cannot see what other teams learn or what customers are told; few have answered a questionnaire like this.
@@ -120,21 +137,25 @@ class DemoAssessmentsReport:
 
 
 def load_demo_assessments(today: date | None = None) -> DemoAssessmentsReport:
-    """A closed campaign from last quarter and an open one for each demo organisation, with answers and actions.
+    """Campaigns with answers for each demo organisation and each organisation of the benchmark network that
+    exists (orgs.demo loads them), and the demo organisations' action items.
 
     An organisation that already has campaigns is left as it is, so running it twice changes nothing.
     """
     today = today or date.today()
     versions = [i for i in sync_shipped_instruments() if i.key == "cx-culture"]
-    instrument = (versions[0], versions[-1])  # version 1 for the closed campaign, the newest for the open one
+    instrument = (versions[0], versions[-1])  # version 1 for the closed campaigns, the newest for the open one
     report = DemoAssessmentsReport()
-    for spec in DEMO_ORGANISATIONS:
-        organisation = organisation_by_slug(spec.slug)
+    for slug, language, closed, current in (
+            *((spec.slug, spec.language, _CLOSED_HISTORY, (_OPEN_TURNOUT, _OPEN_SHIFT)) for spec in DEMO_ORGANISATIONS),
+            *((spec.slug, spec.language, ((1, _NETWORK_TURNOUT, _NETWORK_SHIFTS[spec.slug]),), None)
+              for spec in NETWORK_ORGANISATIONS)):
+        organisation = organisation_by_slug(slug)
         if organisation is None or db.session.scalar(
                 select(Campaign.id).where(Campaign.organisation_id == organisation.id).limit(1)) is not None:
             continue
-        report.responses += _load_campaigns(organisation, spec, instrument, today)
-        report.loaded.append(spec.slug)
+        report.responses += _load_campaigns(organisation, language, instrument, today, closed, current)
+        report.loaded.append(slug)
     db.session.flush()
     return report
 
@@ -143,50 +164,68 @@ def _quarter_start(day: date) -> date:
     return date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
 
 
+def _quarters_before(day: date, count: int) -> date:
+    """The first day of the quarter `count` quarters before the one holding `day`."""
+    start = _quarter_start(day)
+    for _ in range(count):
+        start = _quarter_start(start - timedelta(days=1))
+    return start
+
+
 def _campaign_title(language: str, day: date) -> str:
     return _CAMPAIGN_TITLES[language].format(quarter=(day.month - 1) // 3 + 1, year=day.year)
 
 
-def _load_campaigns(organisation: Organisation, spec: DemoOrganisation, instrument: tuple, today: date) -> int:
-    """Both campaigns of one organisation, their answers and the action items that came out of the first."""
-    rng = random.Random(spec.slug)
+def _load_campaigns(organisation: Organisation, language: str, instrument: tuple, today: date,
+                    history: tuple, current: tuple | None) -> int:
+    """An organisation's closed campaigns (`history`, oldest first), its open one (`current`: turnout and shifts;
+    None for none) and, when it has a leader, the action items that came out of the latest closed one."""
+    rng = random.Random(organisation.slug)
     people = list(db.session.scalars(
         select(Person).where(Person.organisation_id == organisation.id, Person.active.is_(True))
         .options(selectinload(Person.job_role), selectinload(Person.permission_rows)).order_by(Person.id)))
     by_local = {p.email.split("@")[0]: p for p in people}
     leader = by_local.get("leader")
-    last_quarter = _quarter_start(_quarter_start(today) - timedelta(days=1))
-    closed_opens = last_quarter + timedelta(days=14)
-    closed = Campaign(organisation_id=organisation.id, instrument=instrument[0], status="open",
-                      title=_campaign_title(spec.language, last_quarter), opens_on=closed_opens,
-                      closes_on=closed_opens + timedelta(days=20), created_by=leader,
-                      opened_at=datetime.combine(closed_opens, time(9, 0)))
-    current = Campaign(organisation_id=organisation.id, instrument=instrument[1], status="open",
-                       title=_campaign_title(spec.language, today), opens_on=today - timedelta(days=7),
-                       closes_on=today + timedelta(days=21), created_by=leader,
-                       opened_at=datetime.combine(today - timedelta(days=7), time(9, 0)))
-    db.session.add_all([closed, current])
+    campaigns = []
+    for quarters, _, _ in history:
+        opens = _quarters_before(today, quarters) + timedelta(days=14)
+        campaigns.append(Campaign(organisation_id=organisation.id, instrument=instrument[0], status="open",
+                                  title=_campaign_title(language, opens), opens_on=opens,
+                                  closes_on=opens + timedelta(days=20), created_by=leader,
+                                  opened_at=datetime.combine(opens, time(9, 0))))
+    if current is not None:
+        campaigns.append(Campaign(organisation_id=organisation.id, instrument=instrument[1], status="open",
+                                  title=_campaign_title(language, today), opens_on=today - timedelta(days=7),
+                                  closes_on=today + timedelta(days=21), created_by=leader,
+                                  opened_at=datetime.combine(today - timedelta(days=7), time(9, 0))))
+    db.session.add_all(campaigns)
     db.session.flush()
-    invited = set(db.session.scalars(invited_people_query(closed)))
-    freeze_population(closed, invited)
-    freeze_population(current, invited)
+    invited = set(db.session.scalars(invited_people_query(campaigns[0])))
+    for campaign in campaigns:
+        freeze_population(campaign, invited)
     people = [p for p in people if p.id in invited]
 
     answered = 0
-    answered += _answer(closed, people, rng, spec.language, _CLOSED_TURNOUT, trend=0.0,
-                        skip=(), when=closed.opens_on + timedelta(days=3))
-    closed.status, closed.closed_at = "closed", datetime.combine(closed.closes_on, time(18, 0))
-    close_out(closed)
-    answered += _answer(current, people, rng, spec.language, _OPEN_TURNOUT, trend=_LISTENING_TREND,
-                        skip=(by_local.get("employee"),), when=today)
+    for campaign, (_, turnout, shift) in zip(campaigns, history, strict=False):  # the open one comes last
+        answered += _answer(campaign, people, rng, language, turnout, shift, skip=(),
+                            when=campaign.opens_on + timedelta(days=3))
+        campaign.status, campaign.closed_at = "closed", datetime.combine(campaign.closes_on, time(18, 0))
+        close_out(campaign)
+    if current is not None:
+        turnout, shift = current
+        answered += _answer(campaigns[-1], people, rng, language, turnout, shift,
+                            skip=(by_local.get("employee"),), when=today)
+    if leader is None:
+        return answered
 
+    latest_closed = campaigns[len(history) - 1]
     for pillar, titles, owner, days, status in _DEMO_ACTIONS:
         owner = by_local.get(owner)
         db.session.add(ActionItem(
-            organisation_id=organisation.id, campaign_id=closed.id, pillar=pillar, title=titles[spec.language],
+            organisation_id=organisation.id, campaign_id=latest_closed.id, pillar=pillar, title=titles[language],
             owner_id=owner.id if owner else None, due_date=today + timedelta(days=days), status=status,
-            created_by_id=leader.id if leader else None,
-            created_at=datetime.combine(closed.closes_on + timedelta(days=10), time(11, 0))))
+            created_by_id=leader.id,
+            created_at=datetime.combine(latest_closed.closes_on + timedelta(days=10), time(11, 0))))
     db.session.flush()
     return answered
 
@@ -195,8 +234,8 @@ def _is_leadership(person: Person) -> bool:
     return person.can("leader") or (person.job_role is not None and person.job_role.key == "executive")
 
 
-def _answer(campaign, people: list[Person], rng: random.Random, language: str, turnout: float, trend: float,
-            skip: tuple, when: date) -> int:
+def _answer(campaign, people: list[Person], rng: random.Random, language: str, turnout: float,
+            shift: dict[str, float], skip: tuple, when: date) -> int:
     """Have leadership and `turnout` of each team's other people answer `campaign`; returns how many did."""
     teams: dict[int | None, list[Person]] = {}
     for person in people:
@@ -219,7 +258,7 @@ def _answer(campaign, people: list[Person], rng: random.Random, language: str, t
         values = {}
         for item in items:
             pillar = item["pillar"]
-            target = means[pillar] + mood + pillar_mood[pillar] + (trend if pillar == "listening" else 0)
+            target = means[pillar] + mood + pillar_mood[pillar] + shift.get(pillar, 0.0)
             score = min(5, max(1, round(target + rng.gauss(0, 0.6))))
             values[item["key"]] = 6 - score if item["reverse"] else score
             if campaign.instrument.offers_dont_know and not _is_leadership(person) and (

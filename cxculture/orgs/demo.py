@@ -1,4 +1,6 @@
-"""The demo organisations and their people: Demo Retail (Italian) and Demo Bank (English).
+"""The demo organisations and their people: Demo Retail (Italian) and Demo Bank (English), which people log in to,
+and three smaller organisations of the anonymous benchmark network, which nobody logs in to: with fewer than five
+opted-in organisations the benchmark shows nothing (cafes/benchmark.py), and the demo should show it.
 
 Loading is idempotent: whatever already exists is left as it is, so running it twice changes nothing. The other
 areas add their own demo data once the people exist (see cxculture/demo.py).
@@ -89,6 +91,38 @@ BANK = DemoOrganisation(
 
 DEMO_ORGANISATIONS = (RETAIL, BANK)
 
+
+@dataclass(frozen=True)
+class NetworkOrganisation:
+    """Another company in the benchmark network: people without accounts, who only answer its campaigns."""
+    name: str
+    slug: str
+    language: str
+    domain: str
+    teams: tuple[DemoTeam, ...]
+
+
+#: The other opted-in organisations of the demo's benchmark network (names from Demo Bank and Demo Retail's lists).
+NETWORK_ORGANISATIONS = (
+    NetworkOrganisation("Demo Insurance", "demo-insurance", "en", "insurance.example.com", (
+        DemoTeam("Leadership", "executive", 3, lead_role="executive"),
+        DemoTeam("Claims", "contact_centre", 9),
+        DemoTeam("Sales", "frontline", 7),
+        DemoTeam("Underwriting", "back_office", 5),
+    )),
+    NetworkOrganisation("Demo Telecom", "demo-telecom", "it", "telecom.example.com", (
+        DemoTeam("Direzione", "executive", 3, lead_role="executive"),
+        DemoTeam("Negozi", "frontline", 9),
+        DemoTeam("Assistenza clienti", "contact_centre", 11),
+    )),
+    NetworkOrganisation("Demo Utility", "demo-utility", "en", "utility.example.com", (
+        DemoTeam("Leadership", "executive", 3, lead_role="executive"),
+        DemoTeam("Field Service", "frontline", 8),
+        DemoTeam("Contact Centre", "contact_centre", 9),
+        DemoTeam("Billing", "back_office", 5),
+    )),
+)
+
 #: The named accounts of each demo organisation: local part, display name, job role, permissions.
 _ACCOUNTS = (
     ("admin", "Admin", "back_office", ("admin",)),
@@ -162,6 +196,37 @@ def _load_organisation(spec: DemoOrganisation, password_hash: str) -> Organisati
     for local in ("admin", "hr"):
         if accounts[local].manager is None and spec.account_teams[local] == hr_team:
             accounts[local].manager = head
+    db.session.flush()
+    return organisation
+
+
+def load_demo_network() -> list[Organisation]:
+    """Create (or leave as they are) the benchmark network's other organisations; returns them."""
+    return [organisation_by_slug(spec.slug) or _load_network_organisation(spec) for spec in NETWORK_ORGANISATIONS]
+
+
+def _load_network_organisation(spec: NetworkOrganisation) -> Organisation:
+    organisation = create_organisation(spec.name, spec.slug, default_language=spec.language, benchmark_opt_in=True)
+    roles = {r.key: r for r in db.session.scalars(select(JobRole).where(JobRole.organisation_id == organisation.id))}
+    known_teams = teams_by_path(organisation.id)
+    names = RETAIL if spec.language == "it" else BANK
+    rng = random.Random(spec.slug)
+    pairs = rng.sample([(first, last) for first in names.first_names for last in names.last_names],
+                       sum(team.size + 1 for team in spec.teams))
+    head = None
+    for team in spec.teams:
+        members = []
+        for position in range(team.size + 1):
+            first, last = pairs.pop()
+            lead = position == 0
+            new = Person(organisation=organisation, email=_email(first, last, spec.domain), name=f"{first} {last}",
+                         password_hash=None, job_role=roles[team.lead_role if lead else team.job_role],
+                         team=ensure_team_path(organisation, team.path, known_teams),
+                         manager=(head if lead else members[0]))
+            new.permissions = ("manager", "employee") if lead else ("employee",)
+            db.session.add(new)
+            members.append(new)
+        head = head or members[0]
     db.session.flush()
     return organisation
 

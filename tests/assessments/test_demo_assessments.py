@@ -1,6 +1,8 @@
-"""The demo campaigns: a closed one and an open one per demo organisation, answered the way a demo needs."""
+"""The demo campaigns: three closed ones and an open one per demo organisation, answered the way a demo needs,
+and the benchmark network's (tests/test_demo.py loads the whole demo)."""
 from __future__ import annotations
 
+import itertools
 from datetime import date
 
 import pytest
@@ -33,11 +35,17 @@ def assessed(demo_with_assessments):
 
 
 def _campaigns(organisation) -> tuple[Campaign, Campaign]:
-    closed = db.session.scalar(select(Campaign).where(Campaign.organisation_id == organisation.id,
-                                                      Campaign.status == "closed"))
+    """The latest closed campaign and the open one."""
+    closed = _closed(organisation)[-1]
     current = db.session.scalar(select(Campaign).where(Campaign.organisation_id == organisation.id,
                                                        Campaign.status == "open"))
     return closed, current
+
+
+def _closed(organisation) -> list[Campaign]:
+    """The closed campaigns, oldest first."""
+    return list(db.session.scalars(select(Campaign).where(Campaign.organisation_id == organisation.id,
+                                                           Campaign.status == "closed").order_by(Campaign.opens_on)))
 
 
 def _row_counts() -> dict:
@@ -69,6 +77,17 @@ def test_a_closed_campaign_and_an_open_one(demo, assessed, slug):
         # Closing forgets who answered: only the open campaign still has participation rows.
         assert participations == (0 if campaign is closed else responses)
         assert low <= responses / campaign.invited_count <= high, (campaign.title, responses)
+
+
+@pytest.mark.parametrize("slug", ["demo-retail", "demo-bank"])
+def test_three_closed_quarters_whose_scores_climb_where_the_actions_take_hold(demo, assessed, slug):
+    closed = _closed(demo[slug])
+    assert len(closed) == 3
+    assert all(earlier.closes_on < later.opens_on for earlier, later in itertools.pairwise(closed))
+    assert len({c.title for c in closed}) == 3
+    for pillar in ("listening", "rewards"):
+        means = [scoring.pillar_tallies(c.id)[None, pillar].mean for c in closed]
+        assert means[0] < means[1] < means[2], (pillar, means)
 
 
 @pytest.mark.parametrize("slug", ["demo-retail", "demo-bank"])

@@ -7,7 +7,7 @@ import subprocess
 import pytest
 
 from cxculture.orgs.service import team_paths
-from tests.kpis.scorecard_factories import contact_centre_scorecard_data, person
+from tests.kpis.scorecard_factories import contact_centre_scorecard_data, person, shrink_team
 
 
 def run(runner, *args):
@@ -18,6 +18,7 @@ def run(runner, *args):
 def branch(demo):
     who = person("employee@bank.example.com")
     contact_centre_scorecard_data(demo["demo-bank"], who)
+    shrink_team(who)
     return who, team_paths(who.organisation_id)[who.team_id]
 
 
@@ -41,6 +42,7 @@ def test_writes_one_pdf_per_person_and_a_team_pack(runner, branch, tmp_path):
 def test_each_person_in_their_language(runner, demo, tmp_path):
     who = person("employee@retail.example.com")
     contact_centre_scorecard_data(demo["demo-retail"], who)
+    shrink_team(who)
     path = team_paths(who.organisation_id)[who.team_id]
     result = run(runner, "--org", "demo-retail", "--period", "2026-Q2", "--team", path, "--out", str(tmp_path))
     assert result.exit_code == 0, result.output

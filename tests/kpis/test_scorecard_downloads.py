@@ -13,13 +13,14 @@ from cxculture.downloads.models import Download
 from cxculture.extensions import db
 from cxculture.kpis.models import KpiValue
 from tests.conftest import get_file, login, run_queued_downloads
-from tests.kpis.scorecard_factories import contact_centre_scorecard_data, person
+from tests.kpis.scorecard_factories import contact_centre_scorecard_data, person, shrink_team
 
 
 @pytest.fixture
 def card(demo):
     who = person("employee@bank.example.com")
     contact_centre_scorecard_data(demo["demo-bank"], who)
+    shrink_team(who)
     return who
 
 
