@@ -61,6 +61,7 @@ class Ralph:
         while time.monotonic() < deadline:
             try:
                 if requests.get(f"http://127.0.0.1:{self.port}/__heartbeat__", timeout=1).ok:
+                    self.statements(timeout=60)  # its first read sets up the store: a slow first call on a busy machine
                     return self
             except requests.RequestException:
                 time.sleep(0.3)
@@ -72,8 +73,8 @@ class Ralph:
             self.process.wait(timeout=20)
             self.process = None
 
-    def statements(self) -> list[dict]:
-        response = requests.get(f"{self.url}/statements", auth=(RALPH_USER, RALPH_PASSWORD), timeout=10,
+    def statements(self, timeout: float = 10) -> list[dict]:
+        response = requests.get(f"{self.url}/statements", auth=(RALPH_USER, RALPH_PASSWORD), timeout=timeout,
                                 headers={"X-Experience-API-Version": "1.0.3"}, params={"limit": 500})
         response.raise_for_status()
         return response.json()["statements"]

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import socket
+from datetime import timedelta
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 
@@ -12,6 +13,7 @@ from sqlalchemy import delete
 from cxculture.extensions import db
 from cxculture.mail.models import MailMessage, MailOccasion
 from cxculture.mail.outbox import deliver_mail
+from cxculture.util import utcnow
 
 
 class Inbox:
@@ -65,8 +67,14 @@ def outbox(demo):
 
 
 def deliver() -> None:
-    """Do what a worker does with the outbox (the job its commit asked for)."""
-    deliver_mail()
+    """Do what a worker does with the outbox (the job its commit asked for), and what the next rounds do with a
+    message that failed for a passing reason (on a loaded machine the loopback server can be slow to answer):
+    tests then still see every message once, or twice when the first try did arrive."""
+    report = deliver_mail()
+    for _ in range(3):
+        if not report.retrying:
+            break
+        report = deliver_mail(now=utcnow() + timedelta(days=1))
     db.session.expire_all()
 
 
