@@ -10,6 +10,8 @@ import sqlite3
 import subprocess
 from pathlib import Path
 
+import jinja2
+import jinja2.bccache
 import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import create_engine, select, text
@@ -59,6 +61,28 @@ def _share_url_builders() -> None:
 
 
 _share_url_builders()
+
+
+class _SharedBytecode(jinja2.BytecodeCache):
+    """Compiled templates kept for the whole test run, in memory, for every test's app.
+
+    Each test creates its own app, and with it a Jinja environment whose templates are parsed and compiled again
+    on first use: about 70 ms of a test's first page, most of many tests' time. Jinja checks each template's
+    source checksum before using the cached code, so an edited template is compiled afresh."""
+
+    def __init__(self):
+        self._code: dict[str, tuple[str, object]] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        checksum, code = self._code.get(bucket.key, (None, None))
+        if checksum == bucket.checksum:
+            bucket.code = code
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self._code[bucket.key] = (bucket.checksum, bucket.code)
+
+
+_TEMPLATE_BYTECODE = _SharedBytecode()
 
 
 def test_config(**overrides) -> dict:
@@ -169,6 +193,7 @@ def _empty_schema():
 def app(app_config, request):
     app = create_app(test_config(**app_config))
     app.test_client_class = IsolatedClient
+    app.jinja_env.bytecode_cache = _TEMPLATE_BYTECODE
     with app.app_context():
         if db.engine.dialect.name == "postgresql":
             _empty_postgres_schema()
