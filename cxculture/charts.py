@@ -388,3 +388,72 @@ def target_bar(row: TargetBar, chart_id: str | None = None, width: int = 130, he
             body.append(f'<rect x="{x_of(row.target) - 1.2:.1f}" y="0" width="2.4" height="{height}" fill="{INK}"/>')
     desc = _("%(label)s: %(value)s, target %(target)s", label=row.label, value=row.value_text, target=row.target_text)
     return _svg(chart_id, width, height, row.label, desc, body)
+
+
+@dataclass(frozen=True)
+class BenchmarkRow:
+    """One pillar in the benchmark network: the network's lower quartile, median and upper quartile, and the
+    organisation's own score (None when it may not be shown)."""
+
+    label: str
+    q1: float
+    median: float
+    q3: float
+    own: float | None = None
+
+
+def benchmark_bars(rows: Sequence[BenchmarkRow], title: str, own_label: str, network_label: str,
+                   median_label: str, locale: str = "en", chart_id: str | None = None) -> Markup:
+    """Per pillar on the 1-5 scale: the network's middle half as a hatched band, its median as a tick, and the
+    organisation's own score as a labelled dot, so where it stands reads at a glance."""
+    chart_id = _new_id(chart_id)
+    label_width, scale_width, row_height, top = 170, 360, 30, 44
+    width, height = label_width + scale_width + 40, top + row_height * len(rows) + 26
+
+    def x_of(score: float) -> float:
+        return label_width + (score - 1) / 4 * scale_width
+
+    body = [
+        (
+            "<defs>"
+            f'<pattern id="{chart_id}-band" width="6" height="6" patternUnits="userSpaceOnUse">'
+            f'<rect width="6" height="6" fill="#e5e7eb"/><path d="M-1,1 l2,-2 M0,6 l6,-6 M5,7 l2,-2" '
+            f'stroke="#9ca3af" stroke-width="1"/></pattern></defs>'
+        ),
+        # Legend: the band, the median tick, our dot.
+        f'<rect x="{label_width}" y="6" width="26" height="12" fill="url(#{chart_id}-band)" stroke="{GRID}"/>',
+        f'<text x="{label_width + 32}" y="16" font-size="11" fill="{INK}">{escape(network_label)}</text>',
+        f'<line x1="{label_width}" y1="26" x2="{label_width}" y2="38" stroke="{INK}" stroke-width="2.5"/>',
+        f'<text x="{label_width + 8}" y="36" font-size="11" fill="{INK}">{escape(median_label)}</text>',
+        f'<circle cx="{label_width + 222}" cy="12" r="5.5" fill="{BLUE}" stroke="#fff" stroke-width="1"/>',
+        f'<text x="{label_width + 232}" y="16" font-size="11" fill="{INK}">{escape(own_label)}</text>',
+    ]
+    lines = []
+    for number, row in enumerate(rows):
+        y = top + number * row_height
+        middle = y + row_height / 2
+        body.append(f'<text x="{label_width - 8}" y="{middle + 4:.1f}" text-anchor="end" font-size="12" '
+                    f'fill="{INK}">{escape(row.label)}</text>')
+        body.append(f'<line x1="{label_width}" y1="{middle:.1f}" x2="{label_width + scale_width}" y2="{middle:.1f}" '
+                    f'stroke="{GRID}" stroke-width="1"/>')
+        band_left, band_right = x_of(row.q1), x_of(row.q3)
+        body.append(f'<rect x="{band_left - 3:.1f}" y="{middle - 8:.1f}" width="{band_right - band_left + 6:.1f}" '
+                    f'height="16" fill="url(#{chart_id}-band)" stroke="#9ca3af" stroke-width=".8"/>')
+        body.append(f'<line x1="{x_of(row.median):.1f}" y1="{middle - 10:.1f}" x2="{x_of(row.median):.1f}" '
+                    f'y2="{middle + 10:.1f}" stroke="{INK}" stroke-width="2.5"/>')
+        text = (f"{row.label}: {network_label} {_decimal(row.q1, locale)}–{_decimal(row.q3, locale)}, "
+                f"{median_label} {_decimal(row.median, locale)}")
+        if row.own is not None:
+            x = x_of(row.own)
+            body.append(f'<circle cx="{x:.1f}" cy="{middle:.1f}" r="5.5" fill="{BLUE}" stroke="#fff" '
+                        f'stroke-width="1"/>')
+            body.append(f'<text x="{x:.1f}" y="{middle - 11:.1f}" text-anchor="middle" font-size="10.5" '
+                        f'font-weight="bold" fill="{INK}">{_decimal(row.own, locale)}</text>')
+            text += f", {own_label} {_decimal(row.own, locale)}"
+        lines.append(text)
+    axis_y = top + row_height * len(rows) + 14
+    for tick in range(1, 6):
+        body.append(f'<text x="{x_of(tick):.1f}" y="{axis_y}" text-anchor="middle" font-size="10" '
+                    f'fill="#4b5563">{tick}</text>')
+    desc = _("Scale from %(low)s to %(high)s.", low=1, high=5) + " " + "; ".join(lines) + "."
+    return _svg(chart_id, width, height, title, desc, body)

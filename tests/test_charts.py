@@ -5,7 +5,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from cxculture.charts import Distribution, Series, distribution_bars, radar_chart
+from cxculture.charts import BenchmarkRow, Distribution, Series, benchmark_bars, distribution_bars, radar_chart
 
 SVG = "{http://www.w3.org/2000/svg}"
 AXES = ["Vision", "Listening", "Communication", "Rewards", "Hiring", "Improvement"]
@@ -74,3 +74,13 @@ def test_labels_are_escaped(ctx):
 def test_two_charts_on_one_page_get_distinct_ids(ctx):
     first, second = radar_chart(AXES, [], "a"), radar_chart(AXES, [], "b")
     assert parse(first).get("id") != parse(second).get("id")
+
+
+def test_benchmark_bars_draw_the_middle_half_the_median_and_our_score(ctx):
+    rows = [BenchmarkRow("Vision", 3.0, 3.5, 4.0, own=3.12), BenchmarkRow("Rewards", 2.5, 2.5, 3.0, own=None)]
+    root = parse(benchmark_bars(rows, "Benchmark", "Us", "Network, middle half", "Network median", chart_id="b1"))
+    desc = root.find(f"{SVG}desc").text
+    assert "Vision: Network, middle half 3.0–4.0, Network median 3.5, Us 3.1" in desc
+    assert "Rewards: Network, middle half 2.5–3.0, Network median 2.5." in desc  # our score hidden: not drawn
+    assert {"Vision", "Rewards", "3.1", "1", "5"} <= set(texts(root))
+    assert len(root.findall(f"{SVG}circle")) == 1 + 1  # the legend's dot and ours on Vision

@@ -8,9 +8,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from flask_babel import gettext as _
+from markupsafe import Markup
+
 from ..assessments.actions import ACTIVE_STATUSES
 from ..assessments.models import ActionItem
+from ..charts import BenchmarkRow, benchmark_bars
 from ..orgs.models import Person
+from ..pillars import PILLAR_LABELS
 from .access import GUEST, HOST
 from .benchmark import organisation_benchmark
 from .models import Cafe
@@ -108,3 +113,13 @@ def cafe_view(cafe: Cafe, role: str, viewer: Person, today: date | None = None) 
         target = by_item.get(link.agenda_item_id)
         (target.actions if target else view.actions).append(action_view(action, today))
     return view
+
+
+def benchmark_chart(snapshot: dict, own_label: str, locale: str) -> Markup | None:
+    """A benchmark item's figures (or a guest's benchmark) as a chart; None when there are none to draw."""
+    if snapshot.get("status") != "ok" or not snapshot.get("pillars"):
+        return None
+    rows = [BenchmarkRow(str(PILLAR_LABELS[p["pillar"]]), p["q1"], p["median"], p["q3"], p.get("own"))
+            for p in snapshot["pillars"]]
+    return benchmark_bars(rows, _("Where we stand in the benchmark network, pillar by pillar"), own_label,
+                          _("Network, middle half"), _("Network median"), locale=locale)

@@ -40,6 +40,7 @@ def test_host_brief_and_summary(client, login_as, network, cafe, tmp_path):
     brief = pdf_text(get_file(client, f"/leadership/cafes/{cafe.id}/brief.pdf"), tmp_path)
     assert "Spring café" in brief and "pre-read brief" in brief.lower()
     assert "Weakest pillar: Listening" in brief and "≈ 3.0" in brief
+    assert "Network, middle half" in brief  # the benchmark's chart, beside its table
     assert "Secret decision on budgets" not in brief  # the brief is for before the café
     record_attendance(cafe, {a.person_id for a in cafe.attendees})
     db.session.commit()
@@ -55,7 +56,7 @@ def test_guest_brief_has_the_agenda_and_their_own_benchmark_only(client, login_a
     login_as("leader", org="bank")
     brief = pdf_text(get_file(client, f"/leadership/cafes/{cafe.id}/brief.pdf"), tmp_path)
     assert "Spring café" in brief and "Your organisation in the benchmark network" in brief
-    assert "≈ 3.0" in brief  # their own organisation against the network
+    assert "≈ 3.0" in brief and "Network, middle half" in brief  # their own organisation against the network
     assert "Weakest pillar: Listening" in brief  # the title, without its figures
     for secret in HOST_SECRETS:
         assert secret not in brief, secret

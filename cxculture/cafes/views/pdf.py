@@ -13,7 +13,7 @@ from ...auth.access import permission_required
 from ...downloads.offer import offer_html
 from ...pillars import PILLAR_LABELS
 from ..access import GUEST, load_cafe
-from ..pages import CafeView, cafe_view
+from ..pages import CafeView, benchmark_chart, cafe_view
 from . import bp
 
 
@@ -22,7 +22,8 @@ def render_cafe_pdf_html(view: CafeView, kind: str, organisation_name: str, lang
     with force_locale(language):
         return render_template("cafes/cafe_pdf.html", cafe=view, kind=kind, organisation_name=organisation_name,
                                language=language, pillar_labels={k: str(v) for k, v in PILLAR_LABELS.items()},
-                               status_labels={k: str(v) for k, v in STATUS_LABELS.items()}, generated_on=date.today())
+                               status_labels={k: str(v) for k, v in STATUS_LABELS.items()}, generated_on=date.today(),
+                               benchmark_chart=lambda snapshot, own: benchmark_chart(snapshot, own, language))
 
 
 def _pdf(view: CafeView, kind: str, language: str, filename: str) -> Response:
