@@ -457,3 +457,57 @@ def benchmark_bars(rows: Sequence[BenchmarkRow], title: str, own_label: str, net
                     f'fill="#4b5563">{tick}</text>')
     desc = _("Scale from %(low)s to %(high)s.", low=1, high=5) + " " + "; ".join(lines) + "."
     return _svg(chart_id, width, height, title, desc, body)
+
+
+def trend_panel(points: Sequence[str], one: Series, locale: str = "en", chart_id: str | None = None) -> Markup:
+    """A small line chart of one series (a pillar) on the 1-5 scale over `points` (campaigns, oldest first):
+    each value printed, the latest in bold, a missing one (too few answers) left as a gap. Pages set several
+    side by side, one to a row on a phone, so its text stays readable at any width."""
+    chart_id = _new_id(chart_id)
+    width, height = 250, 150
+    plot_left, plot_right, plot_top, plot_bottom = 22, width - 8, 40, height - 30
+    inset = 30  # the first and last points keep clear of the scale's numbers and of the chart's edge
+    count = max(len(points), 1)
+
+    def x_of(index: int) -> float:
+        if count == 1:
+            return (plot_left + plot_right) / 2
+        return plot_left + inset + (plot_right - plot_left - 2 * inset) * index / (count - 1)
+
+    def y_of(score: float) -> float:
+        return plot_bottom - (score - 1) / 4 * (plot_bottom - plot_top)
+
+    body = [f'<text x="0" y="16" font-size="14" font-weight="bold" fill="{INK}">{escape(one.label)}</text>']
+    for tick in (1, 3, 5):
+        y = y_of(tick)
+        body.append(f'<line x1="{plot_left}" y1="{y:.1f}" x2="{plot_right}" y2="{y:.1f}" stroke="{GRID}" '
+                    f'stroke-width="1"/>')
+        body.append(f'<text x="{plot_left - 6}" y="{y + 4:.1f}" text-anchor="end" font-size="11" '
+                    f'fill="#4b5563">{tick}</text>')
+    segment: list[str] = []
+    for index, value in enumerate([*one.values, None]):
+        if value is None:
+            if len(segment) > 1:
+                body.append(f'<polyline points="{" ".join(segment)}" fill="none" stroke="{BLUE}" '
+                            f'stroke-width="2.5"/>')
+            segment = []
+            continue
+        segment.append(f"{x_of(index):.1f},{y_of(float(value)):.1f}")
+    for index, value in enumerate(one.values):
+        x = x_of(index)
+        if value is None:
+            body.append(f'<text x="{x:.1f}" y="{y_of(3) + 4:.1f}" text-anchor="middle" font-size="11" '
+                        f'fill="#4b5563">–</text>')
+            continue
+        y = y_of(float(value))
+        weight = ' font-weight="bold"' if index == len(one.values) - 1 else ""
+        body.append(_marker("circle", x, y, BLUE))
+        body.append(f'<text x="{x:.1f}" y="{y - 9:.1f}" text-anchor="middle" font-size="12"{weight} '
+                    f'fill="{INK}">{_decimal(value, locale)}</text>')
+    for index, label in enumerate(points):
+        body.append(f'<text x="{x_of(index):.1f}" y="{height - 10}" text-anchor="middle" font-size="11" '
+                    f'fill="#4b5563">{escape(label)}</text>')
+    desc = _("Scale from %(low)s to %(high)s.", low=1, high=5) + " " + ", ".join(
+        f"{label} {_decimal(v, locale) if v is not None else _('not enough answers')}"
+        for label, v in zip(points, one.values, strict=True)) + "."
+    return _svg(chart_id, width, height, one.label, desc, body)

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from flask import g, has_request_context
 from flask_babel import gettext as _
 from sqlalchemy import Select, select
+from sqlalchemy.orm import selectinload
 
 from ...extensions import db
 from ...modules.personalisation import PillarFocus
@@ -28,6 +29,7 @@ __all__ = [
     "latest_closed_campaign",
     "network_pillar_scores",
     "organisation_summary",
+    "pillar_history",
     "team_snapshots",
     "weakest_pillars_for",
 ]
@@ -138,19 +140,50 @@ def network_pillar_scores(organisation_ids: Iterable[int] | Select) -> dict[int,
     counted = {campaign_id: organisation_id for organisation_id, campaign_id in latest.items()
                if respondents.get(campaign_id, 0) >= thresholds[campaign_id]}
     scores: dict[int, dict[str, float]] = {organisation_id: {} for organisation_id in counted.values()}
-    if not counted:
+    for campaign_id, by_pillar in _campaign_pillar_scores(counted).items():
+        scores[counted[campaign_id]] = by_pillar
+    return scores
+
+
+def _campaign_pillar_scores(campaign_ids: Iterable[int]) -> dict[int, dict[str, float]]:
+    """{campaign id: {pillar: score}} of closed campaigns, the whole organisation's (two queries at most). The
+    caller has checked that each campaign's figure may be shown."""
+    ids = list(campaign_ids)
+    scores: dict[int, dict[str, float]] = {campaign_id: {} for campaign_id in ids}
+    if not ids:
         return scores
     # Closed campaigns keep their figures (closing.py); one closed before that is added up from its answers.
     tallies: dict[tuple, Tally] = {}
     for campaign_id, data in db.session.execute(
         select(FrozenResult.campaign_id, FrozenResult.data)
-        .where(FrozenResult.campaign_id.in_(list(counted)), FrozenResult.focus == "analysis")
+        .where(FrozenResult.campaign_id.in_(ids), FrozenResult.focus == "analysis")
     ):
         tallies.update({(campaign_id, pillar): Tally(*numbers) for pillar, numbers in data["overall"].items()})
-    not_kept = set(counted) - {campaign_id for campaign_id, _pillar in tallies}
+    not_kept = set(ids) - {campaign_id for campaign_id, _pillar in tallies}
     if not_kept:
         tallies.update(pillar_tallies_by_campaign(not_kept))
     for (campaign_id, pillar), tally in tallies.items():
         if tally.mean is not None:
-            scores[counted[campaign_id]][pillar] = tally.mean
+            scores[campaign_id][pillar] = tally.mean
     return scores
+
+
+def pillar_history(organisation_id: int, until: Campaign | None = None, limit: int = 6
+                   ) -> list[tuple[Campaign, dict[str, float] | None]]:
+    """The organisation's closed campaigns on the same questionnaire as `until` (or as its latest), oldest first,
+    at most `limit` of them ending with `until`, each with its whole-organisation pillar scores, or None where
+    too few answered for them to be shown. A fixed number of queries whatever the number of campaigns."""
+    query = (select(Campaign).options(selectinload(Campaign.instrument))
+             .where(Campaign.organisation_id == organisation_id, Campaign.status == "closed"))
+    if until is not None:
+        query = query.where(Campaign.closes_on <= until.closes_on)
+    campaigns = list(db.session.scalars(query.order_by(Campaign.closes_on.desc(), Campaign.id.desc())))
+    if not campaigns:
+        return []
+    key = (until or campaigns[0]).instrument.key
+    campaigns = [c for c in campaigns if c.instrument.key == key][:limit][::-1]
+    ids = [c.id for c in campaigns]
+    thresholds, respondents = campaign_thresholds(ids), respondents_by_campaign(ids)
+    shown = [c.id for c in campaigns if respondents.get(c.id, 0) >= thresholds[c.id]]
+    scores = _campaign_pillar_scores(shown)
+    return [(c, scores.get(c.id)) for c in campaigns]

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from babel.dates import format_date
 from flask import abort, current_app, redirect, render_template, request, url_for
 from flask_babel import format_decimal
 from flask_babel import gettext as _
@@ -10,10 +11,12 @@ from flask_login import current_user, login_required
 from markupsafe import Markup
 
 from ...auth.access import get_in_organisation, permission_required
-from ...charts import Distribution, Series, distribution_bars, radar_chart
+from ...charts import Distribution, Series, distribution_bars, radar_chart, trend_panel
 from ...downloads.offer import offer_html
+from ...extensions import db
 from ...i18n import current_language
 from ...params import MAX_ID, whole_number
+from ...pillars import PILLAR_LABELS, PILLARS
 from ...refusals import Refused
 from ...spreadsheets import csv_delimiter, csv_download
 from ...util import PageCache
@@ -22,7 +25,7 @@ from ..models import Campaign
 from ..results.access import results_refused
 from ..results.figures import CampaignResults
 from ..results.report import campaign_results, results_version
-from ..results.summary import latest_closed_campaign, organisation_summary
+from ..results.summary import latest_closed_campaign, organisation_summary, pillar_history
 from . import bp
 
 RESULT_PERMISSIONS = ("leader", "admin", "manager")
@@ -92,7 +95,27 @@ def overview_charts(results: CampaignResults, chart_prefix: str = "results") -> 
             [Series(_("Leadership"), [row.leadership.score for row in results.gaps]),
              Series(_("Everyone else"), [row.others.score for row in results.gaps])],
             _("Leadership and everyone else, per pillar (1 to 5)"), locale=language, chart_id=f"{chart_prefix}-gap")
+    trend = organisation_trend(results, chart_prefix) if results.focus_visible else None
+    if trend is not None:
+        charts["trend"] = trend
     return charts
+
+
+def organisation_trend(results: CampaignResults, chart_prefix: str = "results") -> list[Markup] | None:
+    """The whole organisation's pillar scores over its closed campaigns up to this one, a small chart per
+    pillar; None for a team's or a role's figures, an open campaign, or fewer than two campaigns to draw."""
+    if results.scope != "organisation" or results.filter is not None or results.status != "closed":
+        return None
+    campaign = db.session.get(Campaign, results.campaign_id)
+    history = pillar_history(campaign.organisation_id, until=campaign)
+    if sum(scores is not None for _, scores in history) < 2:
+        return None
+    language = current_language()
+    points = [format_date(c.closes_on, "MMM yyyy", locale=language) for c, _ in history]
+    return [trend_panel(points, Series(str(PILLAR_LABELS[pillar]),
+                                       [scores.get(pillar) if scores else None for _, scores in history]),
+                        locale=language, chart_id=f"{chart_prefix}-trend-{pillar}")
+            for pillar in PILLARS]
 
 
 def _filter_args() -> dict:
