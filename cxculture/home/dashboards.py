@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta
 from flask import Flask, current_app
 from sqlalchemy import func, or_, select
 
-from ..assessments.actions import ActionCounts, action_counts, open_actions_owned_by, overdue_actions
+from ..assessments.actions import ActionCounts, action_counts, actions_query, open_actions_owned_by
 from ..assessments.campaigns import Turnout, campaign_turnout, open_campaign_of
 from ..assessments.models import ActionItem, Campaign
 from ..assessments.results.summary import PillarOverview, latest_closed_campaign, pillar_overview
@@ -136,7 +136,7 @@ def leader_dashboard(leader: Person, language: str, today: date) -> LeaderDashbo
         open_campaign=campaign,
         turnout=campaign_turnout(campaign, team_paths(organisation_id)) if campaign is not None else None,
         actions=action_counts(organisation_id, today),
-        overdue=overdue_actions(organisation_id, today=today)[:LISTED],
+        overdue=list(db.session.scalars(actions_query(organisation_id, "overdue", today=today).limit(LISTED))),
         cafe=next_cafe(organisation_id, today),
         pending_invitations=len(pending_invitations(leader)),
         invited_cafes=invited_cafes(leader),

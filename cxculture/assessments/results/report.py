@@ -355,7 +355,7 @@ def pillar_overview(campaign: Campaign, viewer: Person, language: str = "en") ->
     overview.previous_title = trend.previous_title
     overview.pillars = [
         PillarResult(p, str(PILLAR_LABELS[p]), Figure.of(focus.tallies.get(p), analysis.threshold),
-                     change=trend.changes.get(p, (None, None))[0], previous_score=trend.changes.get(p, (None, None))[1])
+                     None, None, *trend.changes.get(p, (None, None)))
         for p in PILLARS
     ]
     return overview
