@@ -158,9 +158,11 @@ def register_subscribers(app: Flask) -> None:
     """Areas that react to other areas' signals."""
     from .assessments.results.summary import weakest_pillars_for
     from .cafes.sources import set_reward_conflicts_provider
+    from .home.dashboards import set_integration_status_provider
     from .kpis.catalogue import connect_signals as connect_kpis
     from .kpis.conflicts import reward_conflicts_for
     from .lms import connect_signals as connect_lms
+    from .lms.status import integration_status
     from .modules.paths import connect_signals as connect_modules
     from .modules.personalisation import set_pillar_focus_provider
 
@@ -169,6 +171,7 @@ def register_subscribers(app: Flask) -> None:
     connect_lms(app)
     set_pillar_focus_provider(app, weakest_pillars_for)
     set_reward_conflicts_provider(app, reward_conflicts_for)
+    set_integration_status_provider(app, integration_status)
 
 
 def register_errorhandlers(app: Flask) -> None:

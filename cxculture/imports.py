@@ -48,7 +48,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import DateTime, ForeignKey, LargeBinary, String, select, update
-from sqlalchemy.orm import Mapped, declared_attr, defer, joinedload, mapped_column, relationship
+from sqlalchemy.orm import Mapped, aliased, declared_attr, defer, joinedload, mapped_column, relationship
 from wtforms import SubmitField
 
 from .extensions import db
@@ -105,6 +105,25 @@ def recent_uploads(model: type[R], organisation_id: int, limit: int = 10) -> lis
         .where(model.organisation_id == organisation_id)
         .order_by(model.uploaded_at.desc(), model.id.desc())
         .limit(limit)
+    ))
+
+
+def waiting_uploads(model: type[R], organisation_id: int, since: datetime, same: tuple[str, ...] = ()) -> list[R]:
+    """Uploads previewed but not confirmed: uploaded since `since`, not applied, and with no later upload of the
+    same kind (the `same` columns) applied since, which would have superseded them. Newest first, in one query,
+    without their files' content."""
+    later = aliased(model)
+    superseded = (select(later.id)
+                  .where(later.organisation_id == model.organisation_id, later.applied_at.is_not(None),
+                         later.uploaded_at > model.uploaded_at,
+                         *(getattr(later, column) == getattr(model, column) for column in same))
+                  .exists())
+    return list(db.session.scalars(
+        select(model)
+        .options(defer(model.content), joinedload(model.uploaded_by))
+        .where(model.organisation_id == organisation_id, model.applied_at.is_(None), model.uploaded_at >= since,
+               ~superseded)
+        .order_by(model.uploaded_at.desc(), model.id.desc())
     ))
 
 

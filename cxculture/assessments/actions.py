@@ -153,6 +153,13 @@ def overdue_actions(organisation_id: int, pillar: str | None = None, today: date
     return list(db.session.scalars(actions_query(organisation_id, "overdue", pillar, today)))
 
 
+def open_actions_owned_by(organisation_id: int, owner_ids, today: date | None = None) -> list[ActionItem]:
+    """Action items still to be done whose owner is one of `owner_ids` (ids, or a SELECT of ids kept in SQL),
+    soonest due first: a manager's team's actions, in one query."""
+    return list(db.session.scalars(actions_query(organisation_id, "open", today=today)
+                                   .where(ActionItem.owner_id.in_(owner_ids))))
+
+
 @dataclass(frozen=True)
 class ActionCounts:
     open: int

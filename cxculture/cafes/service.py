@@ -455,6 +455,14 @@ def cafes_of(organisation_id: int) -> list[Cafe]:
                                    .order_by(Cafe.starts_at.desc(), Cafe.id.desc())))
 
 
+def next_cafe(organisation_id: int, today: date) -> Cafe | None:
+    """The organisation's next planned café: the first one starting `today` or later."""
+    return db.session.scalar(select(Cafe).where(Cafe.organisation_id == organisation_id, Cafe.status == "planned",
+                                                Cafe.starts_at >= datetime.combine(today, datetime.min.time()))
+                             .options(selectinload(Cafe.facilitator))
+                             .order_by(Cafe.starts_at, Cafe.id).limit(1))
+
+
 def invited_cafes(person: Person) -> list[Cafe]:
     """Cafés of other organisations the person is a guest of, having accepted the invitation (while their
     organisation stays in the benchmark network), latest first."""

@@ -379,6 +379,51 @@ def team_in_organisation(organisation_id: int, team_id: int | None) -> Team | No
     return team if team is not None and team.organisation_id == organisation_id else None
 
 
+# Counts for HR's dashboard -------------------------------------------------------------------------------------
+
+
+@dataclass
+class ScorecardCounts:
+    """A team's scorecards of one quarter, counted (team None: people without a team)."""
+
+    team_id: int | None
+    #: Active people whose job role has a reward plan for the quarter.
+    people: int = 0
+    #: Their plans' KPI lines, how many have a value, and how many of those met their target.
+    lines: int = 0
+    with_value: int = 0
+    met: int = 0
+
+    def add(self, status: str) -> None:
+        self.lines += 1
+        self.with_value += status != NO_VALUE
+        self.met += status == MET
+
+
+def scorecard_counts(organisation_id: int, period: str | Period) -> list[ScorecardCounts]:
+    """The quarter's scorecards counted per team, in one query whatever the number of people: each plan line of
+    each active person with its value (if any), judged by `line_status` as the scorecard judges it."""
+    period = str(period)
+    counts: dict[int | None, ScorecardCounts] = {}
+    people: dict[int | None, set[int]] = defaultdict(set)
+    for person_id, team_id, better, target, threshold, value in db.session.execute(
+        select(Person.id, Person.team_id, Kpi.better, RewardComponent.target, RewardComponent.threshold,
+               KpiValue.value)
+        .join(RewardPlan, (RewardPlan.organisation_id == Person.organisation_id)
+              & (RewardPlan.job_role_id == Person.job_role_id) & (RewardPlan.period == period))
+        .join(RewardComponent, RewardComponent.plan_id == RewardPlan.id)
+        .join(Kpi, Kpi.id == RewardComponent.kpi_id)
+        .outerjoin(KpiValue, (KpiValue.person_id == Person.id) & (KpiValue.kpi_id == RewardComponent.kpi_id)
+                   & (KpiValue.period == period))
+        .where(Person.organisation_id == organisation_id, Person.active.is_(True))
+    ):
+        counts.setdefault(team_id, ScorecardCounts(team_id)).add(line_status(value, target, threshold, better))
+        people[team_id].add(person_id)
+    for team_id, found in counts.items():
+        found.people = len(people[team_id])
+    return list(counts.values())
+
+
 # Team packs --------------------------------------------------------------------------------------------------
 
 

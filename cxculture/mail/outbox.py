@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ..background import run_after_commit
@@ -167,3 +167,23 @@ def sweep_sent_mail() -> int:
     """Delete sent and refused rows older than SENT_KEEP_DAYS; flushes only. Returns how many."""
     return db.session.execute(delete(MailMessage).where(
         MailMessage.status != "pending", MailMessage.created_at < utcnow() - timedelta(days=SENT_KEEP_DAYS))).rowcount
+
+
+@dataclass(frozen=True)
+class DeliveryTrouble:
+    """An organisation's e-mails that are not getting through."""
+
+    #: Still waiting after a failed try.
+    retrying: int
+    #: Refused for good by the mail server since the date asked about.
+    rejected: int
+
+
+def delivery_trouble(organisation_id: int, since: datetime) -> DeliveryTrouble:
+    """The organisation's mails retrying after a failure, and those refused since `since`, in one query."""
+    retrying, rejected = db.session.execute(
+        select(func.count(MailMessage.id).filter(MailMessage.status == "pending", MailMessage.last_error.is_not(None)),
+               func.count(MailMessage.id).filter(MailMessage.status == "rejected", MailMessage.created_at >= since))
+        .where(MailMessage.organisation_id == organisation_id)
+    ).one()
+    return DeliveryTrouble(retrying, rejected)

@@ -10,8 +10,8 @@ def test_login_lands_on_the_persons_home(client, demo):
     response = client.post("/login", data={"email": "Manager@Bank.example.com ", "password": DEMO_PASSWORD})
     assert response.status_code == 302
     assert response.headers["Location"] == "/"
-    assert client.get("/").headers["Location"] == "/home/employee"
-    page = client.get("/home/employee").get_data(as_text=True)
+    assert client.get("/").headers["Location"] == "/home/manager"  # the most senior of their dashboards
+    page = client.get("/home/manager").get_data(as_text=True)
     assert "Manager Demo Bank" in page and "Demo Bank" in page
 
 

@@ -9,9 +9,9 @@ from playwright.sync_api import Page, expect
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("browser")]
 
 ORGANISATIONS = {"retail": ("Demo Retail", "it"), "bank": ("Demo Bank", "en")}
-#: Where each demo account lands: the first home page its permissions open.
-LANDING = {"admin": "/home/admin", "leader": "/home/employee", "hr": "/home/employee",
-           "manager": "/home/employee", "employee": "/home/employee"}
+#: Where each demo account lands: the most senior dashboard its permissions open.
+LANDING = {"admin": "/home/admin", "leader": "/home/leader", "hr": "/home/hr",
+           "manager": "/home/manager", "employee": "/home/employee"}
 LABELS = {"admin": "Admin", "leader": "Leader", "hr": "HR", "manager": "Manager", "employee": "Employee"}
 
 
@@ -49,14 +49,14 @@ def test_wrong_password_is_refused_on_the_login_page(page: Page, log_in):
 
 
 def test_page_needing_login_comes_back_after_login(page: Page, log_in):
-    # /home/manager is not where the manager lands by default, so arriving there proves `next` was followed.
-    page.goto("/home/manager")
-    expect(page).to_have_url(re.compile(r"/login\?next=%2Fhome%2Fmanager$"))
+    # /home/employee is not where the manager lands by default, so arriving there proves `next` was followed.
+    page.goto("/home/employee")
+    expect(page).to_have_url(re.compile(r"/login\?next=%2Fhome%2Femployee$"))
     expect(page.locator(".flash")).to_have_text("Please log in to see this page.")
 
     log_in("manager@bank.example.com")
-    expect(page).to_have_url(re.compile(r"/home/manager$"))
-    expect(page.get_by_role("heading", name="My team", exact=True)).to_be_visible()
+    expect(page).to_have_url(re.compile(r"/home/employee$"))
+    expect(page.get_by_role("heading", name="Hello, Manager Demo Bank", exact=True)).to_be_visible()
 
 
 def test_user_menu_works_on_a_phone_sized_screen(page: Page, log_in, log_out):

@@ -312,3 +312,50 @@ def _trend(campaign: Campaign, analysis: Analysis, focus: _Focus, item_tallies: 
         if now.score is not None and then.score is not None:
             trend.changes[pillar] = (now.score - then.score, then.score)
     return trend
+
+
+# What a dashboard shows ----------------------------------------------------------------------------------------
+
+
+@dataclass
+class PillarOverview:
+    """A campaign's pillar figures as a dashboard shows them to one viewer: the group their results page opens on
+    (the organisation for leaders and admins, a manager's own team), with each pillar's change since the previous
+    closed campaign. Nothing but the group's name when its figures may not be shown."""
+
+    campaign_id: int
+    title: str
+    threshold: int
+    #: The group described: the organisation, or the manager's team ("" when the manager has no team in it).
+    focus_label: str
+    #: False when the group is hidden (too few respondents, or its figures could be worked out from others').
+    visible: bool = False
+    pillars: list[PillarResult] = field(default_factory=list)
+    previous_title: str | None = None
+
+
+def pillar_overview(campaign: Campaign, viewer: Person, language: str = "en") -> PillarOverview:
+    """The pillar scores and trend of the group the viewer's results page opens on; every figure from analyse()
+    and _trend(), as that page shows it. Refuses ("no-access") a viewer who may not see results at all."""
+    if not results_campaign_for(viewer, campaign):
+        raise results_refused("no-access")
+    analysis = analyse(campaign)
+    if sees_organisation(viewer):
+        focus = _focus(analysis, "organisation", None, language)
+    elif viewer.team_id is not None and viewer.team_id in analysis.team_n:
+        focus = _focus(analysis, "team", viewer.team_id, language)
+    else:
+        focus = None
+    overview = PillarOverview(campaign.id, campaign.title, analysis.threshold, focus.label if focus else "")
+    if focus is None or not analysis.visible or not focus.visible:
+        return overview
+    item_tallies = focus_moments(campaign, focus.kind, focus.key, focus.where).item_tallies()
+    trend = _trend(campaign, analysis, focus, item_tallies, language)
+    overview.visible = True
+    overview.previous_title = trend.previous_title
+    overview.pillars = [
+        PillarResult(p, str(PILLAR_LABELS[p]), Figure.of(focus.tallies.get(p), analysis.threshold),
+                     None, None, *trend.changes.get(p, (None, None)))
+        for p in PILLARS
+    ]
+    return overview

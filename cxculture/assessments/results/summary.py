@@ -1,8 +1,8 @@
 """What other areas read of the assessments' results: every figure already suppressed, never a row.
 
 Cafés, KPIs, home pages and the training hook import only this module: the latest closed campaign, a viewer's
-results and the organisation summary, the weakest pillars of a person's team, teams' pillar scores for
-scorecards, and the benchmark network's pillar scores per organisation.
+results, a dashboard's pillar overview and the organisation summary, the weakest pillars of a person's team, teams'
+pillar scores for scorecards, and the benchmark network's pillar scores per organisation.
 """
 from __future__ import annotations
 
@@ -22,14 +22,16 @@ from ..models import Campaign, FrozenResult
 from ..scoring import Tally, pillar_tallies_by_campaign, respondents_by_campaign
 from .analysis import analyse
 from .figures import CampaignResults, Figure, PillarResult
-from .report import campaign_results
+from .report import PillarOverview, campaign_results, pillar_overview
 
 __all__ = [
+    "PillarOverview",
     "campaign_results",
     "latest_closed_campaign",
     "network_pillar_scores",
     "organisation_summary",
     "pillar_history",
+    "pillar_overview",
     "team_snapshots",
     "weakest_pillars_for",
 ]
