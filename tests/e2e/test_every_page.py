@@ -2,9 +2,10 @@
 serious accessibility violation.
 
 One walk per run: each demo account logs in, opens its navigation's pages and the pages one link deeper. Pages are
-deduplicated by their URL rule (one module page stands for all), so the walk stays cheap; Demo Retail walks first,
-so most pages are seen in Italian, whose words are the longest. The live server gets a closed Demo Retail campaign
-(the results heatmap) and the demo cafés (their pages and action items) for the walk, removed afterwards.
+deduplicated by their URL rule (one module page stands for all) and axe skips a table's rows after the fifth, so the
+walk stays cheap. Demo Retail walks first, so most pages are seen in Italian, whose words are the longest. The live
+server gets a closed Demo Retail campaign (the results heatmap) and the demo cafés (their pages and action items) for
+the walk, removed afterwards.
 """
 from __future__ import annotations
 
@@ -54,7 +55,9 @@ OVERFLOW = """() => {
 }"""
 LINKS = "() => Array.from(document.querySelectorAll('a[href]:not([download])'), a => a.href)"
 NAVIGATION = "() => Array.from(document.querySelectorAll('header a[href]'), a => a.href)"
-AXE = "() => axe.run(document, {resultTypes: ['violations']})"
+#: axe on the whole page but a table's rows after the fifth, which repeat the same markup (a fifth of the cost on
+#: the long lists).
+AXE = "() => axe.run({exclude: [['tbody > tr:nth-child(n+6)']]}, {resultTypes: ['violations']})"
 
 
 @pytest.fixture(scope="module")
