@@ -158,7 +158,8 @@ def new_context(browser: Browser, live_server: LiveServer):
     contexts = []
 
     def _new_context(locale: str = "en-GB", **options):
-        context = browser.new_context(base_url=live_server.url, locale=locale, viewport=VIEWPORT, **options)
+        options.setdefault("viewport", VIEWPORT)
+        context = browser.new_context(base_url=live_server.url, locale=locale, **options)
         context.set_default_timeout(TIMEOUT_MS)
         contexts.append(context)
         return context
