@@ -10,11 +10,12 @@ import math
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
 
 from babel.numbers import format_decimal
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
+
+from .formatting import format_percent
 
 BLUE, ORANGE, VERMILLION, GREY, INK, GRID = "#0072B2", "#E69F00", "#D55E00", "#BBBBBB", "#1f2937", "#d1d5db"
 FONT = 'font-family="DejaVu Sans, Arial, Helvetica, sans-serif"'
@@ -45,13 +46,8 @@ def _decimal(value: float, locale: str) -> str:
     return format_decimal(value, "0.0", locale=locale)
 
 
-def round_half_up(value: float) -> int:
-    """12.5 -> 13, as readers expect (Python's round() gives 12)."""
-    return int(Decimal(str(value)).quantize(Decimal("1"), rounding=ROUND_HALF_UP))
-
-
 def _percent(value: float, locale: str) -> str:
-    return format_decimal(round_half_up(value), "0", locale=locale) + "%"
+    return format_percent(value, locale=locale)
 
 
 def _new_id(prefix: str | None) -> str:

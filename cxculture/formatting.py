@@ -3,15 +3,19 @@ template filters by templating.py)."""
 from __future__ import annotations
 
 from datetime import datetime
-from decimal import ROUND_HALF_EVEN, Decimal
+from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 from functools import cache
 
+from babel.numbers import format_percent as babel_percent
 from babel.numbers import get_decimal_symbol
 from flask_babel import format_date, format_decimal, format_time, get_locale
 
-from .charts import round_half_up
-
 _TENTH = Decimal("0.1")
+
+
+def round_half_up(value: float) -> int:
+    """12.5 -> 13, as readers expect (Python's round() gives 12)."""
+    return int(Decimal(str(value)).quantize(Decimal("1"), rounding=ROUND_HALF_UP))
 
 
 @cache
@@ -34,9 +38,18 @@ def format_score(value: float | None) -> str:
     return text.replace(".", _decimal_symbol(str(get_locale() or "en")))
 
 
-def format_percent(value: float | None) -> str:
-    """A percentage, rounded half up to a whole number ("38%")."""
-    return "" if value is None else format_decimal(round_half_up(value), "0") + "%"
+def format_percent(value: float | None, decimals: int = 0, locale: str | None = None) -> str:
+    """A percentage given in points (35.5 for 35.5%) as the reader's language writes it: "36%", or with
+    `decimals` > 0 at most that many decimals ("35.5%", Italian "35,5%"; "35%" for 35.0), rounded half up.
+
+    The one way pages, PDFs, charts and e-mails write a percentage (the template filter `percent`): Babel's
+    percent pattern of the language, so the sign and its spacing are the language's own. `locale` defaults to the
+    language of the page being rendered.
+    """
+    if value is None:
+        return ""
+    rounded = Decimal(str(value)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    return babel_percent(rounded / 100, locale=locale or str(get_locale() or "en"), decimal_quantization=False)
 
 
 def format_change(value: float | None) -> str:

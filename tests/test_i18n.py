@@ -1,8 +1,12 @@
 """English and Italian: the catalogue is complete and the right language is picked."""
+import fnmatch
+import os
+from functools import cache
 from pathlib import Path
 
 import pytest
-from babel.messages.extract import extract_from_dir
+from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
+from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
 
 from cxculture.extensions import db
@@ -11,21 +15,51 @@ from tests.conftest import login
 
 ROOT = Path(__file__).resolve().parent.parent
 CATALOGUE = ROOT / "cxculture" / "translations" / "it" / "LC_MESSAGES" / "messages.po"
-METHODS = [("cxculture/**.py", "python"), ("templates/**.html", "jinja2")]
-KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "lazy_gettext": None, "_l": None, "lazy_ngettext": (1, 2)}
+#: The keywords `make extract-messages` passes besides Babel's own (`_`, `gettext`, `ngettext`, ...).
+EXTRA_KEYWORDS = {"_l": None, "lazy_gettext": None, "lazy_ngettext": (1, 2)}
+#: The folders `make extract-messages` skips (its --ignore-dirs): only these. Babel's own default would also skip
+#: every folder whose name starts with "_", such as templates/_macros.
+IGNORED_DIRS = (".*", "__pycache__")
+
+
+def _mapping():
+    """babel.cfg's method map and options: the same files `make extract-messages` reads."""
+    with (ROOT / "babel.cfg").open(encoding="utf-8") as handle:
+        return parse_mapping_cfg(handle)
+
+
+def _keep_directory(path: str) -> bool:
+    return not any(fnmatch.fnmatch(os.path.basename(path), pattern) for pattern in IGNORED_DIRS)
+
+
+@cache
+def extracted_files_and_messages() -> tuple[set[str], set[str]]:
+    """(every file the extractor read, every translatable message in them), as `make extract-messages` sees it
+    (read once per test run: extraction takes seconds)."""
+    method_map, options_map = _mapping()
+    files, messages = set(), set()
+    for filename, _lineno, message, _comments, _context in extract_from_dir(
+        str(ROOT), method_map=method_map, options_map=options_map, keywords={**DEFAULT_KEYWORDS, **EXTRA_KEYWORDS},
+        directory_filter=_keep_directory, callback=lambda filename, _method, _options: files.add(filename),
+    ):
+        files.add(filename)
+        messages.add(message if isinstance(message, str) else message[0])
+    return files, messages
 
 
 def source_messages() -> set[str]:
     """Every translatable message in the code and templates, as the extractor sees it now."""
-    messages = set()
-    for _filename, _lineno, message, _comments, _context in extract_from_dir(
-        str(ROOT),
-        method_map=METHODS,
-        keywords=KEYWORDS,
-        options_map={"templates/**.html": {"extensions": "jinja2.ext.do"}},
-    ):
-        messages.add(message if isinstance(message, str) else message[0])
-    return messages
+    return extracted_files_and_messages()[1]
+
+
+def test_extraction_reads_every_template_and_module():
+    """No folder escapes extraction (Babel's default skipped templates/_macros, so its strings went unchecked)."""
+    files, messages = extracted_files_and_messages()
+    sources = {str(path.relative_to(ROOT)) for pattern in ("cxculture/**/*.py", "templates/**/*.html",
+                                                            "templates/**/*.txt")
+               for path in ROOT.glob(pattern) if "__pycache__" not in path.parts}
+    assert not sources - files, f"files no extraction reads: {sorted(sources - files)}"
+    assert {"Please correct the highlighted fields.", "Row %(row)s, column %(column)s", "Previous"} <= messages
 
 
 def test_italian_catalogue_translates_every_message():

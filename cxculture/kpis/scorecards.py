@@ -22,6 +22,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import joinedload, lazyload, selectinload
 
 from ..extensions import db
+from ..formatting import format_percent
 from ..i18n import person_language
 from ..orgs.models import Person, Team
 from ..orgs.service import team_members_query, team_paths
@@ -500,9 +501,9 @@ def format_value(value: float | None, unit: str, locale: str = "en") -> str:
     if value is None:
         return "—"
     whole = abs(value - round(value)) < 0.05
-    number = format_decimal(value, "#,##0" if whole else "#,##0.0", locale=locale)
     if unit == "percent":
-        return f"{number}%"
+        return format_percent(value, 0 if whole else 1, locale=locale)
+    number = format_decimal(value, "#,##0" if whole else "#,##0.0", locale=locale)
     if unit == "euro":
         return f"€ {format_decimal(value, '#,##0.00', locale=locale)}"
     suffix = {"seconds": " s", "minutes": " min", "hours": " h", "days": " d"}.get(unit, "")

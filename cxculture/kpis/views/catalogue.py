@@ -258,8 +258,3 @@ def format_kpi_number(value: float | None) -> str:
     """A KPI value, target or weight in the reader's language, with at most two decimals ("1,234.5", "1.234,5")."""
     return "" if value is None else format_decimal(value, "#,##0.##")
 
-
-@bp.app_template_filter("share")
-def format_share(value: float | None) -> str:
-    """A share of weight in % with at most one decimal ("37.5%", "37,5%")."""
-    return "" if value is None else format_decimal(value, "#,##0.#") + "%"
