@@ -18,6 +18,7 @@ from ...pillars import PILLAR_LABELS, PILLARS
 from ..anonymity import campaign_threshold
 from ..answering import campaign_team_ids
 from ..answers import Response
+from ..closing import note_results_read
 from ..models import Campaign, FrozenResult
 from ..scoring import Tally, pillar_tallies, respondent_counts, tally_list
 from ..snapshot import population_of
@@ -96,6 +97,8 @@ def analyse(campaign: Campaign) -> Analysis:
     if campaign.id in cache:
         return cache[campaign.id]
     frozen = frozen_focus(campaign, "analysis") if campaign.status == "closed" else None
+    if frozen is not None:
+        note_results_read([campaign.id])
     analysis = analysis_from_data(campaign, frozen) if frozen is not None else compute_analysis(campaign)
     cache[campaign.id] = analysis
     return analysis

@@ -17,6 +17,7 @@ from ...modules.personalisation import PillarFocus
 from ...orgs.models import Person
 from ...pillars import PILLAR_LABELS, PILLARS
 from ..anonymity import campaign_thresholds
+from ..closing import note_results_read
 from ..models import Campaign, FrozenResult
 from ..scoring import Tally, pillar_tallies_by_campaign, respondents_by_campaign
 from .analysis import analyse
@@ -147,6 +148,7 @@ def network_pillar_scores(organisation_ids: Iterable[int] | Select) -> dict[int,
         .where(FrozenResult.campaign_id.in_(list(counted)), FrozenResult.focus == "analysis")
     ):
         tallies.update({(campaign_id, pillar): Tally(*numbers) for pillar, numbers in data["overall"].items()})
+    note_results_read(list(counted))
     not_kept = set(counted) - {campaign_id for campaign_id, _pillar in tallies}
     if not_kept:
         tallies.update(pillar_tallies_by_campaign(not_kept))
