@@ -11,7 +11,7 @@ from cxculture.kpis import scorecards
 from cxculture.kpis.periods import recent_periods
 from cxculture.modules.plan import build_plan
 from cxculture.orgs.models import Person
-from tests.conftest import login
+from tests.conftest import get_file, login, pdf_text
 from tests.kpis.scorecard_factories import make_plan, set_value
 
 PERIOD = str(recent_periods(1)[0])
@@ -62,3 +62,11 @@ def test_the_own_scorecard_shows_no_advice_meant_for_hr(client, learner):
     login(client, hr.email)
     page = client.get(f"/scorecards/{person.id}?period={PERIOD}").get_data(as_text=True)
     assert "How this plan aligns with customers" in page  # ...which HR still sees
+
+
+def test_the_scorecard_pdf_leaves_the_hr_notes_out(client, learner, tmp_path):
+    person, done, total = learner
+    login(client, person.email)
+    text = pdf_text(get_file(client, f"/scorecards/{person.id}.pdf?period={PERIOD}").data, tmp_path)
+    assert f"{done} of {total} required modules completed" in text
+    assert "aligns with customers" not in text and "HR is asked" not in text

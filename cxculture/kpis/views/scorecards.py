@@ -271,8 +271,6 @@ def download_scorecard(person_id: int):
     if period is None:
         return _period_refused()
     card = service.scorecard(person, period)
-    if person.id == current_user.id:
-        card = _without_hr_notes(card)
     return offer_html(lambda: render_scorecard_html(card), fingerprint=scorecard_fingerprint(card),
                       title=_("Scorecard %(period)s: %(name)s", period=str(period), name=person.name),
                       filename=f"scorecard-{period}-{person.id}.pdf")
