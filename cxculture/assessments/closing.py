@@ -16,10 +16,12 @@ When a campaign closes:
 Raising a closed campaign's threshold repeats steps 2 and 4. Flushes only: the caller commits.
 
 A closed campaign's results are *read* the first time any of its figures is shown or delivered to anyone: the
-results page, CSV or PDF, and every summary other areas take from it (dashboards, the team culture on
-scorecards, café agendas, the alignment review, the benchmark). They all come from results.analysis.analyse()
-or summary.network_pillar_scores, which call `note_results_read`; within a request the mark is committed when
-the response is ready (views/__init__.py), elsewhere with the caller's transaction.
+results page, CSV or PDF, the employees' summary, and every summary other areas take from it (dashboards, the
+team culture on scorecards, café agendas, the alignment review, the benchmark, a later campaign's trend). They all
+come from results.analysis.analyse() or summary.network_pillar_scores, which call `note_results_read`; within a
+request the mark is committed when the response is ready (views/__init__.py), elsewhere with the caller's
+transaction. The training hook (the modules a team's weakest pillars add to a plan) shows no figure and does not
+count as a read.
 """
 from __future__ import annotations
 

@@ -161,3 +161,17 @@ def test_only_the_owner_reopens(client, login_as, campaign):
     response = client.post(f"/assessments/campaigns/{campaign.id}/reopen", data=CONFIRM)
     assert response.status_code == 400 and "Only its owner" in response.get_data(as_text=True)
     assert _status(campaign) == "closed"
+
+
+def test_what_counts_as_reading_the_results(client, login_as, campaign):
+    """Training plans picking modules from the weakest pillars show no figure: not a read. The employees'
+    summary shows the organisation's scores: a read."""
+    service.close_campaign(campaign)
+    db.session.commit()
+    login_as("employee")
+    assert client.get("/home/employee").status_code == 200  # My learning: the plan asks for the weakest pillars
+    db.session.expire_all()
+    assert db.session.get(Campaign, campaign.id).results_read_at is None
+    assert client.get(f"/assessments/{campaign.id}/summary").status_code == 200
+    db.session.expire_all()
+    assert db.session.get(Campaign, campaign.id).results_read_at is not None

@@ -81,7 +81,7 @@ def weakest_pillars_for(person: Person) -> PillarFocus | None:
     campaign = latest[person.organisation_id]
     if campaign is None:
         return None
-    analysis = analyse(campaign)
+    analysis = analyse(campaign, read=False)  # picks modules, shows nobody a figure: not a read of the results
     if person.team_id is not None and analysis.team_visible(person.team_id):
         tallies, scope = analysis.team_tallies[person.team_id], "team"
     elif analysis.visible:

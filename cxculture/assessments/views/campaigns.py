@@ -211,16 +211,17 @@ def close_campaign(campaign_id: int):
         return ask_first(
             title=_("Close “%(title)s”?", title=campaign.title),
             eyebrow=_("Campaigns"), eyebrow_url=_back(campaign),
-            facts=[(_("Invited"), str(stakes.invited)), (_("Answered"), str(stakes.respondents)),
+            facts=[(_("People invited"), str(stakes.invited)), (_("Answers so far"), str(stakes.respondents)),
                    (_("Closing date"), format_date(campaign.closes_on, "long"))],
             consequences=[
                 ngettext("No more answers are accepted: %(num)s invited person who has not answered yet can no "
                          "longer answer.",
                          "No more answers are accepted: %(num)s invited people who have not answered yet can no "
                          "longer answer.", max(stakes.invited - stakes.respondents, 0)),
-                ngettext("%(num)s person has started answering without sending: those unsent answers are deleted.",
-                         "%(num)s people have started answering without sending: those unsent answers are deleted.",
-                         stakes.drafts),
+                *([ngettext("%(num)s person has started answering without sending: those unsent answers are "
+                            "deleted.",
+                            "%(num)s people have started answering without sending: those unsent answers are "
+                            "deleted.", stakes.drafts)] if stakes.drafts else []),
                 ngettext("The results of the %(num)s answer are computed and can then be read.",
                          "The results of the %(num)s answers are computed and can then be read.",
                          stakes.respondents),
@@ -251,7 +252,7 @@ def reopen_campaign(campaign_id: int):
         return ask_first(
             title=_("Reopen “%(title)s”?", title=campaign.title),
             eyebrow=_("Campaigns"), eyebrow_url=_back(campaign),
-            facts=[(_("Invited"), str(stakes.invited)), (_("Answered"), str(stakes.respondents)),
+            facts=[(_("People invited"), str(stakes.invited)), (_("Answers so far"), str(stakes.respondents)),
                    (_("Closing date"), format_date(campaign.closes_on, "long"))],
             consequences=[
                 ngettext("It takes answers again until %(date)s from the people invited when it opened: %(num)s "
