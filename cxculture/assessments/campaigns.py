@@ -349,8 +349,15 @@ def reopen_campaign(campaign: Campaign, person: Person, today: date | None = Non
     if refusal is not None:
         raise refusal
     before = {"status": "closed", "closed_at": campaign.closed_at}
-    campaign.status = "open"
-    campaign.closed_at = None
+    # Claimed in one statement: a first read committed meanwhile (closing.record_results_read) wins.
+    claimed = db.session.execute(
+        update(Campaign).where(Campaign.id == campaign.id, Campaign.status == "closed",
+                               Campaign.results_read_at.is_(None))
+        .values(status="open", closed_at=None).execution_options(synchronize_session="fetch")).rowcount == 1
+    if not claimed:
+        db.session.refresh(campaign)
+        raise reopen_refusal(campaign, person, today) or _refusal({None: _l("Only a closed campaign can be "
+                                                                               "reopened.")})
     data = dict(campaign.population or {})
     data["answered_per_team"] = None
     campaign.population = data

@@ -23,7 +23,7 @@ from ..orgs.demo import DEMO_ORGANISATIONS, DemoOrganisation
 from ..orgs.models import Organisation, Person
 from ..orgs.service import organisation_by_slug
 from .answering import DONT_KNOW, invited_people_query, save_draft, submit
-from .closing import close_out
+from .closing import close_out, record_results_read
 from .instruments import sync_shipped_instruments
 from .models import ActionItem, Campaign
 from .snapshot import freeze_population
@@ -177,6 +177,7 @@ def _load_campaigns(organisation: Organisation, spec: DemoOrganisation, instrume
                         skip=(), when=closed.opens_on + timedelta(days=3))
     closed.status, closed.closed_at = "closed", datetime.combine(closed.closes_on, time(18, 0))
     close_out(closed)
+    record_results_read([closed.id])  # a past campaign whose results were read: its closing is final
     answered += _answer(current, people, rng, spec.language, _OPEN_TURNOUT, trend=_LISTENING_TREND,
                         skip=(by_local.get("employee"),), when=today)
 
