@@ -76,7 +76,10 @@ def test_the_account_page_lists_the_sessions_and_logs_out_everywhere(app, client
     login(other_person, "hr@bank.example.com")
     page = client.get("/account").get_data(as_text=True)
     assert "Where you are logged in" in page and "Firefox on Windows" in page and "This browser" in page
-    assert page.count('action="/account/sessions/') == 3  # two sessions and "log out everywhere"
+    assert page.count('action="/account/sessions/') == 2  # the two sessions
+    assert 'href="/account/sessions/end-all"' in page  # "log out everywhere" asks first
+    question = client.get("/account/sessions/end-all").get_data(as_text=True)
+    assert "2 sessions end, this one included" in question
     response = client.post("/account/sessions/end-all", data={"confirm": "yes"})
     assert response.status_code == 302 and response.headers["Location"] == "/login"
     assert client.get("/home/employee").status_code == 302
