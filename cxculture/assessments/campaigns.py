@@ -24,7 +24,7 @@ from .anonymity import campaign_threshold
 from .answers import Invitee, Participation, Response
 from .closing import close_out, freeze_results, rewrite_answers
 from .instruments import instruments_for, sync_shipped_instruments
-from .models import Campaign, Draft, Instrument
+from .models import Campaign, Draft, FrozenResult, Instrument
 from .reminders import ask_to_announce
 from .snapshot import freeze_population, population_of
 from .suppression import ROOT, Group, suppressed
@@ -284,6 +284,87 @@ def begin_closing(campaign: Campaign, queue: bool = True) -> Campaign:
     record("campaign.closed", target=campaign, before={"status": "open"}, after={"status": "closed"})
     if queue:
         run_after_commit(CLOSE_JOB, campaign.id)
+    return campaign
+
+
+def invitation_count(campaign: Campaign) -> int:
+    """How many people opening this draft campaign now would invite (and e-mail)."""
+    return db.session.scalar(select(func.count()).select_from(
+        answering.invited_people_query(campaign).subquery())) or 0
+
+
+@dataclass(frozen=True)
+class ClosingStakes:
+    """What closing or reopening a campaign affects, for the page that asks first."""
+
+    invited: int
+    respondents: int
+    drafts: int  #: people with unsent answers, deleted when it closes
+
+
+def closing_stakes(campaign: Campaign) -> ClosingStakes:
+    """Who closing (or reopening) `campaign` touches: the invited, those who answered, unsent drafts."""
+    respondents = db.session.scalar(select(func.count()).select_from(Response)
+                                    .where(Response.campaign_id == campaign.id))
+    drafts = db.session.scalar(select(func.count()).select_from(Draft).where(Draft.campaign_id == campaign.id))
+    return ClosingStakes(campaign.invited_count, respondents or 0, drafts or 0)
+
+
+def reopen_refusal(campaign: Campaign, person: Person, today: date | None = None) -> Refused | None:
+    """Why `person` may not reopen `campaign` now, or None when they may (see reopen_campaign)."""
+    today = today or date.today()
+    if campaign.status != "closed":
+        return _refusal({None: _l("Only a closed campaign can be reopened.")})
+    if campaign.results_read_at is not None:
+        return _refusal({None: _l("Its results have already been read, so it cannot be reopened: answers added "
+                                  "now would change figures people have seen. Start a new campaign instead.")})
+    if campaign.created_by_id is not None and campaign.created_by_id != person.id:
+        owner = campaign.created_by.name if campaign.created_by else ""
+        return _refusal({None: _l("Only its owner, %(name)s, can reopen this campaign.", name=owner)})
+    if campaign.created_by_id is None and not person.can("admin"):
+        return _refusal({None: _l("Only an administrator can reopen a campaign that has no owner any more.")})
+    if campaign.closes_on < today:
+        return _refusal({None: _l("Its closing date, %(date)s, has passed: reopened, it would take no answers. "
+                                  "Start a new campaign instead.", date=campaign.closes_on.isoformat())})
+    other = open_campaign_of(campaign.organisation_id)
+    if other is not None and other.id != campaign.id:
+        return _refusal({None: _l("“%(title)s” is open: close it before reopening this one.", title=other.title)})
+    return None
+
+
+def reopen_campaign(campaign: Campaign, person: Person, today: date | None = None) -> Campaign:
+    """Reopen a campaign closed by mistake, which nobody has read the results of; its owner only.
+
+    - It takes answers again until its closing date, from the people invited when it first opened: the snapshot
+      (population, teams, threshold) stays as it was; a threshold raised since stays raised; nobody new is invited.
+    - The answers already given stay, in the groups closing stored them under (generalising is never undone), and
+      who answered is still known (closing keeps it until the results are read), so nobody answers twice. The
+      unsent drafts closing deleted are gone.
+    - The figures computed at closing are deleted; they are computed again when it closes.
+    - Mails already sent (the invitation, reminders) are not sent again; the reminders still due before the
+      closing date go to whoever has not answered, as for any open campaign.
+    Flushes only.
+    """
+    refusal = reopen_refusal(campaign, person, today)
+    if refusal is not None:
+        raise refusal
+    before = {"status": "closed", "closed_at": campaign.closed_at}
+    # Claimed in one statement: a first read committed meanwhile (closing.record_results_read) wins.
+    claimed = db.session.execute(
+        update(Campaign).where(Campaign.id == campaign.id, Campaign.status == "closed",
+                               Campaign.results_read_at.is_(None))
+        .values(status="open", closed_at=None).execution_options(synchronize_session="fetch")).rowcount == 1
+    if not claimed:
+        db.session.refresh(campaign)
+        raise reopen_refusal(campaign, person, today) or _refusal({None: _l("Only a closed campaign can be "
+                                                                               "reopened.")})
+    data = dict(campaign.population or {})
+    data["answered_per_team"] = None
+    campaign.population = data
+    db.session.execute(FrozenResult.__table__.delete().where(FrozenResult.campaign_id == campaign.id))
+    db.session.flush()
+    record("campaign.reopened", target=campaign, before=before,
+           after={"status": "open", "closes_on": campaign.closes_on})
     return campaign
 
 

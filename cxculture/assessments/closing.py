@@ -3,7 +3,9 @@
 When a campaign closes:
 
 1. who answered becomes a count per team (of the population frozen at opening); the participation rows and the
-   invitees are deleted, so no row names a respondent any more;
+   invitees are kept only until anyone first reads the results (`note_results_read`), so that a campaign closed
+   by mistake can be reopened (campaigns.reopen_campaign) without letting anyone answer twice; then they are
+   deleted (`forget_respondents`), so no row names a respondent any more;
 2. every stored group is generalised until it holds at least `threshold` responses (generalising.py);
 3. every response, answer and comment is deleted and written again with new random ids, in a random order, in
    this one transaction: nothing of when or in which order people answered survives (row order, PostgreSQL's
@@ -12,6 +14,14 @@ When a campaign closes:
    page reads them instead of adding up the answers again.
 
 Raising a closed campaign's threshold repeats steps 2 and 4. Flushes only: the caller commits.
+
+A closed campaign's results are *read* the first time any of its figures is shown or delivered to anyone: the
+results page, CSV or PDF, the employees' summary, and every summary other areas take from it (dashboards, the
+team culture on scorecards, café agendas, the alignment review, the benchmark, a later campaign's trend). They all
+come from results.analysis.analyse() or summary.network_pillar_scores, which call `note_results_read`; within a
+request the mark is committed when the response is ready (views/__init__.py), elsewhere with the caller's
+transaction. The training hook (the modules a team's weakest pillars add to a plan) shows no figure and does not
+count as a read.
 """
 from __future__ import annotations
 
@@ -19,9 +29,11 @@ import random
 import uuid
 from collections import Counter
 
-from sqlalchemy import delete, func, insert, select
+from flask import g, has_request_context
+from sqlalchemy import delete, func, insert, select, update
 
 from ..extensions import db
+from ..util import utcnow
 from .answers import Answer, Comment, Invitee, Participation, Response
 from .generalising import ANY, generalise
 from .models import Campaign, FrozenResult
@@ -46,10 +58,43 @@ def close_out(campaign: Campaign) -> None:
     data["answered_per_team"] = ({str(k): n for k, n in answered.items()}
                                  if respondents >= campaign.threshold else {})
     campaign.population = data
-    db.session.execute(delete(Participation).where(Participation.campaign_id == campaign.id))
-    db.session.execute(delete(Invitee).where(Invitee.campaign_id == campaign.id))
     rewrite_answers(campaign, population.parents if population else {})
     freeze_results(campaign)
+    if campaign.results_read_at is not None:  # closed before reopening existed: nobody can reopen it
+        forget_respondents([campaign.id])
+
+
+def forget_respondents(campaign_ids: list[int]) -> None:
+    """Delete who answered and who was invited (participation, invitees) of closed campaigns, for good."""
+    db.session.execute(delete(Participation).where(Participation.campaign_id.in_(campaign_ids)))
+    db.session.execute(delete(Invitee).where(Invitee.campaign_id.in_(campaign_ids)))
+
+
+def note_results_read(campaign_ids: list[int]) -> None:
+    """Someone is being shown figures of these campaigns' results: the closed ones not read yet become read.
+
+    In a request the mark waits for the response (`record_results_read` after the view); elsewhere it is
+    written now, with the caller's transaction.
+    """
+    if not campaign_ids:
+        return
+    if has_request_context():
+        g.setdefault("results_read", set()).update(campaign_ids)
+    else:
+        record_results_read(campaign_ids)
+
+
+def record_results_read(campaign_ids) -> list[int]:
+    """Mark the closed, unread campaigns among `campaign_ids` as read now and forget their respondents; the ids
+    newly marked. Idempotent."""
+    newly = list(db.session.scalars(select(Campaign.id).where(
+        Campaign.id.in_(list(campaign_ids)), Campaign.status == "closed", Campaign.results_read_at.is_(None))))
+    if newly:
+        db.session.execute(update(Campaign).where(Campaign.id.in_(newly), Campaign.results_read_at.is_(None))
+                           .values(results_read_at=utcnow()).execution_options(synchronize_session="fetch"))
+        forget_respondents(newly)
+        db.session.flush()
+    return newly
 
 
 def rewrite_answers(campaign: Campaign, parents: dict[int, int | None]) -> None:

@@ -25,7 +25,7 @@ from ..orgs.demo import DEMO_ORGANISATIONS, NETWORK_ORGANISATIONS
 from ..orgs.models import Organisation, Person
 from ..orgs.service import organisation_by_slug
 from .answering import DONT_KNOW, invited_people_query, save_draft, submit
-from .closing import close_out
+from .closing import close_out, record_results_read
 from .instruments import sync_shipped_instruments
 from .models import ActionItem, Campaign
 from .snapshot import freeze_population
@@ -211,6 +211,7 @@ def _load_campaigns(organisation: Organisation, language: str, instrument: tuple
                             when=campaign.opens_on + timedelta(days=3))
         campaign.status, campaign.closed_at = "closed", datetime.combine(campaign.closes_on, time(18, 0))
         close_out(campaign)
+        record_results_read([campaign.id])  # a past campaign whose results were read: its closing is final
     if current is not None:
         turnout, shift = current
         answered += _answer(campaigns[-1], people, rng, language, turnout, shift,

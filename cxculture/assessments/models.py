@@ -105,6 +105,9 @@ class Campaign(db.Model):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
     opened_at: Mapped[datetime | None] = mapped_column(DateTime)
     closed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    #: When anyone first saw a figure of its results once closed (results page, CSV, PDF, the summaries other
+    #: areas show); until then its owner may reopen it, and who answered is kept to stop double answers.
+    results_read_at: Mapped[datetime | None] = mapped_column(DateTime)
 
     instrument: Mapped[Instrument] = relationship()
     teams: Mapped[list[Team]] = relationship(secondary=campaign_team, order_by=Team.name)

@@ -46,6 +46,7 @@ ACTIONS: dict[str, object] = {
     "kpi.values_imported": _l("KPI values imported"),
     "campaign.opened": _l("Campaign opened"),
     "campaign.closed": _l("Campaign closed"),
+    "campaign.reopened": _l("Campaign reopened"),
     "campaign.threshold": _l("Campaign anonymity threshold changed"),
     "lti.registration_saved": _l("LTI registration saved (with its role mappings)"),
     "lti.registration_deleted": _l("LTI registration deleted"),

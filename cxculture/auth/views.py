@@ -16,9 +16,11 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from ..config import LANGUAGES
+from ..confirming import ask_first, confirmed
 from ..extensions import db
 from ..mail import OPTIONAL_TOPICS, set_opt_outs, topics_off
 from ..refusals import Refused, form_status, show_refusal
@@ -145,11 +147,21 @@ def end_session(session_row_id: int):
     return redirect(url_for("auth.account"))
 
 
-@bp.post("/account/sessions/end-all")
+@bp.route("/account/sessions/end-all", methods=["GET", "POST"])
 @login_required
 def end_all_sessions():
     """Log out everywhere, this browser included."""
-    end_sessions_of(current_user._get_current_object())
+    person = current_user._get_current_object()
+    if not confirmed():
+        return ask_first(
+            title=_("Log out everywhere?"), eyebrow=_("My account"), eyebrow_url=url_for("auth.account"),
+            consequences=[ngettext("%(num)s session ends, this one included: every browser where you are logged in "
+                                   "is logged out.",
+                                   "%(num)s sessions end, this one included: every browser where you are logged "
+                                   "in is logged out.", len(sessions_of(person)))],
+            undo=_("Log in again on the browsers you use."), button=_("Log out everywhere"),
+            back=url_for("auth.account"))
+    end_sessions_of(person)
     log_out()
     db.session.commit()
     flash(_("You are logged out everywhere. Log in again on the browsers you use."), "info")

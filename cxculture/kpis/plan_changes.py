@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, func, select
 
 from ..extensions import db
-from ..orgs.models import JobRole
+from ..orgs.models import JobRole, Person
 from ..refusals import refuse_if
 from .changes import finite_number, insert, shown_name, shown_number
 from .models import CATEGORIES, CUSTOMER_CATEGORIES, Kpi, RewardComponent, RewardPlan
@@ -116,6 +116,13 @@ def create_plan(organisation_id: int, *, job_role_id, period: str, copy_previous
     insert(plan, {"job_role_id": _l("%(role)s already has a plan for %(period)s: open it from the list.",
                                      role=shown_name(role), period=period)})
     return plan
+
+
+def people_on_plan(plan: RewardPlan) -> int:
+    """How many active people have the plan's job role (their scorecards show it)."""
+    return db.session.scalar(select(func.count()).select_from(Person).where(
+        Person.organisation_id == plan.organisation_id, Person.job_role_id == plan.job_role_id,
+        Person.active.is_(True))) or 0
 
 
 def delete_plan(plan: RewardPlan) -> None:

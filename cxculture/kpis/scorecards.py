@@ -11,7 +11,7 @@ from __future__ import annotations
 import statistics
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from babel.numbers import format_decimal
@@ -41,6 +41,9 @@ BETTER, WORSE, SAME, NEW = "better", "worse", "same", "new"
 EPSILON = 1e-9
 #: Below this many survey answers a value is flagged as a small sample (DESIGN.md: 30).
 SMALL_SAMPLE = 30
+#: The KPI a scorecard computes from the person's training record rather than reading a stored value: its share
+#: of required modules completed then, so that it always agrees with the scorecard's training figures.
+TRAINING_KPI = "training_completion"
 
 
 # What pages, PDFs and the bulk run receive -------------------------------------------------------------------
@@ -92,6 +95,8 @@ class TrainingProgress:
     required_done: int
     required_total: int
     overdue: int
+    #: The day the counts were taken on when the period is over (its last day); None while it runs (today).
+    as_of: date | None = None
 
     @property
     def percent(self) -> int:
@@ -284,8 +289,17 @@ def scorecards_for(people_query: Select, period: str | Period, language: str | N
         now = values.get((person.id, str(period)), {})
         before = values.get((person.id, str(previous)), {})
 
-        def line(kpi: Kpi, component: RewardComponent | None = None, now=now, before=before, lang=lang) -> KpiLine:
-            return _kpi_line(kpi, component, now.get(kpi.id), before.get(kpi.id), lang, supports)
+        own_plan = training.get(person.id)
+        progress = _training_progress(own_plan, period.end, today)
+        progress_before = _training_progress(own_plan, previous.end, today)
+
+        def line(kpi: Kpi, component: RewardComponent | None = None, now=now, before=before, lang=lang,
+                 progress=progress, progress_before=progress_before) -> KpiLine:
+            one = _kpi_line(kpi, component, now.get(kpi.id), before.get(kpi.id), lang, supports)
+            if kpi.key == TRAINING_KPI and progress is not None:
+                one = replace(one, value=float(progress.percent), answers=None,
+                              previous=float(progress_before.percent) if progress_before else one.previous)
+            return one
 
         lines = [line(c.kpi, c) for c in plan.components] if plan else []
         in_plan = {c.kpi_id for c in plan.components} if plan else set()
@@ -314,15 +328,24 @@ def scorecards_for(people_query: Select, period: str | Period, language: str | N
                     review.suggestions,
                 )
             card.conflicts, card.suggestions = alignments[(plan.id, lang)]
-        own_plan = training.get(person.id)
-        if own_plan is not None and own_plan.entries:
-            card.training = TrainingProgress(
-                own_plan.required_done, len(own_plan.required), sum(e.overdue(today) for e in own_plan.required)
-            )
+        card.training = progress
         if campaign is not None and person.team_id is not None:
             card.culture = _snapshot(campaign.title, paths.get(person.team_id, ""), snapshots.get(person.team_id))
         result.append(card)
     return result
+
+
+def _training_progress(plan, end: date, today: date) -> TrainingProgress | None:
+    """The person's required modules completed by `end` (today while the period runs), against the required
+    modules of their path; None without a path. The training KPI and the training figures both come from it."""
+    if plan is None or not plan.entries:
+        return None
+    as_of = min(end, today)
+    required = plan.required
+    done = sum(1 for e in required if e.progress is not None and e.progress.completed_at is not None
+               and e.progress.completed_at.date() <= as_of)
+    return TrainingProgress(done, len(required), sum(e.overdue(today) for e in required),
+                            as_of if as_of < today else None)
 
 
 def _in_language(function, plan: RewardPlan, language: str):

@@ -8,14 +8,14 @@ from urllib.parse import urlsplit
 from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from ..audit import changes, record
 from ..extensions import db
 from ..orgs.models import Organisation
 from ..refusals import Refused
 from . import forget_origins
-from .models import LrsSettings, LtiRegistration, LtiRoleMapping
+from .models import LrsSettings, LtiIdentity, LtiRegistration, LtiRoleMapping
 from .roles import DEFAULT_MAPPINGS, RoleMappingData, check_role_mappings
 
 URL_FIELDS = ("auth_login_url", "auth_token_url", "key_set_url")
@@ -143,6 +143,12 @@ def registration_by_client(issuer: str, client_id: str | None) -> LtiRegistratio
         return db.session.scalar(query.where(LtiRegistration.client_id == client_id))
     found = list(db.session.scalars(query.limit(2)))
     return found[0] if len(found) == 1 else None
+
+
+def linked_people(registration: LtiRegistration) -> int:
+    """How many people have signed in through the registration's platform (its issuer)."""
+    return db.session.scalar(select(func.count(func.distinct(LtiIdentity.person_id))).where(
+        LtiIdentity.organisation_id == registration.organisation_id, LtiIdentity.issuer == registration.issuer)) or 0
 
 
 def delete_registration(registration: LtiRegistration) -> None:

@@ -181,6 +181,12 @@ def add_module_to_role(organisation_id: int, job_role: JobRole, module_id: int |
     return add_to_path(get_or_create_path(organisation_id, job_role), module, required, due_date)
 
 
+def people_with_role(role: JobRole) -> int:
+    """How many active people follow the job role's path."""
+    return db.session.scalar(select(func.count()).select_from(Person).where(
+        Person.job_role_id == role.id, Person.active.is_(True))) or 0
+
+
 def remove_from_path(path: TrainingPath, item: PathItem) -> None:
     path.items.remove(item)
     _renumber(path)

@@ -86,7 +86,7 @@ def test_admin_creates_opens_and_closes_a_campaign(client, login_as, demo, shipp
     page = client.get(f"/assessments/campaigns/{campaign.id}").get_data(as_text=True)
     assert "Open for answers" in page and "Vendite/Milano Store" in page
 
-    assert client.post(f"/assessments/campaigns/{campaign.id}/open").status_code == 302
+    assert client.post(f"/assessments/campaigns/{campaign.id}/open", data={"confirm": "yes"}).status_code == 302
     db.session.refresh(campaign)
     assert campaign.status == "open" and campaign.opened_at is not None
     assert campaign.invited_count == 12  # the Milano store's people
@@ -96,7 +96,7 @@ def test_admin_creates_opens_and_closes_a_campaign(client, login_as, demo, shipp
     db.session.refresh(campaign)
     assert campaign.title == "Spring culture check"
 
-    assert client.post(f"/assessments/campaigns/{campaign.id}/close").status_code == 302
+    assert client.post(f"/assessments/campaigns/{campaign.id}/close", data={"confirm": "yes"}).status_code == 302
     db.session.refresh(campaign)
     assert campaign.status == "closing" and campaign.closed_at is not None  # the job queue closes it out
     assert finish_closing(campaign.id)
@@ -159,15 +159,17 @@ def test_only_one_campaign_is_open_at_a_time(client, login_as, demo, shipped):
     login_as("admin")
     page = client.get(f"/assessments/campaigns/{second.id}").get_data(as_text=True)
     assert "only one campaign can be open at a time" in page
-    response = client.post(f"/assessments/campaigns/{second.id}/open", follow_redirects=True)
+    response = client.post(f"/assessments/campaigns/{second.id}/open", data={"confirm": "yes"},
+                           follow_redirects=True)
     assert "“First round” is open: close it before opening another campaign." in response.get_data(as_text=True)
     db.session.refresh(second)
     assert second.status == "draft"
-    client.post(f"/assessments/campaigns/{first.id}/close")
-    response = client.post(f"/assessments/campaigns/{second.id}/open", follow_redirects=True)
+    client.post(f"/assessments/campaigns/{first.id}/close", data={"confirm": "yes"})
+    response = client.post(f"/assessments/campaigns/{second.id}/open", data={"confirm": "yes"},
+                           follow_redirects=True)
     assert "close it before opening another campaign" in response.get_data(as_text=True)  # still closing
     finish_closing(first.id)
-    client.post(f"/assessments/campaigns/{second.id}/open")
+    client.post(f"/assessments/campaigns/{second.id}/open", data={"confirm": "yes"})
     db.session.refresh(second)
     assert second.status == "open"
 
@@ -175,10 +177,12 @@ def test_only_one_campaign_is_open_at_a_time(client, login_as, demo, shipped):
 def test_opening_a_closed_or_open_campaign_is_refused(client, login_as, demo, shipped):
     campaign = _campaign(demo["demo-retail"], shipped)
     login_as("admin")
-    response = client.post(f"/assessments/campaigns/{campaign.id}/open", follow_redirects=True)
+    response = client.post(f"/assessments/campaigns/{campaign.id}/open", data={"confirm": "yes"},
+                           follow_redirects=True)
     assert "Only a draft campaign can be opened." in response.get_data(as_text=True)
-    client.post(f"/assessments/campaigns/{campaign.id}/close")
-    response = client.post(f"/assessments/campaigns/{campaign.id}/close", follow_redirects=True)
+    client.post(f"/assessments/campaigns/{campaign.id}/close", data={"confirm": "yes"})
+    response = client.post(f"/assessments/campaigns/{campaign.id}/close", data={"confirm": "yes"},
+                           follow_redirects=True)
     assert "Only an open campaign can be closed." in response.get_data(as_text=True)
 
 
@@ -263,7 +267,7 @@ def test_another_organisations_campaign_is_not_found(client, login_as, demo, shi
     campaign = _campaign(demo["demo-bank"], shipped)
     login_as("admin")
     assert client.get(f"/assessments/campaigns/{campaign.id}").status_code == 404
-    assert client.post(f"/assessments/campaigns/{campaign.id}/close").status_code == 404
+    assert client.post(f"/assessments/campaigns/{campaign.id}/close", data={"confirm": "yes"}).status_code == 404
     db.session.refresh(campaign)
     assert campaign.status == "open"
 

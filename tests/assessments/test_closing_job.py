@@ -24,7 +24,8 @@ def test_closing_on_the_web_hands_the_close_out_to_the_queue(client, login_as, d
     respond_many(campaign, 6)
     db.session.commit()
     login_as("admin", org="bank")
-    response = client.post(f"/assessments/campaigns/{campaign.id}/close", follow_redirects=True)
+    response = client.post(f"/assessments/campaigns/{campaign.id}/close", data={"confirm": "yes"},
+                           follow_redirects=True)
     page = response.get_data(as_text=True)
     assert "Its results are being computed" in page and "Closing" in page
     assert '<meta http-equiv="refresh" content="3">' in page
@@ -47,7 +48,7 @@ def test_closing_on_the_web_hands_the_close_out_to_the_queue(client, login_as, d
 def test_answers_stop_as_soon_as_the_campaign_is_closing(client, login_as, demo):
     campaign = open_campaign_in(demo["demo-bank"])
     login_as("admin", org="bank")
-    client.post(f"/assessments/campaigns/{campaign.id}/close")
+    client.post(f"/assessments/campaigns/{campaign.id}/close", data={"confirm": "yes"})
     client.post("/logout")
     login_as("employee", org="bank")
     response = client.post(f"/assessments/{campaign.id}/answer/vision", data={})
@@ -59,7 +60,7 @@ def test_a_lost_message_is_made_good_by_the_periodic_round(client, login_as, dem
     respond_many(campaign, 6)
     db.session.commit()
     login_as("admin", org="bank")
-    client.post(f"/assessments/campaigns/{campaign.id}/close")
+    client.post(f"/assessments/campaigns/{campaign.id}/close", data={"confirm": "yes"})
     assert finish_due_closings() == 0  # just closed: its own message is still on its way
     db.session.refresh(campaign)
     campaign.closed_at = utcnow() - timedelta(seconds=LOST_CLOSING_SECONDS + 1)

@@ -18,6 +18,7 @@ from cxculture.assessments.answers import Answer, Comment, Invitee, Participatio
 from cxculture.assessments.campaigns import close_campaign
 from cxculture.assessments.generalising import coarser
 from cxculture.assessments.models import Campaign
+from cxculture.assessments.results.analysis import analyse
 from cxculture.assessments.snapshot import is_leadership, population_of
 from cxculture.extensions import db
 from cxculture.orgs.models import Person
@@ -160,8 +161,15 @@ def closed(campaign):
     return campaign, people, truth
 
 
-def test_closing_forgets_who_answered(closed):
+def test_the_first_read_of_the_results_forgets_who_answered(closed):
+    """Closing keeps who answered (so a campaign closed by mistake can be reopened without double answers) until
+    anyone first reads its results; from then on no row names a respondent."""
     campaign, people, _truth = closed
+    assert db.session.scalar(select(func.count()).select_from(Participation)
+                             .where(Participation.campaign_id == campaign.id)) == len(people)
+    analyse(campaign)
+    db.session.commit()
+    assert campaign.results_read_at is not None
     for model in (Participation, Invitee):
         assert db.session.scalar(select(func.count()).select_from(model)
                                  .where(model.campaign_id == campaign.id)) == 0

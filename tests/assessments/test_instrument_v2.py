@@ -255,8 +255,8 @@ def test_results_show_dont_know_per_statement_and_compare_only_shared_statements
     # Vision: every statement shared, 3 -> 4. Communication: 4 on the shared statements in both campaigns (the
     # full scores, 2.8 then 3.0, would say +0.2).
     pillars = page.split('class="rs-pillars"', 1)[1].split("</table>", 1)[0]
-    assert "+1.0" in _row(pillars, '<th scope="row">Vision</th>')
-    assert "±0.0" in _row(pillars, '<th scope="row">Communication</th>') and "+0.2" not in pillars
+    assert "+1.0" in _row(pillars, '<th scope="row">Vision')
+    assert "±0.0" in _row(pillars, '<th scope="row">Communication') and "+0.2" not in pillars
     assert "Dashed line" not in page  # the earlier scores on all its statements would not compare
 
 

@@ -374,3 +374,28 @@ def test_employee_home_links_the_latest_closed_results(app, client, retail, logi
     login_as("employee")
     page = client.get("/home/employee").get_data(as_text=True)
     assert f"/assessments/{campaign.id}/summary" in page
+
+
+def test_the_pillar_table_says_in_plain_words_what_its_figures_mean(client, login_as, retail):
+    """Low consistency is explained where it is, in words; the small-sample mark is explained once per table."""
+    from cxculture.assessments.answers import Answer, Response
+
+    campaign = make_campaign(retail)
+    store = teams(retail)["Vendite/Milano Store"]
+    vision = [item["key"] for item in campaign.instrument.items if item["pillar"] == "vision"]
+    for index in range(12):  # the vision statements pull against each other; every other pillar agrees
+        response = Response(campaign_id=campaign.id, team_id=store.id, job_role_id=None, leadership=False)
+        for item in campaign.instrument.items:
+            key = item["key"]
+            score = (5 if index % 2 else 1) if key == vision[0] else (1 if index % 2 else 5) if key in vision else 4
+            response.answers.append(Answer(item_key=item["key"], pillar=item["pillar"],
+                                           value=6 - score if item["reverse"] else score, score=score))
+        db.session.add(response)
+    db.session.commit()
+    login_as("leader")
+    page = client.get(f"/assessments/{campaign.id}/results").get_data(as_text=True)
+    table = page[page.index('class="rs-pillars"'):]
+    table = table[:table.index("</table>") + 400]
+    assert table.count("statements disagree with each other: read its score with care") == 1
+    assert "below 0.7" not in page and "small sample" not in page
+    assert page.count("Fewer than 30 people answered") == 1 and 'class="rs-small"' not in table

@@ -133,7 +133,7 @@ def raise_campaign_threshold(client, login_as, retail):
 def close_campaign(client, login_as, retail):
     sign_in(client, login_as)
     open_one = open_campaign_in(retail)
-    assert client.post(f"/assessments/campaigns/{open_one.id}/close").status_code == 302
+    assert client.post(f"/assessments/campaigns/{open_one.id}/close", data={"confirm": "yes"}).status_code == 302
     return {"status": "open"}, {"status": "closed"}
 
 
@@ -143,7 +143,7 @@ def open_campaign(client, login_as, retail):
                      opens_on=date.today(), closes_on=date.today() + timedelta(days=14))
     db.session.add(draft)
     db.session.commit()
-    assert client.post(f"/assessments/campaigns/{draft.id}/open").status_code == 302
+    assert client.post(f"/assessments/campaigns/{draft.id}/open", data={"confirm": "yes"}).status_code == 302
     return {"status": "draft"}, {"status": "open"}
 
 

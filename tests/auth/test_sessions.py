@@ -76,8 +76,11 @@ def test_the_account_page_lists_the_sessions_and_logs_out_everywhere(app, client
     login(other_person, "hr@bank.example.com")
     page = client.get("/account").get_data(as_text=True)
     assert "Where you are logged in" in page and "Firefox on Windows" in page and "This browser" in page
-    assert page.count('action="/account/sessions/') == 3  # two sessions and "log out everywhere"
-    response = client.post("/account/sessions/end-all")
+    assert page.count('action="/account/sessions/') == 2  # the two sessions
+    assert 'href="/account/sessions/end-all"' in page  # "log out everywhere" asks first
+    question = client.get("/account/sessions/end-all").get_data(as_text=True)
+    assert "2 sessions end, this one included" in question
+    response = client.post("/account/sessions/end-all", data={"confirm": "yes"})
     assert response.status_code == 302 and response.headers["Location"] == "/login"
     assert client.get("/home/employee").status_code == 302
     assert phone.get("/home/employee").status_code == 302
@@ -114,7 +117,7 @@ def test_nobody_can_end_someone_elses_session(app, client, demo):
 
 def test_the_account_page_needs_a_login(client, demo):
     assert client.get("/account").headers["Location"].startswith("/login")
-    assert client.post("/account/sessions/end-all").status_code == 302
+    assert client.post("/account/sessions/end-all", data={"confirm": "yes"}).status_code == 302
 
 
 @pytest.mark.parametrize("app_config", [{"WTF_CSRF_ENABLED": True}])
@@ -124,7 +127,7 @@ def test_log_out_everywhere_needs_the_csrf_token(app, client, demo):
     with client.session_transaction() as session:
         session["_user_id"] = start_session(person_by_email("employee@bank.example.com"))
         db.session.commit()
-    assert client.post("/account/sessions/end-all").status_code == 400
+    assert client.post("/account/sessions/end-all", data={"confirm": "yes"}).status_code == 400
     assert client.get("/home/employee").status_code == 200
 
 

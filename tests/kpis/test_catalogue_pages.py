@@ -103,7 +103,7 @@ def test_deactivate_reactivate_and_refused_delete(client, hr, retail):
 
 def test_delete_an_unused_kpi(client, hr, retail):
     upsell = kpis(retail)["upsell_rate"]
-    response = client.post(f"/hr/kpis/{upsell.id}/delete")
+    response = client.post(f"/hr/kpis/{upsell.id}/delete", data={"confirm": "yes"})
     assert response.status_code == 302 and "upsell_rate" not in kpis(retail)
 
 
@@ -120,7 +120,7 @@ def test_add_edit_and_remove_a_link(client, hr, retail):
     assert "Sells instead of following up." in page and "kp-link-conflict" in page
     client.post(f"/hr/kpis/{upsell.id}/links/{link_id}/edit", data=data | {"effect": "supports"})
     assert db.session.get(link_type, link_id).effect == "supports"
-    client.post(f"/hr/kpis/{upsell.id}/links/{link_id}/delete")
+    client.post(f"/hr/kpis/{upsell.id}/links/{link_id}/delete", data={"confirm": "yes"})
     assert db.session.get(link_type, link_id) is None
 
 

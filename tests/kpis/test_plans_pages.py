@@ -82,7 +82,7 @@ def test_edit_move_and_remove_components(client, hr, retail):
     assert response.status_code == 400 and "from 0 to 7,200" in response.get_data(as_text=True)
     client.post(f"/hr/plans/{plan.id}/components/{aht.id}/edit", data={"weight": "20", "target": "280"})
     client.post(f"/hr/plans/{plan.id}/components/{csat.id}/move", data={"direction": "up"})
-    client.post(f"/hr/plans/{plan.id}/components/{fcr.id}/delete")
+    client.post(f"/hr/plans/{plan.id}/components/{fcr.id}/delete", data={"confirm": "yes"})
     plan = db.session.get(RewardPlan, plan.id)
     assert [(c.kpi.key, c.weight) for c in plan.components] == [("aht", 20), ("csat", 30)]
 
@@ -91,7 +91,7 @@ def test_delete_a_plan_after_confirming(client, hr, retail):
     plan_id = make_plan(retail, period="2019-Q3").id
     page = client.get(f"/hr/plans/{plan_id}/delete").get_data(as_text=True)
     assert "its 3 components will be deleted" in page
-    response = client.post(f"/hr/plans/{plan_id}/delete")
+    response = client.post(f"/hr/plans/{plan_id}/delete", data={"confirm": "yes"})
     assert response.status_code == 302 and "period=2019-Q3" in response.headers["Location"]
     assert db.session.get(RewardPlan, plan_id) is None
 

@@ -132,5 +132,5 @@ def test_deleting_a_value_asks_first(client, login_as, demo):
     page = client.get(f"/hr/kpi-values/{value.id}/delete").get_data(as_text=True)
     assert "Delete this value?" in page and "employee@bank.example.com" in page
     assert _count() == 1
-    assert client.post(f"/hr/kpi-values/{value.id}/delete").status_code == 302
+    assert client.post(f"/hr/kpi-values/{value.id}/delete", data={"confirm": "yes"}).status_code == 302
     assert _count() == 0

@@ -34,7 +34,7 @@ def test_admin_registers_edits_and_removes_a_platform(client, login_as):
     assert edit.status_code == 302
     db.session.refresh(registration)
     assert registration.deployment_ids == ["7"]
-    assert client.post(f"/admin/lms/platforms/{registration.id}/delete").status_code == 302
+    assert client.post(f"/admin/lms/platforms/{registration.id}/delete", data={"confirm": "yes"}).status_code == 302
     assert _registrations() == 0
 
 
@@ -73,7 +73,7 @@ def test_keys_rotate_and_the_old_key_stays_published(client, login_as, demo):
     organisation = demo["demo-bank"]
     first = active_key(organisation.id).kid
     db.session.commit()
-    assert client.post("/admin/lms/keys/rotate").status_code == 302
+    assert client.post("/admin/lms/keys/rotate", data={"confirm": "yes"}).status_code == 302
     key_set = client.get("/lti/demo-bank/jwks.json").get_json()
     kids = [k["kid"] for k in key_set["keys"]]
     assert len(kids) == 2 and first in kids and kids[0] != first

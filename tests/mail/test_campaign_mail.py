@@ -35,7 +35,7 @@ def opened(client, login_as, outbox, smtp_server):
         "instrument_id": str(instrument.id), "team_ids": [str(store)]})
     assert response.status_code == 302
     campaign = db.session.scalar(select(Campaign).where(Campaign.organisation_id == retail.id))
-    assert client.post(f"/assessments/campaigns/{campaign.id}/open").status_code == 302
+    assert client.post(f"/assessments/campaigns/{campaign.id}/open", data={"confirm": "yes"}).status_code == 302
     db.session.expire_all()
     return campaign
 
@@ -135,6 +135,6 @@ def test_people_who_turned_reminders_off_get_none(opened, client, smtp_server):
 
 def test_nobody_is_reminded_of_a_closed_campaign(opened, client, smtp_server):
     mail_campaigns()
-    assert client.post(f"/assessments/campaigns/{opened.id}/close").status_code == 302
+    assert client.post(f"/assessments/campaigns/{opened.id}/close", data={"confirm": "yes"}).status_code == 302
     assert mail_campaigns(today=opened.closes_on - timedelta(days=1)) == {"announced": 0, "reminded": 0,
                                                                             "messages": 0}

@@ -33,11 +33,11 @@ def test_path_forms_without_a_token_are_refused_and_with_one_accepted(client, tr
     def still_there() -> bool:
         return db.session.scalar(select(PathItem.id).where(PathItem.id == item_id)) is not None
 
-    assert client.post(url).status_code == 400
+    assert client.post(url, data={"confirm": "yes"}).status_code == 400
     assert still_there()
 
     editor = client.get(f"/admin/training/paths/{role.id}").get_data(as_text=True)
-    assert client.post(url, data={"csrf_token": _token(editor)}).status_code == 302
+    assert client.post(url, data={"csrf_token": _token(editor), "confirm": "yes"}).status_code == 302
     assert not still_there()
     module = db.session.scalar(select(Module).where(Module.slug == "leading-a-customer-centric-culture"))
     response = client.post(f"/admin/training/paths/{role.id}", data={"module_id": module.id})

@@ -241,7 +241,8 @@ def test_an_unknown_direction_is_a_bad_request(client, admin, bank):
 
 def test_remove_renumbers_the_rest(client, admin, bank):
     frontline = _role(bank, "frontline")
-    client.post(_path_url(frontline, "items", _item(frontline, "customer-journey").id, "remove"))
+    item_id = _item(frontline, "customer-journey").id
+    client.post(_path_url(frontline, "items", item_id, "remove"), data={"confirm": "yes"})
     assert [s for s, *_ in _items(frontline)] == ["what-is-cx", "listening-to-customers"]
 
 
@@ -301,7 +302,7 @@ def test_a_bad_due_date_is_refused_and_the_old_one_kept(client, admin, bank, typ
 def test_a_stale_form_says_so_and_changes_nothing(client, admin, bank, action, data):
     frontline = _role(bank, "frontline")
     item_id = _item(frontline, "customer-journey").id
-    client.post(_path_url(frontline, "items", item_id, "remove"))  # another tab removed it a moment ago
+    client.post(_path_url(frontline, "items", item_id, "remove"), data={"confirm": "yes"})  # another tab removed it
     before = _items(frontline)
     response = client.post(_path_url(frontline, "items", item_id, action), data=data)
     assert response.status_code == 302 and response.headers["Location"].endswith(_path_url(frontline))

@@ -137,7 +137,7 @@ def test_assignments_are_listed_and_removed_keeping_progress(client, trained, lo
                  due=date.today() - timedelta(days=2), by=manager)
     page = client.get("/team/training/assign").get_data(as_text=True)
     assert "Current assignments" in page and "(past)" in page
-    response = client.post(f"/team/training/assignments/{row.id}/remove")
+    response = client.post(f"/team/training/assignments/{row.id}/remove", data={"confirm": "yes"})
     assert response.status_code == 302
     assert assignments_of(TEAM_MEMBER) == []
     assert "is no longer assigned to Employee Demo Bank" in client.get(response.headers["Location"]).get_data(
@@ -148,14 +148,14 @@ def test_assignments_are_listed_and_removed_keeping_progress(client, trained, lo
 def test_removing_an_assignment_outside_the_team_is_refused(client, trained, login_as):
     login_as("manager", org="bank")
     row = assign(person_by_email(OUTSIDER), "customer-journey")
-    assert client.post(f"/team/training/assignments/{row.id}/remove").status_code == 403
+    assert client.post(f"/team/training/assignments/{row.id}/remove", data={"confirm": "yes"}).status_code == 403
     assert assignments_of(OUTSIDER) != []
 
 
 def test_removing_another_organisations_assignment_is_not_found(client, trained, login_as):
     login_as("manager", org="bank")
     row = assign(person_by_email("employee@retail.example.com"), "customer-journey")
-    assert client.post(f"/team/training/assignments/{row.id}/remove").status_code == 404
+    assert client.post(f"/team/training/assignments/{row.id}/remove", data={"confirm": "yes"}).status_code == 404
     assert client.post("/team/training/assignments/999999/remove").status_code == 404
     assert db.session.get(Assignment, row.id) is not None
 

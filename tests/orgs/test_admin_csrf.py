@@ -52,9 +52,10 @@ def test_delete_forms_carry_a_token(client, admin, demo):
     empty_id = empty.id
     assert client.post(f"/admin/teams/{empty_id}/delete").status_code == 400
     assert db.session.get(Team, empty_id) is not None
-    page = client.get("/admin/teams").get_data(as_text=True)
+    page = client.get(f"/admin/teams/{empty_id}/delete").get_data(as_text=True)  # the page that asks first
     delete_form = re.search(rf'<form method="post" action="/admin/teams/{empty_id}/delete".*?</form>', page, re.S)
-    response = client.post(f"/admin/teams/{empty_id}/delete", data={"csrf_token": token(delete_form.group(0))})
+    response = client.post(f"/admin/teams/{empty_id}/delete",
+                           data={"csrf_token": token(delete_form.group(0)), "confirm": "yes"})
     assert response.status_code == 302
     assert db.session.get(Team, empty_id) is None
 

@@ -13,6 +13,8 @@ from cxculture.orgs.teams import teams_by_path
 
 from .conftest import field_error, role, roles_snapshot, team, teams_snapshot, text
 
+CONFIRM = {"confirm": "yes"}
+
 
 def follow(client, response):
     """The page a redirect leads to (the isolated test client cannot follow redirects itself)."""
@@ -177,7 +179,7 @@ def test_move_refused_when_the_tree_would_grow_too_deep(client, admin, retail):
 
 def test_delete_an_empty_team(client, admin, retail):
     empty_id = add_team(retail, "Temporanea").id
-    response = client.post(f"/admin/teams/{empty_id}/delete")
+    response = client.post(f"/admin/teams/{empty_id}/delete", data=CONFIRM)
     assert response.status_code == 302
     assert db.session.get(Team, empty_id) is None
     assert "Team Temporanea is deleted." in text(client.get(response.headers["Location"]))
@@ -190,7 +192,7 @@ def test_delete_an_empty_team(client, admin, retail):
 def test_delete_a_team_with_people_or_sub_teams_is_refused(client, admin, retail, path, message):
     target = team(retail, path)
     before = teams_snapshot()
-    response = follow(client, client.post(f"/admin/teams/{target.id}/delete"))
+    response = follow(client, client.post(f"/admin/teams/{target.id}/delete", data=CONFIRM))
     assert message in text(response)
     assert teams_snapshot() == before
 
@@ -198,14 +200,17 @@ def test_delete_a_team_with_people_or_sub_teams_is_refused(client, admin, retail
 def test_delete_refused_for_deactivated_members_too(client, admin, retail, make_person):
     empty = add_team(retail, "Ex")
     make_person(retail, "former@retail.example.com", team=empty, active=False)
-    response = follow(client, client.post(f"/admin/teams/{empty.id}/delete"))
+    response = follow(client, client.post(f"/admin/teams/{empty.id}/delete", data=CONFIRM))
     assert "Ex still has 1 person: move them to another team first." in text(response)
     assert db.session.get(Team, empty.id) is not None
 
 
-def test_delete_is_post_only(client, admin, retail):
+def test_delete_asks_first(client, admin, retail):
     empty = add_team(retail, "Temporanea")
-    assert client.get(f"/admin/teams/{empty.id}/delete").status_code == 405
+    page = client.get(f"/admin/teams/{empty.id}/delete")
+    assert page.status_code == 200 and "This cannot be undone" in text(page)
+    refused = client.post(f"/admin/teams/{empty.id}/delete")
+    assert refused.status_code == 400 and "Nothing has been changed yet" in text(refused)
     assert db.session.get(Team, empty.id) is not None
 
 
@@ -280,7 +285,7 @@ def test_delete_job_role_nobody_has(client, admin, retail):
     db.session.add(unused)
     db.session.commit()
     unused_id = unused.id
-    response = follow(client, client.post(f"/admin/job-roles/{unused_id}/delete"))
+    response = follow(client, client.post(f"/admin/job-roles/{unused_id}/delete", data=CONFIRM))
     assert "Job role Unused is deleted." in text(response)
     assert role(retail, "unused") is None
 
@@ -291,7 +296,7 @@ def test_delete_job_role_someone_has_is_refused(client, admin, retail, make_pers
     db.session.commit()
     make_person(retail, "former@retail.example.com", job_role=unused, active=False)
     before = roles_snapshot()
-    response = follow(client, client.post(f"/admin/job-roles/{unused.id}/delete"))
+    response = follow(client, client.post(f"/admin/job-roles/{unused.id}/delete", data=CONFIRM))
     assert "Rare is still the job role of 1 person: give them another role first." in text(response)
     assert roles_snapshot() == before
     assert person_by_email("former@retail.example.com").job_role_id == unused.id

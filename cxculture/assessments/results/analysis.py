@@ -18,6 +18,7 @@ from ...pillars import PILLAR_LABELS, PILLARS
 from ..anonymity import campaign_threshold
 from ..answering import campaign_team_ids
 from ..answers import Response
+from ..closing import note_results_read
 from ..models import Campaign, FrozenResult
 from ..scoring import Tally, pillar_tallies, respondent_counts, tally_list
 from ..snapshot import population_of
@@ -89,9 +90,15 @@ def _by_group(tallies: dict[tuple, Tally]) -> dict[object, dict[str, Tally]]:
     return result
 
 
-def analyse(campaign: Campaign) -> Analysis:
+def analyse(campaign: Campaign, read: bool = True) -> Analysis:
     """Every tally of a campaign and the groups suppression hides: a closed campaign's as frozen when it closed
-    (one query), an open one's computed from its answers in a fixed number of queries."""
+    (one query), an open one's computed from its answers in a fixed number of queries.
+
+    A closed campaign's results count as read (closing.note_results_read) unless `read` is False: only the
+    training hook passes that, as it shows nobody a figure (it picks the modules a team's weakest pillars add).
+    """
+    if read and campaign.status == "closed":
+        note_results_read([campaign.id])
     cache = g.setdefault("_campaign_analyses", {}) if has_request_context() else {}
     if campaign.id in cache:
         return cache[campaign.id]

@@ -18,6 +18,7 @@ from ...modules.personalisation import PillarFocus
 from ...orgs.models import Person
 from ...pillars import PILLAR_LABELS, PILLARS
 from ..anonymity import campaign_thresholds
+from ..closing import note_results_read
 from ..models import Campaign, FrozenResult
 from ..scoring import Tally, pillar_tallies_by_campaign, respondents_by_campaign
 from .analysis import analyse
@@ -84,7 +85,7 @@ def weakest_pillars_for(person: Person) -> PillarFocus | None:
     campaign = latest[person.organisation_id]
     if campaign is None:
         return None
-    analysis = analyse(campaign)
+    analysis = analyse(campaign, read=False)  # picks modules, shows nobody a figure: not a read of the results
     if person.team_id is not None and analysis.team_visible(person.team_id):
         tallies, scope = analysis.team_tallies[person.team_id], "team"
     elif analysis.visible:
@@ -161,6 +162,7 @@ def _campaign_pillar_scores(campaign_ids: Iterable[int]) -> dict[int, dict[str, 
         .where(FrozenResult.campaign_id.in_(ids), FrozenResult.focus == "analysis")
     ):
         tallies.update({(campaign_id, pillar): Tally(*numbers) for pillar, numbers in data["overall"].items()})
+    note_results_read(ids)
     not_kept = set(ids) - {campaign_id for campaign_id, _pillar in tallies}
     if not_kept:
         tallies.update(pillar_tallies_by_campaign(not_kept))

@@ -4,12 +4,13 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import func, select
 
 from ...auth.access import get_in_organisation, permission_required
+from ...confirming import ask_first, confirmed
 from ...extensions import db
 from ...i18n import current_language
 from ...orgs import service as orgs
@@ -139,6 +140,7 @@ def _campaign_page(campaign: Campaign, threshold_error: str | None = None, statu
         language=current_language(),
         open_other=service.open_campaign_of(campaign.organisation_id),
         low_turnout=service.LOW_TURNOUT_PERCENT,
+        reopen_refusal=service.reopen_refusal(campaign, current_user) if campaign.status == "closed" else None,
     ), status
 
 
@@ -158,10 +160,31 @@ def raise_threshold(campaign_id: int):
     return redirect(url_for("assessments.show_campaign", campaign_id=campaign.id))
 
 
-@bp.post("/assessments/campaigns/<int:campaign_id>/open")
+def _back(campaign: Campaign) -> str:
+    return url_for("assessments.show_campaign", campaign_id=campaign.id)
+
+
+@bp.route("/assessments/campaigns/<int:campaign_id>/open", methods=["GET", "POST"])
 @permission_required("admin", "leader")
 def open_campaign(campaign_id: int):
     campaign = get_in_organisation(Campaign, campaign_id)
+    if not confirmed():
+        invited = service.invitation_count(campaign) if campaign.status == "draft" else 0
+        return ask_first(
+            title=_("Open “%(title)s” for answers?", title=campaign.title),
+            eyebrow=_("Campaigns"), eyebrow_url=_back(campaign),
+            consequences=[
+                ngettext("%(num)s person is invited and receives an e-mail inviting them to answer.",
+                         "%(num)s people are invited and each receives an e-mail inviting them to answer.", invited),
+                _("Who is invited, the teams and the anonymity threshold are frozen now: later changes to teams or "
+                  "people do not change this campaign."),
+                _("It takes answers from %(opens)s to %(closes)s.", opens=format_date(campaign.opens_on, "long"),
+                  closes=format_date(campaign.closes_on, "long")),
+            ],
+            undo=_("This cannot be undone: the e-mails cannot be called back and the campaign cannot go back to "
+                   "draft. You can close it at any time."),
+            button=_("Open it and invite %(num)s people", num=invited), back=_back(campaign), danger=False,
+            problem=None if campaign.status == "draft" else _("Only a draft campaign can be opened."))
     try:
         service.open_campaign(campaign)
     except Refused as refused:
@@ -176,13 +199,38 @@ def open_campaign(campaign_id: int):
             ),
             "success",
         )
-    return redirect(url_for("assessments.show_campaign", campaign_id=campaign.id))
+    return redirect(_back(campaign))
 
 
-@bp.post("/assessments/campaigns/<int:campaign_id>/close")
+@bp.route("/assessments/campaigns/<int:campaign_id>/close", methods=["GET", "POST"])
 @permission_required("admin", "leader")
 def close_campaign(campaign_id: int):
     campaign = get_in_organisation(Campaign, campaign_id)
+    if not confirmed():
+        stakes = service.closing_stakes(campaign)
+        return ask_first(
+            title=_("Close “%(title)s”?", title=campaign.title),
+            eyebrow=_("Campaigns"), eyebrow_url=_back(campaign),
+            facts=[(_("People invited"), str(stakes.invited)), (_("Answers so far"), str(stakes.respondents)),
+                   (_("Closing date"), format_date(campaign.closes_on, "long"))],
+            consequences=[
+                ngettext("No more answers are accepted: %(num)s invited person who has not answered yet can no "
+                         "longer answer.",
+                         "No more answers are accepted: %(num)s invited people who have not answered yet can no "
+                         "longer answer.", max(stakes.invited - stakes.respondents, 0)),
+                *([ngettext("%(num)s person has started answering without sending: those unsent answers are "
+                            "deleted.",
+                            "%(num)s people have started answering without sending: those unsent answers are "
+                            "deleted.", stakes.drafts)] if stakes.drafts else []),
+                ngettext("The results of the %(num)s answer are computed and can then be read.",
+                         "The results of the %(num)s answers are computed and can then be read.",
+                         stakes.respondents),
+            ],
+            undo=_("You can reopen it, until its closing date, as long as no one has read its results (its results "
+                   "page, PDF or export, or the figures shown from it on dashboards, scorecards and café agendas). "
+                   "Once anyone has, closing is final."),
+            button=_("Close the campaign"), back=_back(campaign),
+            problem=None if campaign.status == "open" else _("Only an open campaign can be closed."))
     try:
         service.begin_closing(campaign)
     except Refused as refused:
@@ -191,7 +239,43 @@ def close_campaign(campaign_id: int):
         db.session.commit()
         flash(_("The campaign is closed: no more answers are accepted. Its results are being computed."),
               "success")
-    return redirect(url_for("assessments.show_campaign", campaign_id=campaign.id))
+    return redirect(_back(campaign))
+
+
+@bp.route("/assessments/campaigns/<int:campaign_id>/reopen", methods=["GET", "POST"])
+@permission_required("admin", "leader")
+def reopen_campaign(campaign_id: int):
+    campaign = get_in_organisation(Campaign, campaign_id)
+    refusal = service.reopen_refusal(campaign, current_user)
+    if refusal is not None or not confirmed():
+        stakes = service.closing_stakes(campaign)
+        return ask_first(
+            title=_("Reopen “%(title)s”?", title=campaign.title),
+            eyebrow=_("Campaigns"), eyebrow_url=_back(campaign),
+            facts=[(_("People invited"), str(stakes.invited)), (_("Answers so far"), str(stakes.respondents)),
+                   (_("Closing date"), format_date(campaign.closes_on, "long"))],
+            consequences=[
+                ngettext("It takes answers again until %(date)s from the people invited when it opened: %(num)s "
+                         "person who has not answered can answer; who already answered cannot answer twice.",
+                         "It takes answers again until %(date)s from the people invited when it opened: %(num)s "
+                         "people who have not answered can answer; who already answered cannot answer twice.",
+                         max(stakes.invited - stakes.respondents, 0),
+                         date=format_date(campaign.closes_on, "long")),
+                ngettext("The %(num)s answer already given is kept.", "The %(num)s answers already given are kept.",
+                         stakes.respondents),
+                _("The people, teams and anonymity threshold frozen when it opened stay as they are; nobody new is "
+                  "invited."),
+                _("Its results are deleted and computed again when it closes."),
+                _("No e-mail is sent again; reminders still due before the closing date go to those who have not "
+                  "answered."),
+            ],
+            undo=_("You can close it again at any time."),
+            button=_("Reopen the campaign"), back=_back(campaign), danger=False,
+            problem=refusal.message if refusal is not None else None)
+    service.reopen_campaign(campaign, current_user)
+    db.session.commit()
+    flash(_("The campaign is open again until %(date)s.", date=format_date(campaign.closes_on, "long")), "success")
+    return redirect(_back(campaign))
 
 
 # Instruments -------------------------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from wtforms.fields.choices import SelectChoice
 from ...assessments.action_forms import STATUS_LABELS
 from ...assessments.actions import owner_choices
 from ...auth.access import permission_required
+from ...confirming import ask_first, confirmed
 from ...extensions import db
 from ...pillars import PILLAR_LABELS
 from ...refusals import Refused, form_status, show_refusal
@@ -144,16 +145,24 @@ def move_agenda_item(cafe_id: int, agenda_item_id: int):
     return redirect(url_for("cafes.show_cafe", cafe_id=cafe.id, _anchor=f"item-{item.id}"))
 
 
-@bp.post("/<int:cafe_id>/agenda/<int:agenda_item_id>/remove")
+@bp.route("/<int:cafe_id>/agenda/<int:agenda_item_id>/remove", methods=["GET", "POST"])
 @permission_required("leader")
 def remove_agenda_item(cafe_id: int, agenda_item_id: int):
     cafe, _role = load_cafe(cafe_id)
     item = _item_of(cafe, agenda_item_id)
-    if ButtonForm().validate_on_submit():
-        title = item.title
-        service.remove_agenda_item(item)
-        db.session.commit()
-        flash(_("“%(title)s” removed from the agenda.", title=title), "success")
+    title = item.title
+    if not confirmed():
+        back = url_for("cafes.edit_agenda_item", cafe_id=cafe.id, agenda_item_id=item.id)
+        return ask_first(
+            title=_("Remove “%(title)s” from the agenda?", title=title), eyebrow=cafe.title,
+            eyebrow_url=url_for("cafes.show_cafe", cafe_id=cafe.id),
+            consequences=[_("The item is removed with its prompts, notes and the figures it was drafted with."),
+                          _("Its decisions and action items stay with the café, no longer tied to an item.")],
+            undo=_("This cannot be undone: you can add an item again, but its notes are gone."),
+            button=_("Remove from the agenda"), back=back)
+    service.remove_agenda_item(item)
+    db.session.commit()
+    flash(_("“%(title)s” removed from the agenda.", title=title), "success")
     return redirect(url_for("cafes.show_cafe", cafe_id=cafe.id))
 
 
@@ -195,13 +204,23 @@ def add_decision(cafe_id: int):
     return _item_page_with_errors(cafe, item_id, decision_form=form)
 
 
-@bp.post("/<int:cafe_id>/decisions/<int:decision_id>/publish")
+@bp.route("/<int:cafe_id>/decisions/<int:decision_id>/publish", methods=["GET", "POST"])
 @permission_required("leader")
 def publish_decision(cafe_id: int, decision_id: int):
+    """Publishing shows a decision to every employee, so it asks first; unpublishing does not."""
     cafe, _role = load_cafe(cafe_id)
     decision = _decision_of(cafe, decision_id)
-    if ButtonForm().validate_on_submit():
-        published = request.form.get("published") == "1"
+    published = (request.form.get("published") or request.args.get("published")) == "1"
+    if published and not confirmed():
+        return ask_first(
+            title=_("Publish this decision?"), eyebrow=cafe.title,
+            eyebrow_url=url_for("cafes.show_cafe", cafe_id=cafe.id), facts=[(_("Decision"), decision.text)],
+            consequences=[_("Every employee of the organisation sees it on their page, under what leadership "
+                            "decided.")],
+            undo=_("You can unpublish it, but whoever has read it meanwhile has read it."),
+            button=_("Publish it"), back=_back_to_url(cafe, decision.agenda_item_id), hidden={"published": "1"},
+            danger=False)
+    if request.method == "POST" and (published or ButtonForm().validate_on_submit()):
         service.set_decision_published(decision, published)
         db.session.commit()
         flash(_("The decision is now shown to every employee.") if published else
@@ -209,16 +228,23 @@ def publish_decision(cafe_id: int, decision_id: int):
     return _back_to(cafe, decision.agenda_item_id)
 
 
-@bp.post("/<int:cafe_id>/decisions/<int:decision_id>/remove")
+@bp.route("/<int:cafe_id>/decisions/<int:decision_id>/remove", methods=["GET", "POST"])
 @permission_required("leader")
 def remove_decision(cafe_id: int, decision_id: int):
     cafe, _role = load_cafe(cafe_id)
     decision = _decision_of(cafe, decision_id)
     item_id = decision.agenda_item_id
-    if ButtonForm().validate_on_submit():
-        service.remove_decision(decision)
-        db.session.commit()
-        flash(_("Decision removed."), "success")
+    if not confirmed():
+        return ask_first(
+            title=_("Remove this decision?"), eyebrow=cafe.title,
+            eyebrow_url=url_for("cafes.show_cafe", cafe_id=cafe.id), facts=[(_("Decision"), decision.text)],
+            consequences=[_("The decision is deleted from the café's record and its summary.") +
+                          (" " + _("Employees no longer see it.") if decision.published else "")],
+            undo=_("This cannot be undone: you can record it again."), button=_("Remove the decision"),
+            back=_back_to_url(cafe, item_id))
+    service.remove_decision(decision)
+    db.session.commit()
+    flash(_("Decision removed."), "success")
     return _back_to(cafe, item_id)
 
 
@@ -243,10 +269,14 @@ def add_action(cafe_id: int):
     return _item_page_with_errors(cafe, item_id, action_form=form)
 
 
-def _back_to(cafe, item_id):
+def _back_to_url(cafe, item_id) -> str:
     if item_id is not None and any(i.id == item_id for i in cafe.agenda):
-        return redirect(url_for("cafes.edit_agenda_item", cafe_id=cafe.id, agenda_item_id=item_id))
-    return redirect(url_for("cafes.show_cafe", cafe_id=cafe.id))
+        return url_for("cafes.edit_agenda_item", cafe_id=cafe.id, agenda_item_id=item_id)
+    return url_for("cafes.show_cafe", cafe_id=cafe.id)
+
+
+def _back_to(cafe, item_id):
+    return redirect(_back_to_url(cafe, item_id))
 
 
 def _item_page_with_errors(cafe, item_id, decision_form=None, action_form=None):

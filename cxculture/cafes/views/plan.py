@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ...auth.access import permission_required
+from ...confirming import ask_first, confirmed
 from ...extensions import db
 from ...pillars import PILLAR_LABELS
 from ...refusals import Refused, form_status, show_refusal
@@ -116,16 +117,27 @@ def manage_guests(cafe_id: int):
                            button=ButtonForm()), form_status(form)
 
 
-@bp.post("/<int:cafe_id>/guests/withdraw")
+@bp.route("/<int:cafe_id>/guests/withdraw", methods=["GET", "POST"])
 @permission_required("leader")
 def withdraw_invitation(cafe_id: int):
     cafe, _role = load_cafe(cafe_id)
-    if ButtonForm().validate_on_submit():
-        invitation_id = request.form.get("invitation_id", "")
-        service.withdraw_invitation(cafe, int(invitation_id) if invitation_id.isdigit() else None)
-        db.session.commit()
-        flash(_("Invitation withdrawn."), "success")
-    return redirect(url_for("cafes.manage_guests", cafe_id=cafe.id))
+    raw = request.values.get("invitation_id", "")
+    invitation = next((i for i in cafe.invitations if raw.isdigit() and i.id == int(raw)), None)
+    back = url_for("cafes.manage_guests", cafe_id=cafe.id)
+    if invitation is None:
+        return redirect(back)
+    if not confirmed():
+        return ask_first(
+            title=_("Withdraw the invitation of %(email)s?", email=invitation.email), eyebrow=cafe.title,
+            eyebrow_url=back,
+            consequences=[_("%(email)s can no longer join “%(title)s” as a guest; if they had accepted, they lose "
+                            "their seat and no longer see the café.", email=invitation.email, title=cafe.title)],
+            undo=_("You can invite them again; they will have to accept again."),
+            button=_("Withdraw the invitation"), back=back, hidden={"invitation_id": invitation.id})
+    service.withdraw_invitation(cafe, invitation.id)
+    db.session.commit()
+    flash(_("Invitation withdrawn."), "success")
+    return redirect(back)
 
 
 def _answer(cafe_id: int, accept: bool):

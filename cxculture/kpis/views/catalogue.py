@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import format_decimal
+from flask_babel import format_decimal, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from ...auth.access import get_in_organisation, permission_required
+from ...confirming import ask_first, confirmed
 from ...extensions import db
 from ...i18n import current_language
 from ...pillars import PILLAR_LABELS
@@ -104,18 +105,29 @@ def set_kpi_active(kpi_id: int):
     return redirect(url_for("kpis.show_kpi", kpi_id=kpi.id))
 
 
-@bp.post("/hr/kpis/<int:kpi_id>/delete")
+@bp.route("/hr/kpis/<int:kpi_id>/delete", methods=["GET", "POST"])
 @permission_required("hr")
 def delete_kpi(kpi_id: int):
     kpi = get_in_organisation(Kpi, kpi_id)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
     name = kpi.name(current_language())
+    back = url_for("kpis.show_kpi", kpi_id=kpi.id)
+    if not confirmed():
+        usage = catalogue_changes.kpi_usage(kpi)
+        problem = None
+        if usage.values or usage.plans:
+            problem = _("“%(kpi)s” has values or is in a plan, so it cannot be deleted: deactivate it instead.",
+                        kpi=name)
+        return ask_first(
+            title=_("Delete KPI “%(kpi)s”?", kpi=name), eyebrow=_("KPIs"), eyebrow_url=back,
+            consequences=[ngettext("The KPI and its %(num)s link to behaviours are deleted.",
+                                   "The KPI and its %(num)s links to behaviours are deleted.", len(kpi.links))],
+            undo=_("This cannot be undone: to get it back, add the KPI again."),
+            button=_("Delete KPI"), back=back, problem=problem)
     try:
         catalogue_changes.delete_kpi(kpi)
     except Refused as refused:
         flash(" ".join(str(message) for message in refused.errors.values()), "error")
-        return redirect(url_for("kpis.show_kpi", kpi_id=kpi.id))
+        return redirect(back)
     db.session.commit()
     flash(_("KPI “%(kpi)s” deleted.", kpi=name), "success")
     return redirect(url_for("kpis.list_kpis"))
@@ -175,18 +187,24 @@ def edit_link(kpi_id: int, link_id: int):
     return _link_form_page(kpi, form, link, form_status(form))
 
 
-@bp.post("/hr/kpis/<int:kpi_id>/links/<int:link_id>/delete")
+@bp.route("/hr/kpis/<int:kpi_id>/links/<int:link_id>/delete", methods=["GET", "POST"])
 @permission_required("hr")
 def delete_link(kpi_id: int, link_id: int):
     kpi = get_in_organisation(Kpi, kpi_id)
     link = _link_of(kpi, link_id)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
     behaviour = link.behaviour.name(current_language())
+    back = url_for("kpis.show_kpi", kpi_id=kpi.id)
+    if not confirmed():
+        return ask_first(
+            title=_("Remove the link to “%(behaviour)s”?", behaviour=behaviour),
+            eyebrow=kpi.name(current_language()), eyebrow_url=back,
+            consequences=[_("Scorecards stop saying that %(kpi)s stands for this behaviour, and the review of the "
+                            "plans that use it stops weighing the link.", kpi=kpi.name(current_language()))],
+            undo=_("You can link them again at any time."), button=_("Remove the link"), back=back)
     catalogue_changes.remove_link(link)
     db.session.commit()
     flash(_("Link to “%(behaviour)s” removed.", behaviour=behaviour), "success")
-    return redirect(url_for("kpis.show_kpi", kpi_id=kpi.id))
+    return redirect(back)
 
 
 # Behaviours

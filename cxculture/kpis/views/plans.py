@@ -4,11 +4,13 @@ from __future__ import annotations
 from datetime import date
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import format_decimal, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from ...auth.access import get_in_organisation, permission_required
 from ...charts import WeightBar, weight_bars
+from ...confirming import ask_first, confirmed
 from ...extensions import db
 from ...i18n import current_language
 from ...params import query_int
@@ -145,18 +147,32 @@ def edit_component(plan_id: int, component_id: int):
                            others=others, language=current_language(), **labels()), form_status(form)
 
 
-@bp.post("/hr/plans/<int:plan_id>/components/<int:component_id>/delete")
+@bp.route("/hr/plans/<int:plan_id>/components/<int:component_id>/delete", methods=["GET", "POST"])
 @permission_required("hr")
 def remove_component(plan_id: int, component_id: int):
     plan = get_in_organisation(RewardPlan, plan_id)
     component = _component_of(plan, component_id)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
     name = component.kpi.name(current_language())
+    back = url_for("kpis.show_plan", plan_id=plan.id, _anchor="components")
+    if not confirmed():
+        people = plan_changes.people_on_plan(plan)
+        return ask_first(
+            title=_("Remove %(kpi)s from the plan?", kpi=name), eyebrow=plan.title(current_language()),
+            eyebrow_url=back,
+            consequences=[
+                ngettext("The scorecard of %(num)s person with this plan no longer shows %(kpi)s among the plan's "
+                         "KPIs for %(period)s, and its weight (%(weight)s%%) leaves the plan's total.",
+                         "The scorecards of %(num)s people with this plan no longer show %(kpi)s among the plan's "
+                         "KPIs for %(period)s, and its weight (%(weight)s%%) leaves the plan's total.", people,
+                         kpi=name, period=plan.period, weight=format_decimal(component.weight)),
+                _("The KPI's values stay."),
+            ],
+            undo=_("You can add it again with its weight, target and threshold."),
+            button=_("Remove it from the plan"), back=back)
     plan_changes.remove_component(component)
     db.session.commit()
     flash(_("%(kpi)s removed from the plan.", kpi=name), "success")
-    return redirect(url_for("kpis.show_plan", plan_id=plan.id, _anchor="components"))
+    return redirect(back)
 
 
 @bp.post("/hr/plans/<int:plan_id>/components/<int:component_id>/move")
@@ -175,12 +191,24 @@ def move_component(plan_id: int, component_id: int):
 @permission_required("hr")
 def delete_plan(plan_id: int):
     plan = get_in_organisation(RewardPlan, plan_id)
-    form = ConfirmForm()
-    if form.validate_on_submit():
-        title, period = plan.title(current_language()), plan.period
-        plan_changes.delete_plan(plan)
-        db.session.commit()
-        flash(_("Plan “%(plan)s” deleted.", plan=title), "success")
-        return redirect(url_for("kpis.list_plans", period=period))
-    return render_template("kpis/plans_delete.html", plan=plan, form=form, language=current_language()), \
-        400 if request.method == "POST" else 200
+    title, period = plan.title(current_language()), plan.period
+    if not confirmed():
+        people = plan_changes.people_on_plan(plan)
+        return ask_first(
+            title=_("Delete this plan?"), eyebrow=title,
+            eyebrow_url=url_for("kpis.show_plan", plan_id=plan.id),
+            consequences=[
+                ngettext("The plan of %(role)s for %(period)s and its %(num)s component will be deleted. KPI values "
+                         "stay.",
+                         "The plan of %(role)s for %(period)s and its %(num)s components will be deleted. KPI "
+                         "values stay.", len(plan.components), role=plan.job_role.name(current_language()),
+                         period=period),
+                ngettext("%(num)s person's scorecard for %(period)s will show no plan.",
+                         "%(num)s people's scorecards for %(period)s will show no plan.", people, period=period),
+            ],
+            undo=_("This cannot be undone: to get it back, make the plan again."),
+            button=_("Delete plan"), back=url_for("kpis.show_plan", plan_id=plan.id))
+    plan_changes.delete_plan(plan)
+    db.session.commit()
+    flash(_("Plan “%(plan)s” deleted.", plan=title), "success")
+    return redirect(url_for("kpis.list_plans", period=period))

@@ -94,8 +94,14 @@ def show_own_scorecard():
     period = _period()
     if period is None:
         return _period_refused()
-    card = service.scorecard(current_user, period, current_language())
+    card = _without_hr_notes(service.scorecard(current_user, period, current_language()))
     return render_template("kpis/scorecard_page.html", card=card, own=True, **_helpers(current_language()))
+
+
+def _without_hr_notes(card: service.Scorecard) -> service.Scorecard:
+    """A person's own scorecard: what HR is asked to consider about their plan is for HR, not for them."""
+    card.conflicts, card.suggestions = [], []
+    return card
 
 
 @bp.get("/scorecards/<int:person_id>")
@@ -106,6 +112,8 @@ def show_scorecard(person_id: int):
     if period is None:
         return _period_refused()
     card = service.scorecard(person, period, current_language())
+    if person.id == current_user.id:
+        card = _without_hr_notes(card)
     return render_template("kpis/scorecard_page.html", card=card, own=person.id == current_user.id,
                            **_helpers(current_language()))
 

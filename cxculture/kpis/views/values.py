@@ -9,6 +9,7 @@ from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
 from ...auth.access import get_in_organisation, permission_required
+from ...confirming import ask_first, confirmed
 from ...extensions import db
 from ...i18n import current_language
 from ...imports import ApplyResult, ImportFlow
@@ -18,7 +19,7 @@ from ...refusals import Refused, form_status, show_refusal
 from ...spreadsheets import csv_bytes, csv_delimiter, csv_download
 from ..models import Kpi, KpiImport, KpiValue
 from ..periods import InvalidPeriod, Period, last_closed_period, recent_periods
-from ..value_forms import ConfirmForm, ValueForm, ValuesUploadForm
+from ..value_forms import ValueForm, ValuesUploadForm
 from ..values import (
     COLUMNS,
     MAX_FILE_BYTES,
@@ -113,16 +114,22 @@ def save_kpi_value():
 @permission_required("hr")
 def delete_kpi_value(kpi_value_id: int):
     value = get_in_organisation(KpiValue, kpi_value_id)
-    form = ConfirmForm()
-    if not form.validate_on_submit():
-        paths = {team.id: path for path, team in teams_by_path(current_user.organisation_id).items()}
-        return render_template("kpis/values_delete.html", value=value, form=form, format_number=display_number,
-                               team_path=paths.get(value.team_id, "")), form_status(form)
     period = value.period
+    back = url_for("kpis.list_kpi_values", period=period)
+    if not confirmed():
+        paths = {team.id: path for path, team in teams_by_path(current_user.organisation_id).items()}
+        subject = (f"{value.person.name} ({value.person.email})" if value.person else paths.get(value.team_id, ""))
+        shown = display_number(value.value) + (f" {value.kpi.unit_symbol}" if value.kpi.unit_symbol else "")
+        return ask_first(
+            title=_("Delete this value?"), eyebrow=f"{_('KPI values')} · {period}", eyebrow_url=back,
+            facts=[(_("KPI"), value.kpi.name(current_language())), (_("Person or team"), subject),
+                   (_("Value"), shown)],
+            consequences=[_("Scorecards and team packs for %(period)s will show no value for it.", period=period)],
+            undo=_("You can enter it again at any time."), button=_("Delete the value"), back=back)
     delete_value(value)
     db.session.commit()
     flash(_("The value is deleted."), "success")
-    return redirect(url_for("kpis.list_kpi_values", period=period))
+    return redirect(back)
 
 
 @bp.get("/hr/kpi-values/export.csv")

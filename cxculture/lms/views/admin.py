@@ -7,6 +7,7 @@ from flask_babel import ngettext
 from flask_login import current_user
 
 from ...auth.access import get_in_organisation, permission_required
+from ...confirming import ask_first, confirmed
 from ...extensions import db
 from ...refusals import Refused, form_status, show_refusal
 from .. import outbox
@@ -68,24 +69,49 @@ def edit_registration(registration_id: int):
     return _registration_page(form, registration)
 
 
-@bp.post("/admin/lms/platforms/<int:registration_id>/delete")
+@bp.route("/admin/lms/platforms/<int:registration_id>/delete", methods=["GET", "POST"])
 @permission_required("admin")
 def delete_registration(registration_id: int):
     registration = get_in_organisation(LtiRegistration, registration_id)
     name = registration.name
+    back = url_for("lms.lms_overview")
+    if not confirmed():
+        linked = service.linked_people(registration)
+        return ask_first(
+            title=_("Remove the platform %(name)s?", name=name), eyebrow=_("LMS"), eyebrow_url=back,
+            consequences=[
+                _("%(name)s can no longer launch CX Culture: its links to modules and the assessment stop working.",
+                  name=name),
+                ngettext("%(num)s person signed in through it loses that way in; their account, progress and "
+                         "certificates stay.",
+                         "%(num)s people signed in through it lose that way in; their accounts, progress and "
+                         "certificates stay.", linked),
+            ],
+            undo=_("This cannot be undone: to connect it again, register the platform again and ask its "
+                   "administrator to update the tool's settings."),
+            button=_("Remove the platform"), back=back)
     service.delete_registration(registration)
     db.session.commit()
     flash(_("Platform %(name)s removed: it can no longer launch CX Culture.", name=name), "success")
-    return redirect(url_for("lms.lms_overview"))
+    return redirect(back)
 
 
-@bp.post("/admin/lms/keys/rotate")
+@bp.route("/admin/lms/keys/rotate", methods=["GET", "POST"])
 @permission_required("admin")
 def rotate_keys():
+    back = url_for("lms.lms_overview")
+    if not confirmed():
+        return ask_first(
+            title=_("Rotate the signing key?"), eyebrow=_("LMS"), eyebrow_url=back,
+            consequences=[_("A new key signs what CX Culture sends to the platforms (grades, deep links)."),
+                          _("The previous key stays published for a week, then it is gone: a platform that copied "
+                            "the key itself instead of reading the keyset URL must be updated within that week.")],
+            undo=_("This cannot be undone: the previous key cannot be brought back."),
+            button=_("Rotate the key"), back=back, danger=False)
     rotate_key(current_user.organisation_id)
     db.session.commit()
     flash(_("New key created. The previous key stays published for a week, so nothing breaks meanwhile."), "success")
-    return redirect(url_for("lms.lms_overview"))
+    return redirect(back)
 
 
 @bp.route("/admin/lms/xapi", methods=["GET", "POST"])

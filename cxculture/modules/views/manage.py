@@ -4,12 +4,13 @@ from __future__ import annotations
 from datetime import date
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import format_date
+from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
 from ...auth.access import get_in_organisation, permission_required
+from ...confirming import ask_first, confirmed
 from ...extensions import db
 from ...i18n import current_language
 from ...orgs.models import JobRole
@@ -114,13 +115,28 @@ def move_path_item(job_role_id: int, item_id: int):
     return redirect(_editor_url(role))
 
 
-@bp.post("/admin/training/paths/<int:job_role_id>/items/<int:item_id>/remove")
+@bp.route("/admin/training/paths/<int:job_role_id>/items/<int:item_id>/remove", methods=["GET", "POST"])
 @permission_required("admin")
 def remove_path_item(job_role_id: int, item_id: int):
     role, item = _load_item(job_role_id, item_id)
     if item is None:
         return _stale(role)
     title = _title(item)
+    if not confirmed():
+        people = paths.people_with_role(role)
+        return ask_first(
+            title=_("Remove %(module)s from the path?", module=title), eyebrow=role.name(current_language()),
+            eyebrow_url=_editor_url(role),
+            consequences=[ngettext("%(num)s person with this job role no longer has %(module)s on their path"
+                                   "%(required)s.",
+                                   "%(num)s people with this job role no longer have %(module)s on their path"
+                                   "%(required)s.", people, module=title,
+                                   required=_(", nor among the modules their certificate requires") if item.required
+                                   else ""),
+                          _("Progress people already made in it is kept.")],
+            undo=_("You can add it to the path again; its position, due date and whether it is required are set "
+                   "anew."),
+            button=_("Remove it from the path"), back=_editor_url(role))
     paths.remove_from_path(item.path, item)
     db.session.commit()
     flash(_("%(module)s is removed from the path. Progress people already made in it is kept.", module=title),

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ...auth.access import get_in_organisation, permission_required
+from ...confirming import ask_first, confirmed
 from ...extensions import db
 from ...i18n import current_language
 from ...orgs import service as orgs
@@ -102,12 +103,21 @@ def assign_modules():
                            assignments=assigning.team_assignments(current_user), today=date.today()), form_status(form)
 
 
-@bp.post("/team/training/assignments/<int:assignment_id>/remove")
+@bp.route("/team/training/assignments/<int:assignment_id>/remove", methods=["GET", "POST"])
 @permission_required("manager")
 def remove_assignment(assignment_id: int):
     assignment = get_in_organisation(Assignment, assignment_id)
     title = assignment.module.current.text("title", current_language())
     name = assignment.person.name
+    if not confirmed():
+        return ask_first(
+            title=_("Stop assigning “%(module)s” to %(name)s?", module=title, name=name),
+            eyebrow=_("Team training"), eyebrow_url=url_for("modules.assign_modules"),
+            consequences=[_("It is no longer among the required modules of %(name)s, and its due date goes.",
+                            name=name),
+                          _("What they already did stays recorded.")],
+            undo=_("You can assign it again at any time."), button=_("Remove the assignment"),
+            back=url_for("modules.assign_modules"))
     if not assigning.remove_assignment(current_user, assignment):
         abort(403)
     db.session.commit()

@@ -5,6 +5,7 @@ from flask_login import current_user
 
 from ...auth.access import get_in_organisation, permission_required
 from ...auth.invitations import invitation_url
+from ...confirming import ask_first, confirmed
 from ...extensions import db
 from ...i18n import current_language
 from ...params import page_number
@@ -76,11 +77,20 @@ def edit_team(team_id: int):
     return render_template("orgs/team_form.html", form=form, team=team, path=paths[team.id]), form_status(form)
 
 
-@bp.post("/teams/<int:team_id>/delete")
+@bp.route("/teams/<int:team_id>/delete", methods=["GET", "POST"])
 @permission_required("admin")
 def delete_team(team_id: int):
     team = get_in_organisation(Team, team_id)
     name = team.name
+    if not confirmed():
+        return ask_first(
+            title=_("Delete the team %(name)s?", name=name), eyebrow=_("Teams"),
+            eyebrow_url=url_for("orgs.list_teams"),
+            consequences=[_("The team %(path)s is deleted; a team can be deleted only once it has no people and no "
+                            "sub-teams.", path=team.path),
+                          _("Campaigns already opened keep it in the population they froze.")],
+            undo=_("This cannot be undone: to get it back, create the team again."),
+            button=_("Delete the team"), back=url_for("orgs.list_teams"))
     try:
         operations.delete_team(team)
     except Refused as refused:
@@ -130,11 +140,19 @@ def edit_job_role(role_id: int):
     return render_template("orgs/job_role_form.html", form=form, role=role), form_status(form)
 
 
-@bp.post("/job-roles/<int:role_id>/delete")
+@bp.route("/job-roles/<int:role_id>/delete", methods=["GET", "POST"])
 @permission_required("admin")
 def delete_job_role(role_id: int):
     role = get_in_organisation(JobRole, role_id)
     name = role.name(current_language())
+    if not confirmed():
+        return ask_first(
+            title=_("Delete the job role %(name)s?", name=name), eyebrow=_("Job roles"),
+            eyebrow_url=url_for("orgs.list_job_roles"),
+            consequences=[_("The job role %(name)s is deleted with its training path; a job role can be deleted "
+                            "only once nobody has it.", name=name)],
+            undo=_("This cannot be undone: to get it back, create the job role again."),
+            button=_("Delete the job role"), back=url_for("orgs.list_job_roles"))
     try:
         operations.delete_job_role(role)
     except Refused as refused:
