@@ -5,7 +5,9 @@ When a campaign closes:
 1. who answered becomes a count per team (of the population frozen at opening); the participation rows and the
    invitees are kept only until anyone first reads the results (`note_results_read`), so that a campaign closed
    by mistake can be reopened (campaigns.reopen_campaign) without letting anyone answer twice; then they are
-   deleted (`forget_respondents`), so no row names a respondent any more;
+   deleted (`forget_respondents`), so no row names a respondent any more. Unread or not, they are deleted by the
+   nightly sweep once the campaign's closing date has passed and no reopen is possible
+   (`forget_past_respondents`);
 2. every stored group is generalised until it holds at least `threshold` responses (generalising.py);
 3. every response, answer and comment is deleted and written again with new random ids, in a random order, in
    this one transaction: nothing of when or in which order people answered survives (row order, PostgreSQL's
@@ -28,6 +30,7 @@ from __future__ import annotations
 import random
 import uuid
 from collections import Counter
+from datetime import date
 
 from flask import g, has_request_context
 from sqlalchemy import delete, func, insert, select, update
@@ -68,6 +71,17 @@ def forget_respondents(campaign_ids: list[int]) -> None:
     """Delete who answered and who was invited (participation, invitees) of closed campaigns, for good."""
     db.session.execute(delete(Participation).where(Participation.campaign_id.in_(campaign_ids)))
     db.session.execute(delete(Invitee).where(Invitee.campaign_id.in_(campaign_ids)))
+
+
+def forget_past_respondents(today: date | None = None) -> int:
+    """Who answered closed campaigns that can no longer be reopened (past their closing date), deleted for good
+    even when nobody has read their results; the rows deleted. A nightly sweep (jobs/housekeeping.py): a closed
+    campaign keeps who answered only as long as a reopen could need it."""
+    today = today or date.today()
+    past = select(Campaign.id).where(Campaign.status == "closed", Campaign.closes_on < today)
+    deleted = db.session.execute(delete(Participation).where(Participation.campaign_id.in_(past))).rowcount
+    deleted += db.session.execute(delete(Invitee).where(Invitee.campaign_id.in_(past))).rowcount
+    return deleted
 
 
 def note_results_read(campaign_ids: list[int]) -> None:

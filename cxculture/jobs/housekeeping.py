@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 
+from ..assessments.closing import forget_past_respondents
 from ..auth.login_sessions import sweep_expired_sessions
 from ..auth.throttle import forget_old_failures
 from ..downloads.service import sweep_expired_downloads
@@ -28,6 +29,8 @@ SWEEPS = {
     "worker_heartbeat": forget_silent_workers,
     "download": sweep_expired_downloads,
     "mail_message": sweep_sent_mail,
+    # Who answered a closed campaign is kept only while it could be reopened (until its closing date).
+    "participation": forget_past_respondents,
 }
 
 

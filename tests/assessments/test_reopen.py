@@ -175,3 +175,22 @@ def test_what_counts_as_reading_the_results(client, login_as, campaign):
     assert client.get(f"/assessments/{campaign.id}/summary").status_code == 200
     db.session.expire_all()
     assert db.session.get(Campaign, campaign.id).results_read_at is not None
+
+
+def test_who_answered_is_forgotten_at_night_once_the_campaign_can_no_longer_be_reopened(client, login_as, campaign):
+    """Unread results or not: past its closing date a closed campaign cannot be reopened, so nothing needs to know
+    who answered it any more."""
+    from cxculture.jobs.housekeeping import sweep_expired
+
+    service.close_campaign(campaign)
+    db.session.commit()
+    login_as("leader")
+    respondents = select(func.count()).select_from(Participation).where(Participation.campaign_id == campaign.id)
+    assert db.session.scalar(respondents) == 5
+    assert sweep_expired()["participation"] == 0  # its closing date is a week away: a reopen may still need them
+    campaign.closes_on = TODAY - timedelta(days=1)
+    db.session.commit()
+    assert sweep_expired()["participation"] > 0
+    assert db.session.scalar(respondents) == 0
+    assert client.get(f"/assessments/campaigns/{campaign.id}/reopen").status_code in (200, 400)
+    assert client.post(f"/assessments/campaigns/{campaign.id}/reopen", data=CONFIRM).status_code == 400
