@@ -202,6 +202,12 @@ def open_campaign(campaign_id: int):
     return redirect(_back(campaign))
 
 
+def _closing_facts(campaign: Campaign, stakes) -> list[tuple[str, str]]:
+    """What the close and reopen questions state first: who was invited, who answered, the closing date."""
+    return [(_("People invited"), str(stakes.invited)), (_("Answers so far"), str(stakes.respondents)),
+            (_("Closing date"), format_date(campaign.closes_on, "long"))]
+
+
 @bp.route("/assessments/campaigns/<int:campaign_id>/close", methods=["GET", "POST"])
 @permission_required("admin", "leader")
 def close_campaign(campaign_id: int):
@@ -211,8 +217,7 @@ def close_campaign(campaign_id: int):
         return ask_first(
             title=_("Close “%(title)s”?", title=campaign.title),
             eyebrow=_("Campaigns"), eyebrow_url=_back(campaign),
-            facts=[(_("People invited"), str(stakes.invited)), (_("Answers so far"), str(stakes.respondents)),
-                   (_("Closing date"), format_date(campaign.closes_on, "long"))],
+            facts=_closing_facts(campaign, stakes),
             consequences=[
                 ngettext("No more answers are accepted: %(num)s invited person who has not answered yet can no "
                          "longer answer.",
@@ -252,8 +257,7 @@ def reopen_campaign(campaign_id: int):
         return ask_first(
             title=_("Reopen “%(title)s”?", title=campaign.title),
             eyebrow=_("Campaigns"), eyebrow_url=_back(campaign),
-            facts=[(_("People invited"), str(stakes.invited)), (_("Answers so far"), str(stakes.respondents)),
-                   (_("Closing date"), format_date(campaign.closes_on, "long"))],
+            facts=_closing_facts(campaign, stakes),
             consequences=[
                 ngettext("It takes answers again until %(date)s from the people invited when it opened: %(num)s "
                          "person who has not answered can answer; who already answered cannot answer twice.",
