@@ -132,13 +132,16 @@ def show_results(campaign_id: int):
         version = results_version(campaign, current_user, current_language(), *_requested_filter())
     except Refused as refusal:
         return _refused(refusal, campaign)
+    can_act = current_user.can("leader")  # leaders start actions from the figures
+    version = version and (*version, can_act)
     body = _kept_pages().get(version)
     if body is None:
         results, refusal = _results_or_refusal(campaign)
         if refusal:
             return refusal
         body = render_template("assessments/_results_body.html", campaign=campaign, results=results,
-                               charts=overview_charts(results) if results.visible else {}, filters=_filter_args())
+                               charts=overview_charts(results) if results.visible else {}, filters=_filter_args(),
+                               can_act=can_act)
         _kept_pages().put(version, body)
     return render_template("assessments/results_page.html", title=campaign.title, body=Markup(body))
 
