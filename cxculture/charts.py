@@ -88,7 +88,7 @@ def radar_chart(axes: Sequence[str], series: Sequence[Series], title: str, scale
         points = " ".join(f"{x:.1f},{y:.1f}" for x, y in (point(i, ring) for i in range(count)))
         body.append(f'<polygon points="{points}" fill="none" stroke="{GRID}" stroke-width="1"/>')
         x, y = point(0, ring)
-        body.append(f'<text x="{x + 4:.1f}" y="{y + 5:.1f}" font-size="13" fill="#4b5563">{ring}</text>')
+        body.append(f'<text x="{x + 7:.1f}" y="{y + 5:.1f}" font-size="13" fill="#4b5563">{ring}</text>')
     for index, label in enumerate(axes):
         x, y = point(index, high)
         body.append(f'<line x1="{cx}" y1="{cy}" x2="{x:.1f}" y2="{y:.1f}" stroke="{GRID}" stroke-width="1"/>')
@@ -208,11 +208,15 @@ def distribution_swatch(part: str, chart_id: str) -> Markup:
 def distribution_bars(
     rows: Sequence[Distribution], title: str, locale: str = "en", chart_id: str | None = None
 ) -> Markup:
-    """Horizontal 100% bars of favourable (solid), neutral (dotted) and unfavourable (hatched) answers."""
+    """Horizontal 100% bars of favourable (solid), neutral (dotted) and unfavourable (hatched) answers.
+
+    Each bar has its name on a line above it and the chart is as wide as the radar it sits beside, so that on a
+    phone (about three quarters of its size) its words stay near 11 px.
+    """
     chart_id = _new_id(chart_id)
-    label_width, bar_width, row_height, top = 150, 400, 30, 34
-    width = label_width + bar_width + 20
-    height = top + row_height * len(rows) + 10
+    width, bar_height, row_height, top = 400, 24, 52, 50
+    bar_width = width - 4
+    height = top + row_height * len(rows)
     defs, fills = _distribution_fills(chart_id)
     parts = tuple((key, label, fills[key], text) for key, label, text in (
         ("favourable", _("Favourable (4-5)"), "#fff"),
@@ -220,43 +224,35 @@ def distribution_bars(
         ("unfavourable", _("Unfavourable (1-2)"), "#fff"),
     ))
     body = [defs]
-    x = label_width
-    for _key, label, fill, _text in parts:
-        body.append(f'<rect x="{x}" y="6" width="14" height="14" fill="{fill}" stroke="{INK}" stroke-width=".5"/>')
-        body.append(f'<text x="{x + 19}" y="17" font-size="11" fill="{INK}">{escape(label)}</text>')
-        x += 135
+    for index, (_key, label, fill, _text) in enumerate(parts):  # two to a line: three do not fit at this size
+        x, y = 2 + 190 * (index % 2), 4 + 22 * (index // 2)
+        body.append(f'<rect x="{x}" y="{y}" width="14" height="14" fill="{fill}" stroke="{INK}" stroke-width=".5"/>')
+        body.append(f'<text x="{x + 20}" y="{y + 12}" font-size="14" fill="{INK}">{escape(label)}</text>')
     lines = []
     for index, row in enumerate(rows):
         y = top + index * row_height
-        body.append(
-            f'<text x="{label_width - 8}" y="{y + 19}" text-anchor="end" font-size="12" '
-            f'fill="{INK}">{escape(row.label)}</text>'
-        )
+        bar_y = y + 20
+        body.append(f'<text x="2" y="{y + 15}" font-size="14" font-weight="bold" fill="{INK}">'
+                    f'{escape(row.label)}</text>')
         if row.hidden or row.favourable is None:
-            body.append(
-                f'<rect x="{label_width}" y="{y + 4}" width="{bar_width}" height="{row_height - 8}" '
-                f'fill="#f3f4f6" stroke="{GRID}"/>'
-            )
-            body.append(
-                f'<text x="{label_width + 10}" y="{y + 19}" font-size="12" font-style="italic" '
-                f'fill="#4b5563">{escape(_("not enough answers"))}</text>'
-            )
+            body.append(f'<rect x="2" y="{bar_y}" width="{bar_width}" height="{bar_height}" fill="#f3f4f6" '
+                        f'stroke="{GRID}"/>')
+            body.append(f'<text x="12" y="{bar_y + 17}" font-size="14" font-style="italic" '
+                        f'fill="#4b5563">{escape(_("not enough answers"))}</text>')
             lines.append(f"{row.label}: " + _("not enough answers"))
             continue
-        x = float(label_width)
+        x = 2.0
         values = {"favourable": row.favourable, "neutral": row.neutral or 0, "unfavourable": row.unfavourable or 0}
         for key, _label, fill, text_colour in parts:
             share = values[key]
             segment = bar_width * share / 100
             if segment > 0:
-                body.append(
-                    f'<rect x="{x:.1f}" y="{y + 4}" width="{segment:.1f}" height="{row_height - 8}" fill="{fill}"/>'
-                )
-                if share >= 9:
-                    body.append(
-                        f'<text x="{x + segment / 2:.1f}" y="{y + 19}" text-anchor="middle" font-size="11" '
-                        f'font-weight="bold" fill="{text_colour}">{_percent(share, locale)}</text>'
-                    )
+                body.append(f'<rect x="{x:.1f}" y="{bar_y}" width="{segment:.1f}" height="{bar_height}" '
+                            f'fill="{fill}"/>')
+                if share >= 10:
+                    body.append(f'<text x="{x + segment / 2:.1f}" y="{bar_y + 17}" text-anchor="middle" '
+                                f'font-size="14" font-weight="bold" fill="{text_colour}">'
+                                f'{_percent(share, locale)}</text>')
             x += segment
         lines.append(_shares_text(row.label, values, locale))
     return _svg(chart_id, width, height, title, "; ".join(lines) + ".", body)
