@@ -107,8 +107,11 @@ def radar_chart(axes: Sequence[str], series: Sequence[Series], title: str, scale
         for (x, y), value in zip(points, one.values, strict=True):
             body.append(_marker(marker, x, y, colour))
             if len(series) == 1:
-                body.append(f'<text x="{x:.1f}" y="{y - 9:.1f}" text-anchor="middle" font-size="14" '
-                            f'font-weight="bold" fill="{INK}">{_decimal(value, locale)}</text>')
+                # Above its marker, but left of it on the first axis, whose right side holds the scale's numbers.
+                on_scale = abs(x - cx) < 1
+                body.append(f'<text x="{x - 8 if on_scale else x:.1f}" y="{y + 5 if on_scale else y - 9:.1f}" '
+                            f'text-anchor="{"end" if on_scale else "middle"}" font-size="14" font-weight="bold" '
+                            f'fill="{INK}">{_decimal(value, locale)}</text>')
     for number, one in enumerate(series[:2]):
         dash, marker, colour = SERIES_STYLES[number]
         y = legend_y + 24 * number
