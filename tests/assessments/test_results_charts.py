@@ -16,15 +16,6 @@ from tests.conftest import get_file, pdf_text
 
 
 @pytest.fixture
-def retail(demo):
-    """Demo Retail, its named accounts reading English (the pages' words are checked)."""
-    for local in ("leader", "manager"):
-        person_by_email(f"{local}@retail.example.com").language = "en"
-    db.session.commit()
-    return demo["demo-retail"]
-
-
-@pytest.fixture
 def campaign(retail):
     return retail_campaign(retail)
 

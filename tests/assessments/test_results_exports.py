@@ -6,20 +6,10 @@ import io
 import re
 import subprocess
 
-import pytest
-
 from cxculture.extensions import db
 from cxculture.orgs.service import person_by_email
 from tests.assessments.results_factories import make_campaign, respond_many, retail_campaign, teams
 from tests.conftest import get_file
-
-
-@pytest.fixture
-def retail(demo):
-    for local in ("leader", "manager"):
-        person_by_email(f"{local}@retail.example.com").language = "en"
-    db.session.commit()
-    return demo["demo-retail"]
 
 
 def read_csv(response):
