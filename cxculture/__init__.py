@@ -123,6 +123,7 @@ def register_blueprints(app: Flask) -> None:
     from .downloads import bp as downloads_bp
     from .home.views import bp as home_bp
     from .kpis.views import bp as kpis_bp
+    from .listening.views import bp as listening_bp
     from .lms import init_app as init_lms
     from .modules.views import bp as modules_bp
     from .orgs.views import bp as orgs_bp
@@ -136,6 +137,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(assessments_bp)
     app.register_blueprint(kpis_bp)
     app.register_blueprint(cafes_bp)
+    app.register_blueprint(listening_bp)
     app.register_blueprint(downloads_bp)
     app.register_blueprint(privacy_bp)
     init_lms(app)  # the LTI and LMS-admin blueprints, and the iframe-friendly cookies and CSP

@@ -1,0 +1,8 @@
+"""Listening pages, under /listening. One module per room; each registers its routes on `bp`."""
+from __future__ import annotations
+
+from flask import Blueprint
+
+bp = Blueprint("listening", __name__, url_prefix="/listening")
+
+# Each room's routes register on bp; one import per line.
