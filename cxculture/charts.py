@@ -584,3 +584,10 @@ def value_histogram(values: Sequence[float], targets: Sequence[float], better: s
     if note:
         desc += " " + note
     return _svg(chart_id, width, height, title, desc.strip(), body)
+
+
+def pillar_trend_panels(trend, locale: str = "en", chart_prefix: str = "trend") -> list[Markup]:
+    """A trend_panel per pillar of a PillarTrend (assessments' results summary), ids `<chart_prefix>-<pillar>`:
+    the results page, the leader's dashboard and the café PDF draw the same trend the same way."""
+    return [trend_panel(trend.points, Series(label, values), locale=locale, chart_id=f"{chart_prefix}-{pillar}")
+            for pillar, label, values in trend.pillars]
