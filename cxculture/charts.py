@@ -591,3 +591,51 @@ def pillar_trend_panels(trend, locale: str = "en", chart_prefix: str = "trend") 
     the results page, the leader's dashboard and the café PDF draw the same trend the same way."""
     return [trend_panel(trend.points, Series(label, values), locale=locale, chart_id=f"{chart_prefix}-{pillar}")
             for pillar, label, values in trend.pillars]
+
+
+def share_over_time(labels: Sequence[str], shares: Sequence[float], title: str, long_labels: Sequence[str] = (),
+                    locale: str = "en", chart_id: str | None = None) -> Markup:
+    """A share (0-100%) over time as a line with its area filled, one point per period (months, oldest first):
+    the latest value printed in bold, and the first one, with every other period named on the axis (the latest
+    always) so the labels stay readable on a phone. `long_labels` name the periods in full in the description."""
+    chart_id = _new_id(chart_id)
+    width, height = 300, 176
+    plot_left, plot_right, plot_top, plot_bottom = 42, width - 18, 26, height - 34
+    count = max(len(shares), 1)
+
+    def x_of(index: int) -> float:
+        return plot_left + (plot_right - plot_left) * (index / (count - 1) if count > 1 else 0.5)
+
+    def y_of(share: float) -> float:
+        return plot_bottom - (plot_bottom - plot_top) * max(0.0, min(share, 100.0)) / 100
+
+    body = []
+    for tick in (0, 50, 100):
+        y = y_of(tick)
+        body.append(f'<line x1="{plot_left}" y1="{y:.1f}" x2="{plot_right}" y2="{y:.1f}" stroke="{GRID}" '
+                    f'stroke-width="1"/>')
+        body.append(f'<text x="{plot_left - 6}" y="{y + 4:.1f}" text-anchor="end" font-size="12" '
+                    f'fill="#4b5563">{_percent(tick, locale)}</text>')
+    points = [f"{x_of(i):.1f},{y_of(share):.1f}" for i, share in enumerate(shares)]
+    if points:
+        area = f"{x_of(0):.1f},{plot_bottom} " + " ".join(points) + f" {x_of(len(shares) - 1):.1f},{plot_bottom}"
+        body.append(f'<polygon points="{area}" fill="{BLUE}" fill-opacity=".12"/>')
+        body.append(f'<polyline points="{" ".join(points)}" fill="none" stroke="{BLUE}" stroke-width="2.5"/>')
+    for index, share in enumerate(shares):
+        body.append(_marker("circle", x_of(index), y_of(share), BLUE))
+    for index in {0, len(shares) - 1} if shares else ():
+        x, y = x_of(index), y_of(shares[index])
+        latest = index == len(shares) - 1
+        anchor = "end" if latest and len(shares) > 1 else ("start" if index == 0 and len(shares) > 1 else "middle")
+        offset = {"end": 4, "start": -4, "middle": 0}[anchor]
+        weight = ' font-weight="bold"' if latest else ""
+        body.append(f'<text x="{x + offset:.1f}" y="{y - 10:.1f}" text-anchor="{anchor}" font-size="13"{weight} '
+                    f'fill="{INK}">{_percent(shares[index], locale)}</text>')
+    for index, label in enumerate(labels):
+        if (len(labels) - 1 - index) % 2:
+            continue
+        body.append(f'<text x="{x_of(index):.1f}" y="{height - 14}" text-anchor="middle" font-size="12" '
+                    f'fill="#4b5563">{escape(label)}</text>')
+    names = long_labels or labels
+    desc = ", ".join(f"{name} {_percent(share, locale)}" for name, share in zip(names, shares, strict=True)) + "."
+    return _svg(chart_id, width, height, title, desc, body)
