@@ -474,13 +474,8 @@ def trend_panel(points: Sequence[str], one: Series, locale: str = "en", chart_id
     def y_of(score: float) -> float:
         return plot_bottom - (score - 1) / 4 * (plot_bottom - plot_top)
 
-    body = [f'<text x="0" y="16" font-size="14" font-weight="bold" fill="{INK}">{escape(one.label)}</text>']
-    for tick in (1, 3, 5):
-        y = y_of(tick)
-        body.append(f'<line x1="{plot_left}" y1="{y:.1f}" x2="{plot_right}" y2="{y:.1f}" stroke="{GRID}" '
-                    f'stroke-width="1"/>')
-        body.append(f'<text x="{plot_left - 6}" y="{y + 4:.1f}" text-anchor="end" font-size="11" '
-                    f'fill="#4b5563">{tick}</text>')
+    body = [f'<text x="0" y="16" font-size="14" font-weight="bold" fill="{INK}">{escape(one.label)}</text>',
+            *_gridlines((1, 3, 5), y_of, plot_left, plot_right, str)]
     segment: list[str] = []
     for index, value in enumerate([*one.values, None]):
         if value is None:
@@ -609,13 +604,7 @@ def share_over_time(labels: Sequence[str], shares: Sequence[float], title: str, 
     def y_of(share: float) -> float:
         return plot_bottom - (plot_bottom - plot_top) * max(0.0, min(share, 100.0)) / 100
 
-    body = []
-    for tick in (0, 50, 100):
-        y = y_of(tick)
-        body.append(f'<line x1="{plot_left}" y1="{y:.1f}" x2="{plot_right}" y2="{y:.1f}" stroke="{GRID}" '
-                    f'stroke-width="1"/>')
-        body.append(f'<text x="{plot_left - 6}" y="{y + 4:.1f}" text-anchor="end" font-size="12" '
-                    f'fill="#4b5563">{_percent(tick, locale)}</text>')
+    body = _gridlines((0, 50, 100), y_of, plot_left, plot_right, lambda tick: _percent(tick, locale), font_size=12)
     points = [f"{x_of(i):.1f},{y_of(share):.1f}" for i, share in enumerate(shares)]
     if points:
         area = f"{x_of(0):.1f},{plot_bottom} " + " ".join(points) + f" {x_of(len(shares) - 1):.1f},{plot_bottom}"
@@ -639,3 +628,15 @@ def share_over_time(labels: Sequence[str], shares: Sequence[float], title: str, 
     names = long_labels or labels
     desc = ", ".join(f"{name} {_percent(share, locale)}" for name, share in zip(names, shares, strict=True)) + "."
     return _svg(chart_id, width, height, title, desc, body)
+
+
+def _gridlines(ticks: Sequence[float], y_of: Callable[[float], float], left: float, right: float,
+               label: Callable[[float], str], font_size: int = 11) -> list[str]:
+    """A line chart's horizontal grid: a line at each tick, labelled with `label(tick)` left of the plot."""
+    parts = []
+    for tick in ticks:
+        y = y_of(tick)
+        parts.append(f'<line x1="{left}" y1="{y:.1f}" x2="{right}" y2="{y:.1f}" stroke="{GRID}" stroke-width="1"/>')
+        parts.append(f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" font-size="{font_size}" '
+                     f'fill="#4b5563">{escape(label(tick))}</text>')
+    return parts
