@@ -67,10 +67,16 @@ def _svg(chart_id: str, width: int, height: int, title: str, desc: str, body: li
 
 def radar_chart(axes: Sequence[str], series: Sequence[Series], title: str, scale: tuple[int, int] = (1, 5),
                 locale: str = "en", chart_id: str | None = None) -> Markup:
-    """A radar (spider) chart of one or two series on a 1-5 scale; a series with a hidden value is not drawn."""
+    """A radar (spider) chart of one or two series on a 1-5 scale; a series with a hidden value is not drawn.
+
+    Compact, so that a phone shows it at three quarters of its size with its words still about 11 px: the side
+    labels sit above or below their corner, reaching outwards, rather than beside it.
+    """
     chart_id = _new_id(chart_id)
     low, high = scale
-    width, height, cx, cy, radius = 540, 372 + 24 * len(series[:2]), 270, 195, 135
+    width, cx, cy, radius = 400, 200, 126, 96
+    legend_y = cy + radius + 58
+    height = legend_y + 24 * (len(series[:2]) - 1) + 14
     count = len(axes)
 
     def point(index: int, value: float) -> tuple[float, float]:
@@ -83,14 +89,11 @@ def radar_chart(axes: Sequence[str], series: Sequence[Series], title: str, scale
         points = " ".join(f"{x:.1f},{y:.1f}" for x, y in (point(i, ring) for i in range(count)))
         body.append(f'<polygon points="{points}" fill="none" stroke="{GRID}" stroke-width="1"/>')
         x, y = point(0, ring)
-        body.append(f'<text x="{x + 4:.1f}" y="{y + 4:.1f}" font-size="10" fill="#6b7280">{ring}</text>')
+        body.append(f'<text x="{x + 7:.1f}" y="{y + 5:.1f}" font-size="13" fill="#4b5563">{ring}</text>')
     for index, label in enumerate(axes):
         x, y = point(index, high)
         body.append(f'<line x1="{cx}" y1="{cy}" x2="{x:.1f}" y2="{y:.1f}" stroke="{GRID}" stroke-width="1"/>')
-        lx, ly = point(index, high + 0.55)
-        anchor = "middle" if abs(lx - cx) < 10 else ("start" if lx > cx else "end")
-        body.append(f'<text x="{lx:.1f}" y="{ly + 4:.1f}" text-anchor="{anchor}" font-size="13" '
-                    f'font-weight="bold" fill="{INK}">{escape(label)}</text>')
+        body.append(_axis_label(label, x - cx, y - cy, x, y))
 
     drawn = []
     for number, one in enumerate(series[:2]):
@@ -105,17 +108,19 @@ def radar_chart(axes: Sequence[str], series: Sequence[Series], title: str, scale
         for (x, y), value in zip(points, one.values, strict=True):
             body.append(_marker(marker, x, y, colour))
             if len(series) == 1:
-                body.append(f'<text x="{x:.1f}" y="{y - 8:.1f}" text-anchor="middle" font-size="11" '
-                            f'font-weight="bold" fill="{INK}">{_decimal(value, locale)}</text>')
-    legend_y = 374
+                # Above its marker, but left of it on the first axis, whose right side holds the scale's numbers.
+                on_scale = abs(x - cx) < 1
+                body.append(f'<text x="{x - 8 if on_scale else x:.1f}" y="{y + 5 if on_scale else y - 9:.1f}" '
+                            f'text-anchor="{"end" if on_scale else "middle"}" font-size="14" font-weight="bold" '
+                            f'fill="{INK}">{_decimal(value, locale)}</text>')
     for number, one in enumerate(series[:2]):
         dash, marker, colour = SERIES_STYLES[number]
         y = legend_y + 24 * number
         dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
-        body.append(f'<line x1="40" y1="{y}" x2="76" y2="{y}" stroke="{colour}" stroke-width="2.5"{dash_attr}/>')
-        body.append(_marker(marker, 58, y, colour))
+        body.append(f'<line x1="8" y1="{y}" x2="44" y2="{y}" stroke="{colour}" stroke-width="2.5"{dash_attr}/>')
+        body.append(_marker(marker, 26, y, colour))
         note = "" if number in drawn else " — " + _("not enough answers")
-        body.append(f'<text x="86" y="{y + 4}" font-size="12" fill="{INK}">{escape(one.label + note)}</text>')
+        body.append(f'<text x="54" y="{y + 5}" font-size="14" fill="{INK}">{escape(_fit(one.label + note, 44))}</text>')
 
     desc = _("Scale from %(low)s to %(high)s.", low=low, high=high) + " " + " ".join(
         f"{one.label}: " + ", ".join(
@@ -125,6 +130,27 @@ def radar_chart(axes: Sequence[str], series: Sequence[Series], title: str, scale
     return _svg(chart_id, width, height, title, desc, body)
 
 
+def _axis_label(label: str, dx: float, dy: float, x: float, y: float) -> str:
+    """A radar axis's name at its outer corner (x, y), `dx`, `dy` from the centre: centred above the top corner
+    and below the bottom one; at a side corner above it (upper half) or below it (lower half), starting just
+    inside the corner and running outwards, clear of the outer ring; beside a corner level with the centre."""
+    if abs(dx) < 10:
+        anchor, lx, ly = "middle", x, y - 14 if dy < 0 else y + 26
+    elif abs(dy) < 10:
+        anchor, lx, ly = ("start", x + 8, y + 5) if dx > 0 else ("end", x - 8, y + 5)
+    else:
+        anchor, lx = ("start", x - 22) if dx > 0 else ("end", x + 22)
+        ly = y - 16 if dy < 0 else y + 27
+    return (f'<text x="{lx:.1f}" y="{ly:.1f}" text-anchor="{anchor}" font-size="15" font-weight="bold" '
+            f'fill="{INK}">{escape(label)}</text>')
+
+
+def _fit(text: str, characters: int) -> str:
+    """`text` cut to about `characters` with an ellipsis (a legend line cannot wrap; the full text is in the
+    chart's description and its caption)."""
+    return text if len(text) <= characters else text[: characters - 1].rstrip() + "…"
+
+
 def _marker(shape: str, x: float, y: float, colour: str) -> str:
     if shape == "square":
         return (f'<rect x="{x - 4:.1f}" y="{y - 4:.1f}" width="8" height="8" fill="{colour}" '
@@ -132,79 +158,107 @@ def _marker(shape: str, x: float, y: float, colour: str) -> str:
     return f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4.5" fill="{colour}" stroke="#fff" stroke-width="1"/>'
 
 
-def distribution_bars(
-    rows: Sequence[Distribution], title: str, locale: str = "en", chart_id: str | None = None
-) -> Markup:
-    """Horizontal 100% bars of favourable (solid), neutral (dotted) and unfavourable (hatched) answers."""
-    chart_id = _new_id(chart_id)
-    label_width, bar_width, row_height, top = 150, 400, 30, 34
-    width = label_width + bar_width + 20
-    height = top + row_height * len(rows) + 10
-    parts = (
-        ("favourable", _("Favourable (4-5)"), f"url(#{chart_id}-fav)", "#fff"),
-        ("neutral", _("Neutral (3)"), f"url(#{chart_id}-neu)", INK),
-        ("unfavourable", _("Unfavourable (1-2)"), f"url(#{chart_id}-unf)", "#fff"),
-    )
-    body = [
-        (
+def _distribution_fills(chart_id: str) -> tuple[str, dict[str, str]]:
+    """The <defs> and the fill of each part of a favourable / neutral / unfavourable bar: solid blue, dotted grey,
+    hatched vermillion (distribution_bars, statement_bar and distribution_swatch draw alike)."""
+    defs = (
         "<defs>"
-        f'<pattern id="{chart_id}-fav" width="8" height="8" patternUnits="userSpaceOnUse">'
-        f'<rect width="8" height="8" fill="{BLUE}"/></pattern>'
         f'<pattern id="{chart_id}-neu" width="6" height="6" patternUnits="userSpaceOnUse">'
         f'<rect width="6" height="6" fill="{GREY}"/><circle cx="3" cy="3" r="1" fill="#8a8a8a"/></pattern>'
         f'<pattern id="{chart_id}-unf" width="8" height="8" patternUnits="userSpaceOnUse">'
         f'<rect width="8" height="8" fill="{VERMILLION}"/>'
         f'<path d="M-2,2 l4,-4 M0,8 l8,-8 M6,10 l4,-4" stroke="#9a3d00" stroke-width="2"/></pattern>'
         "</defs>"
-        )
-    ]
-    x = label_width
-    for _key, label, fill, _text in parts:
-        body.append(f'<rect x="{x}" y="6" width="14" height="14" fill="{fill}" stroke="{INK}" stroke-width=".5"/>')
-        body.append(f'<text x="{x + 19}" y="17" font-size="11" fill="{INK}">{escape(label)}</text>')
-        x += 135
+    )
+    # The solid part is filled directly: PDF renderers tile even plain patterns visibly.
+    return defs, {"favourable": BLUE, "neutral": f"url(#{chart_id}-neu)", "unfavourable": f"url(#{chart_id}-unf)"}
+
+
+def statement_bar(row: Distribution, locale: str = "en", chart_id: str | None = None, width: int = 200,
+                  height: int = 16) -> Markup:
+    """A small 100% bar of one statement's favourable, neutral and unfavourable shares, without text: it sits in a
+    table row beside the same percentages, so it stays readable however narrow the screen (its description
+    says the numbers for screen readers). Hidden figures get no bar: callers draw none."""
+    chart_id = _new_id(chart_id)
+    defs, fills = _distribution_fills(chart_id)
+    shares = {"favourable": row.favourable or 0, "neutral": row.neutral or 0, "unfavourable": row.unfavourable or 0}
+    body, x = [defs], 0.0
+    for key in ("favourable", "neutral", "unfavourable"):
+        segment = width * shares[key] / 100
+        if segment > 0:
+            body.append(f'<rect x="{x:.1f}" y="0" width="{segment:.1f}" height="{height}" fill="{fills[key]}"/>')
+        x += segment
+    body.append(f'<rect x=".5" y=".5" width="{width - 1}" height="{height - 1}" fill="none" stroke="{INK}" '
+                f'stroke-opacity=".35"/>')
+    return _svg(chart_id, width, height, _("Answers to this statement"), _shares_text(row.label, shares, locale) + ".",
+                body)
+
+
+def _shares_text(label: str, shares: dict[str, float], locale: str) -> str:
+    return _("%(label)s: %(favourable)s favourable, %(neutral)s neutral, %(unfavourable)s unfavourable",
+             label=label, favourable=_percent(shares["favourable"], locale),
+             neutral=_percent(shares["neutral"], locale), unfavourable=_percent(shares["unfavourable"], locale))
+
+
+def distribution_swatch(part: str, chart_id: str) -> Markup:
+    """A 14 px square filled like `part` ("favourable", "neutral" or "unfavourable") of a distribution bar, for a
+    key written in HTML (whose words wrap on a phone, unlike a chart's); decorative, so hidden from screen readers."""
+    defs, fills = _distribution_fills(chart_id)
+    return Markup(f'<svg xmlns="http://www.w3.org/2000/svg" class="swatch" aria-hidden="true" focusable="false" '
+                  f'width="14" height="14" viewBox="0 0 14 14">{defs}<rect x=".5" y=".5" width="13" height="13" '
+                  f'fill="{fills[part]}" stroke="{INK}" stroke-width=".5"/></svg>')
+
+
+def distribution_bars(
+    rows: Sequence[Distribution], title: str, locale: str = "en", chart_id: str | None = None
+) -> Markup:
+    """Horizontal 100% bars of favourable (solid), neutral (dotted) and unfavourable (hatched) answers.
+
+    Each bar has its name on a line above it and the chart is as wide as the radar it sits beside, so that on a
+    phone (about three quarters of its size) its words stay near 11 px.
+    """
+    chart_id = _new_id(chart_id)
+    width, bar_height, row_height, top = 400, 24, 52, 50
+    bar_width = width - 4
+    height = top + row_height * len(rows)
+    defs, fills = _distribution_fills(chart_id)
+    parts = tuple((key, label, fills[key], text) for key, label, text in (
+        ("favourable", _("Favourable (4-5)"), "#fff"),
+        ("neutral", _("Neutral (3)"), INK),
+        ("unfavourable", _("Unfavourable (1-2)"), "#fff"),
+    ))
+    body = [defs]
+    for index, (_key, label, fill, _text) in enumerate(parts):  # two to a line: three do not fit at this size
+        x, y = 2 + 190 * (index % 2), 4 + 22 * (index // 2)
+        body.append(f'<rect x="{x}" y="{y}" width="14" height="14" fill="{fill}" stroke="{INK}" stroke-width=".5"/>')
+        body.append(f'<text x="{x + 20}" y="{y + 12}" font-size="14" fill="{INK}">{escape(label)}</text>')
     lines = []
     for index, row in enumerate(rows):
         y = top + index * row_height
-        body.append(
-            f'<text x="{label_width - 8}" y="{y + 19}" text-anchor="end" font-size="12" '
-            f'fill="{INK}">{escape(row.label)}</text>'
-        )
+        bar_y = y + 20
+        body.append(f'<text x="2" y="{y + 15}" font-size="14" font-weight="bold" fill="{INK}">'
+                    f'{escape(row.label)}</text>')
         if row.hidden or row.favourable is None:
-            body.append(
-                f'<rect x="{label_width}" y="{y + 4}" width="{bar_width}" height="{row_height - 8}" '
-                f'fill="#f3f4f6" stroke="{GRID}"/>'
-            )
-            body.append(
-                f'<text x="{label_width + 10}" y="{y + 19}" font-size="12" font-style="italic" '
-                f'fill="#4b5563">{escape(_("not enough answers"))}</text>'
-            )
+            body.append(f'<rect x="2" y="{bar_y}" width="{bar_width}" height="{bar_height}" fill="#f3f4f6" '
+                        f'stroke="{GRID}"/>')
+            body.append(f'<text x="12" y="{bar_y + 17}" font-size="14" font-style="italic" '
+                        f'fill="#4b5563">{escape(_("not enough answers"))}</text>')
             lines.append(f"{row.label}: " + _("not enough answers"))
             continue
-        x = float(label_width)
+        x = 2.0
         values = {"favourable": row.favourable, "neutral": row.neutral or 0, "unfavourable": row.unfavourable or 0}
         for key, _label, fill, text_colour in parts:
             share = values[key]
             segment = bar_width * share / 100
             if segment > 0:
-                body.append(
-                    f'<rect x="{x:.1f}" y="{y + 4}" width="{segment:.1f}" height="{row_height - 8}" fill="{fill}"/>'
-                )
-                if share >= 9:
-                    body.append(
-                        f'<text x="{x + segment / 2:.1f}" y="{y + 19}" text-anchor="middle" font-size="11" '
-                        f'font-weight="bold" fill="{text_colour}">{_percent(share, locale)}</text>'
-                    )
+                body.append(f'<rect x="{x:.1f}" y="{bar_y}" width="{segment:.1f}" height="{bar_height}" '
+                            f'fill="{fill}"/>')
+                if share >= 10:
+                    body.append(f'<text x="{x + segment / 2:.1f}" y="{bar_y + 17}" text-anchor="middle" '
+                                f'font-size="14" font-weight="bold" fill="{text_colour}">'
+                                f'{_percent(share, locale)}</text>')
             x += segment
-        lines.append(
-            _(
-                "%(label)s: %(favourable)s favourable, %(neutral)s neutral, %(unfavourable)s unfavourable",
-                label=row.label,
-                favourable=_percent(values["favourable"], locale),
-                neutral=_percent(values["neutral"], locale),
-                unfavourable=_percent(values["unfavourable"], locale),
-            )
-        )
+        lines.append(_shares_text(row.label, values, locale))
     return _svg(chart_id, width, height, title, "; ".join(lines) + ".", body)
 
 

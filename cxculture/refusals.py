@@ -45,10 +45,10 @@ def refuse_if(errors: Mapping[str | None, object], code: str | None = None) -> N
 
 def show_refusal(form: FlaskForm, refused: Refused, fields: Mapping[str, str] | None = None) -> None:
     """Each message beside the field it names (`fields` renames the service's names to the form's); messages about
-    no field of this form above it."""
+    no field of this form, or about a hidden one (nobody would see them there), above it."""
     for name, message in refused.errors.items():
         name = (fields or {}).get(name, name)
-        if name is not None and name in form:
+        if name is not None and name in form and form[name].type != "HiddenField":
             form[name].errors = [*form[name].errors, message]
         else:
             form.form_errors.append(message)

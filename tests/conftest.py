@@ -8,6 +8,7 @@ import os
 import re
 import sqlite3
 import subprocess
+import threading
 from pathlib import Path
 
 import jinja2
@@ -560,3 +561,15 @@ def pytest_collection_finish(session):
     gc.collect()
     gc.freeze()
     gc.set_threshold(10_000, 50, 50)
+
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """A failed test's report names the threads alive in its process: a job worker or server left running by an
+    earlier test (one that reads the same database) shows there, rather than as a puzzling timing failure."""
+    outcome = yield
+    report = outcome.get_result()
+    if report.failed:
+        report.sections.append(("threads alive", "\n".join(
+            f"{thread.name}{' (daemon)' if thread.daemon else ''}" for thread in threading.enumerate())))

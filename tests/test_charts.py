@@ -5,7 +5,15 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from cxculture.charts import BenchmarkRow, Distribution, Series, benchmark_bars, distribution_bars, radar_chart
+from cxculture.charts import (
+    BenchmarkRow,
+    Distribution,
+    Series,
+    benchmark_bars,
+    distribution_bars,
+    radar_chart,
+    statement_bar,
+)
 
 SVG = "{http://www.w3.org/2000/svg}"
 AXES = ["Vision", "Listening", "Communication", "Rewards", "Hiring", "Improvement"]
@@ -61,7 +69,7 @@ def test_bars_print_percentages_and_use_patterns(ctx):
     labels = texts(root)
     assert {"63%", "25%", "13%", "Vision", "Hiring", "not enough answers"} <= set(labels)
     patterns = root.findall(f"{SVG}defs/{SVG}pattern")
-    assert {p.get("id") for p in patterns} == {"b1-fav", "b1-neu", "b1-unf"}
+    assert {p.get("id") for p in patterns} == {"b1-neu", "b1-unf"}  # favourable is solid
     desc = root.find(f"{SVG}desc").text
     assert "Vision: 63% favourable, 25% neutral, 13% unfavourable" in desc and "Hiring: not enough answers" in desc
 
@@ -84,3 +92,27 @@ def test_benchmark_bars_draw_the_middle_half_the_median_and_our_score(ctx):
     assert "Rewards: Network, middle half 2.5–3.0, Network median 2.5." in desc  # our score hidden: not drawn
     assert {"Vision", "Rewards", "3.1", "1", "5"} <= set(texts(root))
     assert len(root.findall(f"{SVG}circle")) == 1 + 1  # the legend's dot and ours on Vision
+
+
+def test_radar_words_stay_readable_at_three_quarters_of_its_size(ctx):
+    """A phone shows the radar about 300 px wide: at that scale no word may fall much under 11 px."""
+    root = parse(radar_chart(AXES, [Series("Team", [3] * 6), Series("The whole organisation", [4] * 6)], "Radar",
+                             chart_id="r4"))
+    scale = 300 / float(root.get("width"))
+    assert min(float(t.get("font-size")) for t in root.iter(f"{SVG}text")) * scale >= 9.75
+    assert min(float(t.get("font-size")) for t in root.iter(f"{SVG}text") if t.text in AXES) * scale >= 11
+
+
+def test_radar_cuts_a_legend_too_long_for_one_line_but_describes_it_whole(ctx):
+    long = "Check-up della cultura del secondo trimestre 2026, sede centrale"
+    root = parse(radar_chart(AXES, [Series("Team", [3] * 6), Series(long, [4] * 6)], "Radar", chart_id="r5"))
+    assert any(t.endswith("…") and long.startswith(t[:-1]) for t in texts(root))
+    assert f"{long}: Vision 4.0" in root.find(f"{SVG}desc").text
+
+
+def test_statement_bar_draws_the_shares_without_words_and_describes_them(ctx):
+    root = parse(statement_bar(Distribution("We listen <well>", 50, 25, 25), locale="it", chart_id="s1", width=200))
+    assert texts(root) == []
+    widths = [float(r.get("width")) for r in root.findall(f"{SVG}rect") if r.get("fill") != "none"]
+    assert widths == [100, 50, 50]
+    assert root.find(f"{SVG}desc").text == "We listen <well>: 50% favourable, 25% neutral, 25% unfavourable."

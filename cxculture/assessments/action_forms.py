@@ -5,14 +5,14 @@ here are what the page offers, not what is accepted.
 """
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, SelectField, StringField, SubmitField
+from wtforms import BooleanField, DateField, HiddenField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from ..orgs.forms import OptionalIdSelectField
+from ..orgs.forms import OptionalIdSelectField, PersonPickerField, optional_id
 from ..pillars import PILLAR_LABELS, PILLARS
 from ..plaintext import PlainText
-from .actions import MAX_TITLE_LENGTH, STATUSES
+from .actions import MAX_NOTE_LENGTH, MAX_TITLE_LENGTH, STATUSES
 
 STATUS_LABELS = {
     "open": _l("Open"),
@@ -37,17 +37,37 @@ def _strip(value):
     return value.strip() if isinstance(value, str) else value
 
 
-class ActionFollowUpForm(FlaskForm):
-    """What changes while an action is followed up: status, owner, due date."""
+def _status_choices():
+    return [SelectChoice(s, STATUS_LABELS[s]) for s in STATUSES]
 
-    status = SelectField(_l("Status"), choices=[SelectChoice(s, STATUS_LABELS[s]) for s in STATUSES],
-                         validate_choice=False, validators=[DataRequired(_l("Choose a status."))])
-    owner_id = OptionalIdSelectField(_l("Owner"), validators=[InputRequired(_l("Choose who owns this action."))])
+
+def _optional_hidden_id(value):
+    return optional_id(value) if value not in (None, "") and str(value).isdigit() else None
+
+
+class ActionFollowUpForm(FlaskForm):
+    """What a leader changes while an action is followed up: status, owner, due date, whether staff see it."""
+
+    status = SelectField(_l("Status"), choices=_status_choices(), validate_choice=False,
+                         validators=[DataRequired(_l("Choose a status."))])
+    owner_id = PersonPickerField(_l("Owner"), validators=[InputRequired(_l("Choose who owns this action."))])
     due_date = ClearDateField(_l("Due date"), validators=[InputRequired(_l("Choose a due date."))])
+    shared = BooleanField(_l("Show it to everyone on “You said, we did”"))
     submit = SubmitField(_l("Save"))
 
     def set_owner_choices(self, people) -> None:
-        self.owner_id.choices = [SelectChoice("", _l("Choose a person"))] + [SelectChoice(p.id, p.name) for p in people]
+        self.owner_id.set_people(people)
+
+
+class ActionUpdateForm(FlaskForm):
+    """A progress update by a leader or the owner: what was done or found, and the status it leaves the action in."""
+
+    note = TextAreaField(_l("What was done or found"), filters=[_strip], validators=[
+        Optional(), Length(max=MAX_NOTE_LENGTH, message=_l("Keep it under %(max)s characters.", max=MAX_NOTE_LENGTH)),
+        PlainText()], render_kw={"rows": 3, "maxlength": MAX_NOTE_LENGTH})
+    status = SelectField(_l("Status after this update"), choices=_status_choices(), validate_choice=False,
+                         validators=[DataRequired(_l("Choose a status."))])
+    submit = SubmitField(_l("Add the update"))
 
 
 class ActionForm(ActionFollowUpForm):
@@ -64,6 +84,9 @@ class ActionForm(ActionFollowUpForm):
         validators=[DataRequired(_l("Choose a pillar."))],
     )
     campaign_id = OptionalIdSelectField(_l("From the campaign (optional)"))
+    #: What in the campaign's results it answers: carried from the link the leader followed.
+    item_key = HiddenField(filters=[lambda value: (value or "").strip() or None])
+    team_id = HiddenField(filters=[_optional_hidden_id])
     submit = SubmitField(_l("Create action"))
 
     def set_campaign_choices(self, campaigns) -> None:

@@ -1,7 +1,9 @@
 """Action items: what leadership agreed to do about a pillar, who owns it and by when.
 
-Created from a campaign's results (or on their own), listed with open and overdue filters, and followed up in
-training cafés, which reuse `open_actions` and `overdue_actions`.
+Started from where the problem is seen in a campaign's results (a pillar, one statement, a team's cell of the
+heatmap) or on their own, listed with open and overdue filters, followed up with progress updates by leaders and
+the owner, and followed up in training cafés, which reuse `open_actions` and `overdue_actions`. Those a leader
+shares are what everyone of the organisation reads on "You said, we did" (`shared_actions`).
 """
 from __future__ import annotations
 
@@ -13,10 +15,11 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
-from ..orgs.models import Person
+from ..orgs.models import Person, Team
 from ..pillars import PILLARS
 from ..refusals import Refused
-from .models import ActionItem, Campaign
+from ..util import utcnow
+from .models import ActionItem, ActionUpdate, Campaign
 from .reminders import mail_action_assigned
 
 STATUSES = ("open", "in_progress", "done", "dropped")
@@ -25,6 +28,7 @@ ACTIVE_STATUSES = ("open", "in_progress")
 #: The list's filters: "open" (open or in progress), "overdue", "closed" (done or dropped), "all".
 FILTERS = ("open", "overdue", "closed", "all")
 MAX_TITLE_LENGTH = 200
+MAX_NOTE_LENGTH = 1000
 
 
 #: What to say next to a field for each reason an action item is refused (cafés' actions use them too).
@@ -38,6 +42,12 @@ ACTION_REFUSALS = {
     ("due_date", "missing"): _l("Choose a due date."),
     ("due_date", "past"): _l("The due date is in the past. Choose today or a later day."),
     ("campaign_id", "unknown"): _l("Choose a campaign from the list."),
+    ("item_key", "unknown"): _l("The statement this action should answer is not in the campaign's questionnaire "
+                                "under that pillar: start again from the campaign's results."),
+    ("team_id", "unknown"): _l("The team this action should answer is not a team of your organisation: start "
+                               "again from the campaign's results."),
+    ("note", "missing"): _l("Write what was done or found, or change the status."),
+    ("note", "too-long"): _l("Keep it under %(max)s characters.", max=MAX_NOTE_LENGTH),
 }
 
 
@@ -63,8 +73,36 @@ def _check_campaign(organisation_id: int, campaign_id, problems: dict) -> None:
         problems["campaign_id"] = "unknown"
 
 
+def _check_context(organisation_id: int, campaign_id, pillar: str, item_key, team_id, problems: dict) -> None:
+    """The statement must be one of the campaign's questionnaire, under the action's pillar; the team one of the
+    organisation's."""
+    if item_key:
+        campaign = db.session.get(Campaign, campaign_id) if campaign_id else None
+        if (campaign is None or campaign.organisation_id != organisation_id
+                or statement_pillar(campaign, item_key) != pillar):
+            problems["item_key"] = "unknown"
+    if team_id is not None:
+        team = db.session.get(Team, team_id)
+        if team is None or team.organisation_id != organisation_id:
+            problems["team_id"] = "unknown"
+
+
+def statement_pillar(campaign: Campaign, item_key: str) -> str | None:
+    """The pillar of a statement of the campaign's questionnaire; None when it has no such statement."""
+    return next((item["pillar"] for item in campaign.instrument.items if item["key"] == item_key), None)
+
+
+def statement_text(campaign: Campaign | None, item_key: str | None, language: str) -> str | None:
+    """A statement of the campaign's questionnaire in `language` (English when it has no such text)."""
+    if campaign is None or not item_key:
+        return None
+    item = next((item for item in campaign.instrument.items if item["key"] == item_key), None)
+    return (item["text"].get(language) or item["text"]["en"]) if item else None
+
+
 def create_action(organisation_id: int, *, title: str, pillar: str, owner_id: int | None, due_date: date | None,
-                  status: str = "open", campaign_id: int | None = None, created_by: Person | None = None,
+                  status: str = "open", campaign_id: int | None = None, item_key: str | None = None,
+                  team_id: int | None = None, shared: bool = False, created_by: Person | None = None,
                   today: date | None = None) -> ActionItem:
     """A new action item; refuses naming every problem and changes nothing then."""
     today = today or date.today()
@@ -84,11 +122,13 @@ def create_action(organisation_id: int, *, title: str, pillar: str, owner_id: in
     elif due_date < today:
         problems["due_date"] = "past"
     _check_campaign(organisation_id, campaign_id, problems)
+    if "campaign_id" not in problems:
+        _check_context(organisation_id, campaign_id, pillar, item_key or None, team_id, problems)
     if problems:
         raise refused_with(ACTION_REFUSALS, problems)
     action = ActionItem(organisation_id=organisation_id, title=title, pillar=pillar, owner_id=owner_id,
-                        due_date=due_date, status=status, campaign_id=campaign_id,
-                        created_by_id=created_by.id if created_by else None)
+                        due_date=due_date, status=status, campaign_id=campaign_id, item_key=item_key or None,
+                        team_id=team_id, shared=bool(shared), created_by_id=created_by.id if created_by else None)
     db.session.add(action)
     db.session.flush()
     mail_action_assigned(action)
@@ -96,8 +136,9 @@ def create_action(organisation_id: int, *, title: str, pillar: str, owner_id: in
 
 
 def update_action(action: ActionItem, *, status: str, owner_id: int | None, due_date: date | None,
-                  today: date | None = None) -> ActionItem:
-    """Change an action's status, owner and due date; a due date may stay in the past but not move there."""
+                  shared: bool | None = None, by: Person | None = None, today: date | None = None) -> ActionItem:
+    """Change an action's status, owner, due date and whether staff see it; a due date may stay in the past but
+    not move there. A change of status is recorded as an update by `by`."""
     today = today or date.today()
     problems: dict[str, str] = {}
     if status not in STATUSES:
@@ -112,10 +153,65 @@ def update_action(action: ActionItem, *, status: str, owner_id: int | None, due_
     if problems:
         raise refused_with(ACTION_REFUSALS, problems)
     previous_owner_id = action.owner_id
+    if status != action.status:
+        _record(action, by, None, status)
     action.status, action.owner_id, action.due_date = status, owner_id, due_date
+    if shared is not None:
+        action.shared = shared
     db.session.flush()
     mail_action_assigned(action, previous_owner_id)
     return action
+
+
+def may_follow_up(person: Person, action: ActionItem) -> bool:
+    """Leaders follow up every action of their organisation; the owner follows up their own."""
+    return action.organisation_id == person.organisation_id and (
+        person.can("leader") or (action.owner_id is not None and action.owner_id == person.id))
+
+
+def add_update(action: ActionItem, author: Person, *, note: str | None, status: str | None) -> ActionUpdate:
+    """Record progress on an action: a note, a new status, or both. Refuses (changing nothing) an empty update,
+    an unknown status or a note too long."""
+    note = (note or "").strip() or None
+    status = status or action.status
+    problems: dict[str, str] = {}
+    if status not in STATUSES:
+        problems["status"] = "unknown"
+    if note is None and status == action.status:
+        problems["note"] = "missing"
+    elif note is not None and len(note) > MAX_NOTE_LENGTH:
+        problems["note"] = "too-long"
+    if problems:
+        raise refused_with(ACTION_REFUSALS, problems)
+    update = _record(action, author, note, status if status != action.status else None)
+    action.status = status
+    db.session.flush()
+    return update
+
+
+def _record(action: ActionItem, author: Person | None, note: str | None, status: str | None) -> ActionUpdate:
+    update = ActionUpdate(organisation_id=action.organisation_id, author_id=author.id if author else None,
+                          note=note, status=status, created_at=utcnow())
+    action.updates.append(update)
+    return update
+
+
+def shared_action_count(organisation_id: int) -> int:
+    """How many actions "You said, we did" lists."""
+    return db.session.scalar(select(func.count(ActionItem.id)).where(
+        ActionItem.organisation_id == organisation_id, ActionItem.shared.is_(True), ActionItem.status != "dropped"))
+
+
+def shared_actions(organisation_id: int) -> list[ActionItem]:
+    """What leadership shared with everyone on "You said, we did": not dropped, most recently changed first, with
+    their updates loaded."""
+    latest = (select(func.max(ActionUpdate.created_at)).where(ActionUpdate.action_id == ActionItem.id)
+              .correlate(ActionItem).scalar_subquery())
+    return list(db.session.scalars(
+        select(ActionItem).where(ActionItem.organisation_id == organisation_id, ActionItem.shared.is_(True),
+                                 ActionItem.status != "dropped")
+        .options(selectinload(ActionItem.updates))
+        .order_by(func.coalesce(latest, ActionItem.created_at).desc(), ActionItem.id.desc())))
 
 
 def is_overdue(action: ActionItem, today: date | None = None) -> bool:

@@ -27,7 +27,7 @@ from ..orgs.service import organisation_by_slug
 from .answering import DONT_KNOW, invited_people_query, save_draft, submit
 from .closing import close_out, record_results_read
 from .instruments import sync_shipped_instruments
-from .models import ActionItem, Campaign
+from .models import ActionItem, ActionUpdate, Campaign
 from .snapshot import freeze_population
 
 #: Mean pillar score (1-5, recoded) by kind of respondent. Leadership sees the vision and the communication it
@@ -112,20 +112,33 @@ _COMMENTS = {
 _CAMPAIGN_TITLES = {"en": "Culture check Q{quarter} {year}", "it": "Check-up della cultura {quarter}° trimestre {year}"}
 
 #: (pillar, title by language, owner account, days from today to the due date, status).
+#: (pillar, statement it answers, title, owner, due in days, status, shared with staff, progress note or None).
 _DEMO_ACTIONS = (
-    ("rewards", {"en": "Replace average handling time with first-contact resolution in contact-centre targets",
-                 "it": "Sostituire il tempo medio di gestione con la risoluzione al primo contatto negli obiettivi "
-                       "del contact center"},
-     "hr", -12, "in_progress"),
-    ("communication", {"en": "Share the top five customer complaints with every team each month",
-                       "it": "Condividere ogni mese con tutti i team i cinque reclami più frequenti"},
-     "leader", -3, "open"),
-    ("listening", {"en": "Call back every customer who complained within 48 hours",
-                   "it": "Richiamare entro 48 ore ogni cliente che ha fatto un reclamo"},
-     "manager", 25, "open"),
-    ("vision", {"en": "Leadership spends one day a quarter serving customers on the front line",
-                "it": "La direzione passa un giorno a trimestre a servire i clienti in negozio"},
-     "leader", -20, "done"),
+    ("rewards", "rewards-2",
+     {"en": "Replace average handling time with first-contact resolution in contact-centre targets",
+      "it": "Sostituire il tempo medio di gestione con la risoluzione al primo contatto negli obiettivi "
+            "del contact center"},
+     "hr", -12, "in_progress", True,
+     {"en": "Two contact-centre teams have worked without the handling-time target since the first of the month; "
+            "their first-contact resolution is reviewed at the next café.",
+      "it": "Da inizio mese due team del contact center lavorano senza l'obiettivo sul tempo di gestione; la loro "
+            "risoluzione al primo contatto si esamina al prossimo café."}),
+    ("communication", "communication-1",
+     {"en": "Share the top five customer complaints with every team each month",
+      "it": "Condividere ogni mese con tutti i team i cinque reclami più frequenti"},
+     "leader", -3, "open", True, None),
+    ("listening", "listening-3",
+     {"en": "Call back every customer who complained within 48 hours",
+      "it": "Richiamare entro 48 ore ogni cliente che ha fatto un reclamo"},
+     "manager", 25, "open", False, None),
+    ("vision", "vision-2",
+     {"en": "Leadership spends one day a quarter serving customers on the front line",
+      "it": "La direzione passa un giorno a trimestre a servire i clienti in negozio"},
+     "leader", -20, "done", True,
+     {"en": "Every member of the leadership team has spent a day serving customers; what they heard is on the "
+            "agenda of the next café.",
+      "it": "Ogni membro della direzione ha passato una giornata a servire i clienti; quello che ha sentito è "
+            "all'ordine del giorno del prossimo café."}),
 )
 
 
@@ -220,13 +233,19 @@ def _load_campaigns(organisation: Organisation, language: str, instrument: tuple
         return answered
 
     latest_closed = campaigns[len(history) - 1]
-    for pillar, titles, owner, days, status in _DEMO_ACTIONS:
+    created = datetime.combine(latest_closed.closes_on + timedelta(days=10), time(11, 0))
+    for pillar, item_key, titles, owner, days, status, shared, note in _DEMO_ACTIONS:
         owner = by_local.get(owner)
-        db.session.add(ActionItem(
-            organisation_id=organisation.id, campaign_id=latest_closed.id, pillar=pillar, title=titles[language],
-            owner_id=owner.id if owner else None, due_date=today + timedelta(days=days), status=status,
-            created_by_id=leader.id,
-            created_at=datetime.combine(latest_closed.closes_on + timedelta(days=10), time(11, 0))))
+        action = ActionItem(
+            organisation_id=organisation.id, campaign_id=latest_closed.id, pillar=pillar, item_key=item_key,
+            title=titles[language], owner_id=owner.id if owner else None, due_date=today + timedelta(days=days),
+            status=status, shared=shared, created_by_id=leader.id, created_at=created)
+        if note is not None:
+            action.updates.append(ActionUpdate(
+                organisation_id=organisation.id, author_id=(owner or leader).id, note=note[language],
+                status=status if status != "open" else None, created_at=min(created + timedelta(days=20),
+                                                                             datetime.combine(today, time(9, 0)))))
+        db.session.add(action)
     db.session.flush()
     return answered
 

@@ -10,13 +10,16 @@ from datetime import date, datetime
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     CheckConstraint,
     Date,
     DateTime,
     ForeignKey,
     Integer,
     String,
+    Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -146,7 +149,8 @@ class Draft(db.Model):
 
 
 class ActionItem(db.Model):
-    """Something leadership agreed to do about a pillar (training cafés follow these up too)."""
+    """Something leadership agreed to do about a pillar (training cafés follow these up too), started from where
+    the problem was seen: a campaign's pillar, one of its statements, or a team's cell of the heatmap."""
 
     __tablename__ = "action_item"
 
@@ -154,6 +158,12 @@ class ActionItem(db.Model):
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
     campaign_id: Mapped[int | None] = mapped_column(ForeignKey("campaign.id"))
     pillar: Mapped[str] = mapped_column(String(20))
+    #: The statement of the campaign's questionnaire it answers (its key in the instrument), if any.
+    item_key: Mapped[str | None] = mapped_column(String(60))
+    #: The team whose results it answers (a heatmap cell), if any.
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("team.id", ondelete="SET NULL"))
+    #: Shown to everyone of the organisation on "You said, we did" (title, what it answers, progress notes).
+    shared: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     title: Mapped[str] = mapped_column(String(200))
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
     due_date: Mapped[date | None] = mapped_column(Date)
@@ -163,3 +173,24 @@ class ActionItem(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
     owner: Mapped[Person | None] = relationship(foreign_keys=[owner_id])
+    updates: Mapped[list[ActionUpdate]] = relationship(
+        back_populates="action", cascade="all, delete-orphan", order_by="desc(ActionUpdate.id)")
+
+
+class ActionUpdate(db.Model):
+    """A step in following an action up: a progress note, a change of status, or both, by whom and when."""
+
+    __tablename__ = "action_update"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    action_id: Mapped[int] = mapped_column(ForeignKey("action_item.id", ondelete="CASCADE"), index=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    #: What was done or found, in the author's words (None for a bare change of status).
+    note: Mapped[str | None] = mapped_column(Text)
+    #: The status the action moved to with this update (None when it stayed as it was).
+    status: Mapped[str | None] = mapped_column(String(12))
+
+    action: Mapped[ActionItem] = relationship(back_populates="updates")
+    author: Mapped[Person | None] = relationship(foreign_keys=[author_id])

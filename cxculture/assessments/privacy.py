@@ -15,7 +15,7 @@ from ..extensions import db
 from ..orgs.models import Person
 from ..personal_data import Erasure, Holding, json_ready
 from .answers import Invitee, Participation
-from .models import ActionItem, Campaign, Draft
+from .models import ActionItem, ActionUpdate, Campaign, Draft
 
 AREA = "assessment"
 TITLE = _l("Culture assessment")
@@ -58,6 +58,12 @@ HOLDINGS = (
             who_sees=_l("Leaders and the owner."),
             on_erase=_l("Open items go to the person who takes over; the others are kept without the name."),
             kept="cafes"),
+    Holding("action_update", ("author_id", "note"),
+            what=_l("Progress updates you wrote on action items."),
+            why=_l("To follow up what leadership agreed to do."),
+            who_sees=_l("Leaders, managers, HR and the action's owner; everyone of the organisation when the action "
+                        "is shared on “You said, we did” (without your name)."),
+            on_erase=_l("Kept without the name."), kept="cafes"),
     Holding("campaign", ("created_by_id",),
             what=_l("Who created a campaign."), why=_l("To know who set it up."),
             who_sees=_l("Administrators."), on_erase=_l("Kept without the name."), kept="campaign"),
@@ -87,6 +93,10 @@ def export(person: Person) -> dict:
         "action_items": [{"title": a.title, "pillar": a.pillar, "status": a.status,
                           "due_date": json_ready(a.due_date), "owner": a.owner_id == person.id,
                           "written_by_you": a.created_by_id == person.id} for a in actions],
+        "action_updates": [{"action": u.action.title, "note": u.note, "status": u.status,
+                            "written_at": json_ready(u.created_at)}
+                           for u in db.session.scalars(select(ActionUpdate).where(ActionUpdate.author_id == person.id)
+                                                       .order_by(ActionUpdate.id))],
     }
 
 
@@ -106,6 +116,8 @@ def erasure(person: Person) -> list[Erasure]:
 
 def erase(person: Person, successor: Person | None) -> None:
     db.session.execute(delete(Draft).where(Draft.person_id == person.id))
+    db.session.execute(update(ActionUpdate).where(ActionUpdate.author_id == person.id).values(author_id=None)
+                       .execution_options(synchronize_session="fetch"))
     db.session.execute(update(ActionItem).where(ActionItem.owner_id == person.id,
                                                 ActionItem.status.in_(OPEN_STATUSES))
                        .values(owner_id=successor.id if successor else None)

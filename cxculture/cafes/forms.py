@@ -24,7 +24,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
 from ..assessments.action_forms import ClearDateField
-from ..orgs.forms import LANGUAGE_LABELS, MultiCheckboxField, OptionalIdSelectField, optional_id
+from ..orgs.forms import LANGUAGE_LABELS, MultiCheckboxField, OptionalIdSelectField, PersonPickerField, optional_id
 from ..params import form_id
 from ..pillars import PILLAR_LABELS, PILLARS
 from ..plaintext import PlainText
@@ -143,7 +143,7 @@ class CafeActionForm(FlaskForm):
         validators=[DataRequired(_l("Choose a pillar."))],
         choices=[SelectChoice("", _l("Choose a pillar"))] + [SelectChoice(p, PILLAR_LABELS[p]) for p in PILLARS],
     )
-    owner_id = OptionalIdSelectField(_l("Owner"), validators=[InputRequired(_l("Choose who owns this action."))])
+    owner_id = PersonPickerField(_l("Owner"), validators=[InputRequired(_l("Choose who owns this action."))])
     due_date = ClearDateField(_l("Due date"), validators=[InputRequired(_l("Choose a due date."))])
     agenda_item_id = HiddenField(
         filters=[lambda v: optional_id(v) if v not in (None, "") and str(v).isdigit() else None]
@@ -152,7 +152,7 @@ class CafeActionForm(FlaskForm):
     submit = SubmitField(_l("Agree the action"))
 
     def set_owner_choices(self, people) -> None:
-        self.owner_id.choices = [SelectChoice("", _l("Choose a person"))] + [SelectChoice(p.id, p.name) for p in people]
+        self.owner_id.set_people(people)
 
 
 class AttendanceForm(FlaskForm):

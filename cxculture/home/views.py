@@ -35,12 +35,16 @@ def employee():
 
     dashboard = learner_dashboard(current_user, current_language(), date.today())
     db.session.commit()  # the path certificate, when the plan has just become complete
+    from ..assessments.actions import open_actions_owned_by, shared_action_count
     from ..cafes.service import published_decisions
 
+    organisation_id = current_user.organisation_id
     return render_template("home/employee.html", dashboard=dashboard, pillar_labels=PILLAR_LABELS,
                            assessment=assessment_card(current_user),
-                           cafe_decisions=published_decisions(current_user.organisation_id),
-                           latest_results=latest_closed_campaign(current_user.organisation_id))
+                           cafe_decisions=published_decisions(organisation_id),
+                           latest_results=latest_closed_campaign(organisation_id),
+                           shared_actions=shared_action_count(organisation_id),
+                           my_actions=open_actions_owned_by(organisation_id, [current_user.id]))
 
 
 @bp.get("/home/manager")

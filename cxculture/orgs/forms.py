@@ -6,10 +6,11 @@ do not validate their choices themselves.
 """
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from markupsafe import Markup, escape
 from wtforms import BooleanField, EmailField, IntegerField, SelectField, SelectMultipleField, StringField, SubmitField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Regexp, ValidationError
-from wtforms.widgets import CheckboxInput, ListWidget
+from wtforms.widgets import CheckboxInput, ListWidget, TextInput
 
 from ..params import form_id
 from ..plaintext import PlainText
@@ -49,6 +50,85 @@ class OptionalIdSelectField(SelectField):
         kwargs.setdefault("validate_choice", False)
         kwargs.setdefault("invalid_value_message", _l("Choose from the list."))
         super().__init__(label, validators, **kwargs)
+
+
+class PersonPickerInput(TextInput):
+    """A text box with the people it suggests as a datalist: browsers offer them as one types, without any
+    JavaScript, and a screen reader announces them as a combobox."""
+
+    def __call__(self, field, **kwargs):
+        options = field.id + "-people"
+        kwargs.setdefault("list", options)
+        kwargs.setdefault("autocomplete", "off")
+        suggestions = "".join(f'<option value="{escape(person_label(p))}"></option>' for p in field.people)
+        return Markup(super().__call__(field, **kwargs) + Markup(f'<datalist id="{escape(options)}">')
+                      + Markup(suggestions) + Markup("</datalist>"))
+
+
+def person_label(person) -> str:
+    """How a person is suggested and shown in a picker: name and e-mail address (two people may share a name)."""
+    return f"{person.name} ({person.email})"
+
+
+def match_people(people, text: str) -> list:
+    """Who `text` names among `people`: an id, an e-mail address, the picker's "Name (email)", the whole name,
+    or else a part of the name or address. More than one match means the text is not enough to choose."""
+    text = " ".join(text.split())
+    if text.isdigit():
+        return [p for p in people if p.id == int(text)]
+    wanted = text.casefold()
+    if wanted.endswith(")") and "(" in wanted:
+        wanted = wanted[wanted.rindex("(") + 1:-1].strip()
+    for exact in (lambda p: p.email.casefold() == wanted, lambda p: p.name.casefold() == wanted):
+        found = [p for p in people if exact(p)]
+        if found:
+            return found
+    return [p for p in people if wanted in p.name.casefold() or wanted in p.email.casefold()]
+
+
+class PersonPickerField(StringField):
+    """One person among many (an action's owner among hundreds): typed, with suggestions, rather than picked from
+    a list too long to read. `data` is the chosen person's id, None when left blank; `set_people()` says who may
+    be suggested and chosen (the service still checks the id)."""
+
+    widget = PersonPickerInput()
+    #: Suggestions shown when a text matches several people.
+    SHOWN_MATCHES = 5
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        super().__init__(label, validators, **kwargs)
+        self.people: list = []
+        self.text: str | None = None
+
+    def set_people(self, people) -> None:
+        self.people = list(people)
+
+    def process_data(self, value):
+        self.data = value
+
+    def process_formdata(self, valuelist):
+        self.text = (valuelist[0] if valuelist else "").strip()
+        self.data = None
+
+    def pre_validate(self, form):
+        if not self.text:
+            return
+        found = match_people(self.people, self.text)
+        if len(found) == 1:
+            self.data = found[0].id
+            return
+        if not found:
+            raise ValidationError(_l("Nobody of your organisation matches “%(text)s”. Type part of the name or the "
+                                     "e-mail address and choose from the suggestions.", text=self.text))
+        names = ", ".join(person_label(p) for p in found[:self.SHOWN_MATCHES])
+        raise ValidationError(_l("“%(text)s” matches %(count)s people, among them %(names)s. Type more of the name, "
+                                 "or the e-mail address.", text=self.text, count=len(found), names=names))
+
+    def _value(self):
+        if self.text is not None:
+            return self.text
+        chosen = next((p for p in self.people if p.id == self.data), None)
+        return person_label(chosen) if chosen else ""
 
 
 class MultiCheckboxField(SelectMultipleField):

@@ -205,14 +205,6 @@ def respond(campaign, count: int, team, default: int = 4, pillars: dict | None =
 
 
 @pytest.fixture
-def retail(demo):
-    for local in ("leader", "manager"):
-        person_by_email(f"{local}@retail.example.com").language = "en"
-    db.session.commit()
-    return demo["demo-retail"]
-
-
-@pytest.fixture
 def across_versions(retail):
     """Culture 2025 on version 1, Culture 2026 on version 2, ten respondents each (threshold 5).
 

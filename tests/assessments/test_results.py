@@ -27,15 +27,6 @@ NOT_ENOUGH = "not enough answers"
 
 
 @pytest.fixture
-def retail(demo):
-    """Demo Retail, its named accounts reading English (the pages' words are checked)."""
-    for local in ("admin", "leader", "hr", "manager", "employee"):
-        person_by_email(f"{local}@retail.example.com").language = "en"
-    db.session.commit()
-    return demo["demo-retail"]
-
-
-@pytest.fixture
 def campaign(retail):
     return retail_campaign(retail)
 

@@ -3,22 +3,13 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import subprocess
-
-import pytest
 
 from cxculture.extensions import db
 from cxculture.orgs.service import person_by_email
 from tests.assessments.results_factories import make_campaign, respond_many, retail_campaign, teams
 from tests.conftest import get_file
-
-
-@pytest.fixture
-def retail(demo):
-    for local in ("leader", "manager"):
-        person_by_email(f"{local}@retail.example.com").language = "en"
-    db.session.commit()
-    return demo["demo-retail"]
 
 
 def read_csv(response):
@@ -90,7 +81,10 @@ def test_pdf_html_suppresses_like_the_page(app, retail):
                                        "Demo Retail")
     torino = html.split("Torino Store", 1)[1].split("</tr>", 1)[0]
     assert "not enough answers" in torino and not any(ch.isdigit() for ch in torino.replace('colspan="7"', ""))
-    assert html.count("<svg") == 3 and "size: A4" in html and "app.css" not in html
+    # The radar, the pillar bars and the leadership gap; a bar per statement and the three swatches of their key.
+    statements = len(campaign.instrument.items)
+    assert html.count("<svg") == 3 + statements + 3 and "size: A4" in html and "app.css" not in html
+    assert len(re.findall(r'<svg [^>]*id="pdf-item-\d+"', html)) == statements
 
 
 def test_pdf_download(client, login_as, retail, tmp_path):

@@ -36,6 +36,8 @@ TIMEOUT_MS = 10_000
 #: Screenshots of failed browser tests land here (gitignored).
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 VIEWPORT = {"width": 1280, "height": 800}
+#: The live app's job queue (see live_server).
+LIVE_QUEUE = "cxculture-e2e"
 
 
 @dataclass
@@ -105,8 +107,11 @@ def live_server(live_database_url):
     thread = threading.Thread(target=server.serve_forever, name="e2e-live-server", daemon=True)
     thread.start()
     # A real Celery worker (in a thread, on the in-memory broker the live app sends to) makes what pages ask for
-    # in the background: PDFs, packs.
-    worker = start_worker(app.extensions["celery"], pool="solo", perform_ping_check=False, shutdown_timeout=30)
+    # in the background: PDFs, packs. The in-memory broker is one per process: on a queue of the live app's own,
+    # the worker never takes (and runs here, on the live database) a job another test's app sent.
+    celery_app = app.extensions["celery"]
+    celery_app.conf.task_default_queue = LIVE_QUEUE
+    worker = start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=30)
     worker.__enter__()
     try:
         yield live

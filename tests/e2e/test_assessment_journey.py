@@ -8,7 +8,7 @@ from datetime import date, timedelta
 import pytest
 from playwright.sync_api import Page, expect
 
-from cxculture.assessments.answers import Participation, Response
+from cxculture.assessments.answers import Invitee, Participation, Response
 from cxculture.assessments.instruments import sync_shipped_instruments
 from cxculture.assessments.models import Campaign
 from cxculture.extensions import db
@@ -40,6 +40,7 @@ def campaigns(live_server):
     with live_server.app.app_context():
         for campaign_id in ids:
             db.session.execute(db.delete(Participation).where(Participation.campaign_id == campaign_id))
+            db.session.execute(db.delete(Invitee).where(Invitee.campaign_id == campaign_id))
             for response in db.session.scalars(db.select(Response).where(Response.campaign_id == campaign_id)):
                 db.session.delete(response)
             db.session.delete(db.session.get(Campaign, campaign_id))
@@ -79,3 +80,43 @@ def test_employee_answers_leader_and_manager_see_what_they_may(page: Page, log_i
     expect(page.locator("main")).to_contain_text("London Bridge")
     expect(page.locator("main")).not_to_contain_text("Customer Care/Contact Centre")
     expect(page.locator("main")).not_to_contain_text("Branches/Manchester")
+
+
+def test_a_leader_acts_on_a_statement_the_owner_reports_progress_and_everyone_reads_it(
+        page: Page, log_in, log_out, campaigns, live_server):
+    from cxculture.assessments.models import ActionItem
+
+    closed_id, _open_id = campaigns
+    log_in("leader@bank.example.com")
+    page.goto(f"/assessments/{closed_id}/results#items")
+    rewards_row = page.locator("table.rs-items tr", has_text="Some of our targets push us")
+    rewards_row.get_by_role("link", name=re.compile("Start an action")).click()
+    expect(page.locator("main")).to_contain_text("Some of our targets push us to hurry customers")
+    page.get_by_label("What will be done").fill("Pilot first-contact resolution targets in the contact centre")
+    page.get_by_label("Owner").fill("manager@bank")  # part of the address: one person
+    page.get_by_label("Due date").fill((date.today() + timedelta(days=30)).isoformat())
+    page.get_by_role("button", name="Create action").click()
+    expect(page.locator("h1")).to_have_text("Pilot first-contact resolution targets in the contact centre")
+    expect(page.locator("main")).to_contain_text("Manager Demo Bank")
+    log_out("Leader Demo Bank")
+
+    try:
+        log_in("manager@bank.example.com")
+        page.get_by_role("link", name="Pilot first-contact resolution targets in the contact centre").first.click()
+        page.get_by_label("What was done or found").fill("Two teams started without the handling-time target.")
+        page.get_by_label("Status after this update").select_option(label="In progress")
+        page.get_by_role("button", name="Add the update").click()
+        expect(page.locator("#updates")).to_contain_text("Two teams started without the handling-time target.")
+        log_out("Manager Demo Bank")
+
+        log_in("employee@bank.example.com")
+        page.get_by_role("link", name="You said, we did").click()
+        card = page.locator(".ysd-card", has_text="Pilot first-contact resolution")
+        expect(card).to_contain_text("Some of our targets push us to hurry customers")
+        expect(card).to_contain_text("Two teams started without the handling-time target.")
+        expect(card).not_to_contain_text("Manager Demo Bank")
+    finally:
+        with live_server.app.app_context():
+            for action in db.session.scalars(db.select(ActionItem).where(ActionItem.campaign_id == closed_id)):
+                db.session.delete(action)
+            db.session.commit()

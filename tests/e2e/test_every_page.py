@@ -18,7 +18,7 @@ from playwright.sync_api import Page, expect
 from werkzeug.exceptions import HTTPException
 
 from cxculture.assessments.answers import Response
-from cxculture.assessments.models import ActionItem, Campaign
+from cxculture.assessments.models import ActionItem, ActionUpdate, Campaign
 from cxculture.cafes.demo import load_demo_cafes
 from cxculture.cafes.models import Cafe, CafeAction
 from cxculture.extensions import db
@@ -66,8 +66,13 @@ def walk_data(live_server):
     with live_server.app.app_context():
         retail = organisation_by_slug("demo-retail")
         before = {model: set(db.session.scalars(db.select(model.id))) for model in (Campaign, Cafe, ActionItem)}
-        retail_campaign(retail, title="Cultura 2026")
+        campaign = retail_campaign(retail, title="Cultura 2026")
         load_demo_cafes()
+        db.session.flush()
+        # Shared on "You said, we did", one with a statement and a progress note: the pages everyone reads.
+        for action in db.session.scalars(db.select(ActionItem).where(ActionItem.organisation_id == retail.id)):
+            action.shared, action.campaign_id, action.item_key = True, campaign.id, "rewards-2"
+            action.updates.append(ActionUpdate(organisation_id=retail.id, note="Primo passo fatto. " * 20))
         db.session.commit()
     yield
     with live_server.app.app_context():

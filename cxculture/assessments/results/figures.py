@@ -150,6 +150,10 @@ class CampaignResults:
     focus_label: str = ""
     #: ("team" | "job_role", id) when a filter is applied.
     filter: tuple[str, int] | None = None
+    #: What a filtered overview is drawn against on the radar (the whole organisation, or a manager's teams
+    #: together) and its figures in PILLARS order; empty when there is nothing this viewer may be shown to compare.
+    comparison_label: str = ""
+    comparison: list[Figure] = field(default_factory=list)
     respondents: int | None = None
     invited: int | None = None
     pillars: list[PillarResult] = field(default_factory=list)
@@ -192,4 +196,7 @@ class CampaignResults:
 
     def scores(self) -> list[float | None]:
         return [None if p.figure.hidden else p.figure.score for p in self.pillars]
+
+    def comparison_scores(self) -> list[float | None]:
+        return [None if figure.hidden else figure.score for figure in self.comparison]
 

@@ -75,6 +75,28 @@ def _focus(analysis: Analysis, kind: str, key: int | None, language: str) -> _Fo
     return _Focus(_("The whole organisation"), analysis.visible, analysis.overall, (), ())
 
 
+def _comparison(analysis: Analysis, focus: _Focus, reach: set[int] | None,
+                language: str) -> tuple[str, list[Figure]]:
+    """The group a filtered overview is drawn against, and its pillar figures; ("", []) when there is none.
+
+    A viewer who sees the organisation compares a team or a job role with the whole organisation. A manager sees
+    only their teams: when one of them holds all the others (their own team with its sub-teams), its figure is
+    their teams together, already shown in their heatmap, and a sub-team is compared with it; otherwise their
+    teams together are no group anyone has checked against the anonymity rules, so nothing is compared.
+    """
+    if reach is None:
+        label, tallies = _focus(analysis, "organisation", None, language).label, analysis.overall
+    else:
+        mine = reach & set(analysis.team_n)
+        top = next((team for team in mine if mine <= analysis.subtree(team)), None)
+        if top is None or top == focus.key or not analysis.team_visible(top):
+            return "", []
+        label, tallies = analysis.path(top), analysis.team_tallies.get(top, {})
+    if not analysis.visible:
+        return "", []
+    return label, [Figure.of(tallies.get(p), analysis.threshold) for p in PILLARS]
+
+
 def _previous_campaign(campaign: Campaign) -> Campaign | None:
     return db.session.scalar(
         select(Campaign)
@@ -201,6 +223,8 @@ def campaign_results(
         )
         for p in PILLARS
     ]
+    if result.filter is not None:
+        result.comparison_label, result.comparison = _comparison(analysis, focus, reach, language)
     result.previous_title = trend.previous_title
     result.shared_statements = trend.shared
     result.dont_know_offered = campaign.instrument.offers_dont_know

@@ -10,7 +10,15 @@ from flask_login import current_user, login_required
 from markupsafe import Markup
 
 from ...auth.access import get_in_organisation, permission_required
-from ...charts import Distribution, Series, distribution_bars, pillar_trend_panels, radar_chart
+from ...charts import (
+    Distribution,
+    Series,
+    distribution_bars,
+    distribution_swatch,
+    pillar_trend_panels,
+    radar_chart,
+    statement_bar,
+)
 from ...downloads.offer import offer_html
 from ...extensions import db
 from ...i18n import current_language
@@ -69,24 +77,23 @@ def _campaign_with_results(campaign_id: int) -> Campaign:
 
 
 def overview_charts(results: CampaignResults, chart_prefix: str = "results") -> dict:
-    """The radar and bars of the overview, and the leadership-vs-everyone radar, as SVG Markup."""
+    """The radar and bars of the overview, and the leadership-vs-everyone radar, as SVG Markup; and the name of
+    what the radar's dashed line shows (radar_dashed) for the caption under it."""
     language = current_language()
     labels = [p.label for p in results.pillars]
     charts = {}
     if results.pillars and results.focus_visible:
-        series = [Series(results.focus_label or _("Score"), results.scores())]
-        # Against a campaign on another questionnaire the changes are on the shared statements only: the dashed
-        # line (the earlier scores on all of its statements) would not compare like with like.
-        if results.shared_statements is None and all(p.change is not None for p in results.pillars):
-            series.append(Series(results.previous_title or _("Previous campaign"),
-                                 [p.figure.score - p.change for p in results.pillars]))
-        charts["radar"] = radar_chart(labels, series, _("Pillar scores (1 to 5)"), locale=language,
-                                      chart_id=f"{chart_prefix}-radar")
+        background = _radar_background(results)
+        charts["radar"] = radar_chart(labels, [Series(results.focus_label or _("Score"), results.scores()),
+                                               *background],
+                                      _("Pillar scores (1 to 5)"), locale=language, chart_id=f"{chart_prefix}-radar")
+        charts["radar_dashed"] = background[0].label if background else None
         charts["bars"] = distribution_bars(
             [Distribution(p.label, p.figure.favourable, p.figure.neutral, p.figure.unfavourable, p.figure.hidden)
              for p in results.pillars],
             _("Favourable, neutral and unfavourable answers per pillar"), locale=language,
             chart_id=f"{chart_prefix}-bars")
+        charts.update(statement_charts(results, chart_prefix))
     if results.gaps and not results.gap_hidden:
         charts["gap"] = radar_chart(
             [row.label for row in results.gaps],
@@ -97,6 +104,38 @@ def overview_charts(results: CampaignResults, chart_prefix: str = "results") -> 
     if trend is not None:
         charts["trend"] = trend
     return charts
+
+
+def statement_charts(results: CampaignResults, chart_prefix: str = "results") -> dict:
+    """A small distribution bar per shown statement (statement_bars, by statement key: a hidden one, or one too
+    few scored, has none) and the key drawn once above the statement tables (statement_key: swatch, words)."""
+    language = current_language()
+    bars = {}
+    for number, item in enumerate(item for pillar in results.items for item in pillar.items):
+        figure = item.figure
+        if not figure.hidden and figure.favourable is not None:
+            bars[item.key] = statement_bar(Distribution(item.text, figure.favourable, figure.neutral,
+                                                        figure.unfavourable), locale=language,
+                                           chart_id=f"{chart_prefix}-item-{number}")
+    if not bars:
+        return {}
+    parts = (("favourable", _("Favourable (4-5)")), ("neutral", _("Neutral (3)")),
+             ("unfavourable", _("Unfavourable (1-2)")))
+    key = [(distribution_swatch(part, f"{chart_prefix}-key-{part}"), label) for part, label in parts]
+    return {"statement_bars": bars, "statement_key": key}
+
+
+def _radar_background(results: CampaignResults) -> list[Series]:
+    """The dashed line the radar draws the focus against: the larger group a filtered view is compared with
+    (report._comparison), else the previous campaign; none when neither may be shown."""
+    if results.comparison:
+        return [Series(results.comparison_label, results.comparison_scores())]
+    # Against a campaign on another questionnaire the changes are on the shared statements only: the dashed
+    # line (the earlier scores on all of its statements) would not compare like with like.
+    if results.shared_statements is None and all(p.change is not None for p in results.pillars):
+        return [Series(results.previous_title or _("Previous campaign"),
+                       [p.figure.score - p.change for p in results.pillars])]
+    return []
 
 
 def organisation_trend(results: CampaignResults, chart_prefix: str = "results") -> list[Markup] | None:
@@ -124,13 +163,16 @@ def show_results(campaign_id: int):
         version = results_version(campaign, current_user, current_language(), *_requested_filter())
     except Refused as refusal:
         return _refused(refusal, campaign)
+    can_act = current_user.can("leader")  # leaders start actions from the figures
+    version = version and (*version, can_act)
     body = _kept_pages().get(version)
     if body is None:
         results, refusal = _results_or_refusal(campaign)
         if refusal:
             return refusal
         body = render_template("assessments/_results_body.html", campaign=campaign, results=results,
-                               charts=overview_charts(results) if results.visible else {}, filters=_filter_args())
+                               charts=overview_charts(results) if results.visible else {}, filters=_filter_args(),
+                               can_act=can_act)
         _kept_pages().put(version, body)
     return render_template("assessments/results_page.html", title=campaign.title, body=Markup(body))
 
