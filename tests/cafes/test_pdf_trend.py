@@ -7,7 +7,6 @@ import re
 import pytest
 from sqlalchemy import select
 
-from cxculture.assessments.models import Campaign
 from cxculture.assessments.results.summary import pillar_history
 from cxculture.cafes.demo import load_demo_cafes
 from cxculture.cafes.models import Cafe
@@ -15,6 +14,7 @@ from cxculture.cafes.pages import cafe_view
 from cxculture.cafes.views.pdf import render_cafe_pdf_html
 from cxculture.extensions import db
 from cxculture.orgs.service import organisation_by_slug, person_by_email
+from tests.assessments.results_factories import closed_campaigns
 from tests.cafes.test_pdfs import pdf_text
 from tests.conftest import get_file
 
@@ -30,10 +30,6 @@ def planned(demo_with_assessments):
     db.session.commit()
     return cafe
 
-
-def _closed(organisation_id: int) -> list[Campaign]:
-    return list(db.session.scalars(select(Campaign).where(
-        Campaign.organisation_id == organisation_id, Campaign.status == "closed").order_by(Campaign.closes_on)))
 
 
 def test_the_hosts_brief_draws_the_trend(client, login_as, planned, tmp_path):
@@ -58,7 +54,7 @@ def test_a_guests_brief_has_no_trend_of_the_host(client, login_as, planned, tmp_
 
 
 def test_a_hidden_campaign_is_a_gap_in_the_papers(app, planned):
-    oldest, middle, latest = _closed(planned.organisation_id)
+    oldest, middle, latest = closed_campaigns(planned.organisation_id)
     shown = {c.id: scores for c, scores in pillar_history(planned.organisation_id)}
     middle.threshold = 10_000  # too few answered for any of its figures to be shown
     db.session.commit()

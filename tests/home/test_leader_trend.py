@@ -5,21 +5,16 @@ import html
 import re
 
 import pytest
-from sqlalchemy import select
 
-from cxculture.assessments.models import Campaign
 from cxculture.assessments.results.summary import pillar_history
 from cxculture.extensions import db
+from tests.assessments.results_factories import closed_campaigns
 
 
 @pytest.fixture
 def demo(demo_with_assessments):
     return demo_with_assessments[0]
 
-
-def _closed(organisation) -> list[Campaign]:
-    return list(db.session.scalars(select(Campaign).where(
-        Campaign.organisation_id == organisation.id, Campaign.status == "closed").order_by(Campaign.closes_on)))
 
 
 def _desc(page: str, pillar: str) -> str:
@@ -40,7 +35,7 @@ def test_the_dashboard_shows_each_pillar_over_the_closed_campaigns(client, login
 
 
 def test_a_campaign_too_few_answered_is_a_gap_and_its_scores_are_not_drawn(client, login_as, demo):
-    oldest, middle, latest = _closed(demo["demo-bank"])
+    oldest, middle, latest = closed_campaigns(demo["demo-bank"].id)
     shown = {c.id: scores for c, scores in pillar_history(demo["demo-bank"].id)}
     middle.threshold = 10_000  # its frozen threshold above its respondents: none of its figures may be shown
     db.session.commit()
@@ -54,7 +49,7 @@ def test_a_campaign_too_few_answered_is_a_gap_and_its_scores_are_not_drawn(clien
 
 
 def test_no_trend_with_a_single_campaign_to_draw(client, login_as, demo):
-    oldest, middle, _latest = _closed(demo["demo-bank"])
+    oldest, middle, _latest = closed_campaigns(demo["demo-bank"].id)
     oldest.threshold = middle.threshold = 10_000
     db.session.commit()
     login_as("leader", org="bank")
