@@ -100,3 +100,12 @@ def test_the_team_pack_summary_holds_the_grid(client, bank_card, tmp_path):
     assert "Who is where, KPI by KPI" in summary and "Below threshold" in summary
     row = next(line for line in summary.splitlines() if bank_card.name in line)
     assert re.search(r"! 330 s +✓ 88% +✕ 61\.5% +1 ?/ ?3 +40%", row), row  # AHT, CSAT, FCR: by name
+
+
+def test_hr_sees_the_grid_of_a_team_not_of_everyone(client, bank_card):
+    login(client, "hr@bank.example.com")
+    everyone = client.get("/hr/scorecards?period=2026-Q2").get_data(as_text=True)
+    assert "sc-grid" not in everyone
+    team = client.get(f"/hr/scorecards?period=2026-Q2&team={bank_card.team_id}").get_data(as_text=True)
+    statuses = {status for status, _label, _text in cells_of(grid_of(team), bank_card.name)}
+    assert statuses == {"met", "below_target", "below_threshold"}

@@ -146,8 +146,10 @@ def list_scorecards():
     cards = (service.scorecards_for(people.where(Person.id.in_(page.items)), period, current_language())
              if page.items else [])
     teams = sorted(orgs.team_paths(current_user.organisation_id).items(), key=lambda pair: pair[1].casefold())
+    # A team's grid, as its pack has it; everyone's KPIs side by side would be a grid of every plan's KPIs.
+    grid = service.status_grid(cards) if team and any(card.lines for card in cards) else None
     return render_template("kpis/scorecard_list.html", cards=cards, period=str(period), audience="hr",
-                           teams=teams, team=team, page=page,
+                           teams=teams, team=team, page=page, grid=grid,
                            pack_url=url_for("kpis.download_hr_pack", period=str(period), team=team.id)
                            if team and cards else None, **_helpers(current_language()))
 
