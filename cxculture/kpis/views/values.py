@@ -106,7 +106,7 @@ def spread_figures(organisation_id: int, period: str,
 
 
 def on_target_text(spread: ValueSpread, language: str) -> str:
-    """"7 of 11 people on their plan's target (64%)", or why there is no share."""
+    """The share on target in words ("7 of 11 people on their plan's target (64%)."), or why there is none."""
     if not spread.with_target:
         return _("No reward plan has this KPI for the quarter.")
     return ngettext("%(met)s of %(num)s person on their plan's target (%(share)s).",
