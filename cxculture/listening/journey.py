@@ -62,7 +62,7 @@ def ensure_journey(organisation_id: int) -> bool:
     Two first requests at once: the second finds the keys taken (a unique constraint), and keeps the first's."""
     if db.session.scalar(select(JourneyStage.id).where(JourneyStage.organisation_id == organisation_id).limit(1)):
         return False
-    kpis = dict(db.session.execute(select(Kpi.key, Kpi.id).where(Kpi.organisation_id == organisation_id)).all())
+    kpis = {k.key: k for k in db.session.scalars(select(Kpi).where(Kpi.organisation_id == organisation_id))}
     try:
         with db.session.begin_nested():
             for position, entry in enumerate(starter_journey(), start=1):
@@ -70,10 +70,10 @@ def ensure_journey(organisation_id: int) -> bool:
                                      name_it=entry["name"]["it"], position=position)
                 db.session.add(stage)
                 for place, point in enumerate(entry["touchpoints"], start=1):
-                    touchpoint = Touchpoint(organisation_id=organisation_id, stage=stage, key=point["key"],
-                                            name_en=point["name"]["en"], name_it=point["name"]["it"], position=place)
-                    touchpoint.kpis = [db.session.get(Kpi, kpis[k]) for k in point.get("kpis", ()) if k in kpis]
-                    db.session.add(touchpoint)
+                    db.session.add(Touchpoint(
+                        organisation_id=organisation_id, stage=stage, key=point["key"], name_en=point["name"]["en"],
+                        name_it=point["name"]["it"], position=place,
+                        kpis=[kpis[k] for k in point.get("kpis", ()) if k in kpis]))
             db.session.flush()
     except IntegrityError:
         return False

@@ -242,10 +242,10 @@ def _mail_outcome(remark: Remark) -> None:
     person = remark.logged_by
     if person is None or not person.is_active or person.id == remark.closed_by_id:
         return
-    touchpoint = remark.touchpoint
-    queue_mail(recipient_of(person), "remark", "remark_outcome", _l("What was done about the remark you logged"),
-               {"touchpoint_en": touchpoint.name("en"), "touchpoint_it": touchpoint.name("it"),
-                "customer_words": remark.customer_words, "outcome": remark.outcome, "logged_at": remark.logged_at})
+    recipient = recipient_of(person)
+    queue_mail(recipient, "remark", "remark_outcome", _l("What was done about the remark you logged"),
+               {"touchpoint": remark.touchpoint.name(recipient.language), "customer_words": remark.customer_words,
+                "outcome": remark.outcome, "logged_at": remark.logged_at})
 
 
 # The CSV export ---------------------------------------------------------------------------------------------------
