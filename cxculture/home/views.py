@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 
 from ..auth.access import permission_required
 from ..i18n import current_language
+from ..listening.remarks import open_count as open_remark_count
 from . import dashboards
 from .navigation import landing_for
 
@@ -50,7 +51,7 @@ def employee():
 @permission_required("manager")
 def manager():
     today = date.today()
-    return render_template("home/manager.html",
+    return render_template("home/manager.html", open_remarks=open_remark_count(current_user),
                            dashboard=dashboards.manager_dashboard(current_user, current_language(), today))
 
 
@@ -58,7 +59,7 @@ def manager():
 @permission_required("leader")
 def leader():
     today = date.today()
-    return render_template("home/leader.html", today=today,
+    return render_template("home/leader.html", today=today, open_remarks=open_remark_count(current_user),
                            dashboard=dashboards.leader_dashboard(current_user, current_language(), today))
 
 
