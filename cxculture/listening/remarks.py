@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import pgettext
+from flask_babel.speaklater import LazyString
 from sqlalchemy import Select, case, false, func, select
 from sqlalchemy.orm import joinedload
 
@@ -34,7 +36,9 @@ CHANNEL_LABELS = {"in_person": _l("In person"), "phone": _l("Phone"), "email": _
                   "social": _l("Social media"), "other": _l("Other")}
 #: How the customer felt, from worst to best.
 FEELINGS = ("angry", "unhappy", "neutral", "pleased", "delighted")
-FEELING_LABELS = {"angry": _l("Angry"), "unhappy": _l("Unhappy"), "neutral": _l("Neutral"),
+#: "Neutral" has a context: elsewhere it is a column of answers (plural in Italian), here how one customer felt.
+FEELING_LABELS = {"angry": _l("Angry"), "unhappy": _l("Unhappy"),
+                  "neutral": LazyString(lambda: pgettext("how the customer felt", "Neutral")),
                   "pleased": _l("Pleased"), "delighted": _l("Delighted")}
 STATUSES = ("new", "acknowledged", "closed")
 STATUS_LABELS = {"new": _l("New"), "acknowledged": _l("Acknowledged"), "closed": _l("Closed")}
