@@ -41,7 +41,9 @@ FEELING_LABELS = {"angry": _l("Angry"), "unhappy": _l("Unhappy"),
                   "neutral": LazyString(lambda: pgettext("how the customer felt", "Neutral")),
                   "pleased": _l("Pleased"), "delighted": _l("Delighted")}
 STATUSES = ("new", "acknowledged", "closed")
-STATUS_LABELS = {"new": _l("New"), "acknowledged": _l("Acknowledged"), "closed": _l("Closed")}
+#: A remark is feminine in Italian ("segnalazione"): its own context, apart from the catalogue's other "New".
+STATUS_LABELS = {"new": LazyString(lambda: pgettext("a remark's status", "New")), "acknowledged": _l("Acknowledged"),
+                 "closed": _l("Closed")}
 #: The lists' filters.
 FILTERS = ("open", "closed", "all")
 MAX_WORDS_LENGTH = 2000
