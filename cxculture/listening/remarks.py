@@ -18,7 +18,7 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import pgettext
 from flask_babel.speaklater import LazyString
 from sqlalchemy import Select, case, false, func, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 
 from ..assessments.results.access import manager_team_ids
 from ..extensions import db
@@ -194,7 +194,8 @@ class Count:
 
 def counts_by_touchpoint(person: Person, language: str) -> list[tuple[Count, list[Count]]]:
     """(stage, its touchpoints) in journey order, with open and closed remark counts, among the remarks the person
-    answers; stages and touchpoints without any are left out. One GROUP BY query."""
+    answers; stages and touchpoints without any are left out. Three queries: the GROUP BY, the stages and their
+    touchpoints."""
     rows = db.session.execute(_answered_by(
         select(Touchpoint.stage_id, Touchpoint.id, func.sum(case((Remark.status.in_(OPEN_STATUSES), 1), else_=0)),
                func.sum(case((Remark.status == "closed", 1), else_=0))).select_from(Remark), person)
@@ -202,6 +203,7 @@ def counts_by_touchpoint(person: Person, language: str) -> list[tuple[Count, lis
     figures = {touchpoint_id: (int(o), int(c)) for _stage, touchpoint_id, o, c in rows}
     stage_ids = {stage_id for stage_id, *_ in rows}
     stages = db.session.scalars(select(JourneyStage).where(JourneyStage.id.in_(stage_ids))
+                                .options(selectinload(JourneyStage.touchpoints))
                                 .order_by(JourneyStage.position, JourneyStage.id)).all()
     result = []
     for stage in stages:
