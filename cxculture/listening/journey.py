@@ -181,12 +181,16 @@ def stage_removal_problem(stage: JourneyStage) -> str | None:
     return None
 
 
-def remove_stage(stage: JourneyStage) -> None:
-    problem = stage_removal_problem(stage)
+def _remove(row, problem: str | None) -> None:
+    """Delete the stage or touchpoint unless there is a `problem` (its removal problem), refused then."""
     if problem:
         raise Refused(problem, "in-use")
-    db.session.delete(stage)
+    db.session.delete(row)
     db.session.flush()
+
+
+def remove_stage(stage: JourneyStage) -> None:
+    _remove(stage, stage_removal_problem(stage))
 
 
 # Touchpoints ------------------------------------------------------------------------------------------------------
@@ -247,8 +251,4 @@ def touchpoint_removal_problem(touchpoint: Touchpoint) -> str | None:
 
 
 def remove_touchpoint(touchpoint: Touchpoint) -> None:
-    problem = touchpoint_removal_problem(touchpoint)
-    if problem:
-        raise Refused(problem, "in-use")
-    db.session.delete(touchpoint)
-    db.session.flush()
+    _remove(touchpoint, touchpoint_removal_problem(touchpoint))

@@ -115,17 +115,21 @@ def move_stage(stage_id: int):
 def remove_stage(stage_id: int):
     stage = get_in_organisation(JourneyStage, stage_id)
     name = stage.name(current_language())
-    back = url_for("listening.edit_journey")
-    problem = journey.stage_removal_problem(stage)
+    return _remove_after_asking(
+        lambda: journey.remove_stage(stage), journey.stage_removal_problem(stage), url_for("listening.edit_journey"),
+        done=_("Stage “%(name)s” removed.", name=name), title=_("Remove the stage “%(name)s”?", name=name),
+        consequences=[_("The stage disappears from the journey map. It has no touchpoints.")],
+        undo=_("You can add a stage with the same name again."), button=_("Remove the stage"))
+
+
+def _remove_after_asking(remove, problem: str | None, back: str, *, done: str, **page):
+    """The shared confirmation page (with the `problem` that refuses the removal, if any); on its confirmed POST,
+    `remove()`, commit and go `back` saying it is `done`."""
     if problem or not confirmed():
-        return ask_first(title=_("Remove the stage “%(name)s”?", name=name), eyebrow=_("Customer journey"),
-                         eyebrow_url=back, problem=problem,
-                         consequences=[_("The stage disappears from the journey map. It has no touchpoints.")],
-                         undo=_("You can add a stage with the same name again."), button=_("Remove the stage"),
-                         back=back)
-    journey.remove_stage(stage)
+        return ask_first(eyebrow=_("Customer journey"), eyebrow_url=back, problem=problem, back=back, **page)
+    remove()
     db.session.commit()
-    flash(_("Stage “%(name)s” removed.", name=name), "success")
+    flash(done, "success")
     return redirect(back)
 
 
@@ -203,18 +207,14 @@ def move_touchpoint(touchpoint_id: int):
 @permission_required(*EDITORS)
 def remove_touchpoint(touchpoint_id: int):
     touchpoint = get_in_organisation(Touchpoint, touchpoint_id)
-    name = touchpoint.name(current_language())
-    back = url_for("listening.edit_journey", _anchor=f"stage-{touchpoint.stage_id}")
-    problem = journey.touchpoint_removal_problem(touchpoint)
-    if problem or not confirmed():
-        return ask_first(title=_("Remove the touchpoint “%(name)s”?", name=name), eyebrow=_("Customer journey"),
-                         eyebrow_url=back, problem=problem,
-                         facts=[(_("Stage"), touchpoint.stage.name(current_language()))],
-                         consequences=[_("The touchpoint disappears from the journey map and from the list staff "
-                                         "choose from when they log what a customer told them.")],
-                         undo=_("You can add it again, but its KPI links and owner team must be set again."),
-                         button=_("Remove the touchpoint"), back=back)
-    journey.remove_touchpoint(touchpoint)
-    db.session.commit()
-    flash(_("Touchpoint “%(name)s” removed.", name=name), "success")
-    return redirect(back)
+    language = current_language()
+    name = touchpoint.name(language)
+    return _remove_after_asking(
+        lambda: journey.remove_touchpoint(touchpoint), journey.touchpoint_removal_problem(touchpoint),
+        url_for("listening.edit_journey", _anchor=f"stage-{touchpoint.stage_id}"),
+        done=_("Touchpoint “%(name)s” removed.", name=name), title=_("Remove the touchpoint “%(name)s”?", name=name),
+        facts=[(_("Stage"), touchpoint.stage.name(language))],
+        consequences=[_("The touchpoint disappears from the journey map and from the list staff choose from when "
+                        "they log what a customer told them.")],
+        undo=_("You can add it again, but its KPI links and owner team must be set again."),
+        button=_("Remove the touchpoint"))
