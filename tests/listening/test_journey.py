@@ -135,3 +135,15 @@ def test_another_organisations_stage_and_touchpoint_are_404(client, login_as, de
     assert response.status_code == 400 and "Choose a team of your organisation" in response.get_data(as_text=True)
     db.session.expire_all()
     assert db.session.get(Touchpoint, point.id).name_en == "Store or branch"
+
+
+def test_a_refused_rename_names_the_field_and_changes_nothing(client, login_as, retail):
+    login_as("leader")
+    client.get("/listening/")
+    stage = _stages(retail.id)[0]
+    response = client.post(f"/listening/journey/stages/{stage.id}", data={
+        f"stage-{stage.id}-name_en": "x" * 121, f"stage-{stage.id}-name_it": "Scoperta"})
+    assert response.status_code == 400
+    assert f'id="stage-{stage.id}-name_en-error"' in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(JourneyStage, stage.id).name_en == "Discover"
