@@ -143,6 +143,12 @@ class Cutoffs:
     delivered: datetime
     #: Audit records written before this.
     audit_record: datetime
+    #: Customer remarks closed before this (listening): CLOSED_REMARK_MONTHS, not yet an organisation's setting.
+    closed_remark: datetime
+
+
+#: How long a closed customer remark is kept (the privacy page's "listening" period says the same).
+CLOSED_REMARK_MONTHS = 36
 
 
 def cutoffs(policy: RetentionPolicy, now: datetime) -> Cutoffs:
@@ -152,4 +158,5 @@ def cutoffs(policy: RetentionPolicy, now: datetime) -> Cutoffs:
         deactivated=months_before(now, policy.deactivated_person_months),
         delivered=now - timedelta(days=policy.delivered_outbox_days),
         audit_record=months_before(now, policy.audit_record_months),
+        closed_remark=months_before(now, CLOSED_REMARK_MONTHS),
     )
