@@ -561,3 +561,48 @@ def trend_panel(points: Sequence[str], one: Series, locale: str = "en", chart_id
         f"{label} {_decimal(v, locale) if v is not None else _('not enough answers')}"
         for label, v in zip(points, one.values, strict=True)) + "."
     return _svg(chart_id, width, height, one.label, desc, body)
+
+
+@dataclass(frozen=True)
+class ImportanceBar:
+    """One pillar in a drivers chart: its share of what the pillars explain (in %), its score on the 1-5 scale
+    (None when hidden), and whether it is a pillar to focus on."""
+
+    label: str
+    share: float
+    score: float | None
+    focus: bool = False
+
+
+def importance_bars(rows: Sequence[ImportanceBar], title: str, score_label: str, focus_label: str,
+                    locale: str = "en", chart_id: str | None = None) -> Markup:
+    """Horizontal bars of relative importance, most important first, each pillar's score written beside it.
+
+    Narrow (360 wide) so a phone shows it near full size: the pillar's name sits above its bar, not beside it.
+    A pillar to focus on is drawn striped orange and named so in words, never by colour alone.
+    """
+    chart_id = _new_id(chart_id)
+    width, row_height, bar_width, top = 360, 48, 250, 6
+    scale_max = max([10.0] + [row.share for row in rows])
+    height = top + row_height * len(rows) + 4
+    body = [
+        (f'<defs><pattern id="{chart_id}-focus" width="6" height="6" patternUnits="userSpaceOnUse">'
+         f'<rect width="6" height="6" fill="{ORANGE}"/>'
+         f'<path d="M-2,2 l4,-4 M0,8 l8,-8 M6,10 l4,-4" stroke="#8a5a00" stroke-width="1.5"/></pattern></defs>')
+    ]
+    lines = []
+    for number, row in enumerate(rows):
+        y = top + number * row_height
+        label = f"{row.label} · {focus_label}" if row.focus else row.label
+        weight = ' font-weight="bold"' if row.focus else ""
+        body.append(f'<text x="0" y="{y + 14}" font-size="13"{weight} fill="{INK}">{escape(_fit(label, 30))}</text>')
+        score = _decimal(row.score, locale) if row.score is not None else "–"
+        body.append(f'<text x="{width}" y="{y + 14}" text-anchor="end" font-size="12" fill="{INK}">'
+                    f'{escape(score_label)} {score}</text>')
+        length = max(bar_width * row.share / scale_max, 1.5)
+        fill = f"url(#{chart_id}-focus)" if row.focus else BLUE
+        body.append(f'<rect x="0" y="{y + 20}" width="{length:.1f}" height="18" fill="{fill}"/>')
+        body.append(f'<text x="{length + 6:.1f}" y="{y + 34}" font-size="12" font-weight="bold" fill="{INK}">'
+                    f'{_percent(row.share, locale)}</text>')
+        lines.append(f"{label}: {_percent(row.share, locale)}, {score_label} {score}")
+    return _svg(chart_id, width, height, title, "; ".join(lines) + ".", body)
