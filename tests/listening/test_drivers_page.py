@@ -34,10 +34,11 @@ def _outcome(scores: dict[str, int]) -> float:
     return 20 * scores["listening"] + 10 * scores["improvement"] - 60
 
 
-def _compared_teams(organisation, count: int, small: int = 0, seed: int = 5):
+def _compared_teams(organisation, count: int, small: int = 0, seed: int = 5, weak_listening: bool = False):
     """A closed campaign of `count` teams of five respondents (each team answering alike, pillar by pillar at
     random) and `small` teams of two, each team with an NPS value for the campaign's quarter: the outcome is
-    _outcome() of the team's scores, except that a small team's is far off, so using it would show."""
+    _outcome() of the team's scores, except that a small team's is far off, so using it would show. With
+    `weak_listening` every team scores 1-2 on listening and 3-5 elsewhere."""
     rng = random.Random(seed)
     campaign = make_campaign(organisation, title="Culture drivers")
     period = str(Period.containing(campaign.closes_on))
@@ -48,7 +49,9 @@ def _compared_teams(organisation, count: int, small: int = 0, seed: int = 5):
         team = Team(organisation_id=organisation.id, name=f"Region {number:02}", parent=parent)
         db.session.add(team)
         db.session.flush()
-        scores = {p: rng.randint(1, 5) for p in PILLARS}
+        scores = {p: rng.randint(3, 5) if weak_listening else rng.randint(1, 5) for p in PILLARS}
+        if weak_listening:
+            scores["listening"] = rng.randint(1, 2)
         size = 5 if number < count else 2
         respond_many(campaign, size, team=team, **scores)
         value = _outcome(scores) if number < count else 400.0
@@ -152,3 +155,17 @@ def test_the_page_speaks_italian(client, login_as, demo):
     db.session.commit()
     page = client.get(URL).get_data(as_text=True)
     assert "Che cosa guida i risultati" in page
+
+
+def test_where_to_focus_names_an_important_pillar_that_scores_low(client, login_as, demo):
+    _compared_teams(demo["demo-retail"], 26, weak_listening=True)
+    result = drivers_of(demo["demo-retail"].id, "nps")
+    assert result.pillars[0].pillar == "listening" and result.pillars[0].focus
+    assert not any(d.focus for d in result.pillars if d.pillar in ("vision", "communication", "rewards", "hiring"))
+    login_as("leader")
+    page = client.get(URL).get_data(as_text=True)
+    focus = page[page.index('id="dr-focus-title"'):]
+    assert "<strong>Listening</strong>" in focus
+    # The chart names the pillar to focus on in words, and states every bar in its description.
+    assert "Listening · focus" in page
+    assert '<desc id="' in page and "Vision:" in page
