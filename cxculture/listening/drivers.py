@@ -25,6 +25,7 @@ from sqlalchemy import func, select
 from ..assessments.models import Campaign
 from ..assessments.results.summary import latest_closed_campaign, organisation_summary, shown_team_scores
 from ..extensions import db
+from ..kpis.formulas import SMALL_SAMPLE
 from ..kpis.models import Kpi, KpiValue
 from ..kpis.periods import Period
 from ..orgs.models import Person, Team
@@ -90,6 +91,8 @@ class DriverAnalysis:
     fallback: str | None = None
     teams: int = 0
     respondents: int = 0
+    #: Of those teams, how many have an outcome from fewer customer answers than formulas.SMALL_SAMPLE.
+    small_sample_teams: int = 0
     r_squared: float | None = None
     pillars: list[PillarDriver] = field(default_factory=list)
     #: The organisation's pillar scores (None where hidden) and its outcome, for the fallback and the context.
@@ -276,6 +279,7 @@ def drivers_of(organisation_id: int, outcome: str, language: str = "en") -> Driv
     above = {ancestor for t in usable for ancestor in t.ancestors}
     rows = [t for t in usable if t.team_id not in above]
     result.teams, result.respondents = len(rows), sum(t.respondents for t in rows)
+    result.small_sample_teams = sum(1 for t in rows if (values.by_team[t.team_id][1] or SMALL_SAMPLE) < SMALL_SAMPLE)
     if len(rows) < MIN_TEAMS:
         result.fallback = "few-teams"
         return result

@@ -56,7 +56,7 @@ def _compared_teams(organisation, count: int, small: int = 0, seed: int = 5, wea
         respond_many(campaign, size, team=team, **scores)
         value = _outcome(scores) if number < count else 400.0
         db.session.add(KpiValue(organisation_id=organisation.id, kpi_id=nps.id, period=period, team_id=team.id,
-                                value=value, answers=100))
+                                value=value, answers=100 if number else 12))
     db.session.commit()
     return campaign
 
@@ -89,6 +89,7 @@ def test_twenty_five_teams_are_needed_for_an_analysis(client, login_as, demo, co
         assert "with 25 teams a few teams can change the order" in page
         assert "association across teams, not cause" in page
         assert '<svg xmlns="http://www.w3.org/2000/svg" class="chart"' in page
+        assert "1 of these teams has a value from fewer than 30 customer answers" in page
     else:
         assert "Only 24 teams have both a" in page
         assert "Here are the organisation" in page and "figures: its pillar scores in Culture drivers" in page
@@ -169,3 +170,21 @@ def test_where_to_focus_names_an_important_pillar_that_scores_low(client, login_
     # The chart names the pillar to focus on in words, and states every bar in its description.
     assert "Listening · focus" in page
     assert '<desc id="' in page and "Vision:" in page
+
+
+def test_a_team_without_its_own_value_gets_its_peoples_weighted_by_their_answers(demo, make_person):
+    retail = demo["demo-retail"]
+    campaign = _compared_teams(retail, MIN_TEAMS)
+    team = db.session.scalar(select(Team).where(Team.organisation_id == retail.id, Team.name == "Region 03"))
+    own = db.session.scalar(select(KpiValue).where(KpiValue.team_id == team.id))
+    value, kpi_id, period = own.value, own.kpi_id, own.period
+    db.session.delete(own)
+    # 100 answers at value + 30 and 300 at value - 10 pool to the team's value; a plain mean would be value + 10.
+    for email, offset, answers in (("ann@retail.example.com", 30, 100), ("bob@retail.example.com", -10, 300)):
+        person = make_person(retail, email, team_id=team.id)
+        db.session.add(KpiValue(organisation_id=retail.id, kpi_id=kpi_id, period=period, person_id=person.id,
+                                value=value + offset, answers=answers))
+    db.session.commit()
+    result = drivers_of(retail.id, "nps")
+    assert campaign.title == result.campaign_title and result.teams == MIN_TEAMS
+    assert result.r_squared == pytest.approx(1.0)

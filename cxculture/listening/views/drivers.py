@@ -9,6 +9,7 @@ from flask_login import current_user
 from ...auth.access import permission_required
 from ...charts import ImportanceBar, importance_bars
 from ...i18n import current_language
+from ...kpis.formulas import SMALL_SAMPLE
 from ...kpis.scorecards import format_value
 from ...pillars import PILLAR_LABELS, PILLARS
 from ..drivers import MIN_TEAMS, OUTCOMES, DriverAnalysis, drivers_of
@@ -37,6 +38,7 @@ def show_drivers():
     return render_template(
         "listening/drivers.html", outcomes=OUTCOMES, chosen=outcome, analysis=analysis, error=None,
         chart=_chart(analysis, language) if analysis.pillars else None, min_teams=MIN_TEAMS,
+        small_sample=SMALL_SAMPLE,
         pillars=[(p, str(PILLAR_LABELS[p])) for p in PILLARS],
         outcome_text=format_value(analysis.organisation_outcome, analysis.unit, language),
         r_squared=format_decimal(analysis.r_squared, "0.00") if analysis.r_squared is not None else "",
