@@ -1,8 +1,9 @@
 """What other areas read of the assessments' results: every figure already suppressed, never a row.
 
-Cafés, KPIs, home pages and the training hook import only this module: the latest closed campaign, a viewer's
-results, a dashboard's pillar overview and the organisation summary, the weakest pillars of a person's team, teams'
-pillar scores for scorecards, and the benchmark network's pillar scores per organisation.
+Cafés, KPIs, listening, home pages and the training hook import only this module: the latest closed campaign, a
+viewer's results, a dashboard's pillar overview and the organisation summary, the weakest pillars of a person's team,
+teams' pillar scores for scorecards, the shown teams' scores the drivers compare, and the benchmark network's pillar
+scores per organisation.
 """
 from __future__ import annotations
 
