@@ -228,7 +228,7 @@ def _kpi_outcome(survey: str, organisation_id: int, campaign: Campaign, language
 OUTCOMES: dict[str, Outcome] = {
     "nps": Outcome("nps", _l("Net Promoter Score (NPS)"), partial(_kpi_outcome, "nps")),
     "csat": Outcome("csat", _l("Customer satisfaction (CSAT)"), partial(_kpi_outcome, "csat")),
-    "ces": Outcome("ces", _l("Customer effort score (CES)"), partial(_kpi_outcome, "ces")),
+    "ces": Outcome("ces", _l("Customer Effort Score (CES)"), partial(_kpi_outcome, "ces")),
 }
 
 

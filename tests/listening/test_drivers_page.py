@@ -146,7 +146,7 @@ def test_only_the_kpi_outcomes_are_offered_and_an_outcome_without_values_says_so
     page = client.get(URL + "?outcome=ces").get_data(as_text=True)
     assert 'value="nps"' in page and 'value="csat"' in page and 'value="ces" selected' in page
     assert "enps" not in page.lower()
-    assert "no values of Customer effort score (CES) yet" in page
+    assert "no values of Customer Effort Score (CES) yet" in page
 
 
 def test_the_page_speaks_italian(client, login_as, demo):
