@@ -7,6 +7,7 @@ from flask import Blueprint, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from ..auth.access import permission_required
+from ..charts import pillar_trend_panels
 from ..i18n import current_language
 from . import dashboards
 from .navigation import landing_for
@@ -57,9 +58,10 @@ def manager():
 @bp.get("/home/leader")
 @permission_required("leader")
 def leader():
-    today = date.today()
-    return render_template("home/leader.html", today=today,
-                           dashboard=dashboards.leader_dashboard(current_user, current_language(), today))
+    today, language = date.today(), current_language()
+    dashboard = dashboards.leader_dashboard(current_user, language, today)
+    trend = pillar_trend_panels(dashboard.trend, language, "leader-trend") if dashboard.trend else None
+    return render_template("home/leader.html", today=today, dashboard=dashboard, trend=trend)
 
 
 @bp.get("/home/hr")
