@@ -694,3 +694,49 @@ def _gridlines(ticks: Sequence[float], y_of: Callable[[float], float], left: flo
         parts.append(f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" font-size="{font_size}" '
                      f'fill="#4b5563">{escape(label(tick))}</text>')
     return parts
+
+
+@dataclass(frozen=True)
+class ImportanceBar:
+    """One pillar in a drivers chart: its share of what the pillars explain (in %), its score on the 1-5 scale
+    (None when hidden), and whether it is a pillar to focus on."""
+
+    label: str
+    share: float
+    score: float | None
+    focus: bool = False
+
+
+def importance_bars(rows: Sequence[ImportanceBar], title: str, score_label: str, focus_label: str,
+                    locale: str = "en", chart_id: str | None = None) -> Markup:
+    """Horizontal bars of relative importance, most important first, each pillar's score written beside it.
+
+    Narrow (360 wide) so a phone shows it near full size with its words still 11 px or more: the pillar's name has
+    a line of its own above its bar, the score sits at the bar's right. A pillar to focus on is drawn striped
+    orange and named so in words, never by colour alone.
+    """
+    chart_id = _new_id(chart_id)
+    width, row_height, bar_width, top = 360, 50, 200, 4
+    scale_max = max([10.0] + [row.share for row in rows])
+    height = top + row_height * len(rows)
+    body = [
+        (f'<defs><pattern id="{chart_id}-focus" width="6" height="6" patternUnits="userSpaceOnUse">'
+         f'<rect width="6" height="6" fill="{ORANGE}"/>'
+         f'<path d="M-2,2 l4,-4 M0,8 l8,-8 M6,10 l4,-4" stroke="#8a5a00" stroke-width="1.5"/></pattern></defs>')
+    ]
+    lines = []
+    for number, row in enumerate(rows):
+        y = top + number * row_height
+        label = f"{row.label} · {focus_label}" if row.focus else row.label
+        weight = ' font-weight="bold"' if row.focus else ""
+        body.append(f'<text x="0" y="{y + 15}" font-size="14"{weight} fill="{INK}">{escape(_fit(label, 40))}</text>')
+        length = max(bar_width * row.share / scale_max, 1.5)
+        fill = f"url(#{chart_id}-focus)" if row.focus else BLUE
+        body.append(f'<rect x="0" y="{y + 22}" width="{length:.1f}" height="20" fill="{fill}"/>')
+        body.append(f'<text x="{length + 5:.1f}" y="{y + 37}" font-size="13" font-weight="bold" fill="{INK}">'
+                    f'{_percent(row.share, locale)}</text>')
+        score = _decimal(row.score, locale) if row.score is not None else "–"
+        body.append(f'<text x="{width}" y="{y + 37}" text-anchor="end" font-size="13" fill="{INK}">'
+                    f'{escape(score_label)} {score}</text>')
+        lines.append(f"{label}: {_percent(row.share, locale)}, {score_label} {score}")
+    return _svg(chart_id, width, height, title, "; ".join(lines) + ".", body)

@@ -1,8 +1,9 @@
 """What other areas read of the assessments' results: every figure already suppressed, never a row.
 
-Cafés, KPIs, home pages and the training hook import only this module: the latest closed campaign, a viewer's
-results, a dashboard's pillar overview and the organisation summary, the weakest pillars of a person's team, teams'
-pillar scores for scorecards, and the benchmark network's pillar scores per organisation.
+Cafés, KPIs, listening, home pages and the training hook import only this module: the latest closed campaign, a
+viewer's results, a dashboard's pillar overview and the organisation summary, the weakest pillars of a person's team,
+teams' pillar scores for scorecards, the shown teams' scores the drivers compare, and the benchmark network's pillar
+scores per organisation.
 """
 from __future__ import annotations
 
@@ -37,6 +38,7 @@ __all__ = [
     "pillar_history",
     "pillar_overview",
     "pillar_trend",
+    "shown_team_scores",
     "team_snapshots",
     "weakest_pillars_for",
 ]
@@ -118,6 +120,42 @@ def team_snapshots(campaign: Campaign, team_ids) -> dict[int, dict[str, float] |
         tallies = analysis.team_tallies[team_id]
         snapshots[team_id] = {p: tallies[p].mean for p in PILLARS if p in tallies and tallies[p].mean is not None}
     return snapshots
+
+
+# The drivers hook -----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ShownTeam:
+    """A team whose figures may be shown in a campaign, as on the results heatmap (its sub-teams included)."""
+
+    team_id: int
+    #: The team's ancestors in the campaign's frozen tree, nearest first.
+    ancestors: tuple[int, ...]
+    respondents: int
+    #: The pillar scores that may be shown (a pillar too few gave a score on is left out).
+    scores: dict[str, float]
+
+
+def shown_team_scores(campaign: Campaign) -> list[ShownTeam]:
+    """Every team of the campaign whose figures may be shown, with its pillar scores; a hidden team (too few
+    respondents, or one that could be worked out from the others) is not in the list at all."""
+    analysis = analyse(campaign)
+    if not analysis.visible:
+        return []
+    shown = []
+    for team_id in sorted(analysis.team_n):
+        if not analysis.team_visible(team_id):
+            continue
+        tallies = analysis.team_tallies.get(team_id, {})
+        figures = {p: Figure.of(tallies.get(p), analysis.threshold) for p in PILLARS}
+        ancestors, node = [], analysis.teams[team_id][0]
+        while node is not None and node in analysis.teams and node not in ancestors:
+            ancestors.append(node)
+            node = analysis.teams[node][0]
+        shown.append(ShownTeam(team_id, tuple(ancestors), analysis.team_n[team_id],
+                               {p: f.score for p, f in figures.items() if f.score is not None}))
+    return shown
 
 
 # The benchmark hook ---------------------------------------------------------------------------------------

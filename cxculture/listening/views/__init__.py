@@ -6,5 +6,6 @@ from flask import Blueprint
 bp = Blueprint("listening", __name__, url_prefix="/listening")
 
 # Each room's routes register on bp; one import per line.
-from . import journey  # noqa: E402,F401,I001
+from . import drivers  # noqa: E402,F401,I001
+from . import journey  # noqa: E402,F401
 from . import remarks  # noqa: E402,F401
