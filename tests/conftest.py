@@ -573,3 +573,24 @@ def pytest_runtest_makereport(item, call):
     if report.failed:
         report.sections.append(("threads alive", "\n".join(
             f"{thread.name}{' (daemon)' if thread.daemon else ''}" for thread in threading.enumerate())))
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config, items):
+    """Keep xdist_group's tests on one worker under pytest 9 (`make test` runs `--dist loadgroup`).
+
+    pytest-xdist 3.8 marks a grouped test by appending "@group" to `item._nodeid`, which pytest 9 no longer reads (a
+    node's id comes from `_id`): the groups were silently lost and the browser tests spread over every worker, each
+    starting its own live server and Chromium. Put the suffix where pytest 9 reads it; a no-op where xdist's own
+    suffix took (older pytest) and outside xdist's workers.
+    """
+    from _pytest.nodeid import coerce_node_id
+
+    if not getattr(config.option, "loadgroup", False):
+        return
+    for item in items:
+        names = sorted({str(mark.args[0] if mark.args else mark.kwargs.get("name", "default"))
+                        for mark in item.iter_markers("xdist_group")})
+        suffix = "@" + "_".join(names)
+        if names and not item.nodeid.endswith(suffix):
+            item._id = coerce_node_id(item.nodeid + suffix)
