@@ -29,6 +29,7 @@ def create_app(config: dict | None = None) -> Flask:
     register_blueprints(app)
     register_commands(app)
     register_subscribers(app)
+    register_hooks(app)
     register_errorhandlers(app)
     register_template_helpers(app)
     return app
@@ -154,6 +155,13 @@ def register_commands(app: Flask) -> None:
     from .cli import cx
 
     app.cli.add_command(cx)
+
+
+def register_hooks(app: Flask) -> None:
+    """Areas above others lend them what they show: listening fills the hooks of actions, cafés and scorecards."""
+    from .listening.rhythm import register as register_listening
+
+    register_listening()
 
 
 def register_subscribers(app: Flask) -> None:

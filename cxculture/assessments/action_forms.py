@@ -87,6 +87,10 @@ class ActionForm(ActionFollowUpForm):
     #: What in the campaign's results it answers: carried from the link the leader followed.
     item_key = HiddenField(filters=[lambda value: (value or "").strip() or None])
     team_id = HiddenField(filters=[_optional_hidden_id])
+    #: What in listening it answers (action_sources): carried from the link the leader followed.
+    touchpoint_id = HiddenField(filters=[_optional_hidden_id])
+    theme_key = HiddenField(filters=[lambda value: (value or "").strip() or None])
+    driver_outcome = HiddenField(filters=[lambda value: (value or "").strip() or None])
     submit = SubmitField(_l("Create action"))
 
     def set_campaign_choices(self, campaigns) -> None:

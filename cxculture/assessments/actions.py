@@ -19,6 +19,7 @@ from ..orgs.models import Person, Team
 from ..pillars import PILLARS
 from ..refusals import Refused
 from ..util import utcnow
+from .action_sources import unknown_sources
 from .models import ActionItem, ActionUpdate, Campaign
 from .reminders import mail_action_assigned
 
@@ -46,6 +47,12 @@ ACTION_REFUSALS = {
                                 "under that pillar: start again from the campaign's results."),
     ("team_id", "unknown"): _l("The team this action should answer is not a team of your organisation: start "
                                "again from the campaign's results."),
+    ("touchpoint_id", "unknown"): _l("The touchpoint this action should answer is not one of your organisation's "
+                                     "journey: start again from the journey map."),
+    ("theme_key", "unknown"): _l("The theme this action should answer is not one of the comment themes: start again "
+                                 "from the themes page."),
+    ("driver_outcome", "unknown"): _l("The outcome whose drivers this action should answer is not NPS, CSAT or CES: "
+                                      "start again from the drivers page."),
     ("note", "missing"): _l("Write what was done or found, or change the status."),
     ("note", "too-long"): _l("Keep it under %(max)s characters.", max=MAX_NOTE_LENGTH),
 }
@@ -102,9 +109,11 @@ def statement_text(campaign: Campaign | None, item_key: str | None, language: st
 
 def create_action(organisation_id: int, *, title: str, pillar: str, owner_id: int | None, due_date: date | None,
                   status: str = "open", campaign_id: int | None = None, item_key: str | None = None,
-                  team_id: int | None = None, shared: bool = False, created_by: Person | None = None,
+                  team_id: int | None = None, touchpoint_id: int | None = None, theme_key: str | None = None,
+                  driver_outcome: str | None = None, shared: bool = False, created_by: Person | None = None,
                   today: date | None = None) -> ActionItem:
-    """A new action item; refuses naming every problem and changes nothing then."""
+    """A new action item; refuses naming every problem and changes nothing then. Besides a campaign's results, it
+    may answer a touchpoint, a comment theme or an outcome's drivers (action_sources)."""
     today = today or date.today()
     title = (title or "").strip()
     problems: dict[str, str] = {}
@@ -124,11 +133,14 @@ def create_action(organisation_id: int, *, title: str, pillar: str, owner_id: in
     _check_campaign(organisation_id, campaign_id, problems)
     if "campaign_id" not in problems:
         _check_context(organisation_id, campaign_id, pillar, item_key or None, team_id, problems)
+    sources = {"touchpoint_id": touchpoint_id, "theme_key": theme_key or None, "driver_outcome": driver_outcome or None}
+    problems.update(dict.fromkeys(unknown_sources(organisation_id, sources), "unknown"))
     if problems:
         raise refused_with(ACTION_REFUSALS, problems)
     action = ActionItem(organisation_id=organisation_id, title=title, pillar=pillar, owner_id=owner_id,
                         due_date=due_date, status=status, campaign_id=campaign_id, item_key=item_key or None,
-                        team_id=team_id, shared=bool(shared), created_by_id=created_by.id if created_by else None)
+                        team_id=team_id, shared=bool(shared), created_by_id=created_by.id if created_by else None,
+                        **sources)
     db.session.add(action)
     db.session.flush()
     mail_action_assigned(action)

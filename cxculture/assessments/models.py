@@ -162,6 +162,12 @@ class ActionItem(db.Model):
     item_key: Mapped[str | None] = mapped_column(String(60))
     #: The team whose results it answers (a heatmap cell), if any.
     team_id: Mapped[int | None] = mapped_column(ForeignKey("team.id", ondelete="SET NULL"))
+    #: The journey touchpoint whose customer remarks it answers (listening), if any.
+    touchpoint_id: Mapped[int | None] = mapped_column(ForeignKey("journey_touchpoint.id", ondelete="SET NULL"))
+    #: The comment theme it answers (a key of listening's theme lexicon), if any.
+    theme_key: Mapped[str | None] = mapped_column(String(40))
+    #: The outcome ("nps", "csat", "ces") whose driver analysis pointed at its pillar, if any.
+    driver_outcome: Mapped[str | None] = mapped_column(String(8))
     #: Shown to everyone of the organisation on "You said, we did" (title, what it answers, progress notes).
     shared: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     title: Mapped[str] = mapped_column(String(200))

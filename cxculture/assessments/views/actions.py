@@ -17,6 +17,7 @@ from ...pillars import PILLAR_LABELS, PILLARS
 from ...refusals import Refused, form_status, show_refusal
 from .. import actions as service
 from ..action_forms import STATUS_LABELS, ActionFollowUpForm, ActionForm, ActionUpdateForm
+from ..action_sources import SOURCE_FIELDS, described_sources
 from ..models import ActionItem, Campaign
 from . import bp
 
@@ -42,11 +43,20 @@ def list_actions():
     )
 
 
-def _context(campaign: Campaign | None, item_key: str | None, team_id: int | None) -> dict:
-    """What in a campaign's results an action answers, in words for the page: the statement and the team."""
+def _context(campaign: Campaign | None, item_key: str | None, team_id: int | None, sources: dict | None = None
+             ) -> dict:
+    """What an action answers, in words for the page: the campaign's statement and team, and what in listening
+    (a touchpoint, a theme, an outcome's drivers) it started from."""
     team = db.session.get(Team, team_id) if team_id else None
     return {"statement": service.statement_text(campaign, item_key, current_language()),
-            "team": team if team is not None and team.organisation_id == current_user.organisation_id else None}
+            "team": team if team is not None and team.organisation_id == current_user.organisation_id else None,
+            "sources": described_sources(current_user.organisation_id, sources or {}, current_language())}
+
+
+def _sources_of(holder) -> dict:
+    """The listening fields of an action or of its create form, by name."""
+    values = {name: getattr(holder, name) for name in SOURCE_FIELDS}
+    return {name: getattr(value, "data", value) for name, value in values.items()}
 
 
 @bp.route("/assessments/actions/new", methods=["GET", "POST"])
@@ -67,6 +77,9 @@ def create_action():
         form.pillar.data = request.args.get("pillar") if request.args.get("pillar") in PILLARS else ""
         form.item_key.data = request.args.get("item") or None if campaign else None
         form.team_id.data = query_int("team") if campaign else None
+        form.touchpoint_id.data = query_int("touchpoint")
+        form.theme_key.data = request.args.get("theme") or None
+        form.driver_outcome.data = request.args.get("outcome") or None
         form.status.data = "open"
         form.shared.data = campaign is not None  # an answer to a campaign is what staff wait to hear about
     if form.validate_on_submit():
@@ -74,7 +87,7 @@ def create_action():
             action = service.create_action(
                 organisation_id, title=form.title.data, pillar=form.pillar.data, owner_id=form.owner_id.data,
                 due_date=form.due_date.data, status=form.status.data, campaign_id=form.campaign_id.data,
-                item_key=form.item_key.data, team_id=form.team_id.data, shared=form.shared.data,
+                item_key=form.item_key.data, team_id=form.team_id.data, **_sources_of(form), shared=form.shared.data,
                 created_by=current_user, today=date.today())
         except Refused as error:
             show_refusal(form, error)
@@ -84,7 +97,8 @@ def create_action():
             return redirect(url_for("assessments.show_action", action_id=action.id))
     return render_template("assessments/actions_form.html", form=form, action=None, campaign=campaign,
                            pillar_labels=PILLAR_LABELS,
-                           **_context(campaign, form.item_key.data, form.team_id.data)), form_status(form)
+                           **_context(campaign, form.item_key.data, form.team_id.data, _sources_of(form))
+                           ), form_status(form)
 
 
 @bp.get("/assessments/actions/<int:action_id>")
@@ -105,7 +119,7 @@ def _action_page(action: ActionItem, form: ActionUpdateForm, may_follow_up: bool
         may_follow_up=may_follow_up, can_edit=current_user.can("leader"), can_list=any(
             current_user.can(p) for p in LIST_PERMISSIONS),
         pillar_labels=PILLAR_LABELS, status_labels=STATUS_LABELS,
-        **_context(campaign, action.item_key, action.team_id)), form_status(form)
+        **_context(campaign, action.item_key, action.team_id, _sources_of(action))), form_status(form)
 
 
 @bp.post("/assessments/actions/<int:action_id>/updates")
@@ -162,4 +176,5 @@ def edit_action(action_id: int):
     campaign = db.session.get(Campaign, action.campaign_id) if action.campaign_id else None
     return render_template("assessments/actions_form.html", form=form, action=action, campaign=campaign,
                            pillar_labels=PILLAR_LABELS, status_labels=STATUS_LABELS,
-                           **_context(campaign, action.item_key, action.team_id)), form_status(form)
+                           **_context(campaign, action.item_key, action.team_id, _sources_of(action))
+                           ), form_status(form)

@@ -38,7 +38,7 @@ def show_drivers():
     return render_template(
         "listening/drivers.html", outcomes=OUTCOMES, chosen=outcome, analysis=analysis, error=None,
         chart=_chart(analysis, language) if analysis.pillars else None, min_teams=MIN_TEAMS,
-        small_sample=SMALL_SAMPLE,
+        small_sample=SMALL_SAMPLE, may_start_action=current_user.can("leader"),
         pillars=[(p, str(PILLAR_LABELS[p])) for p in PILLARS],
         outcome_text=format_value(analysis.organisation_outcome, analysis.unit, language),
         r_squared=format_decimal(analysis.r_squared, "0.00") if analysis.r_squared is not None else "",

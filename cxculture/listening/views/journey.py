@@ -31,7 +31,7 @@ def show_journey():
     db.session.commit()  # the starter journey, given on first use
     return render_template("listening/journey.html", stages=stages, open_counts=journey.remark_counts(organisation_id),
                            language=current_language(), may_edit=any(current_user.can(p) for p in EDITORS),
-                           has_inbox=answers_remarks(current_user))
+                           has_inbox=answers_remarks(current_user), may_start_action=current_user.can("leader"))
 
 
 def _editor(add_form: StageForm | None = None, rename: tuple[int, StageForm] | None = None):
