@@ -4,10 +4,12 @@ Everything a drafted item shows is frozen into its `snapshot` as primitive JSON,
 area's already-suppressed results (`campaign_results`): a hidden figure never reaches a snapshot. The order:
 follow-up of the actions (those agreed at the previous café first), the latest closed campaign's two weakest
 pillars, the café's other focus pillars, the widest leadership-vs-everyone-else gaps, leadership's own
-training, KPIs that work against the culture, the benchmark.
+training, KPIs that work against the culture, the sections areas above cafés add (`register_agenda_section`:
+listening adds what customers tell staff and what drives the outcomes), the benchmark.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import date
 
@@ -40,6 +42,16 @@ class DraftedItem:
     prompts: list[str]
     snapshot: dict = field(default_factory=dict)
     pillar: str | None = None
+
+
+#: Sections an area above cafés adds to every drafted agenda, by name: (cafe, language) -> its items. Listening
+#: registers its own (cxculture.listening.rhythm); cafés cannot import it.
+_added_sections: dict[str, Callable[[Cafe, str], list[DraftedItem]]] = {}
+
+
+def register_agenda_section(name: str, draft: Callable[[Cafe, str], list[DraftedItem]]) -> None:
+    """An area above cafés drafts a section of every café's agenda (once per name)."""
+    _added_sections[name] = draft
 
 
 def _round(value: float | None, digits: int = 2) -> float | None:
@@ -255,6 +267,8 @@ def draft_items(cafe: Cafe, viewer: Person, today: date | None = None) -> list[D
         kpis = _kpis(cafe, cafe.language)
         if kpis is not None:
             items.append(kpis)
+        for draft in _added_sections.values():
+            items.extend(draft(cafe, cafe.language))
         items.append(_benchmark(cafe, cafe.language))
     return items
 

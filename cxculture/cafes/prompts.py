@@ -10,7 +10,7 @@ from ..pillars import PILLARS
 
 PROMPTS_PATH = Path(__file__).with_name("prompts.yaml")
 #: Keys besides the six pillars: the general agenda items.
-GENERAL_KEYS = ("perception_gap", "training", "kpis", "follow_up", "benchmark")
+GENERAL_KEYS = ("perception_gap", "training", "kpis", "follow_up", "benchmark", "customer_voice", "drivers")
 LANGUAGES = ("en", "it")
 
 

@@ -283,3 +283,37 @@ def csv_rows(organisation_id: int, language: str) -> list[list[str]]:
 def open_count(person: Person) -> int:
     """How many open remarks wait in the person's inbox (for the dashboards)."""
     return db.session.scalar(_answered_by(select(func.count(Remark.id)), person, "open"))
+
+
+# The working rhythm: café agendas and team scorecards ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OpenAtTouchpoint:
+    """A touchpoint's open remarks: how many, and since when the oldest waits."""
+
+    touchpoint_id: int
+    open: int
+    oldest: datetime
+
+
+def most_open(organisation_id: int, limit: int = 5) -> list[OpenAtTouchpoint]:
+    """The organisation's touchpoints with the most open remarks (ties: the longest waiting first), one GROUP BY."""
+    count, oldest = func.count(Remark.id), func.min(Remark.logged_at)
+    rows = db.session.execute(
+        select(Remark.touchpoint_id, count, oldest)
+        .where(Remark.organisation_id == organisation_id, Remark.status.in_(OPEN_STATUSES))
+        .group_by(Remark.touchpoint_id).order_by(count.desc(), oldest, Remark.touchpoint_id).limit(limit)).all()
+    return [OpenAtTouchpoint(touchpoint_id, int(open_), oldest_) for touchpoint_id, open_, oldest_ in rows]
+
+
+def team_remark_counts(organisation_id: int, team_ids, start: datetime, end: datetime) -> tuple[int, int]:
+    """Of the remarks at touchpoints owned by `team_ids`: how many were closed in [start, end), and how many are
+    open now. Counts per team, never per person (a count per person would invite padding). One query."""
+    closed_in = (Remark.status == "closed") & (Remark.closed_at >= start) & (Remark.closed_at < end)
+    closed, open_ = db.session.execute(
+        select(func.coalesce(func.sum(case((closed_in, 1), else_=0)), 0),
+               func.coalesce(func.sum(case((Remark.status.in_(OPEN_STATUSES), 1), else_=0)), 0))
+        .join(Touchpoint, Touchpoint.id == Remark.touchpoint_id)
+        .where(Remark.organisation_id == organisation_id, Touchpoint.owner_team_id.in_(team_ids))).one()
+    return int(closed), int(open_)

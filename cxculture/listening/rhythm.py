@@ -6,13 +6,22 @@ called by the app's wiring, fills their hooks. Without it they simply show nothi
 """
 from __future__ import annotations
 
+from datetime import date
+
 from flask import url_for
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from ..assessments.action_sources import ActionSource, register_action_source
+from ..cafes.agenda import DraftedItem, register_agenda_section
+from ..cafes.prompts import prompts_for
 from ..extensions import db
-from .drivers import OUTCOMES
+from .drivers import MIN_TEAMS, OUTCOMES, drivers_of
+from .journey import remark_counts
 from .models import Touchpoint
+from .remarks import most_open
 
 
 def _touchpoint_words(organisation_id: int, touchpoint_id, language: str) -> str | None:
@@ -34,3 +43,37 @@ def register() -> None:
     register_action_source(ActionSource(
         "driver_outcome", _l("Drivers of"), _outcome_words,
         lambda outcome: url_for("listening.show_drivers", outcome=outcome)))
+    register_agenda_section("customer_voice", customer_voice_section)
+    register_agenda_section("drivers", drivers_section)
+
+
+# Café agendas ----------------------------------------------------------------------------------------------------
+
+
+def customer_voice_section(cafe, language: str) -> list[DraftedItem]:
+    """"What customers tell staff": the touchpoints with the most open remarks, how many, and the oldest's age."""
+    today = date.today()
+    busiest = most_open(cafe.organisation_id)
+    points = {t.id: t for t in db.session.scalars(select(Touchpoint).where(
+        Touchpoint.id.in_([row.touchpoint_id for row in busiest])).options(
+        selectinload(Touchpoint.stage), selectinload(Touchpoint.owner_team)))}
+    rows = [{"touchpoint": points[row.touchpoint_id].name(language),
+             "stage": points[row.touchpoint_id].stage.name(language),
+             "owner": points[row.touchpoint_id].owner_team.name if points[row.touchpoint_id].owner_team else "",
+             "open": row.open, "oldest_days": max((today - row.oldest.date()).days, 0)} for row in busiest]
+    snapshot = {"touchpoints": rows, "open": sum(remark_counts(cafe.organisation_id).values())}
+    return [DraftedItem("customer_voice", "customer_voice", _("What customers tell staff"),
+                        prompts_for("customer_voice", language), snapshot)]
+
+
+def drivers_section(cafe, language: str) -> list[DraftedItem]:
+    """"What drives our outcomes": for each outcome, the pillars to focus on, or why the analysis has none."""
+    outcomes = []
+    for key, outcome in OUTCOMES.items():
+        analysis = drivers_of(cafe.organisation_id, key, language)
+        outcomes.append({
+            "key": key, "label": str(outcome.label), "fallback": analysis.fallback, "teams": analysis.teams,
+            "focus": [{"pillar": d.pillar, "relative": round(d.relative, 1),
+                       "score": None if d.score is None else round(d.score, 2)} for d in analysis.focus]})
+    return [DraftedItem("drivers", "drivers", _("What drives our outcomes"), prompts_for("drivers", language),
+                        {"outcomes": outcomes, "min_teams": MIN_TEAMS})]
