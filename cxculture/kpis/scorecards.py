@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import statistics
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 
@@ -175,6 +175,34 @@ class TeamKpiSummary:
     team_value: float | None = None
 
 
+@dataclass(frozen=True)
+class CustomerRemarks:
+    """What customers told staff at the touchpoints a team owns: how many remarks the team closed in the quarter,
+    and how many are still open. A team's count, never a person's: a count per person would invite padding."""
+
+    closed: int
+    open: int
+
+
+#: Counts a team's customer remarks: (organisation_id, team ids, quarter) -> CustomerRemarks. Listening registers it
+#: (it sits above kpis); without it scorecards show no remarks.
+_remark_counter: Callable[[int, set[int], Period], CustomerRemarks] | None = None
+
+
+def register_remark_counter(counter: Callable[[int, set[int], Period], CustomerRemarks]) -> None:
+    """The listening area says how a team's customer remarks are counted."""
+    global _remark_counter
+    _remark_counter = counter
+
+
+def team_remarks(organisation_id: int, team_ids: Iterable[int], period: str | Period) -> CustomerRemarks | None:
+    """The customer remarks of `team_ids` for the quarter, or None when nothing counts them or no team is given."""
+    team_ids = set(team_ids)
+    if _remark_counter is None or not team_ids:
+        return None
+    return _remark_counter(organisation_id, team_ids, parse_period(str(period)))
+
+
 @dataclass
 class TeamPack:
     title: str
@@ -187,6 +215,7 @@ class TeamPack:
     culture: CultureSnapshot | None = None
     #: The alignment notes once per reward plan of the team: (plan title, conflicts, suggestions).
     plans: list[tuple[str, list[AlignmentNote], list[str]]] = field(default_factory=list)
+    remarks: CustomerRemarks | None = None
 
 
 # Status and trend ----------------------------------------------------------------------------------------------

@@ -6,7 +6,7 @@ called by the app's wiring, fills their hooks. Without it they simply show nothi
 """
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, time, timedelta
 
 from flask import url_for
 from flask_babel import gettext as _
@@ -18,10 +18,12 @@ from ..assessments.action_sources import ActionSource, register_action_source
 from ..cafes.agenda import DraftedItem, register_agenda_section
 from ..cafes.prompts import prompts_for
 from ..extensions import db
+from ..kpis.periods import Period
+from ..kpis.scorecards import CustomerRemarks, register_remark_counter
 from .drivers import MIN_TEAMS, OUTCOMES, drivers_of
 from .journey import remark_counts
 from .models import Touchpoint
-from .remarks import most_open
+from .remarks import most_open, team_remark_counts
 
 
 def _touchpoint_words(organisation_id: int, touchpoint_id, language: str) -> str | None:
@@ -45,6 +47,7 @@ def register() -> None:
         lambda outcome: url_for("listening.show_drivers", outcome=outcome)))
     register_agenda_section("customer_voice", customer_voice_section)
     register_agenda_section("drivers", drivers_section)
+    register_remark_counter(count_team_remarks)
 
 
 # Café agendas ----------------------------------------------------------------------------------------------------
@@ -77,3 +80,13 @@ def drivers_section(cafe, language: str) -> list[DraftedItem]:
                        "score": None if d.score is None else round(d.score, 2)} for d in analysis.focus]})
     return [DraftedItem("drivers", "drivers", _("What drives our outcomes"), prompts_for("drivers", language),
                         {"outcomes": outcomes, "min_teams": MIN_TEAMS})]
+
+
+# Team scorecards -------------------------------------------------------------------------------------------------
+
+
+def count_team_remarks(organisation_id: int, team_ids: set[int], period: Period) -> CustomerRemarks:
+    """The remarks at the touchpoints the teams own: closed in the quarter (its first to its last day), open now."""
+    start = datetime.combine(period.start, time.min)
+    end = datetime.combine(period.end + timedelta(days=1), time.min)
+    return CustomerRemarks(*team_remark_counts(organisation_id, team_ids, start, end))

@@ -11,6 +11,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from ...assessments.results.access import manager_team_ids
 from ...auth.access import get_in_organisation, permission_required
 from ...charts import TargetBar, target_bar
 from ...downloads.models import Download
@@ -125,7 +126,9 @@ def list_team_scorecards():
     if period is None:
         return _period_refused()
     cards = service.scorecards_for(service.team_people_query(current_user), period, current_language())
+    remarks = service.team_remarks(current_user.organisation_id, manager_team_ids(current_user), period)
     return render_template("kpis/scorecard_list.html", cards=cards, period=str(period), audience="team",
+                           remarks=remarks,
                            grid=service.status_grid(cards) if any(card.lines for card in cards) else None,
                            pack_url=url_for("kpis.download_team_pack", period=str(period)) if cards else None,
                            **_helpers(current_language()))
@@ -238,9 +241,11 @@ def build_team_pack(download: Download, progress: Progress) -> bytes:
     else:
         manager = db.session.get(Person, download.requested_by_id)
         query = service.team_people_query(manager)
+        team_ids = manager_team_ids(manager)
     cards = _people_cards(query, params["period"], params["language"])
     pack = service.team_pack(params["title"], cards, organisation_id, params["period"], params["language"],
                              params.get("pack_team_id"))
+    pack.remarks = service.team_remarks(organisation_id, team_ids, params["period"])
     return _pack_pdf(pack, progress)
 
 
