@@ -1,0 +1,126 @@
+"""The shipped lexicons, loaded once: themes (themes.yaml) and tone (tone.yaml), both keyed by lemma.
+
+Every cue is lemmatised with the same lemmatiser the comments go through, so a lexicon names one form of a word
+and finds the others. A cue of several words is a phrase: a tuple of lemmas matched as consecutive lemmas.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from pathlib import Path
+
+import simplemma
+import yaml
+
+HERE = Path(__file__).parent
+LANGUAGES = ("en", "it")
+
+#: Words (apostrophes kept inside English words such as "didn't"; Italian elisions split: "un'attesa" -> un, attesa).
+_WORD = re.compile(r"[^\W_]+(?:'t)?", re.UNICODE)
+#: Common short words of each language, to tell which one a comment is written in.
+_STOPWORDS = {
+    "en": frozenset("the a an and or but to of in on at for with is are was were be been it this that my our we i "
+                    "you they he she not no never have has had do does did from by as so very too they".split()),
+    "it": frozenset("il lo la i gli le un una uno e o ma di da in su per con tra fra è sono era erano essere non "
+                    "mai che chi mi ci si ti vi del della dei delle al alla ai alle nel nella molto troppo ho ha "
+                    "abbiamo hanno come anche più".split()),
+}
+
+
+def normalise(text: str) -> str:
+    """The text as comments are compared and searched: case-folded, one kind of apostrophe, single spaces."""
+    text = unicodedata.normalize("NFC", text).casefold().replace("’", "'").replace("‘", "'")
+    return " ".join(text.split())
+
+
+def words(normalised: str) -> list[str]:
+    """The words of a normalised text ("didn't" -> "didnt", so negations read as one word)."""
+    return [w.replace("'", "") for w in _WORD.findall(normalised)]
+
+
+def language_of(tokens: list[str], default: str = "en") -> str:
+    """The language whose common short words the tokens use most (the default on a tie)."""
+    counts = {lang: sum(token in stop for token in tokens) for lang, stop in _STOPWORDS.items()}
+    best = max(counts, key=counts.get)
+    return best if counts[best] > counts[default] else default
+
+
+@lru_cache(maxsize=200_000)
+def lemma(word: str, language: str) -> str:
+    """The word's lemma in the language (simplemma's dictionary; the word itself when it knows none)."""
+    return simplemma.lemmatize(word, lang=language).casefold()
+
+
+def lemmas(text: str, language: str) -> tuple[str, ...]:
+    return tuple(lemma(w, language) for w in words(normalise(text)))
+
+
+@dataclass(frozen=True)
+class Cues:
+    """One language's cues: single lemmas and phrases (tuples of lemmas), each mapped to what it signals."""
+
+    single: dict[str, tuple]
+    phrases: dict[tuple[str, ...], tuple]
+    longest: int
+
+
+def _cues(entries: dict[str, list[str]], language: str) -> Cues:
+    """{label: [cue, ...]} -> each cue's lemmas mapped to the labels that list it."""
+    single: dict[str, list] = {}
+    phrases: dict[tuple[str, ...], list] = {}
+    for label, cue_list in entries.items():
+        for cue in cue_list:
+            key = lemmas(str(cue), language)
+            if not key:
+                continue
+            target = single.setdefault(key[0], []) if len(key) == 1 else phrases.setdefault(key, [])
+            if label not in target:
+                target.append(label)
+    return Cues({k: tuple(v) for k, v in single.items()}, {k: tuple(v) for k, v in phrases.items()},
+                max((len(k) for k in phrases), default=1))
+
+
+@dataclass(frozen=True)
+class Theme:
+    key: str
+    labels: dict[str, str]
+    pillar: bool
+
+    def label(self, language: str) -> str:
+        return self.labels.get(language) or self.labels["en"]
+
+
+@cache
+def themes() -> tuple[Theme, ...]:
+    """The shipped themes in their order: the six pillars, then the service themes."""
+    data = yaml.safe_load((HERE / "themes.yaml").read_text(encoding="utf-8"))
+    return tuple(Theme(key, entry["label"], bool(entry.get("pillar"))) for key, entry in data.items())
+
+
+@cache
+def theme_cues(language: str) -> Cues:
+    data = yaml.safe_load((HERE / "themes.yaml").read_text(encoding="utf-8"))
+    return _cues({key: entry.get(language, []) for key, entry in data.items()}, language)
+
+
+@dataclass(frozen=True)
+class ToneLexicon:
+    #: lemma or phrase -> weight (positive above 0).
+    cues: Cues
+    negators: frozenset[str]
+    contrast: frozenset[str]
+
+
+@cache
+def tone_lexicon(language: str) -> ToneLexicon:
+    data = yaml.safe_load((HERE / "tone.yaml").read_text(encoding="utf-8"))[language]
+    weighted = {1: data["positive"], 2: data["strong_positive"], -1: data["negative"], -2: data["strong_negative"]}
+    cues = _cues({weight: entries for weight, entries in weighted.items()}, language)
+    # A cue listed under two weights keeps the strongest.
+    strongest = {k: (max(v, key=abs),) for k, v in cues.single.items()}
+    strongest_phrases = {k: (max(v, key=abs),) for k, v in cues.phrases.items()}
+    negators = frozenset(w for entry in data["negators"] for w in words(normalise(entry)))
+    return ToneLexicon(Cues(strongest, strongest_phrases, cues.longest), negators,
+                       frozenset(lemma(w, language) for w in data["contrast"]))

@@ -1,0 +1,95 @@
+"""Reading one comment: its language, lemmas, themes and tone. Pure functions over the shipped lexicons.
+
+Themes: every theme one of whose cues (a lemma, or consecutive lemmas for a phrase) the comment contains.
+Tone: the sum of the tone cues' weights, a cue within three words after a negator counting the other way and
+every cue after a contrast ("but", "ma") counting double; above zero positive, below negative, else neutral.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from .lexicon import Cues, language_of, lemma, normalise, theme_cues, themes, tone_lexicon, words
+
+TONES = ("negative", "neutral", "positive")
+#: How many words before a cue a negator still turns it round ("not very helpful", "non è stato per niente utile").
+NEGATION_REACH = 3
+#: Clauses end at these: a negator or a contrast does not reach past them.
+_CLAUSE_END = re.compile(r"[.!?;:,()\n]+")
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What the engine reads in one comment."""
+
+    #: The text as compared and searched (normalise()).
+    key: str
+    language: str
+    lemmas: frozenset[str]
+    #: Theme keys, in the lexicon's order.
+    themes: tuple[str, ...]
+    tone: str
+    score: float
+
+
+def _matches(lemmas: list[str], cues: Cues):
+    """(start, length, labels) of each cue found, longest first at each position, not overlapping."""
+    i = 0
+    while i < len(lemmas):
+        for size in range(min(cues.longest, len(lemmas) - i), 1, -1):
+            labels = cues.phrases.get(tuple(lemmas[i:i + size]))
+            if labels:
+                yield i, size, labels
+                i += size
+                break
+        else:
+            labels = cues.single.get(lemmas[i])
+            if labels:
+                yield i, 1, labels
+            i += 1
+
+
+def _themes_of(lemmas: list[str], language: str) -> tuple[str, ...]:
+    """Theme keys found anywhere in the comment (phrases may overlap single words here: all count)."""
+    cues = theme_cues(language)
+    found = {label for word in lemmas for label in cues.single.get(word, ())}
+    for size in range(2, min(cues.longest, len(lemmas)) + 1):
+        for i in range(len(lemmas) - size + 1):
+            found.update(cues.phrases.get(tuple(lemmas[i:i + size]), ()))
+    return tuple(theme.key for theme in themes() if theme.key in found)
+
+
+def _tone_score(clauses: list[list[str]], language: str) -> float:
+    lexicon = tone_lexicon(language)
+    score, contrast = 0.0, 1.0
+    for clause in clauses:
+        lemmas = [lemma(w, language) for w in clause]
+        matched = dict.fromkeys(range(len(clause)), False)
+        found = list(_matches(lemmas, lexicon.cues))
+        for start, size, _labels in found:
+            for j in range(start, start + size):
+                matched[j] = True
+        weights = {start: labels[0] for start, _size, labels in found}
+        for i in range(len(clause)):
+            if lemmas[i] in lexicon.contrast:
+                contrast = 2.0
+            if i not in weights:
+                continue
+            negated = any(clause[j] in lexicon.negators and not matched[j]
+                          for j in range(max(0, i - NEGATION_REACH), i))
+            score += (-weights[i] if negated else weights[i]) * contrast
+    return score
+
+
+@lru_cache(maxsize=100_000)
+def read(text: str, default_language: str = "en") -> Reading:
+    """Read one comment (cached: the same text is read once)."""
+    key = normalise(text)
+    clauses = [words(part) for part in _CLAUSE_END.split(key)]
+    tokens = [w for clause in clauses for w in clause]
+    language = language_of(tokens, default_language)
+    lemmas = [lemma(w, language) for w in tokens]
+    score = _tone_score(clauses, language)
+    tone = "positive" if score > 0 else "negative" if score < 0 else "neutral"
+    return Reading(key, language, frozenset(lemmas) | frozenset(tokens), _themes_of(lemmas, language), tone, score)
