@@ -111,6 +111,8 @@ class ToneLexicon:
     cues: Cues
     negators: frozenset[str]
     contrast: frozenset[str]
+    #: Words of a wish or a suggestion ("would", "should", "vorrei"): the positive words of its clause are hoped for.
+    wishes: frozenset[str]
 
 
 @cache
@@ -123,4 +125,5 @@ def tone_lexicon(language: str) -> ToneLexicon:
     strongest_phrases = {k: (max(v, key=abs),) for k, v in cues.phrases.items()}
     negators = frozenset(w for entry in data["negators"] for w in words(normalise(entry)))
     return ToneLexicon(Cues(strongest, strongest_phrases, cues.longest), negators,
-                       frozenset(lemma(w, language) for w in data["contrast"]))
+                       frozenset(lemma(w, language) for w in data["contrast"]),
+                       frozenset(w for entry in data["wishes"] for w in words(normalise(entry))))

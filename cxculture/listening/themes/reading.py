@@ -2,7 +2,9 @@
 
 Themes: every theme one of whose cues (a lemma, or consecutive lemmas for a phrase) the comment contains.
 Tone: the sum of the tone cues' weights, a cue within three words after a negator counting the other way and
-every cue after a contrast ("but", "ma") counting double; above zero positive, below negative, else neutral.
+every cue after a contrast ("but", "ma") counting double, and a clause whose negator turns no cue round counting
+as one negative cue (what is missing: "nobody told us", "non l'hanno mai fatto"); above zero positive, below
+negative, else neutral.
 """
 from __future__ import annotations
 
@@ -71,14 +73,26 @@ def _tone_score(clauses: list[list[str]], language: str) -> float:
             for j in range(start, start + size):
                 matched[j] = True
         weights = {start: labels[0] for start, _size, labels in found}
+        wish = any(word in lexicon.wishes for word in clause)
+        free_negators = {j for j, word in enumerate(clause) if word in lexicon.negators and not matched[j]}
+        turned = set()
         for i in range(len(clause)):
             if lemmas[i] in lexicon.contrast:
                 contrast = 2.0
             if i not in weights:
                 continue
-            negated = any(clause[j] in lexicon.negators and not matched[j]
-                          for j in range(max(0, i - NEGATION_REACH), i))
-            score += (-weights[i] if negated else weights[i]) * contrast
+            negators = free_negators.intersection(range(max(0, i - NEGATION_REACH), i))
+            turned |= negators
+            weight = weights[i]
+            if negators:
+                # "not good" is bad, but "not bad" is only faintly good.
+                weight = -weight if weight > 0 else -weight / 2
+            if wish and weight > 0:
+                continue  # "it would be good to ...": a wish, not praise
+            score += weight * contrast
+        if free_negators - turned:
+            # A negation with nothing to turn round is a lack: "the survey results were never shared".
+            score -= contrast
     return score
 
 
