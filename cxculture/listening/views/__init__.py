@@ -6,3 +6,4 @@ from flask import Blueprint
 bp = Blueprint("listening", __name__, url_prefix="/listening")
 
 # Each room's routes register on bp; one import per line.
+from . import themes  # noqa: E402,F401
