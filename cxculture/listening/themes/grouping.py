@@ -1,14 +1,14 @@
 """Comments grouped by theme and tone: duplicates folded, a search and a tone filter. Pure functions.
 
-A comment with several themes is in each of their groups; one with none is in the "other" group. The same text
-(after normalise()) from several people is one comment counted as many times (shown "×N").
+A comment with several themes is in each of their groups; one with none is in the "other" group. The same words
+(whatever the case, spacing and punctuation) from several people is one comment counted as many times (shown "×N").
 """
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from .lexicon import lemma, normalise, themes, words
+from .lexicon import fold_key, lemma, normalise, themes, words
 from .reading import TONES, Reading, read
 
 #: The group of comments in which no theme was found.
@@ -62,11 +62,11 @@ class ThemeReport:
 
 
 def fold(texts: Iterable[str]) -> list[tuple[str, int]]:
-    """(first spelling, count) of each distinct text after normalise(), in order of first appearance; blank
-    texts are dropped."""
+    """(first spelling, count) of each distinct text (fold_key()), in order of first appearance; texts without a
+    word are dropped."""
     folded: dict[str, list] = {}
     for text in texts:
-        key = normalise(text)
+        key = fold_key(text)
         if not key:
             continue
         entry = folded.get(key)

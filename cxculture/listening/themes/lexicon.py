@@ -35,6 +35,12 @@ def normalise(text: str) -> str:
     return " ".join(text.split())
 
 
+def fold_key(text: str) -> str:
+    """What two comments must share to be the same comment: their words, whatever the case, spacing and
+    punctuation ("I waited an hour." and "i waited an hour")."""
+    return " ".join(words(normalise(text)))
+
+
 def words(normalised: str) -> list[str]:
     """The words of a normalised text ("didn't" -> "didnt", so negations read as one word)."""
     return [w.replace("'", "") for w in _WORD.findall(normalised)]

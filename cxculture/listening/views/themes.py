@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import render_template, request
+from flask_babel import pgettext
 from flask_login import current_user
 
 from ...auth.access import permission_required
@@ -13,6 +14,12 @@ from . import bp
 
 #: A longer search is cut: it is a few words, not a text.
 MAX_QUERY = 100
+
+
+def tone_labels() -> dict[str, str]:
+    """Each tone's name as a comment's tag and a filter's choice (a context of its own: "neutral" of one comment)."""
+    return {"positive": pgettext("tone", "Positive"), "negative": pgettext("tone", "Negative"),
+            "neutral": pgettext("tone", "Neutral")}
 
 
 @bp.route("/themes")
@@ -27,4 +34,4 @@ def show_themes():
     sources = comments_for(current_user, language)
     report = group_by_theme((text for source in sources for text in source.texts), language, query, tone or None)
     return render_template("listening/themes.html", sources=sources, report=report, query=query, tone=tone,
-                           tones=TONES)
+                           tones=TONES, tone_labels=tone_labels())
