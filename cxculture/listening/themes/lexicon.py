@@ -47,10 +47,19 @@ def words(normalised: str) -> list[str]:
 
 
 def language_of(tokens: list[str], default: str = "en") -> str:
-    """The language whose common short words the tokens use most (the default on a tie)."""
-    counts = {lang: sum(token in stop for token in tokens) for lang, stop in _STOPWORDS.items()}
-    best = max(counts, key=counts.get)
-    return best if counts[best] > counts[default] else default
+    """The language whose common short words the tokens use most; on a tie, the one whose dictionary knows more
+    of them; the default when that ties too."""
+    for counts in ({lang: sum(t in stop for t in tokens) for lang, stop in _STOPWORDS.items()},
+                   {lang: sum(_known(t, lang) for t in tokens) for lang in LANGUAGES}):
+        best = max(counts, key=counts.get)
+        if counts[best] > counts[default]:
+            return best
+    return default
+
+
+@lru_cache(maxsize=200_000)
+def _known(word: str, language: str) -> bool:
+    return simplemma.is_known(word, lang=language)
 
 
 @lru_cache(maxsize=200_000)
