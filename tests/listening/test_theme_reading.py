@@ -5,8 +5,8 @@ import pytest
 
 from cxculture.listening.themes.grouping import OTHER, fold, group_by_theme
 from cxculture.listening.themes.lexicon import theme_cues, themes
-from cxculture.pillars import PILLARS
 from cxculture.listening.themes.reading import read
+from cxculture.pillars import PILLARS
 
 
 def test_a_theme_per_pillar_and_every_theme_in_both_languages():

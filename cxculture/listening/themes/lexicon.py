@@ -21,11 +21,17 @@ LANGUAGES = ("en", "it")
 _WORD = re.compile(r"[^\W_]+(?:'t)?", re.UNICODE)
 #: Common short words of each language, to tell which one a comment is written in.
 _STOPWORDS = {
-    "en": frozenset("the a an and or but to of in on at for with is are was were be been it this that my our we i "
-                    "you they he she not no never have has had do does did from by as so very too they".split()),
-    "it": frozenset("il lo la i gli le un una uno e o ma di da in su per con tra fra è sono era erano essere non "
-                    "mai che chi mi ci si ti vi del della dei delle al alla ai alle nel nella molto troppo ho ha "
-                    "abbiamo hanno come anche più".split()),
+    "en": frozenset({
+        "the", "a", "an", "and", "or", "but", "to", "of", "in", "on", "at", "for", "with", "is", "are", "was", "were",
+        "be", "been", "it", "this", "that", "my", "our", "we", "i", "you", "they", "he", "she", "not", "no", "never",
+        "have", "has", "had", "do", "does", "did", "from", "by", "as", "so", "very", "too"
+    }),
+    "it": frozenset({
+        "il", "lo", "la", "i", "gli", "le", "un", "una", "uno", "e", "o", "ma", "di", "da", "in", "su", "per", "con",
+        "tra", "fra", "è", "sono", "era", "erano", "essere", "non", "mai", "che", "chi", "mi", "ci", "si", "ti", "vi",
+        "del", "della", "dei", "delle", "al", "alla", "ai", "alle", "nel", "nella", "molto", "troppo", "ho", "ha",
+        "abbiamo", "hanno", "come", "anche", "più"
+    }),
 }
 
 
@@ -78,7 +84,8 @@ class Cues:
 
     single: dict[str, tuple]
     phrases: dict[tuple[str, ...], tuple]
-    longest: int
+    #: first lemma -> ((phrase, labels), ...), longest phrase first: only these are tried at a word.
+    starts: dict[str, tuple[tuple[tuple[str, ...], tuple], ...]]
 
 
 def _cues(entries: dict[str, list[str]], language: str) -> Cues:
@@ -93,8 +100,14 @@ def _cues(entries: dict[str, list[str]], language: str) -> Cues:
             target = single.setdefault(key[0], []) if len(key) == 1 else phrases.setdefault(key, [])
             if label not in target:
                 target.append(label)
-    return Cues({k: tuple(v) for k, v in single.items()}, {k: tuple(v) for k, v in phrases.items()},
-                max((len(k) for k in phrases), default=1))
+    return _indexed({k: tuple(v) for k, v in single.items()}, {k: tuple(v) for k, v in phrases.items()})
+
+
+def _indexed(single: dict[str, tuple], phrases: dict[tuple[str, ...], tuple]) -> Cues:
+    starts: dict[str, list] = {}
+    for phrase, labels in sorted(phrases.items(), key=lambda item: -len(item[0])):
+        starts.setdefault(phrase[0], []).append((phrase, labels))
+    return Cues(single, phrases, {first: tuple(found) for first, found in starts.items()})
 
 
 @dataclass(frozen=True)
@@ -134,11 +147,11 @@ class ToneLexicon:
 def tone_lexicon(language: str) -> ToneLexicon:
     data = yaml.safe_load((HERE / "tone.yaml").read_text(encoding="utf-8"))[language]
     weighted = {1: data["positive"], 2: data["strong_positive"], -1: data["negative"], -2: data["strong_negative"]}
-    cues = _cues({weight: entries for weight, entries in weighted.items()}, language)
+    cues = _cues(dict(weighted), language)
     # A cue listed under two weights keeps the strongest.
     strongest = {k: (max(v, key=abs),) for k, v in cues.single.items()}
     strongest_phrases = {k: (max(v, key=abs),) for k, v in cues.phrases.items()}
     negators = frozenset(w for entry in data["negators"] for w in words(normalise(entry)))
-    return ToneLexicon(Cues(strongest, strongest_phrases, cues.longest), negators,
+    return ToneLexicon(_indexed(strongest, strongest_phrases), negators,
                        frozenset(lemma(w, language) for w in data["contrast"]),
                        frozenset(w for entry in data["wishes"] for w in words(normalise(entry))))
