@@ -4,19 +4,9 @@ from __future__ import annotations
 import pytest
 
 from cxculture.extensions import db
-from cxculture.orgs.service import person_by_email
 from tests.assessments.results_factories import comment, make_campaign, respond_many, retail_campaign, roles, teams
 
 URL = "/listening/themes"
-
-
-@pytest.fixture
-def retail(demo):
-    """Demo Retail, its named accounts reading English."""
-    for local in ("admin", "leader", "hr", "manager", "employee"):
-        person_by_email(f"{local}@retail.example.com").language = "en"
-    db.session.commit()
-    return demo["demo-retail"]
 
 
 @pytest.fixture
