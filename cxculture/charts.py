@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import math
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from babel.numbers import format_decimal
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from markupsafe import Markup, escape
 
 from .formatting import format_percent
@@ -527,13 +528,8 @@ def trend_panel(points: Sequence[str], one: Series, locale: str = "en", chart_id
     def y_of(score: float) -> float:
         return plot_bottom - (score - 1) / 4 * (plot_bottom - plot_top)
 
-    body = [f'<text x="0" y="16" font-size="14" font-weight="bold" fill="{INK}">{escape(one.label)}</text>']
-    for tick in (1, 3, 5):
-        y = y_of(tick)
-        body.append(f'<line x1="{plot_left}" y1="{y:.1f}" x2="{plot_right}" y2="{y:.1f}" stroke="{GRID}" '
-                    f'stroke-width="1"/>')
-        body.append(f'<text x="{plot_left - 6}" y="{y + 4:.1f}" text-anchor="end" font-size="11" '
-                    f'fill="#4b5563">{tick}</text>')
+    body = [f'<text x="0" y="16" font-size="14" font-weight="bold" fill="{INK}">{escape(one.label)}</text>',
+            *_gridlines((1, 3, 5), y_of, plot_left, plot_right, str)]
     segment: list[str] = []
     for index, value in enumerate([*one.values, None]):
         if value is None:
@@ -561,3 +557,140 @@ def trend_panel(points: Sequence[str], one: Series, locale: str = "en", chart_id
         f"{label} {_decimal(v, locale) if v is not None else _('not enough answers')}"
         for label, v in zip(points, one.values, strict=True)) + "."
     return _svg(chart_id, width, height, one.label, desc, body)
+
+
+def value_histogram(values: Sequence[float], targets: Sequence[float], better: str, number: Callable[[float], str],
+                    title: str, note: str = "", bins: int = 8, chart_id: str | None = None) -> Markup:
+    """How people's values of one KPI spread: a histogram of `values` with each target as a line and, for a single
+    target, the side that meets it shaded, so where the people stand against the target reads at a glance.
+
+    `number` formats a value in the KPI's unit and the reader's language; `note` (the share on target) ends the
+    description. Counts are printed over the bars; the scale's ends and the targets are labelled in words."""
+    chart_id = _new_id(chart_id)
+    width, height = 300, 160
+    plot_left, plot_right, plot_top, plot_bottom = 8, width - 8, 30, 112
+    points = [*values, *targets]
+    low, high = min(points), max(points)
+    if high - low < 1e-9:
+        low, high = low - 1, high + 1
+    step = (high - low) / bins
+
+    def x_of(value: float) -> float:
+        return plot_left + (plot_right - plot_left) * (value - low) / (high - low)
+
+    counts = [0] * bins
+    for value in values:
+        counts[min(int((value - low) / step), bins - 1)] += 1
+    tallest = max(counts) or 1
+    body = []
+    if len(targets) == 1:
+        start, end = (x_of(targets[0]), plot_right) if better == "higher" else (plot_left, x_of(targets[0]))
+        body.append(f'<rect x="{start:.1f}" y="{plot_top - 6}" width="{end - start:.1f}" '
+                    f'height="{plot_bottom - plot_top + 6}" fill="#e6f0f7"/>')
+    bar_width = (plot_right - plot_left) / bins
+    counts_text = []  # drawn over the target lines
+    for index, count in enumerate(counts):
+        if not count:
+            continue
+        bar_height = (plot_bottom - plot_top - 14) * count / tallest
+        x, y = plot_left + index * bar_width, plot_bottom - bar_height
+        body.append(f'<rect x="{x + 1.5:.1f}" y="{y:.1f}" width="{bar_width - 3:.1f}" height="{bar_height:.1f}" '
+                    f'fill="{BLUE}"/>')
+        middle = x + bar_width / 2
+        if any(abs(x_of(target) - middle) < 12 for target in targets):  # a plate keeps it clear of the line
+            counts_text.append(f'<rect x="{middle - 4 - 4 * len(str(count)):.1f}" y="{y - 16:.1f}" '
+                               f'width="{8 + 8 * len(str(count))}" height="14" rx="2" fill="#fff"/>')
+        counts_text.append(f'<text x="{middle:.1f}" y="{y - 4:.1f}" text-anchor="middle" font-size="12" '
+                           f'font-weight="bold" fill="{INK}">{count}</text>')
+    body.append(f'<line x1="{plot_left}" y1="{plot_bottom}" x2="{plot_right}" y2="{plot_bottom}" stroke="{INK}" '
+                f'stroke-width="1"/>')
+    for target in targets:
+        x = x_of(target)
+        body.append(f'<line x1="{x:.1f}" y1="{plot_top - 10}" x2="{x:.1f}" y2="{plot_bottom + 4}" stroke="{INK}" '
+                    f'stroke-width="2" stroke-dasharray="5 3"/>')
+    body += counts_text
+    if targets:
+        label = (_("target %(value)s", value=number(targets[0])) if len(targets) == 1 else
+                 _("targets %(low)s–%(high)s", low=number(targets[0]), high=number(targets[-1])))
+        x = x_of(targets[0]) if len(targets) == 1 else (x_of(targets[0]) + x_of(targets[-1])) / 2
+        anchor = "start" if x < width * 0.35 else ("end" if x > width * 0.65 else "middle")
+        offset = {"start": -2, "end": 2, "middle": 0}[anchor]
+        body.append(f'<text x="{x + offset:.1f}" y="14" text-anchor="{anchor}" font-size="12" font-weight="bold" '
+                    f'fill="{INK}">{escape(label)}</text>')
+    body.append(f'<text x="{plot_left}" y="{plot_bottom + 16}" font-size="12" fill="#4b5563">{escape(number(low))}'
+                f'</text>')
+    body.append(f'<text x="{plot_right}" y="{plot_bottom + 16}" text-anchor="end" font-size="12" '
+                f'fill="#4b5563">{escape(number(high))}</text>')
+    direction = _("better →") if better == "higher" else _("← better")
+    body.append(f'<text x="{width / 2:.1f}" y="{plot_bottom + 38}" text-anchor="middle" font-size="12" '
+                f'fill="#4b5563">{escape(direction)}</text>')
+    spans = [(low + step * index, low + step * (index + 1), count) for index, count in enumerate(counts)]
+    desc = (ngettext("%(num)s value from %(low)s to %(high)s.", "%(num)s values from %(low)s to %(high)s.",
+                     len(values), low=number(min(values)), high=number(max(values))) if values else "")
+    desc += " " + "; ".join(f"{number(start)}–{number(end)}: {count}" for start, end, count in spans if count) + "."
+    if targets:
+        desc += " " + label + "."
+    if note:
+        desc += " " + note
+    return _svg(chart_id, width, height, title, desc.strip(), body)
+
+
+def pillar_trend_panels(trend, locale: str = "en", chart_prefix: str = "trend") -> list[Markup]:
+    """A trend_panel per pillar of a PillarTrend (assessments' results summary), ids `<chart_prefix>-<pillar>`:
+    the results page, the leader's dashboard and the café PDF draw the same trend the same way."""
+    return [trend_panel(trend.points, Series(label, values), locale=locale, chart_id=f"{chart_prefix}-{pillar}")
+            for pillar, label, values in trend.pillars]
+
+
+def share_over_time(labels: Sequence[str], shares: Sequence[float], title: str, long_labels: Sequence[str] = (),
+                    locale: str = "en", chart_id: str | None = None) -> Markup:
+    """A share (0-100%) over time as a line with its area filled, one point per period (months, oldest first):
+    the latest value printed in bold, and the first one, with every other period named on the axis (the latest
+    always) so the labels stay readable on a phone. `long_labels` name the periods in full in the description."""
+    chart_id = _new_id(chart_id)
+    width, height = 300, 176
+    plot_left, plot_right, plot_top, plot_bottom = 42, width - 18, 26, height - 34
+    count = max(len(shares), 1)
+
+    def x_of(index: int) -> float:
+        return plot_left + (plot_right - plot_left) * (index / (count - 1) if count > 1 else 0.5)
+
+    def y_of(share: float) -> float:
+        return plot_bottom - (plot_bottom - plot_top) * max(0.0, min(share, 100.0)) / 100
+
+    body = _gridlines((0, 50, 100), y_of, plot_left, plot_right, lambda tick: _percent(tick, locale), font_size=12)
+    points = [f"{x_of(i):.1f},{y_of(share):.1f}" for i, share in enumerate(shares)]
+    if points:
+        area = f"{x_of(0):.1f},{plot_bottom} " + " ".join(points) + f" {x_of(len(shares) - 1):.1f},{plot_bottom}"
+        body.append(f'<polygon points="{area}" fill="{BLUE}" fill-opacity=".12"/>')
+        body.append(f'<polyline points="{" ".join(points)}" fill="none" stroke="{BLUE}" stroke-width="2.5"/>')
+    for index, share in enumerate(shares):
+        body.append(_marker("circle", x_of(index), y_of(share), BLUE))
+    for index in {0, len(shares) - 1} if shares else ():
+        x, y = x_of(index), y_of(shares[index])
+        latest = index == len(shares) - 1
+        anchor = "end" if latest and len(shares) > 1 else ("start" if index == 0 and len(shares) > 1 else "middle")
+        offset = {"end": 4, "start": -4, "middle": 0}[anchor]
+        weight = ' font-weight="bold"' if latest else ""
+        body.append(f'<text x="{x + offset:.1f}" y="{y - 10:.1f}" text-anchor="{anchor}" font-size="13"{weight} '
+                    f'fill="{INK}">{_percent(shares[index], locale)}</text>')
+    for index, label in enumerate(labels):
+        if (len(labels) - 1 - index) % 2:
+            continue
+        body.append(f'<text x="{x_of(index):.1f}" y="{height - 14}" text-anchor="middle" font-size="12" '
+                    f'fill="#4b5563">{escape(label)}</text>')
+    names = long_labels or labels
+    desc = ", ".join(f"{name} {_percent(share, locale)}" for name, share in zip(names, shares, strict=True)) + "."
+    return _svg(chart_id, width, height, title, desc, body)
+
+
+def _gridlines(ticks: Sequence[float], y_of: Callable[[float], float], left: float, right: float,
+               label: Callable[[float], str], font_size: int = 11) -> list[str]:
+    """A line chart's horizontal grid: a line at each tick, labelled with `label(tick)` left of the plot."""
+    parts = []
+    for tick in ticks:
+        y = y_of(tick)
+        parts.append(f'<line x1="{left}" y1="{y:.1f}" x2="{right}" y2="{y:.1f}" stroke="{GRID}" stroke-width="1"/>')
+        parts.append(f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" font-size="{font_size}" '
+                     f'fill="#4b5563">{escape(label(tick))}</text>')
+    return parts

@@ -39,6 +39,8 @@ def demo_command(library_path: Path | None):
     click.echo(f"KPIs: {demo.kpis.plans} reward plans and {demo.kpis.values} KPI values loaded for: "
                f"{', '.join(demo.kpis.loaded) or 'nobody new'}.")
     click.echo(f"Training cafés loaded for: {', '.join(demo.cafes.loaded) or 'nobody new'}.")
+    click.echo(f"Listening: {demo.listening.remarks} customer remarks loaded for: "
+               f"{', '.join(demo.listening.loaded) or 'nobody new'}.")
     click.echo(f"Log in as admin@, leader@, hr@, manager@ or employee@ retail.example.com / bank.example.com "
                f"with the password {DEMO_PASSWORD!r}.")
 

@@ -28,17 +28,21 @@ def confirmed() -> bool:
 
 def ask_first(*, title: str, consequences: Sequence[str], undo: str, button: str, back: str,
               eyebrow: str | None = None, eyebrow_url: str | None = None, hidden: Mapping[str, object] | None = None,
-              danger: bool = True, facts: Sequence[tuple[str, str]] = (), problem: str | None = None):
+              danger: bool = True, facts: Sequence[tuple[str, str]] = (), problem: str | None = None,
+              form_sent: bool = False):
     """The shared confirmation page for the current URL: 200 on GET, 400 on a POST that was not confirmed.
 
     `consequences` are sentences saying what will happen (with the numbers of people, answers or records), `undo`
     whether and how it can be undone, `hidden` form values the action needs (sent back with the confirmation),
     `facts` label/value pairs naming what is acted on, `problem` a refusal to show instead of the "not confirmed"
-    message (with 400).
+    message (with 400). `form_sent`: this POST is a settings form's own, checked and about to do something
+    irreversible (a threshold raised, a retention period shortened): the question is its next step (200), not
+    a refused request.
     """
-    status = 400 if request.method == "POST" or problem else 200
+    not_confirmed = request.method == "POST" and not form_sent
+    status = 400 if not_confirmed or problem else 200
     return render_template("confirm.html", title=title, consequences=list(consequences), undo=undo, button=button,
                            back=back, eyebrow=eyebrow, eyebrow_url=eyebrow_url, hidden=dict(hidden or {}),
-                           danger=danger, facts=list(facts), problem=problem, not_confirmed=request.method == "POST",
+                           danger=danger, facts=list(facts), problem=problem, not_confirmed=not_confirmed,
                            action=request.full_path.rstrip("?"), confirm_field=CONFIRM_FIELD,
                            confirm_value=CONFIRM_VALUE), status

@@ -15,6 +15,7 @@ from .kpis.models import (  # noqa: F401
     RewardComponent,
     RewardPlan,
 )
+from .listening.models import JourneyStage, Remark, Touchpoint, TouchpointKpi  # noqa: F401
 from .lms.models import (  # noqa: F401
     GradeLink,
     GradePassback,

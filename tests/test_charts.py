@@ -1,6 +1,7 @@
 """SVG charts: well-formed, accessible, every number stated, hidden values never drawn."""
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -12,7 +13,9 @@ from cxculture.charts import (
     benchmark_bars,
     distribution_bars,
     radar_chart,
+    share_over_time,
     statement_bar,
+    value_histogram,
 )
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -116,3 +119,50 @@ def test_statement_bar_draws_the_shares_without_words_and_describes_them(ctx):
     widths = [float(r.get("width")) for r in root.findall(f"{SVG}rect") if r.get("fill") != "none"]
     assert widths == [100, 50, 50]
     assert root.find(f"{SVG}desc").text == "We listen <well>: 50% favourable, 25% neutral, 25% unfavourable."
+
+
+def percent_text(value: float) -> str:
+    return f"{value:g}%"
+
+
+def test_value_histogram_counts_every_value_and_marks_the_target(ctx):
+    root = parse(value_histogram([60, 70, 88, 90], [85], "higher", percent_text, "CSAT <spread>", "2 of 3 on target.",
+                                 chart_id="h1"))
+    desc = root.find(f"{SVG}desc").text
+    assert desc.startswith("4 values from 60% to 90%.") and desc.endswith("target 85%. 2 of 3 on target.")
+    counts = [int(n) for n in re.findall(r": (\d+)(?=;|\.)", desc)]
+    assert sum(counts) == 4
+    assert "target 85%" in texts(root) and "better →" in texts(root)
+    assert root.find(f"{SVG}title").text == "CSAT <spread>"
+    shaded = [r for r in root.iter(f"{SVG}rect") if r.get("fill") == "#e6f0f7"]
+    assert len(shaded) == 1 and float(shaded[0].get("x")) > 150  # the side at or above 85 on a 60-90 scale
+
+
+def test_value_histogram_with_several_targets_and_one_value(ctx):
+    root = parse(value_histogram([300], [300, 330], "lower", lambda v: f"{v:g} s", "AHT", chart_id="h2"))
+    desc = root.find(f"{SVG}desc").text
+    assert desc.startswith("1 value from 300 s to 300 s.") and "targets 300 s–330 s." in desc
+    assert "← better" in texts(root)
+    assert not [r for r in root.iter(f"{SVG}rect") if r.get("fill") == "#e6f0f7"]  # no single side meets both
+
+
+def test_share_over_time_states_every_period_and_names_every_other(ctx):
+    labels = [f"M{n}" for n in range(1, 13)]
+    shares = [0] * 8 + [10, 20, 40, 44.4]
+    root = parse(share_over_time(labels, shares, "Completed", [f"Month {n}" for n in range(1, 13)], chart_id="s1"))
+    desc = root.find(f"{SVG}desc").text
+    assert desc.startswith("Month 1 0%, Month 2 0%") and desc.endswith("Month 11 40%, Month 12 44%.")
+    words = texts(root)
+    assert "M12" in words and "M10" in words and "M11" not in words  # the latest always named
+    assert "44%" in words and "0%" in words
+
+
+@pytest.mark.parametrize("chart", ["histogram", "share"])
+def test_new_charts_stay_readable_on_a_phone(ctx, chart):
+    """Shown about 300 px wide on a phone, their words stay at 11 px or more."""
+    if chart == "histogram":
+        root = parse(value_histogram([1, 2, 3], [2], "higher", str, "H", chart_id="h3"))
+    else:
+        root = parse(share_over_time(["a", "b"], [10, 20], "S", chart_id="s2"))
+    scale = min(1.0, 300 / float(root.get("width")))
+    assert min(float(t.get("font-size")) for t in root.iter(f"{SVG}text")) * scale >= 11

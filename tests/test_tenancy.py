@@ -17,6 +17,7 @@ from cxculture.cafes.models import AgendaItem, Cafe, CafeDecision
 from cxculture.downloads.models import Download
 from cxculture.extensions import db
 from cxculture.kpis.models import Behaviour, Kpi, KpiBehaviourLink, KpiImport, KpiValue, RewardComponent, RewardPlan
+from cxculture.listening.models import JourneyStage, Remark, Touchpoint
 from cxculture.lms.models import LtiLaunch, LtiRegistration
 from cxculture.modules.models import Assignment, Certificate, Module, PathItem, QuizAttempt, TrainingPath
 from cxculture.orgs.models import JobRole, Person, RosterImport, Team
@@ -88,6 +89,9 @@ ARGUMENTS = {
     "session_row_id": lambda org: db.session.scalar(
         select(LoginSession.id).join(Person).where(Person.organisation_id == org.id).order_by(LoginSession.id)),
     "download_id": lambda org: _first_id(Download, org),
+    "stage_id": lambda org: _first_id(JourneyStage, org),
+    "touchpoint_id": lambda org: _first_id(Touchpoint, org),
+    "remark_id": lambda org: _first_id(Remark, org),
     # Library content is shared by the installation: these name no organisation's data.
     "slug": _module_slug,
     "lesson_id": lambda org: "lesson-1",
@@ -239,7 +243,16 @@ def _give_victim_training_records(organisation) -> None:
         )
     )
     _give_victim_cafe(organisation)
+    _give_victim_remark(organisation, person)
     db.session.commit()
+
+
+def _give_victim_remark(organisation, person) -> None:
+    """The starter journey and a remark at its first touchpoint."""
+    from cxculture.listening.journey import touchpoints_of
+    from cxculture.listening.remarks import RemarkEntry, log_remark
+
+    log_remark(person, RemarkEntry(touchpoints_of(organisation.id)[0].id, "phone", "Secret remark", "angry"))
 
 
 def _give_victim_cafe(organisation) -> None:

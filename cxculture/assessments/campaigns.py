@@ -392,19 +392,28 @@ def finish_due_closings(now: datetime | None = None) -> int:
     return sum(finish_closing(campaign_id) for campaign_id in due)
 
 
+def threshold_refusal(campaign: Campaign, threshold: int | None) -> Refused | None:
+    """Why `threshold` cannot become the campaign's (None when it can): it is set on a draft's form, and once the
+    campaign opened it is only ever raised, up to MAX_THRESHOLD."""
+    if campaign.threshold is None:
+        return _refusal({None: _l("A draft campaign's threshold is set on its form.")})
+    if threshold is None or threshold <= campaign.threshold:
+        return _refusal({"threshold": _l("Enter a number larger than the threshold in force (%(num)s): once a "
+                                          "campaign has opened its threshold can be raised, never lowered.",
+                                          num=campaign.threshold)})
+    if threshold > MAX_THRESHOLD:
+        return _refusal({"threshold": _l("Enter a threshold of at most %(num)s.", num=MAX_THRESHOLD)})
+    return None
+
+
 def raise_threshold(campaign: Campaign, threshold: int | None) -> Campaign:
     """Make an opened campaign's anonymity threshold stricter; it is never lowered once the campaign opened.
 
     A closed campaign's stored groups are generalised again and its results computed anew.
     """
-    if campaign.threshold is None:
-        raise _refusal({None: _l("A draft campaign's threshold is set on its form.")})
-    if threshold is None or threshold <= campaign.threshold:
-        raise _refusal({"threshold": _l("Enter a number larger than the threshold in force (%(num)s): once a "
-                                         "campaign has opened its threshold can be raised, never lowered.",
-                                         num=campaign.threshold)})
-    if threshold > MAX_THRESHOLD:
-        raise _refusal({"threshold": _l("Enter a threshold of at most %(num)s.", num=MAX_THRESHOLD)})
+    refusal = threshold_refusal(campaign, threshold)
+    if refusal is not None:
+        raise refusal
     before = {"threshold": campaign.threshold, "threshold_override": campaign.threshold_override}
     campaign.threshold = threshold
     campaign.threshold_override = max(threshold, campaign.threshold_override or 0)

@@ -12,8 +12,10 @@ from flask_babel import gettext as _
 from markupsafe import Markup
 
 from ..assessments.actions import ACTIVE_STATUSES
-from ..assessments.models import ActionItem
-from ..charts import BenchmarkRow, benchmark_bars
+from ..assessments.models import ActionItem, Campaign
+from ..assessments.results.summary import pillar_trend
+from ..charts import BenchmarkRow, benchmark_bars, pillar_trend_panels
+from ..extensions import db
 from ..orgs.models import Person
 from ..pillars import PILLAR_LABELS
 from .access import GUEST, HOST
@@ -123,3 +125,18 @@ def benchmark_chart(snapshot: dict, own_label: str, locale: str) -> Markup | Non
             for p in snapshot["pillars"]]
     return benchmark_bars(rows, _("Where we stand in the benchmark network, pillar by pillar"), own_label,
                           _("Network, middle half"), _("Network median"), locale=locale)
+
+
+def culture_trend(view: CafeView, organisation_id: int, locale: str) -> list[Markup] | None:
+    """The host organisation's pillar scores over its closed campaigns up to the one its agenda's figures come
+    from (so a past café's papers show what was known then), a small chart per pillar; None for a guest, an
+    agenda without shown figures, or fewer than two campaigns to draw."""
+    if view.role != HOST:
+        return None
+    campaign_id = next((item.snapshot["campaign_id"] for item in view.items
+                        if item.snapshot.get("status") == "shown" and item.snapshot.get("campaign_id")), None)
+    campaign = db.session.get(Campaign, campaign_id) if campaign_id else None
+    if campaign is None or campaign.organisation_id != organisation_id or campaign.status != "closed":
+        return None
+    trend = pillar_trend(organisation_id, locale, until=campaign)
+    return pillar_trend_panels(trend, locale, f"cafe-{view.id}-trend") if trend else None

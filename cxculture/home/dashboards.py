@@ -17,7 +17,13 @@ from sqlalchemy import func, or_, select
 from ..assessments.actions import ActionCounts, action_counts, actions_query, open_actions_owned_by
 from ..assessments.campaigns import Turnout, campaign_turnout, open_campaign_of
 from ..assessments.models import ActionItem, Campaign
-from ..assessments.results.summary import PillarOverview, latest_closed_campaign, pillar_overview
+from ..assessments.results.summary import (
+    PillarOverview,
+    PillarTrend,
+    latest_closed_campaign,
+    pillar_overview,
+    pillar_trend,
+)
 from ..cafes.models import Cafe
 from ..cafes.service import invited_cafes, next_cafe, pending_invitations
 from ..extensions import db
@@ -108,6 +114,8 @@ def manager_dashboard(manager: Person, language: str, today: date) -> ManagerDas
 @dataclass
 class LeaderDashboard:
     results: PillarOverview | None
+    #: The organisation's pillar scores over its last closed campaigns (None with fewer than two to draw).
+    trend: PillarTrend | None
     #: The campaign open now and its turnout (teams shown only as the campaign page shows them).
     open_campaign: Campaign | None
     turnout: Turnout | None
@@ -133,6 +141,7 @@ def leader_dashboard(leader: Person, language: str, today: date) -> LeaderDashbo
     leaders = training.leadership_matrix(organisation_id, language).rows
     return LeaderDashboard(
         results=_latest_overview(leader, language),
+        trend=pillar_trend(organisation_id, language),
         open_campaign=campaign,
         turnout=campaign_turnout(campaign, team_paths(organisation_id)) if campaign is not None else None,
         actions=action_counts(organisation_id, today),

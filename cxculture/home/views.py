@@ -7,7 +7,9 @@ from flask import Blueprint, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from ..auth.access import permission_required
+from ..charts import pillar_trend_panels
 from ..i18n import current_language
+from ..listening.remarks import open_count as open_remark_count
 from . import dashboards
 from .navigation import landing_for
 
@@ -50,16 +52,18 @@ def employee():
 @permission_required("manager")
 def manager():
     today = date.today()
-    return render_template("home/manager.html",
+    return render_template("home/manager.html", open_remarks=open_remark_count(current_user),
                            dashboard=dashboards.manager_dashboard(current_user, current_language(), today))
 
 
 @bp.get("/home/leader")
 @permission_required("leader")
 def leader():
-    today = date.today()
-    return render_template("home/leader.html", today=today,
-                           dashboard=dashboards.leader_dashboard(current_user, current_language(), today))
+    today, language = date.today(), current_language()
+    dashboard = dashboards.leader_dashboard(current_user, language, today)
+    trend = pillar_trend_panels(dashboard.trend, language, "leader-trend") if dashboard.trend else None
+    return render_template("home/leader.html", today=today, dashboard=dashboard, trend=trend,
+                           open_remarks=open_remark_count(current_user))
 
 
 @bp.get("/home/hr")

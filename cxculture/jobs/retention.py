@@ -3,9 +3,10 @@ or deleted (every night, and by `flask --app wsgi cx retention run`).
 
 Per organisation (orgs/retention.py has the settings): anonymous survey comments of campaigns closed long ago (their
 figures are frozen and stay), KPI values and kept scorecard files, delivered xAPI statements and grade passbacks,
-people deactivated long ago, and the audit trail's own records. For the whole installation, the hourly sweeps of
-housekeeping.py (expired login sessions, old login failures, expired LTI nonces and pending links) are counted and
-run too. Invitations keep no rows (their links are signed and stop working once used), so there is none to delete.
+people deactivated long ago, the audit trail's own records, and customer remarks closed long ago. For the whole
+installation, the hourly sweeps of housekeeping.py (expired login sessions, old login failures, expired LTI nonces
+and pending links) are counted and run too. Invitations keep no rows (their links are signed and stop working once
+used), so there is none to delete.
 
 People: erasing a person is the privacy area's (`erase_person` in cxculture/privacy/erasure.py); the run calls it
 for each person due when the installation has it, and otherwise counts and lists them, erasing nobody.
@@ -29,6 +30,7 @@ from ..auth.throttle import forget_old_failures
 from ..downloads.service import expire_made_files
 from ..extensions import db
 from ..kpis.retention import expire_kpi_values
+from ..listening.retention import expire_remarks
 from ..lms.launches import sweep_expired_pending_links
 from ..lms.outbox import expire_delivered
 from ..lms.tool import sweep_expired_nonces
@@ -51,6 +53,7 @@ KINDS = {
     "grade_passback": "grade passbacks delivered before",
     "deactivated_person": "people deactivated before",
     "audit_record": "audit records written before",
+    "customer_remark": "customer remarks closed before",
 }
 #: The installation-wide sweeps a run also does (housekeeping.py runs them every hour as well).
 SWEEPS: dict[str, Callable[[], int]] = {
@@ -88,7 +91,7 @@ class OrganisationRun:
         return {"survey_comment": self.cutoffs.campaign_closed, "kpi_value": self.cutoffs.kpi_value,
                 "scorecard_file": self.cutoffs.kpi_value, "xapi_statement": self.cutoffs.delivered,
                 "grade_passback": self.cutoffs.delivered, "deactivated_person": self.cutoffs.deactivated,
-                "audit_record": self.cutoffs.audit_record}[kind]
+                "audit_record": self.cutoffs.audit_record, "customer_remark": self.cutoffs.closed_remark}[kind]
 
 
 @dataclass
@@ -126,6 +129,7 @@ def _run_organisation(organisation: Organisation, due: Cutoffs, apply: bool) -> 
             due_person.erased = bool(erase(person))
         run.people_erased = any(p.erased for p in run.people_due)
     run.counts["audit_record"] = expire_records(org, due.audit_record, apply=apply)
+    run.counts["customer_remark"] = expire_remarks(org, due.closed_remark, apply=apply)
     return run
 
 

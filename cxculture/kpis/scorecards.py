@@ -516,6 +516,50 @@ def team_pack(
     )
 
 
+@dataclass(frozen=True)
+class GridColumn:
+    """One KPI of a status grid."""
+
+    kpi_id: int
+    name: str
+
+
+@dataclass(frozen=True)
+class GridRow:
+    """One person of a status grid: a cell per column, None where the KPI is not on the person's plan."""
+
+    person_id: int
+    name: str
+    job_role: str
+    has_plan: bool
+    cells: tuple[KpiLine | None, ...]
+
+
+@dataclass(frozen=True)
+class StatusGrid:
+    """People × KPIs of their plans, so that a manager sees at a glance who is off target where."""
+
+    columns: tuple[GridColumn, ...]
+    rows: tuple[GridRow, ...]
+
+
+def status_grid(cards: Sequence[Scorecard]) -> StatusGrid:
+    """The plan lines of `cards` as a grid: a column per KPI on anyone's plan (the most shared first, as in the
+    team pack's summary), a row per person in the order of `cards`."""
+    shared: dict[int, list[KpiLine]] = defaultdict(list)
+    for card in cards:
+        for line in card.lines:
+            shared[line.kpi_id].append(line)
+    order = sorted(shared.values(), key=lambda lines: (-len(lines), lines[0].name.casefold()))
+    columns = tuple(GridColumn(lines[0].kpi_id, lines[0].name) for lines in order)
+    rows = []
+    for card in cards:
+        by_kpi = {line.kpi_id: line for line in card.lines}
+        rows.append(GridRow(card.person_id, card.name, card.job_role, card.plan is not None,
+                            tuple(by_kpi.get(column.kpi_id) for column in columns)))
+    return StatusGrid(columns, tuple(rows))
+
+
 # Formatting ---------------------------------------------------------------------------------------------------
 
 

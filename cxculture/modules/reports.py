@@ -8,10 +8,11 @@ dashboard agree. The exception: a registered weakest-pillar provider (personalis
 """
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import Select, or_, select
@@ -310,9 +311,46 @@ def completion_by(rows: Iterable[Row], group: str) -> list[Completion]:
     return sorted(groups.values(), key=lambda c: (c.label is None, (c.label or "").casefold()))
 
 
+def team_plans(manager: Person) -> list[Plan]:
+    """The plans of the people the manager is responsible for (see `orgs.service.team_members_query`)."""
+    return plans_for(team_members_query(manager))
+
+
 def team_matrix(manager: Person, language: str) -> Matrix:
-    """The matrix of the people the manager is responsible for (see `orgs.service.team_members_query`)."""
-    return progress_matrix(plans_for(team_members_query(manager)), language)
+    """The matrix of the people the manager is responsible for."""
+    return progress_matrix(team_plans(manager), language)
+
+
+@dataclass(frozen=True)
+class MonthCompletion:
+    """Of the required modules on a group's plans, how many had been completed by the end of `month`."""
+
+    month: date  #: its first day
+    done: int
+    total: int
+
+    @property
+    def percent(self) -> float:
+        return 100 * self.done / self.total if self.total else 0.0
+
+
+def completion_by_month(plans: Sequence[Plan], today: date, months: int = 12) -> list[MonthCompletion]:
+    """The last `months` months, oldest first, the current one up to `today`: of the required modules on `plans`
+    now, those completed by each month's end according to the training records (as a scorecard counts a past
+    quarter: today's paths, the completion dates kept in the progress rows). Empty when nothing is required."""
+    finished = sorted(e.progress.completed_at.date() for plan in plans for e in plan.required
+                      if e.progress is not None and e.progress.completed_at is not None)
+    total = sum(len(plan.required) for plan in plans)
+    if not total:
+        return []
+    result = []
+    for back in range(months - 1, -1, -1):
+        year, month = divmod(today.year * 12 + today.month - 1 - back, 12)
+        first = date(year, month + 1, 1)
+        following = date(year + (month + 1) // 12, (month + 1) % 12 + 1, 1)
+        end = min(today, following - timedelta(days=1))
+        result.append(MonthCompletion(first, bisect_right(finished, end), total))
+    return result
 
 
 def leadership_matrix(organisation_id: int, language: str) -> Matrix:

@@ -79,10 +79,8 @@ def retention_of_all(organisation_ids) -> dict[int, RetentionPolicy]:
             if organisation_id in rows else DEFAULTS for organisation_id in ids}
 
 
-def update_retention(organisation: Organisation, values: dict[str, object]) -> RetentionPolicy:
-    """Save the organisation's retention periods from `values` (text or numbers, one per field of
-    RetentionPolicy); Refused naming each field that is not a whole number within its bounds, nothing changed.
-    Records the change in the audit trail."""
+def checked_retention(values: dict[str, object]) -> dict[str, int]:
+    """Each period of `values` as a whole number within its bounds; Refused naming each field that is not."""
     checked: dict[str, int] = {}
     errors: dict[str | None, object] = {}
     for name, bounds in BOUNDS.items():
@@ -93,6 +91,21 @@ def update_retention(organisation: Organisation, values: dict[str, object]) -> R
         else:
             checked[name] = number
     refuse_if(errors)
+    return checked
+
+
+def shortened(organisation_id: int, checked: dict[str, int]) -> dict[str, tuple[int, int]]:
+    """The periods `checked` makes shorter than the organisation's: name -> (now, new). Shortening deletes data
+    at the next nightly run, which cannot be undone: the page asks first."""
+    now = asdict(retention_of(organisation_id))
+    return {name: (now[name], number) for name, number in checked.items() if number < now[name]}
+
+
+def update_retention(organisation: Organisation, values: dict[str, object]) -> RetentionPolicy:
+    """Save the organisation's retention periods from `values` (text or numbers, one per field of
+    RetentionPolicy); Refused naming each field that is not a whole number within its bounds, nothing changed.
+    Records the change in the audit trail."""
+    checked = checked_retention(values)
     before = asdict(retention_of(organisation.id))
     row = db.session.get(RetentionSettings, organisation.id)
     if row is None:
@@ -130,6 +143,12 @@ class Cutoffs:
     delivered: datetime
     #: Audit records written before this.
     audit_record: datetime
+    #: Customer remarks closed before this (listening): CLOSED_REMARK_MONTHS, not yet an organisation's setting.
+    closed_remark: datetime
+
+
+#: How long a closed customer remark is kept (the privacy page's "listening" period says the same).
+CLOSED_REMARK_MONTHS = 36
 
 
 def cutoffs(policy: RetentionPolicy, now: datetime) -> Cutoffs:
@@ -139,4 +158,5 @@ def cutoffs(policy: RetentionPolicy, now: datetime) -> Cutoffs:
         deactivated=months_before(now, policy.deactivated_person_months),
         delivered=now - timedelta(days=policy.delivered_outbox_days),
         audit_record=months_before(now, policy.audit_record_months),
+        closed_remark=months_before(now, CLOSED_REMARK_MONTHS),
     )

@@ -7,6 +7,7 @@ from ..auth import privacy as auth
 from ..cafes import privacy as cafes
 from ..downloads import privacy as downloads
 from ..kpis import privacy as kpis
+from ..listening import privacy as listening
 from ..lms import privacy as lms
 from ..mail import privacy as mail
 from ..modules import privacy as modules
@@ -14,8 +15,8 @@ from ..orgs import privacy as orgs
 
 #: In the order of an export and of the privacy page. Erasure runs in ERASURE_ORDER: files first, the person's
 #: own row (the tombstone) last, since the others find the person's rows by their e-mail address and id.
-PROVIDERS = (orgs, auth, modules, assessments, kpis, cafes, lms, downloads, mail, audit)
-ERASURE_ORDER = (downloads, mail, lms, cafes, kpis, assessments, modules, auth, orgs, audit)
+PROVIDERS = (orgs, auth, modules, assessments, kpis, cafes, listening, lms, downloads, mail, audit)
+ERASURE_ORDER = (downloads, mail, lms, listening, cafes, kpis, assessments, modules, auth, orgs, audit)
 
 
 def holdings():

@@ -20,6 +20,7 @@ RETENTION_DEFAULTS: dict[str, tuple[int, str]] = {
     "kpis": (5, "years"),
     "imports": (90, "days"),
     "cafes": (5, "years"),
+    "listening": (3, "years"),
     "lms": (90, "days"),
     "downloads": (7, "days"),
     "mail": (30, "days"),

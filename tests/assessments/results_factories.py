@@ -95,3 +95,9 @@ def open_campaign_in(organisation, title: str = "Culture check") -> Campaign:
                         opens_on=date.today() - timedelta(days=1), closes_on=date.today() + timedelta(days=7))
     db.session.add(campaign)
     return open_now(campaign)
+
+
+def closed_campaigns(organisation_id: int) -> list[Campaign]:
+    """The organisation's closed campaigns, oldest first (the demo has three: the trend's points)."""
+    return list(db.session.scalars(select(Campaign).where(
+        Campaign.organisation_id == organisation_id, Campaign.status == "closed").order_by(Campaign.closes_on)))

@@ -98,7 +98,11 @@ def test_the_threshold_is_never_lowered(client, login_as, campaign, value):
 
 def test_raising_a_closed_campaigns_threshold_regroups_and_recomputes(client, login_as, closed):
     login_as("admin")
-    page = client.post(f"/assessments/campaigns/{closed.id}/threshold", data={"threshold": "12"})
+    question = client.post(f"/assessments/campaigns/{closed.id}/threshold", data={"threshold": "12"})
+    assert question.status_code == 200 and 'name="threshold" value="12"' in question.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Campaign, closed.id).threshold < 12  # asked first: nothing changed yet
+    page = client.post(f"/assessments/campaigns/{closed.id}/threshold", data={"threshold": "12", "confirm": "yes"})
     assert page.status_code == 302
     db.session.expire_all()
     campaign = db.session.get(Campaign, closed.id)

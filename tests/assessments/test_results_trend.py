@@ -4,21 +4,16 @@ from __future__ import annotations
 import re
 
 import pytest
-from sqlalchemy import select
 
-from cxculture.assessments.models import Campaign
 from cxculture.assessments.results.summary import pillar_history
 from cxculture.extensions import db
+from tests.assessments.results_factories import closed_campaigns
 
 
 @pytest.fixture
 def demo(demo_with_assessments):
     return demo_with_assessments[0]
 
-
-def _closed(organisation) -> list[Campaign]:
-    return list(db.session.scalars(select(Campaign).where(
-        Campaign.organisation_id == organisation.id, Campaign.status == "closed").order_by(Campaign.closes_on)))
 
 
 def _panels(page: str) -> list[str]:
@@ -27,7 +22,7 @@ def _panels(page: str) -> list[str]:
 
 def test_the_latest_closed_campaign_shows_every_pillar_over_the_three_quarters(client, login_as, demo):
     login_as("leader", org="bank")
-    oldest, middle, latest = _closed(demo["demo-bank"])
+    oldest, middle, latest = closed_campaigns(demo["demo-bank"].id)
     page = client.get(f"/assessments/{latest.id}/results").get_data(as_text=True)
     assert _panels(page) == ["vision", "listening", "communication", "rewards", "hiring", "improvement"]
     history = pillar_history(demo["demo-bank"].id, until=latest)
@@ -40,14 +35,14 @@ def test_the_latest_closed_campaign_shows_every_pillar_over_the_three_quarters(c
 
 def test_an_earlier_campaign_draws_only_what_came_before_it(client, login_as, demo):
     login_as("leader", org="bank")
-    oldest, middle, _ = _closed(demo["demo-bank"])
+    oldest, middle, _ = closed_campaigns(demo["demo-bank"].id)
     assert len(_panels(client.get(f"/assessments/{middle.id}/results").get_data(as_text=True))) == 6
     assert _panels(client.get(f"/assessments/{oldest.id}/results").get_data(as_text=True)) == []  # one point
 
 
 def test_a_team_or_a_campaign_below_its_threshold_has_no_organisation_trend(client, login_as, demo):
     login_as("leader", org="bank")
-    *_, latest = _closed(demo["demo-bank"])
+    *_, latest = closed_campaigns(demo["demo-bank"].id)
     team_id = re.search(r'name="team"[^>]*>.*?<option value="(\d+)"',
                         client.get(f"/assessments/{latest.id}/results").get_data(as_text=True), re.S).group(1)
     assert _panels(client.get(f"/assessments/{latest.id}/results?team={team_id}").get_data(as_text=True)) == []

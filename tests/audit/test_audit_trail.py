@@ -116,7 +116,7 @@ def save_retention(client, login_as, retail):
     sign_in(client, login_as)
     response = client.post("/admin/retention", data={
         "survey_comment_months": "6", "kpi_value_years": "5", "deactivated_person_months": "12",
-        "delivered_outbox_days": "90", "audit_record_months": "36"})
+        "delivered_outbox_days": "90", "audit_record_months": "36", "confirm": "yes"})
     assert response.status_code == 302
     return {"survey_comment_months": 24}, {"survey_comment_months": 6}
 
@@ -125,7 +125,8 @@ def raise_campaign_threshold(client, login_as, retail):
     sign_in(client, login_as)
     opened = open_campaign_in(retail)
     old = opened.threshold
-    assert client.post(f"/assessments/campaigns/{opened.id}/threshold", data={"threshold": str(old + 1)}
+    assert client.post(f"/assessments/campaigns/{opened.id}/threshold", data={"threshold": str(old + 1),
+                                                                                  "confirm": "yes"}
                        ).status_code == 302
     return {"threshold": old}, {"threshold": old + 1}
 

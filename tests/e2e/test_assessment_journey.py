@@ -55,7 +55,10 @@ def test_employee_answers_leader_and_manager_see_what_they_may(page: Page, log_i
     card.get_by_role("link", name=re.compile("^Start")).click()
     expect(page.locator("main")).to_contain_text("Your answers are anonymous")
     page.get_by_role("link", name="Start", exact=True).click()
-    for _ in range(6):
+    for pillar in ("vision", "listening", "communication", "rewards", "hiring", "improvement"):
+        # Wait for the pillar's own page: `.all()` does not wait, and on a loaded machine it could still read the
+        # previous page's fieldsets while the next one loads.
+        expect(page).to_have_url(re.compile(f"/answer/{pillar}$"))
         for fieldset in page.locator("fieldset").all():
             fieldset.get_by_text("Agree", exact=True).click()
         page.get_by_role("button", name="Save and continue").click()

@@ -58,7 +58,10 @@ def test_the_settings_page_shows_the_defaults_and_saves(client, login_as, retail
                           ("delivered_outbox_days", 90), ("audit_record_months", 36)):
         assert re.search(rf'name="{name}"[^>]*value="{default}"', page.get_data(as_text=True)), name
     assert "Failed login attempts" in text(page) and "Nothing is stored" in text(page)
-    assert client.post("/admin/retention", data=GOOD).status_code == 302
+    question = client.post("/admin/retention", data=GOOD)  # every period shorter: asked first, nothing saved
+    assert question.status_code == 200 and "Shorten how long data is kept?" in text(question)
+    assert "24 → 6" in text(question) and db.session.get(RetentionSettings, retail.id) is None
+    assert client.post("/admin/retention", data={**GOOD, "confirm": "yes"}).status_code == 302
     row = db.session.get(RetentionSettings, retail.id)
     assert (row.survey_comment_months, row.kpi_value_years, row.deactivated_person_months,
             row.delivered_outbox_days, row.audit_record_months) == (6, 2, 3, 30, 12)
@@ -117,7 +120,7 @@ def aged(client, login_as, retail, bank):
     through the pages where a person does it; Demo Bank with old rows of its own, under the defaults."""
     now = utcnow()
     sign_in(client, login_as)
-    assert client.post("/admin/retention", data=GOOD).status_code == 302
+    assert client.post("/admin/retention", data={**GOOD, "confirm": "yes"}).status_code == 302
 
     old = open_campaign_in(retail, "Old round")
     _answer(old, 30, "Old comment")

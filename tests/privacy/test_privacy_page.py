@@ -47,7 +47,7 @@ def test_the_page_and_the_record_show_the_organisations_own_retention(client, de
     assert "24 months" in client.get("/privacy").get_data(as_text=True)  # the default for survey comments
     saved = client.post("/admin/retention", data={
         "survey_comment_months": "7", "kpi_value_years": "3", "deactivated_person_months": "12",
-        "delivered_outbox_days": "90", "audit_record_months": "36"})
+        "delivered_outbox_days": "90", "audit_record_months": "36", "confirm": "yes"})
     assert saved.status_code == 302
     page = client.get("/privacy").get_data(as_text=True)
     assert "7 months" in page and "3 years" in page and "24 months" not in page

@@ -7,7 +7,9 @@ pillar scores for scorecards, and the benchmark network's pillar scores per orga
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
+from babel.dates import format_date
 from flask import g, has_request_context
 from flask_babel import gettext as _
 from sqlalchemy import Select, select
@@ -27,12 +29,14 @@ from .report import PillarOverview, campaign_results, pillar_overview
 
 __all__ = [
     "PillarOverview",
+    "PillarTrend",
     "campaign_results",
     "latest_closed_campaign",
     "network_pillar_scores",
     "organisation_summary",
     "pillar_history",
     "pillar_overview",
+    "pillar_trend",
     "team_snapshots",
     "weakest_pillars_for",
 ]
@@ -170,6 +174,27 @@ def _campaign_pillar_scores(campaign_ids: Iterable[int]) -> dict[int, dict[str, 
         if tally.mean is not None:
             scores[campaign_id][pillar] = tally.mean
     return scores
+
+
+@dataclass(frozen=True)
+class PillarTrend:
+    """The organisation's pillar scores over its last closed campaigns, ready to draw: a point per campaign
+    (its closing month, oldest first) and per pillar its key, label and a score per point (None: too few
+    answered)."""
+
+    points: tuple[str, ...]
+    pillars: tuple[tuple[str, str, tuple[float | None, ...]], ...]
+
+
+def pillar_trend(organisation_id: int, language: str, until: Campaign | None = None) -> PillarTrend | None:
+    """`pillar_history` as a trend to draw in `language`; None with fewer than two campaigns to draw."""
+    history = pillar_history(organisation_id, until=until)
+    if sum(scores is not None for _, scores in history) < 2:
+        return None
+    points = tuple(format_date(campaign.closes_on, "MMM yyyy", locale=language) for campaign, _ in history)
+    return PillarTrend(points, tuple(
+        (pillar, str(PILLAR_LABELS[pillar]), tuple(scores.get(pillar) if scores else None for _, scores in history))
+        for pillar in PILLARS))
 
 
 def pillar_history(organisation_id: int, until: Campaign | None = None, limit: int = 6

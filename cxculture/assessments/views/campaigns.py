@@ -149,11 +149,26 @@ def _campaign_page(campaign: Campaign, threshold_error: str | None = None, statu
 def raise_threshold(campaign_id: int):
     campaign = get_in_organisation(Campaign, campaign_id)
     raw = (request.form.get("threshold") or "").strip()
-    try:
-        service.raise_threshold(campaign, int(raw) if raw.isdigit() and len(raw) < 7 else None)
-    except Refused as refused:
-        db.session.rollback()
+    threshold = int(raw) if raw.isdigit() and len(raw) < 7 else None
+    refused = service.threshold_refusal(campaign, threshold)
+    if refused is not None:
         return _campaign_page(campaign, refused.errors.get("threshold") or refused.message, 400)
+    if not confirmed():
+        before = campaign.threshold
+        return ask_first(
+            title=_("Raise the anonymity threshold of “%(title)s” to %(num)s?", title=campaign.title, num=raw),
+            eyebrow=_("Campaigns"), eyebrow_url=_back(campaign),
+            facts=[(_("Threshold in force"), str(before)), (_("New threshold"), raw)],
+            consequences=[
+                _("Every group of this campaign with fewer than %(num)s respondents shows “not enough answers” "
+                  "on every page, PDF, export, dashboard and café agenda, and so do groups whose figures could be "
+                  "worked out from them.", num=raw),
+                *([_("Its results are computed again now.")] if campaign.status == "closed" else []),
+            ],
+            undo=_("This cannot be undone: once raised, a campaign's threshold is never lowered."),
+            button=_("Raise the threshold to %(num)s", num=raw), back=_back(campaign), hidden={"threshold": raw},
+            form_sent=True)
+    service.raise_threshold(campaign, threshold)
     db.session.commit()
     flash(_("The anonymity threshold is now %(num)s: every figure of this campaign follows it.",
             num=campaign.threshold), "success")

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from babel.dates import format_date
 from flask import abort, current_app, redirect, render_template, request, url_for
 from flask_babel import format_decimal
 from flask_babel import gettext as _
@@ -16,15 +15,14 @@ from ...charts import (
     Series,
     distribution_bars,
     distribution_swatch,
+    pillar_trend_panels,
     radar_chart,
     statement_bar,
-    trend_panel,
 )
 from ...downloads.offer import offer_html
 from ...extensions import db
 from ...i18n import current_language
 from ...params import MAX_ID, whole_number
-from ...pillars import PILLAR_LABELS, PILLARS
 from ...refusals import Refused
 from ...spreadsheets import csv_delimiter, csv_download
 from ...util import PageCache
@@ -33,7 +31,7 @@ from ..models import Campaign
 from ..results.access import results_refused
 from ..results.figures import CampaignResults
 from ..results.report import campaign_results, results_version
-from ..results.summary import latest_closed_campaign, organisation_summary, pillar_history
+from ..results.summary import latest_closed_campaign, organisation_summary, pillar_trend
 from . import bp
 
 RESULT_PERMISSIONS = ("leader", "admin", "manager")
@@ -146,15 +144,9 @@ def organisation_trend(results: CampaignResults, chart_prefix: str = "results") 
     if results.scope != "organisation" or results.filter is not None or results.status != "closed":
         return None
     campaign = db.session.get(Campaign, results.campaign_id)
-    history = pillar_history(campaign.organisation_id, until=campaign)
-    if sum(scores is not None for _, scores in history) < 2:
-        return None
     language = current_language()
-    points = [format_date(c.closes_on, "MMM yyyy", locale=language) for c, _ in history]
-    return [trend_panel(points, Series(str(PILLAR_LABELS[pillar]),
-                                       [scores.get(pillar) if scores else None for _, scores in history]),
-                        locale=language, chart_id=f"{chart_prefix}-trend-{pillar}")
-            for pillar in PILLARS]
+    trend = pillar_trend(campaign.organisation_id, language, until=campaign)
+    return pillar_trend_panels(trend, language, f"{chart_prefix}-trend") if trend else None
 
 
 def _filter_args() -> dict:

@@ -126,6 +126,7 @@ def list_team_scorecards():
         return _period_refused()
     cards = service.scorecards_for(service.team_people_query(current_user), period, current_language())
     return render_template("kpis/scorecard_list.html", cards=cards, period=str(period), audience="team",
+                           grid=service.status_grid(cards) if any(card.lines for card in cards) else None,
                            pack_url=url_for("kpis.download_team_pack", period=str(period)) if cards else None,
                            **_helpers(current_language()))
 
@@ -145,8 +146,10 @@ def list_scorecards():
     cards = (service.scorecards_for(people.where(Person.id.in_(page.items)), period, current_language())
              if page.items else [])
     teams = sorted(orgs.team_paths(current_user.organisation_id).items(), key=lambda pair: pair[1].casefold())
+    # A team's grid, as its pack has it; everyone's KPIs side by side would be a grid of every plan's KPIs.
+    grid = service.status_grid(cards) if team and any(card.lines for card in cards) else None
     return render_template("kpis/scorecard_list.html", cards=cards, period=str(period), audience="hr",
-                           teams=teams, team=team, page=page,
+                           teams=teams, team=team, page=page, grid=grid,
                            pack_url=url_for("kpis.download_hr_pack", period=str(period), team=team.id)
                            if team and cards else None, **_helpers(current_language()))
 
@@ -194,7 +197,8 @@ def _organisation_name(pack: service.TeamPack) -> str:
 def _scorecard_html(language: str, cards, pack, organisation_name: str, summary: bool = True) -> str:
     g.scorecard_render = True  # force_locale switches nothing while g is empty (outside a request)
     with force_locale(language):
-        return render_template("kpis/scorecard_pdf.html", cards=cards, pack=pack, summary=summary,
+        grid = service.status_grid(pack.scorecards) if pack and summary and pack.kpis else None
+        return render_template("kpis/scorecard_pdf.html", cards=cards, pack=pack, summary=summary, grid=grid,
                                language=language, organisation_name=organisation_name, generated_on=date.today(),
                                **_helpers(language))
 

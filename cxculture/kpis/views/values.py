@@ -4,13 +4,17 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user
+from markupsafe import Markup
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
 from ...auth.access import get_in_organisation, permission_required
+from ...charts import value_histogram
 from ...confirming import ask_first, confirmed
 from ...extensions import db
+from ...formatting import format_percent
 from ...i18n import current_language
 from ...imports import ApplyResult, ImportFlow
 from ...orgs.teams import teams_by_path
@@ -19,6 +23,8 @@ from ...refusals import Refused, form_status, show_refusal
 from ...spreadsheets import csv_bytes, csv_delimiter, csv_download
 from ..models import Kpi, KpiImport, KpiValue
 from ..periods import InvalidPeriod, Period, last_closed_period, recent_periods
+from ..scorecards import format_value
+from ..spreads import ValueSpread, value_spreads
 from ..value_forms import ValueForm, ValuesUploadForm
 from ..values import (
     COLUMNS,
@@ -80,7 +86,32 @@ def _render_values(period: str, form: ValueForm, status: int = 200):
     paths = {team.id: path for path, team in teams_by_path(current_user.organisation_id).items()}
     return render_template("kpis/values_list.html", period=period, periods=periods, page=page, form=form,
                            kpis=_kpis(), kpi_id=kpi_id, search=search, paths=paths,
+                           spreads=spread_figures(current_user.organisation_id, period, kpi_id),
                            format_number=display_number), status
+
+
+def spread_figures(organisation_id: int, period: str,
+                   kpi_id: int | None = None) -> list[tuple[ValueSpread, str, Markup]]:
+    """Per KPI with people's values in `period`: its spread, the share on target in words, and the histogram."""
+    language = current_language()
+    figures = []
+    for spread in value_spreads(organisation_id, period, language, kpi_id):
+        note = on_target_text(spread, language)
+        chart = value_histogram(spread.values, spread.targets, spread.better,
+                                lambda number, unit=spread.unit: format_value(number, unit, language),
+                                _("%(kpi)s in %(period)s: how people's values spread", kpi=spread.name, period=period),
+                                note, chart_id=f"spread-{spread.kpi_id}")
+        figures.append((spread, note, chart))
+    return figures
+
+
+def on_target_text(spread: ValueSpread, language: str) -> str:
+    """The share on target in words ("7 of 11 people on their plan's target (64%)."), or why there is none."""
+    if not spread.with_target:
+        return _("No reward plan has this KPI for the quarter.")
+    return ngettext("%(met)s of %(num)s person on their plan's target (%(share)s).",
+                    "%(met)s of %(num)s people on their plan's target (%(share)s).", spread.with_target,
+                    met=spread.on_target, share=format_percent(spread.share_on_target, locale=language))
 
 
 @bp.get("/hr/kpi-values")

@@ -6,4 +6,6 @@ from flask import Blueprint
 bp = Blueprint("listening", __name__, url_prefix="/listening")
 
 # Each room's routes register on bp; one import per line.
+from . import journey  # noqa: E402,F401,I001
+from . import remarks  # noqa: E402,F401
 from . import themes  # noqa: E402,F401

@@ -16,13 +16,14 @@ from ...i18n import current_language
 from ...orgs.models import JobRole
 from ...pillars import PILLAR_LABELS
 from ...refusals import Refused, form_status, show_refusal
-from .. import paths
+from .. import paths, reports
 from ..catalogue import catalogue_entry, library_catalogue, role_names
 from ..items import MIN_ANSWERS, attempts_by_module, item_analysis
 from ..manage_forms import AddModuleForm, TrainingSettingsForm
 from ..models import Module, PathItem
 from ..settings import key_after_failures, save_key_after_failures
 from . import bp
+from .completion import completion_chart
 from .learner import worksheet_pdf
 
 #: What each refused path change tells the administrator.
@@ -43,7 +44,11 @@ def _warn_if_past(due_date: date | None) -> None:
 @permission_required("admin")
 def list_paths():
     summaries = paths.path_summaries(current_user.organisation_id, current_language())
-    return render_template("modules/manage_paths.html", summaries=summaries)
+    plans = reports.plans_for(reports.organisation_people_query(current_user.organisation_id))
+    months = reports.completion_by_month(plans, date.today())
+    chart = completion_chart(months, "admin-completion")
+    return render_template("modules/manage_paths.html", summaries=summaries,
+                           completion=(chart, months) if chart else None)
 
 
 @bp.route("/admin/training/paths/<int:job_role_id>", methods=["GET", "POST"])

@@ -22,6 +22,7 @@ from .. import reports
 from ..models import Assignment
 from ..team_forms import AssignModuleForm
 from . import bp
+from .completion import completion_chart
 
 #: Choices of the "people per page" menu of the organisation-wide matrix; "all" is MAX_PER_PAGE.
 PER_PAGE_CHOICES = (25, 100, 500)
@@ -52,9 +53,12 @@ def _csv_download(matrix: reports.Matrix, what: str) -> Response:
 @bp.get("/team/training")
 @permission_required("manager")
 def show_team_training():
-    matrix = reports.team_matrix(current_user, current_language())
+    plans = reports.team_plans(current_user)
+    matrix = reports.progress_matrix(plans, current_language())
+    months = reports.completion_by_month(plans, date.today())
+    chart = completion_chart(months, "team-completion")
     return render_template("modules/team_training.html", matrix=matrix, summary=reports.completion(matrix.rows),
-                           day=_day_formatter())
+                           day=_day_formatter(), completion=(chart, months) if chart else None)
 
 
 @bp.get("/team/training.csv")

@@ -8,11 +8,12 @@ from flask_login import current_user
 from ...audit import action_label
 from ...audit.service import CSV_COLUMNS, AuditFilter, actors_of, csv_rows, parse_filter, records_query
 from ...auth.access import permission_required
+from ...confirming import ask_first, confirmed
 from ...extensions import db
 from ...params import page_number
 from ...refusals import Refused, form_status, show_refusal
 from ...spreadsheets import csv_bytes, csv_delimiter, csv_download
-from ..retention import BOUNDS, DEFAULTS, retention_of, update_retention
+from ..retention import BOUNDS, DEFAULTS, checked_retention, retention_of, shortened, update_retention
 from ..trail_forms import RETENTION_LABELS, AuditFilterForm, RetentionForm
 from . import bp
 
@@ -24,15 +25,34 @@ def edit_retention():
     form = RetentionForm(data=vars(retention_of(organisation.id)) if request.method == "GET" else None)
     if form.validate_on_submit():
         try:
-            update_retention(organisation, form.values())
+            shorter = shortened(organisation.id, checked_retention(form.values()))
         except Refused as refused:
             show_refusal(form, refused)
-        else:
+            shorter = None
+        if shorter and not confirmed():
+            return _ask_before_shortening(shorter, form.values())
+        if shorter is not None:
+            update_retention(organisation, form.values())
             db.session.commit()
             flash(_("The retention settings are saved. The nightly run applies them."), "success")
             return redirect(url_for("orgs.edit_retention"))
     return render_template("orgs/retention.html", form=form, bounds=BOUNDS, defaults=DEFAULTS,
                            labels=RETENTION_LABELS, config=current_app.config), form_status(form)
+
+
+def _ask_before_shortening(shorter: dict[str, tuple[int, int]], values: dict[str, str]):
+    """The question before a retention period is shortened: what the nightly run will then delete for good."""
+    return ask_first(
+        title=_("Shorten how long data is kept?"),
+        eyebrow=_("Retention"), eyebrow_url=url_for("orgs.edit_retention"),
+        facts=[(str(RETENTION_LABELS[name]), _("%(now)s → %(new)s", now=now, new=new))
+               for name, (now, new) in shorter.items()],
+        consequences=[_("At the next nightly run, what is older than the shorter periods above is deleted."),
+                      _("The other periods are saved as they are.")],
+        undo=_("This cannot be undone: deleted data cannot be recovered. Until the nightly run you can set the "
+               "longer periods again and nothing is deleted."),
+        button=_("Shorten and save"), back=url_for("orgs.edit_retention"),
+        hidden={**values, "submit": "1"}, form_sent=True)
 
 
 def _filtered() -> tuple[AuditFilterForm, AuditFilter | None]:
