@@ -5,6 +5,7 @@ import pytest
 
 from cxculture.extensions import db
 from tests.assessments.results_factories import comment, make_campaign, respond_many, retail_campaign, roles, teams
+from tests.listening.helpers import remark_by, touchpoint
 
 URL = "/listening/themes"
 
@@ -121,9 +122,29 @@ def test_a_visitor_is_sent_to_log_in(client, demo):
     assert response.status_code == 302 and "/login" in response.headers["Location"]
 
 
-def test_without_a_closed_campaign_the_page_says_so(client, login_as, retail):
+def test_without_a_closed_campaign_or_a_remark_the_page_says_so(client, login_as, retail):
     login_as("leader")
-    assert "No culture self-assessment has closed yet" in page(client)
+    assert "No culture self-assessment has closed yet and no customer remark was logged" in page(client)
+
+
+def test_what_customers_told_staff_is_grouped_too(client, login_as, retail, demo):
+    """Remarks as their inbox shows them: a leader reads every one of the organisation, a manager those of the
+    touchpoints their teams own, nobody another organisation's."""
+    owned = touchpoint(retail, "store", owner_path="Vendite/Milano Store")
+    other = touchpoint(retail, "website", owner_path="Servizio clienti/Contact center")
+    remark_by("employee@retail.example.com", owned, "Waited twenty minutes at the till, nobody came.")
+    remark_by("employee@retail.example.com", other, "The website refused my card three times.")
+    remark_by("employee@bank.example.com", touchpoint(demo["demo-bank"], "store"), "Bank: the branch queue again.")
+    login_as("leader")
+    html = page(client)
+    assert "Voice of the customer" in html and "twenty minutes" in html and "refused my card" in html
+    assert "branch queue" not in html
+    waiting = html[html.index('id="theme-waiting"'):html.index("</details>", html.index('id="theme-waiting"'))]
+    assert "twenty minutes" in waiting
+    client.post("/logout")
+    login_as("manager")
+    html = page(client)
+    assert "twenty minutes" in html and "refused my card" not in html
 
 
 def test_the_leaders_home_links_to_the_page(client, login_as, campaign):

@@ -5,8 +5,9 @@
   and wishes per language), lemmatised with simplemma (MIT, pure Python, no model to download).
 - reading.py: one comment's language, lemmas, themes and tone.
 - grouping.py: comments folded (the same text once, with its count), grouped by theme, searched, filtered by tone.
-- sources.py: where the comments come from, each source already suppressed for the viewer (the culture
-  assessment's latest closed campaign; pulses and the voice of the customer plug in with @comment_source).
+- sources.py: where the comments come from, each as the viewer may read it (the culture assessment's latest
+  closed campaign, suppressed as its results page; the voice of the customer's remarks, as the viewer's inbox);
+  pulses plug in with @comment_source.
 - agreement.py: agreement with hand-labelled comments (tests/listening/data, 210 per language).
 
 Agreement measured on the hand-labelled sets (theme micro-F1; tone accuracy and Cohen's kappa over negative /

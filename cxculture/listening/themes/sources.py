@@ -2,7 +2,7 @@
 
 Each source is a function (viewer, language) -> list[CommentSource] registered with @comment_source; a source
 returns only comments the viewer may read, already suppressed (groups below the anonymity threshold left out).
-The culture assessment's is here; pulses and the voice of the customer register theirs from their own modules.
+The culture assessment's and the voice of the customer's are here; pulses register theirs when they come.
 """
 from __future__ import annotations
 
@@ -13,8 +13,10 @@ from datetime import date
 from flask_babel import gettext as _
 
 from ...assessments.results.summary import campaign_results, latest_closed_campaign
+from ...extensions import db
 from ...orgs.models import Person
 from ...refusals import Refused
+from ..remarks import answers_remarks, inbox_query
 
 
 @dataclass(frozen=True)
@@ -65,3 +67,13 @@ def culture_comments(viewer: Person, language: str) -> list[CommentSource]:
     elif results.comments_expired:
         note = _("The organisation's retention period has deleted its comments.")
     return [CommentSource("culture", campaign.title, texts, campaign.closes_on, note)]
+
+
+@comment_source
+def voice_comments(viewer: Person, language: str) -> list[CommentSource]:
+    """What customers told staff (their words, personal data already masked), the remarks the viewer answers in
+    their inbox: every one of the organisation for leaders and administrators, a manager's teams' touchpoints'."""
+    if not answers_remarks(viewer):
+        return []
+    texts = tuple(remark.customer_words for remark in db.session.scalars(inbox_query(viewer, "all")).unique())
+    return [CommentSource("voice", _("Every remark logged"), texts)] if texts else []
