@@ -410,6 +410,18 @@ def demo(app, request):
 
 
 @pytest.fixture
+def retail(demo):
+    """Demo Retail, its named accounts reading English (the pages' words are checked); the assessment and listening
+    tests share it."""
+    from cxculture.orgs.service import person_by_email
+
+    for local in ("admin", "leader", "hr", "manager", "employee"):
+        person_by_email(f"{local}@retail.example.com").language = "en"
+    db.session.commit()
+    return demo["demo-retail"]
+
+
+@pytest.fixture
 def demo_with_assessments(app, request):
     """`demo` with the demo campaigns too (load_demo_assessments(), committed): (organisations, its report).
 

@@ -9,3 +9,4 @@ bp = Blueprint("listening", __name__, url_prefix="/listening")
 from . import drivers  # noqa: E402,F401,I001
 from . import journey  # noqa: E402,F401
 from . import remarks  # noqa: E402,F401
+from . import themes  # noqa: E402,F401

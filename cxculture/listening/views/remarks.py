@@ -9,6 +9,7 @@ from flask_login import current_user
 from ...auth.access import get_in_organisation, permission_required
 from ...extensions import db
 from ...i18n import current_language
+from ...params import page_number, query_int
 from ...refusals import Refused, form_status, show_refusal
 from ...spreadsheets import csv_bytes, csv_delimiter, csv_download
 from .. import journey, remarks
@@ -59,7 +60,7 @@ def list_own_remarks():
 
 def _filter_id(name: str, model) -> int | None:
     """A list filter's id, or None; an id outside the organisation is a 404 like any other."""
-    value = request.args.get(name, type=int)
+    value = query_int(name)
     return get_in_organisation(model, value).id if value is not None else None
 
 
@@ -69,8 +70,8 @@ def list_remarks():
     show = request.args.get("show", "open")
     show = show if show in remarks.FILTERS else "open"
     touchpoint_id, stage_id = _filter_id("touchpoint", Touchpoint), _filter_id("stage", JourneyStage)
-    page = db.paginate(remarks.inbox_query(current_user, show, touchpoint_id, stage_id), per_page=50,
-                       error_out=False)
+    page = db.paginate(remarks.inbox_query(current_user, show, touchpoint_id, stage_id), page=page_number(),
+                       per_page=50, error_out=False)
     language = current_language()
     filtered = (db.session.get(Touchpoint, touchpoint_id).name(language) if touchpoint_id else
                 db.session.get(JourneyStage, stage_id).name(language) if stage_id else None)
