@@ -13,7 +13,7 @@ from cxculture.assessments.models import ActionItem
 from cxculture.extensions import db
 from cxculture.orgs.service import person_by_email
 
-from .helpers import touchpoint
+from .helpers import remark_by, touchpoint
 
 
 def _form(**overrides) -> dict:
@@ -74,6 +74,23 @@ def test_an_action_from_a_driver_keeps_its_outcome(client, login_as, retail):
     assert response.status_code == 302
     action = db.session.scalar(select(ActionItem).order_by(ActionItem.id.desc()))
     assert (action.pillar, action.driver_outcome) == ("rewards", "csat")
+
+
+def test_a_leader_starts_an_action_from_a_theme(client, login_as, retail):
+    remark_by("employee@retail.example.com", touchpoint(retail, "store", "Vendite/Milano Store"))
+    link = "/assessments/actions/new?theme=waiting"
+    login_as("manager")
+    assert "far too long" in client.get("/listening/themes").text and link not in client.get("/listening/themes").text
+    client.post("/logout")
+    login_as("leader")
+    assert link in client.get("/listening/themes").text
+    form = client.get(link)
+    assert "Comment theme" in form.text and "Waiting" in form.text
+    response = client.post("/assessments/actions/new", data=_form(theme_key="waiting"))
+    assert response.status_code == 302
+    action = db.session.scalar(select(ActionItem).order_by(ActionItem.id.desc()))
+    assert action.theme_key == "waiting"
+    assert "/listening/themes#theme-waiting" in client.get(response.headers["Location"]).text
 
 
 def test_an_unknown_outcome_or_theme_is_refused_by_name(client, login_as, retail):

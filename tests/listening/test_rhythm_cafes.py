@@ -56,8 +56,11 @@ def test_the_agenda_lists_the_touchpoints_with_the_most_open_remarks(client, log
     assert [(t["touchpoint"], t["open"], t["oldest_days"]) for t in voice["touchpoints"]] == [
         ("Store or branch", 3, 9), ("Website", 1, 0)]
     assert voice["touchpoints"][0]["owner"] == "Milano Store"
+    # "The queue at the till was far too long", open four times: waiting and tools; the closed one is not read
+    assert [(t["key"], t["open"], t["oldest_days"]) for t in voice["themes"]] == [("waiting", 4, 9), ("tools", 4, 9)]
     page = client.get(f"/leadership/cafes/{cafe.id}").text
     assert "What customers tell staff" in page and "9 days" in page and "Milano Store" in page
+    assert "Waiting" in page
     assert "What drives our outcomes" in page
     assert "no culture self-assessment has closed yet." in page  # the drivers' fallback, per outcome
     brief = pdf_text(get_file(client, f"/leadership/cafes/{cafe.id}/brief.pdf"), tmp_path)
@@ -71,6 +74,7 @@ def test_an_italian_cafe_gets_the_sections_in_italian(client, login_as, retail, 
     voice = _item(cafe, "customer_voice")
     assert voice.title == "Cosa dicono i clienti ai collaboratori"
     assert voice.snapshot["touchpoints"][0]["touchpoint"] == "Negozio o filiale"
+    assert voice.snapshot["themes"][0]["theme"] == "Attese"
     assert _item(cafe, "drivers").title == "Cosa guida i nostri risultati"
 
 
@@ -78,7 +82,7 @@ def test_with_nothing_heard_the_section_says_so(client, login_as, retail, leader
     cafe = new_cafe(retail, language="en")
     draft_agenda(cafe, leader)
     db.session.commit()
-    assert _item(cafe, "customer_voice").snapshot == {"touchpoints": [], "open": 0}
+    assert _item(cafe, "customer_voice").snapshot == {"touchpoints": [], "themes": [], "open": 0}
     login_as("leader")
     assert "No remark from customers is waiting for an answer." in client.get(f"/leadership/cafes/{cafe.id}").text
 

@@ -34,4 +34,4 @@ def show_themes():
     sources = comments_for(current_user, language)
     report = group_by_theme((text for source in sources for text in source.texts), language, query, tone or None)
     return render_template("listening/themes.html", sources=sources, report=report, query=query, tone=tone,
-                           tones=TONES, tone_labels=tone_labels())
+                           tones=TONES, tone_labels=tone_labels(), may_start_action=current_user.can("leader"))
