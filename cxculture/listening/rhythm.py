@@ -99,10 +99,10 @@ def open_themes(organisation_id: int, language: str, today: date, limit: int = 5
 def drivers_section(cafe, language: str) -> list[DraftedItem]:
     """"What drives our outcomes": for each outcome, the pillars to focus on, or why the analysis has none."""
     outcomes = []
-    for key, outcome in OUTCOMES.items():
+    for key in OUTCOMES:
         analysis = drivers_of(cafe.organisation_id, key, language)
         outcomes.append({
-            "key": key, "label": str(outcome.label), "fallback": analysis.fallback, "teams": analysis.teams,
+            "key": key, "fallback": analysis.fallback, "teams": analysis.teams,
             "focus": [{"pillar": d.pillar, "relative": round(d.relative, 1),
                        "score": None if d.score is None else round(d.score, 2)} for d in analysis.focus]})
     return [DraftedItem("drivers", "drivers", _("What drives our outcomes"), prompts_for("drivers", language),
