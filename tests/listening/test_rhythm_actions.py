@@ -115,3 +115,17 @@ def test_without_listening_an_action_answers_only_its_pillar(app, monkeypatch, r
     monkeypatch.setattr(action_sources, "_sources", {})
     assert action_sources.unknown_sources(retail.id, {"touchpoint_id": 1, "theme_key": None}) == ["touchpoint_id"]
     assert action_sources.described_sources(retail.id, {"touchpoint_id": 1}, "en") == []
+
+
+def test_where_to_focus_offers_an_action_on_each_focus_pillar_to_leaders(client, login_as, demo):
+    from .test_drivers_page import _compared_teams
+
+    _compared_teams(demo["demo-retail"], 26, weak_listening=True)
+    link = "/assessments/actions/new?pillar=listening&amp;outcome=nps"
+    login_as("admin")  # sees the analysis, starts no action
+    assert 'id="dr-focus-title"' in client.get("/listening/drivers").text
+    assert link not in client.get("/listening/drivers").text
+    client.post("/logout")
+    login_as("leader")
+    page = client.get("/listening/drivers").text
+    assert link in page[page.index('id="dr-focus-title"'):]

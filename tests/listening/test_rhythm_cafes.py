@@ -92,3 +92,18 @@ def test_without_listening_the_agenda_has_no_listening_sections(app, monkeypatch
     cafe = new_cafe(retail, language="en")
     kinds = {item.kind for item in draft_agenda(cafe, leader)}
     assert "follow_up" in kinds and not kinds & {"customer_voice", "drivers"}
+
+
+def test_the_drivers_section_names_the_pillars_to_focus_on(client, login_as, demo, leader):
+    from .test_drivers_page import _compared_teams
+
+    _compared_teams(demo["demo-retail"], 26, weak_listening=True)
+    cafe = new_cafe(demo["demo-retail"], language="en")
+    draft_agenda(cafe, leader)
+    db.session.commit()
+    outcomes = {o["key"]: o for o in _item(cafe, "drivers").snapshot["outcomes"]}
+    assert [d["pillar"] for d in outcomes["nps"]["focus"]] == ["listening"] and outcomes["nps"]["fallback"] is None
+    assert outcomes["csat"]["fallback"] == "no-outcome" and outcomes["csat"]["focus"] == []
+    login_as("leader")
+    page = client.get(f"/leadership/cafes/{cafe.id}").text
+    assert "focus on Listening" in page and "no values of this outcome in the KPI area yet." in page
