@@ -6,14 +6,14 @@ deleted), `action_item.theme_key` (a comment theme) and `action_item.driver_outc
 
 The downgrade drops the columns (what those actions answered is lost; the actions stay).
 
-Revision ID: 0026
-Revises: 0024 (until 0025, the pulse-survey migration, is merged: then 0025)
+Revision ID: 0025
+Revises: 0024
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0026"
+revision = "0025"
 down_revision = "0024"
 branch_labels = None
 depends_on = None
