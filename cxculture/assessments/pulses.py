@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import calendar
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, func, select
@@ -187,10 +187,7 @@ def run_pulses(today: date | None = None) -> dict[str, int]:
     due = list(db.session.scalars(select(Campaign.id).where(Campaign.kind == PULSE, Campaign.status == "open",
                                                             Campaign.closes_on < today)))
     for campaign_id in due:
-        campaign = db.session.get(Campaign, campaign_id)
-        campaign.status, campaign.closed_at = "closed", utcnow()
-        close_out(campaign)
-        record("campaign.closed", target=campaign, before={"status": "open"}, after={"status": "closed"})
+        close_round(db.session.get(Campaign, campaign_id))
         db.session.commit()
         counts["closed"] += 1
     for series_id in list(db.session.scalars(select(PulseSeries.id).where(PulseSeries.status == "active"))):
@@ -199,6 +196,13 @@ def run_pulses(today: date | None = None) -> dict[str, int]:
             db.session.commit()
             counts["opened"] += 1
     return counts
+
+
+def close_round(campaign: Campaign, closed_at: datetime | None = None) -> None:
+    """Close an open pulse round out at once (closing.close_out: a pulse is small); flushes only."""
+    campaign.status, campaign.closed_at = "closed", closed_at or utcnow()
+    close_out(campaign)
+    record("campaign.closed", target=campaign, before={"status": "open"}, after={"status": "closed"})
 
 
 def open_round(series: PulseSeries, today: date) -> Campaign | None:

@@ -195,3 +195,18 @@ def test_employees_and_managers_cannot_run_pulses(client, login_as, series):
     assert client.get("/assessments/pulses").status_code == 403
     assert client.get(f"/assessments/pulses/{series.id}/trends").status_code == 403
 
+
+
+@pytest.mark.parametrize("slug", ["demo-retail", "demo-bank"])
+def test_the_demo_runs_a_monthly_pulse_with_closed_rounds(client, login_as, demo_with_assessments, slug):
+    organisation = demo_with_assessments[0][slug]
+    series = db.session.scalar(select(PulseSeries).where(PulseSeries.organisation_id == organisation.id))
+    assert series.cadence == "monthly" and series.status == "active"
+    statuses = [r.status for r in pulses.rounds_of(series)]
+    assert statuses == ["closed"] * 4 + ["open"]
+    trends = pulses.pulse_trends(series)
+    scores = [e.score for e in trends.organisation.enps]
+    assert None not in scores and scores[-1] > scores[0]  # the story: eNPS rises month after month
+    login_as("leader", org=slug.removeprefix("demo-"))
+    page = client.get(f"/assessments/pulses/{series.id}/trends")
+    assert page.status_code == 200 and 'id="org-enps"' in page.text
