@@ -96,13 +96,30 @@ def _next_round(series: PulseSeries, rounds: list[Campaign]) -> date:
     return pulses.round_opens_on(series, number)
 
 
-#: Per status change: the status it moves to, and whether the page asks first.
+#: Per status change: the status it moves to.
 _STATUS_CHANGES = {"pause": "paused", "resume": "active", "stop": "stopped"}
 
 
-@bp.route("/assessments/pulses/<int:series_id>/<any(pause, resume, stop):change>", methods=["GET", "POST"])
+@bp.route("/assessments/pulses/<int:series_id>/pause", methods=["GET", "POST"])
 @permission_required("admin", "leader")
-def change_pulse(series_id: int, change: str):
+def pause_pulse(series_id: int):
+    return _change_pulse(series_id, "pause")
+
+
+@bp.route("/assessments/pulses/<int:series_id>/resume", methods=["GET", "POST"])
+@permission_required("admin", "leader")
+def resume_pulse(series_id: int):
+    return _change_pulse(series_id, "resume")
+
+
+@bp.route("/assessments/pulses/<int:series_id>/stop", methods=["GET", "POST"])
+@permission_required("admin", "leader")
+def stop_pulse(series_id: int):
+    return _change_pulse(series_id, "stop")
+
+
+def _change_pulse(series_id: int, change: str):
+    """Pause, resume or stop a series, asking first (confirming.ask_first)."""
     series = get_in_organisation(PulseSeries, series_id)
     back = url_for("assessments.show_pulse", series_id=series.id)
     texts = {
