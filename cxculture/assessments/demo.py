@@ -303,7 +303,7 @@ _PULSE_PILLARS = ("vision", "listening", "communication", "rewards")
 _PULSE_ROUNDS = 4
 _PULSE_TURNOUT = 0.7
 #: Mean eNPS answer (0-10) by kind of respondent in the first round.
-_ENPS_MEANS = {"leadership": 8.8, "front": 5.6, "middle": 6.6}
+_ENPS_MEANS = {"leadership": 9.0, "front": 6.3, "middle": 7.2}
 
 
 def _load_pulses(organisation: Organisation, language: str, today: date) -> int:
