@@ -530,15 +530,7 @@ def trend_panel(points: Sequence[str], one: Series, locale: str = "en", chart_id
 
     body = [f'<text x="0" y="16" font-size="14" font-weight="bold" fill="{INK}">{escape(one.label)}</text>',
             *_gridlines((1, 3, 5), y_of, plot_left, plot_right, str)]
-    segment: list[str] = []
-    for index, value in enumerate([*one.values, None]):
-        if value is None:
-            if len(segment) > 1:
-                body.append(f'<polyline points="{" ".join(segment)}" fill="none" stroke="{BLUE}" '
-                            f'stroke-width="2.5"/>')
-            segment = []
-            continue
-        segment.append(f"{x_of(index):.1f},{y_of(float(value)):.1f}")
+    body += _line_with_gaps(one.values, x_of, y_of)
     for index, value in enumerate(one.values):
         x = x_of(index)
         if value is None:
@@ -760,15 +752,7 @@ def enps_trend(labels: Sequence[str], scores: Sequence[float | None], title: str
 
     body = _gridlines((-100, 0, 100), y_of, plot_left, plot_right, lambda tick: f"{tick:+d}" if tick else "0",
                       font_size=12)
-    segment: list[str] = []
-    for index, score in enumerate([*scores, None]):
-        if score is None:
-            if len(segment) > 1:
-                body.append(f'<polyline points="{" ".join(segment)}" fill="none" stroke="{BLUE}" '
-                            f'stroke-width="2.5"/>')
-            segment = []
-            continue
-        segment.append(f"{x_of(index):.1f},{y_of(score):.1f}")
+    body += _line_with_gaps(scores, x_of, y_of)
     for index, score in enumerate(scores):
         x = x_of(index)
         if score is None:
@@ -792,3 +776,19 @@ def enps_trend(labels: Sequence[str], scores: Sequence[float | None], title: str
         f"{name} {f'{round(score):+d}' if score is not None else _('not enough answers')}"
         for name, score in zip(names, scores, strict=True)) + "."
     return _svg(chart_id, width, height, title, desc, body)
+
+
+def _line_with_gaps(values: Sequence[float | None], x_of: Callable[[int], float], y_of: Callable[[float], float]
+                    ) -> list[str]:
+    """A line chart's line through `values` (one per point, in order), broken where a value is None: a hidden
+    point is a gap, never a line drawn across it."""
+    lines, segment = [], []
+    for index, value in enumerate([*values, None]):
+        if value is None:
+            if len(segment) > 1:
+                lines.append(f'<polyline points="{" ".join(segment)}" fill="none" stroke="{BLUE}" '
+                             f'stroke-width="2.5"/>')
+            segment = []
+            continue
+        segment.append(f"{x_of(index):.1f},{y_of(float(value)):.1f}")
+    return lines

@@ -205,18 +205,23 @@ def close_round(campaign: Campaign, closed_at: datetime | None = None) -> None:
     record("campaign.closed", target=campaign, before={"status": "open"}, after={"status": "closed"})
 
 
+def next_round_on(series: PulseSeries, rounds: list[Campaign], today: date) -> date:
+    """The day the series' next round opens: the first of its days after its latest round's, or, when days have
+    passed unseen (paused, or every worker down), the latest of them up to today."""
+    number = len(rounds)
+    while rounds and round_opens_on(series, number) <= rounds[-1].opens_on:
+        number += 1
+    while round_opens_on(series, number + 1) <= today:
+        number += 1
+    return round_opens_on(series, number)
+
+
 def open_round(series: PulseSeries, today: date) -> Campaign | None:
     """Open the series' round due today, if one is due and none of its rounds is open; flushes only."""
     rounds = rounds_of(series)
     if any(r.status in ("draft", "open", "closing") for r in rounds):
         return None
-    number = len(rounds)
-    latest = rounds[-1].opens_on if rounds else None
-    while latest is not None and round_opens_on(series, number) <= latest:
-        number += 1
-    while round_opens_on(series, number + 1) <= today:  # skip rounds whose day passed unseen
-        number += 1
-    opens_on = round_opens_on(series, number)
+    opens_on = next_round_on(series, rounds, today)
     if opens_on > today or opens_on + timedelta(days=series.round_days - 1) < today:
         return None
     campaign = Campaign(organisation_id=series.organisation_id, instrument_id=series.instrument_id, kind=PULSE,

@@ -83,17 +83,8 @@ def show_pulse(series_id: int):
     return render_template("assessments/pulse_page.html", series=series, rounds=rounds[::-1],
                            respondents=respondents, statements=statements, language=current_language(),
                            cadence=pulses.CADENCES[series.cadence][0],
-                           next_opens=None if series.status != "active" else _next_round(series, rounds))
-
-
-def _next_round(series: PulseSeries, rounds: list[Campaign]) -> date:
-    """When the next round opens, as the page says it (the scheduler decides)."""
-    number = len(rounds)
-    while rounds and pulses.round_opens_on(series, number) <= rounds[-1].opens_on:
-        number += 1
-    while pulses.round_opens_on(series, number) < date.today() and not rounds:
-        number += 1
-    return pulses.round_opens_on(series, number)
+                           next_opens=pulses.next_round_on(series, rounds, date.today())
+                           if series.status == "active" else None)
 
 
 #: Per status change: the status it moves to.
