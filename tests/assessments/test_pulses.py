@@ -64,6 +64,7 @@ def test_enps_is_promoters_minus_detractors_in_percent():
 
 def test_a_leader_creates_a_series_from_the_instrument(client, login_as, retail):
     login_as("leader")
+    assert 'href="/assessments/pulses"' in client.get("/home/leader").text  # reached from the leader's home
     form = client.get("/assessments/pulses/new")
     assert form.status_code == 200 and "How often" in form.text
     refused = client.post("/assessments/pulses/new", data={"title": "Pulse", "cadence": "weekly",
