@@ -530,15 +530,7 @@ def trend_panel(points: Sequence[str], one: Series, locale: str = "en", chart_id
 
     body = [f'<text x="0" y="16" font-size="14" font-weight="bold" fill="{INK}">{escape(one.label)}</text>',
             *_gridlines((1, 3, 5), y_of, plot_left, plot_right, str)]
-    segment: list[str] = []
-    for index, value in enumerate([*one.values, None]):
-        if value is None:
-            if len(segment) > 1:
-                body.append(f'<polyline points="{" ".join(segment)}" fill="none" stroke="{BLUE}" '
-                            f'stroke-width="2.5"/>')
-            segment = []
-            continue
-        segment.append(f"{x_of(index):.1f},{y_of(float(value)):.1f}")
+    body += _line_with_gaps(one.values, x_of, y_of)
     for index, value in enumerate(one.values):
         x = x_of(index)
         if value is None:
@@ -740,3 +732,63 @@ def importance_bars(rows: Sequence[ImportanceBar], title: str, score_label: str,
                     f'{escape(score_label)} {score}</text>')
         lines.append(f"{label}: {_percent(row.share, locale)}, {score_label} {score}")
     return _svg(chart_id, width, height, title, "; ".join(lines) + ".", body)
+
+
+def enps_trend(labels: Sequence[str], scores: Sequence[float | None], title: str, long_labels: Sequence[str] = (),
+               locale: str = "en", chart_id: str | None = None) -> Markup:
+    """The employee Net Promoter Score (−100..100) over pulse rounds, oldest first: a line with zero marked,
+    every value printed (the latest in bold), a dash where a round showed none (too few answered). `long_labels`
+    name the rounds in full in the description."""
+    chart_id = _new_id(chart_id)
+    width, height = 320, 180
+    plot_left, plot_right, plot_top, plot_bottom = 40, width - 14, 28, height - 34
+    count = max(len(scores), 1)
+
+    def x_of(index: int) -> float:
+        return plot_left + 16 + (plot_right - plot_left - 32) * (index / (count - 1) if count > 1 else 0.5)
+
+    def y_of(score: float) -> float:
+        return plot_bottom - (plot_bottom - plot_top) * (max(-100.0, min(score, 100.0)) + 100) / 200
+
+    body = _gridlines((-100, 0, 100), y_of, plot_left, plot_right, lambda tick: f"{tick:+d}" if tick else "0",
+                      font_size=12)
+    body += _line_with_gaps(scores, x_of, y_of)
+    for index, score in enumerate(scores):
+        x = x_of(index)
+        if score is None:
+            body.append(f'<text x="{x:.1f}" y="{y_of(0) - 6:.1f}" text-anchor="middle" font-size="12" '
+                        f'fill="#4b5563">–</text>')
+            continue
+        y = y_of(score)
+        weight = ' font-weight="bold"' if index == len(scores) - 1 else ""
+        body.append(_marker("circle", x, y, BLUE))
+        label_y = y - 9 if score < 80 else y + 18
+        body.append(f'<text x="{x:.1f}" y="{label_y:.1f}" text-anchor="middle" font-size="12"{weight} '
+                    f'fill="{INK}">{round(score):+d}</text>')
+    step = 1 if len(labels) <= 4 else 2
+    for index, label in enumerate(labels):
+        if (len(labels) - 1 - index) % step:
+            continue
+        body.append(f'<text x="{x_of(index):.1f}" y="{height - 12}" text-anchor="middle" font-size="12" '
+                    f'fill="#4b5563">{escape(label)}</text>')
+    names = long_labels or labels
+    desc = _("Scale from %(low)s to %(high)s.", low=-100, high=100) + " " + ", ".join(
+        f"{name} {f'{round(score):+d}' if score is not None else _('not enough answers')}"
+        for name, score in zip(names, scores, strict=True)) + "."
+    return _svg(chart_id, width, height, title, desc, body)
+
+
+def _line_with_gaps(values: Sequence[float | None], x_of: Callable[[int], float], y_of: Callable[[float], float]
+                    ) -> list[str]:
+    """A line chart's line through `values` (one per point, in order), broken where a value is None: a hidden
+    point is a gap, never a line drawn across it."""
+    lines, segment = [], []
+    for index, value in enumerate([*values, None]):
+        if value is None:
+            if len(segment) > 1:
+                lines.append(f'<polyline points="{" ".join(segment)}" fill="none" stroke="{BLUE}" '
+                             f'stroke-width="2.5"/>')
+            segment = []
+            continue
+        segment.append(f"{x_of(index):.1f},{y_of(float(value)):.1f}")
+    return lines

@@ -10,7 +10,7 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from cxculture.assessments.models import ActionItem, Campaign, Instrument
+from cxculture.assessments.models import ActionItem, Campaign, Instrument, PulseSeries
 from cxculture.auth.login_sessions import start_session
 from cxculture.auth.models import LoginSession
 from cxculture.cafes.models import AgendaItem, Cafe, CafeDecision
@@ -68,6 +68,7 @@ ARGUMENTS = {
     "code": _certificate_code,
     "action_id": lambda org: _first_id(ActionItem, org),
     "campaign_id": lambda org: _first_id(Campaign, org),
+    "series_id": lambda org: _first_id(PulseSeries, org),
     "instrument_id": lambda org: _first_id(Instrument, org),
     "pillar": lambda org: "vision",
     "kpi_import_id": lambda org: _first_id(KpiImport, org),
@@ -242,6 +243,9 @@ def _give_victim_training_records(organisation) -> None:
             closes_on=date.today(),
         )
     )
+    db.session.add(PulseSeries(organisation_id=organisation.id, instrument=own, title="Secret pulse",
+                               item_keys=[own.items[0]["key"]], cadence="monthly", starts_on=date.today(),
+                               round_days=7, status="active"))
     _give_victim_cafe(organisation)
     _give_victim_remark(organisation, person)
     db.session.commit()

@@ -20,7 +20,7 @@ from ..pillars import PILLARS
 from ..refusals import Refused
 from ..util import utcnow
 from .action_sources import unknown_sources
-from .models import ActionItem, ActionUpdate, Campaign
+from .models import FULL, ActionItem, ActionUpdate, Campaign
 from .reminders import mail_action_assigned
 
 STATUSES = ("open", "in_progress", "done", "dropped")
@@ -295,7 +295,8 @@ def owner_choices(organisation_id: int, keep: Person | None = None) -> list[Pers
 
 def campaign_choices(organisation_id: int) -> list[Campaign]:
     """The organisation's campaigns an action may come from, newest first."""
-    return list(db.session.scalars(select(Campaign).where(Campaign.organisation_id == organisation_id)
+    return list(db.session.scalars(select(Campaign).where(Campaign.organisation_id == organisation_id,
+                                                          Campaign.kind == FULL)
         .order_by(Campaign.opens_on.desc(), Campaign.id.desc())))
 
 

@@ -14,11 +14,13 @@ from ..orgs.models import Person, PersonPermission, Team
 from ..refusals import Refused
 from .anonymity import campaign_threshold
 from .answers import Answer, Comment, Invitee, Participation, Response
-from .models import Campaign, Draft
+from .models import PULSE, Campaign, Draft
 
 MAX_COMMENT_LENGTH = 2000
 #: "Don't know / not applicable" in a draft and on the answer page (stored as an answer with no value).
 DONT_KNOW = 0
+#: The employee Net Promoter question of a pulse: its key among a draft's answers and a refusal's problems.
+ENPS_KEY = "enps"
 
 
 #: Why answering is refused, by code; "invalid" also carries `problems` (statement key -> "missing",
@@ -117,10 +119,19 @@ def draft_for(campaign: Campaign, person: Person) -> Draft:
     return draft
 
 
+def campaign_items(campaign: Campaign) -> list[dict]:
+    """The statements the campaign asks: the whole instrument, or a pulse's chosen few (in instrument order)."""
+    items = campaign.instrument.items
+    if campaign.item_keys is None:
+        return items
+    chosen = set(campaign.item_keys)
+    return [item for item in items if item["key"] in chosen]
+
+
 def check_values(campaign: Campaign, values: dict[str, object]) -> tuple[dict[str, int], dict[str, str]]:
     """Item answers parsed to 1-5 (or DONT_KNOW where the instrument offers it), and problems by item key
     ("range" or "unknown")."""
-    known = {item["key"] for item in campaign.instrument.items}
+    known = {item["key"] for item in campaign_items(campaign)}
     lowest = DONT_KNOW if campaign.instrument.offers_dont_know else 1
     parsed, problems = {}, {}
     for key, raw in values.items():
@@ -165,7 +176,10 @@ def save_draft(campaign: Campaign, person: Person, values: dict[str, object], op
 
 def missing_items(campaign: Campaign, draft: Draft) -> list[str]:
     answered = draft.answers.get("items", {})
-    return [item["key"] for item in campaign.instrument.items if item["key"] not in answered]
+    missing = [item["key"] for item in campaign_items(campaign) if item["key"] not in answered]
+    if campaign.kind == PULSE and draft.answers.get("enps") is None:
+        missing.append(ENPS_KEY)
+    return missing
 
 
 @dataclass(frozen=True)
@@ -194,7 +208,8 @@ def submit(campaign: Campaign, person: Person, today: date | None = None) -> Sub
     groups = {"team_id": invitee.group_team_id, "job_role_id": invitee.group_job_role_id,
               "leadership": invitee.group_leadership}
     items = {item["key"]: item for item in campaign.instrument.items}
-    response = Response(campaign_id=campaign.id, **groups)
+    response = Response(campaign_id=campaign.id, enps=draft.answers.get("enps") if campaign.kind == PULSE else None,
+                        **groups)
     for key, value in draft.answers["items"].items():
         item = items[key]
         if value == DONT_KNOW:
@@ -244,3 +259,28 @@ def _touch(new: Response | Comment, how_many: int, **group) -> None:
                            .execution_options(synchronize_session=False))
 
 
+
+
+def submit_pulse(campaign: Campaign, person: Person, values: dict[str, object], enps: object,
+                 today: date | None = None) -> Submitted:
+    """A pulse's one page answered at once: its statements and the eNPS question (0-10), stored as one anonymous
+    response like any submit. Refuses ("invalid", problems by statement key or ENPS_KEY) with nothing stored
+    when anything is missing or off the scale; "already-answered" for a second submit."""
+    _check_can_answer(campaign, person, today)
+    parsed, problems = check_values(campaign, values)
+    problems.update({item["key"]: "missing" for item in campaign_items(campaign)
+                     if item["key"] not in parsed and item["key"] not in problems})
+    try:
+        score = int(enps) if enps not in (None, "") else None
+    except (TypeError, ValueError):
+        score = -1
+    if score is None:
+        problems[ENPS_KEY] = "missing"
+    elif not 0 <= score <= 10:
+        problems[ENPS_KEY] = "range"
+    if problems:
+        raise _refused("invalid", problems)
+    draft = draft_for(campaign, person)
+    draft.answers = {"items": parsed, "open": {}, "enps": score}
+    db.session.flush()
+    return submit(campaign, person, today)

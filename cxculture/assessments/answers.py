@@ -40,7 +40,7 @@ class Response(db.Model):
     """What one anonymous respondent answered, with only the groups needed for reporting."""
 
     __tablename__ = "response"
-    __table_args__ = (NO_ROWID,)
+    __table_args__ = (CheckConstraint("enps BETWEEN 0 AND 10", name="enps_range"), NO_ROWID)
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=random_id)
     campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id"), index=True)
@@ -49,6 +49,8 @@ class Response(db.Model):
     #: The respondent held the leader permission or the executive job role (the perception-gap split);
     #: None when the group was generalised past it.
     leadership: Mapped[bool | None] = mapped_column(Boolean)
+    #: A pulse's employee Net Promoter answer, 0-10; None in the full self-assessment.
+    enps: Mapped[int | None] = mapped_column(Integer)
 
     answers: Mapped[list[Answer]] = relationship(back_populates="response", cascade="all, delete-orphan")
 

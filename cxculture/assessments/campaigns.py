@@ -24,7 +24,7 @@ from .anonymity import campaign_threshold
 from .answers import Invitee, Participation, Response
 from .closing import close_out, freeze_results, rewrite_answers
 from .instruments import instruments_for, sync_shipped_instruments
-from .models import Campaign, Draft, FrozenResult, Instrument
+from .models import FULL, Campaign, Draft, FrozenResult, Instrument
 from .reminders import ask_to_announce
 from .snapshot import freeze_population, population_of
 from .suppression import ROOT, Group, suppressed
@@ -114,7 +114,7 @@ def list_campaigns(organisation_id: int) -> list[CampaignRow]:
     campaigns = list(
         db.session.scalars(
             select(Campaign)
-            .where(Campaign.organisation_id == organisation_id)
+            .where(Campaign.organisation_id == organisation_id, Campaign.kind == FULL)
             .order_by(Campaign.opens_on.desc(), Campaign.id.desc())
         )
     )
@@ -122,7 +122,7 @@ def list_campaigns(organisation_id: int) -> list[CampaignRow]:
         db.session.execute(
             select(Response.campaign_id, func.count())
             .join(Campaign, Campaign.id == Response.campaign_id)
-            .where(Campaign.organisation_id == organisation_id)
+            .where(Campaign.organisation_id == organisation_id, Campaign.kind == FULL)
             .group_by(Response.campaign_id)
         ).all()
     )
@@ -130,9 +130,11 @@ def list_campaigns(organisation_id: int) -> list[CampaignRow]:
 
 
 def open_campaign_of(organisation_id: int) -> Campaign | None:
+    """The organisation's open full self-assessment (pulse rounds run beside it, pulses.py)."""
     return db.session.scalar(
         select(Campaign)
-        .where(Campaign.organisation_id == organisation_id, Campaign.status.in_(("open", "closing")))
+        .where(Campaign.organisation_id == organisation_id, Campaign.kind == FULL,
+               Campaign.status.in_(("open", "closing")))
         .order_by(Campaign.id)
     )
 

@@ -114,9 +114,9 @@ def record_results_read(campaign_ids) -> list[int]:
 def rewrite_answers(campaign: Campaign, parents: dict[int, int | None]) -> None:
     """Generalise the stored groups to `threshold` responses each and write every row anew, shuffled."""
     responses = db.session.execute(
-        select(Response.id, Response.team_id, Response.job_role_id, Response.leadership)
+        select(Response.id, Response.team_id, Response.job_role_id, Response.leadership, Response.enps)
         .where(Response.campaign_id == campaign.id)).all()
-    counts = Counter((team, role, leadership) for _id, team, role, leadership in responses)
+    counts = Counter((team, role, leadership) for _id, team, role, leadership, _enps in responses)
     stored = generalise(counts, parents, campaign.threshold)
     new_ids = {row[0]: uuid.uuid4().hex for row in responses}
     answers = db.session.execute(
@@ -129,8 +129,8 @@ def rewrite_answers(campaign: Campaign, parents: dict[int, int | None]) -> None:
 
     response_rows = [
         dict(zip(("team_id", "job_role_id", "leadership"), stored.get((team, role, leadership), ANY), strict=True),
-             id=new_ids[old_id], campaign_id=campaign.id)
-        for old_id, team, role, leadership in responses]
+             id=new_ids[old_id], campaign_id=campaign.id, enps=enps)
+        for old_id, team, role, leadership, enps in responses]
     answer_rows = [{"id": uuid.uuid4().hex, "response_id": new_ids[response_id], "item_key": item_key,
                     "pillar": pillar, "value": value, "score": score}
                    for response_id, item_key, pillar, value, score in answers]

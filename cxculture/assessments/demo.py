@@ -1,6 +1,7 @@
 """Demo culture self-assessments: for each demo organisation three closed campaigns from the last three quarters
 and an open one, with answers, comments and the action items that came out of the latest closed one; for each
-organisation of the benchmark network, last quarter's campaign, closed.
+organisation of the benchmark network, last quarter's campaign, closed. Each demo organisation also runs a
+monthly pulse series (pulses.py) with four closed rounds, eNPS and listening rising, and this month's round open.
 
 The closed campaigns used version 1 of the shipped questionnaire and the open one uses version 2 (with its
 "don't know / not applicable" answer), so once the open one closes its trend is computed on the statements the
@@ -24,10 +25,13 @@ from ..extensions import db
 from ..orgs.demo import DEMO_ORGANISATIONS, NETWORK_ORGANISATIONS
 from ..orgs.models import Organisation, Person
 from ..orgs.service import organisation_by_slug
-from .answering import DONT_KNOW, invited_people_query, save_draft, submit
+from .answering import DONT_KNOW, campaign_items, invited_people_query, save_draft, submit, submit_pulse
+from .answers import Invitee
+from .campaigns import available_instruments
 from .closing import close_out, record_results_read
 from .instruments import sync_shipped_instruments
 from .models import ActionItem, ActionUpdate, Campaign
+from .pulses import close_round, create_series, open_round, round_opens_on
 from .snapshot import freeze_population
 
 #: Mean pillar score (1-5, recoded) by kind of respondent. Leadership sees the vision and the communication it
@@ -168,6 +172,8 @@ def load_demo_assessments(today: date | None = None) -> DemoAssessmentsReport:
                 select(Campaign.id).where(Campaign.organisation_id == organisation.id).limit(1)) is not None:
             continue
         report.responses += _load_campaigns(organisation, language, instrument, today, closed, current)
+        if current is not None:
+            report.responses += _load_pulses(organisation, language, today)
         report.loaded.append(slug)
     db.session.flush()
     return report
@@ -288,3 +294,54 @@ def _answer(campaign, people: list[Person], rng: random.Random, language: str, t
         save_draft(campaign, person, values, open_answers, today=when)
         submit(campaign, person, today=when)
     return len(respondents)
+
+
+#: The demo's monthly pulse: its title, and one statement of each pillar leadership is working on.
+_PULSE_TITLES = {"en": "Monthly pulse", "it": "Pulse mensile"}
+_PULSE_PILLARS = ("vision", "listening", "communication", "rewards")
+#: Closed monthly rounds before the one open today; each brings everyone's listening and eNPS up a little.
+_PULSE_ROUNDS = 4
+_PULSE_TURNOUT = 0.7
+#: Mean eNPS answer (0-10) by kind of respondent in the first round.
+_ENPS_MEANS = {"leadership": 9.0, "front": 6.3, "middle": 7.2}
+
+
+def _load_pulses(organisation: Organisation, language: str, today: date) -> int:
+    """A monthly pulse series started `_PULSE_ROUNDS` months ago: its past rounds answered and closed (their
+    results read, as the full demo's), and the round due today open, all through pulses.py as the scheduler
+    would; returns how many answered."""
+    start = today
+    for _ in range(_PULSE_ROUNDS):
+        start = (start.replace(day=1) - timedelta(days=1)).replace(day=min(today.day, 28))
+    leader = db.session.scalar(select(Person).where(Person.organisation_id == organisation.id,
+                                                    Person.email.like("leader@%")))
+    instrument = available_instruments(organisation.id)[0]
+    keys = [next(i["key"] for i in instrument.items if i["pillar"] == p and not i["reverse"])
+            for p in _PULSE_PILLARS]
+    series = create_series(organisation, leader, title=_PULSE_TITLES[language], item_keys=keys, cadence="monthly",
+                           starts_on=start, round_days=7, today=start)
+    rng = random.Random(f"{organisation.slug}-pulse")
+    answered, day = 0, start
+    for number in range(_PULSE_ROUNDS + 1):
+        day = round_opens_on(series, number)
+        campaign = open_round(series, day)
+        if day >= today - timedelta(days=6):  # the round open now: nobody has answered yet
+            break
+        people = list(db.session.scalars(
+            select(Person).join(Invitee, Invitee.person_id == Person.id).where(Invitee.campaign_id == campaign.id)
+            .options(selectinload(Person.job_role), selectinload(Person.permission_rows)).order_by(Person.id)))
+        for person in rng.sample(people, round(_PULSE_TURNOUT * len(people))):
+            kind = ("leadership" if _is_leadership(person)
+                    else "front" if person.job_role is not None and person.job_role.key in _FRONT_ROLES else "middle")
+            lift = 0.25 * number  # the actions since the spring campaign show, month after month
+            values = {}
+            for item in campaign_items(campaign):
+                target = _PILLAR_MEANS[kind][item["pillar"]] + (lift if item["pillar"] == "listening" else lift / 3)
+                values[item["key"]] = min(5, max(1, round(target + rng.gauss(0, 0.7))))
+            enps = min(10, max(0, round(_ENPS_MEANS[kind] + lift + rng.gauss(0, 1.8))))
+            submit_pulse(campaign, person, values, enps, today=day + timedelta(days=2))
+            answered += 1
+        close_round(campaign, datetime.combine(campaign.closes_on, time(18, 0)))
+        record_results_read([campaign.id])
+    db.session.flush()
+    return answered

@@ -13,6 +13,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, SelectField, SelectMultipleField, StringField, SubmitField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..orgs.forms import optional_id
 from ..orgs.models import MIN_ANONYMITY_THRESHOLD
@@ -56,6 +57,27 @@ class CampaignForm(FlaskForm):
         return {"title": self.title.data, "opens_on": self.opens_on.data, "closes_on": self.closes_on.data,
                 "team_ids": list(self.team_ids.data or []), "threshold_override": self.threshold_override.data,
                 "instrument_id": self.instrument_id.data}
+
+
+class PulseSeriesForm(FlaskForm):
+    """A new pulse series; the statements' choices, by pillar, come from the questionnaire (set_choices)."""
+
+    title = StringField(_l("Title"), filters=[_strip],
+                        validators=[InputRequired(_l("Enter a title.")), Length(max=180), PlainText()])
+    item_keys = SelectMultipleField(_l("Statements to ask"), validate_choice=False,
+                                    widget=ListWidget(prefix_label=False), option_widget=CheckboxInput())
+    cadence = SelectField(_l("How often"), validate_choice=False)
+    starts_on = DateField(_l("First round opens on"), validators=[InputRequired(_l("Enter the day the first "
+                                                                                   "round opens."))])
+    round_days = IntegerField(_l("Days each round stays open"),
+                              validators=[InputRequired(_l("Enter how many days each round stays open (at "
+                                                           "least 1).")), NumberRange(min=1, max=366)],
+                              render_kw={"min": 1, "max": 89, "step": 1})
+    submit = SubmitField(_l("Create pulse series"))
+
+    def values(self) -> dict:
+        return {"title": self.title.data, "item_keys": list(self.item_keys.data or []), "cadence": self.cadence.data,
+                "starts_on": self.starts_on.data, "round_days": self.round_days.data}
 
 
 # Answer pages ------------------------------------------------------------------------------------------------

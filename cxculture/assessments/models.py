@@ -27,6 +27,9 @@ from ..extensions import db
 from ..orgs.models import Person, Team
 from ..util import utcnow
 
+#: Campaign.kind: the whole self-assessment, or a round of a pulse series.
+FULL, PULSE = "full", "pulse"
+
 
 def random_id() -> str:
     return uuid.uuid4().hex
@@ -95,6 +98,12 @@ class Campaign(db.Model):
     closes_on: Mapped[date] = mapped_column(Date)
     #: "draft", "open" or "closed".
     status: Mapped[str] = mapped_column(String(10), default="draft")
+    #: "full" (the whole self-assessment) or "pulse" (a round of a PulseSeries: a few statements and the eNPS).
+    kind: Mapped[str] = mapped_column(String(10), default=FULL, server_default=FULL)
+    #: The pulse series this round belongs to (pulses only).
+    series_id: Mapped[int | None] = mapped_column(ForeignKey("pulse_series.id"), index=True)
+    #: The statements a pulse asks (keys in the instrument), copied from its series when the round is made.
+    item_keys: Mapped[list | None] = mapped_column(JSON)
     #: Stricter anonymity threshold for this campaign (never below 3); None uses the organisation's.
     #: anonymity.campaign_threshold gives the one in force.
     threshold_override: Mapped[int | None] = mapped_column(Integer)
@@ -115,6 +124,34 @@ class Campaign(db.Model):
     instrument: Mapped[Instrument] = relationship()
     teams: Mapped[list[Team]] = relationship(secondary=campaign_team, order_by=Team.name)
     created_by: Mapped[Person | None] = relationship()
+
+
+class PulseSeries(db.Model):
+    """Recurring short rounds (pulses.py): a few of the instrument's statements and the eNPS question, asked on a
+    schedule; the job queue turns it into successive pulse campaigns, each frozen, answered and closed like any."""
+
+    __tablename__ = "pulse_series"
+    __table_args__ = (CheckConstraint("round_days >= 1", name="round_days_min"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    instrument_id: Mapped[int] = mapped_column(ForeignKey("instrument.id"))
+    title: Mapped[str] = mapped_column(String(200))
+    #: The statements every round asks (keys in the instrument).
+    item_keys: Mapped[list] = mapped_column(JSON)
+    #: "weekly", "fortnightly", "monthly" or "quarterly" (pulses.CADENCES).
+    cadence: Mapped[str] = mapped_column(String(12))
+    #: The first round opens on this day; the next ones one cadence apart.
+    starts_on: Mapped[date] = mapped_column(Date)
+    #: How many days each round stays open.
+    round_days: Mapped[int] = mapped_column(Integer)
+    #: "active", "paused" (no new rounds until resumed) or "stopped" (for good).
+    status: Mapped[str] = mapped_column(String(10), default="active")
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    instrument: Mapped[Instrument] = relationship()
+    rounds: Mapped[list[Campaign]] = relationship(order_by="Campaign.opens_on", viewonly=True)
 
 
 class FrozenResult(db.Model):

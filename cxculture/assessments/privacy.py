@@ -67,6 +67,9 @@ HOLDINGS = (
     Holding("campaign", ("created_by_id",),
             what=_l("Who created a campaign."), why=_l("To know who set it up."),
             who_sees=_l("Administrators."), on_erase=_l("Kept without the name."), kept="campaign"),
+    Holding("pulse_series", ("created_by_id",),
+            what=_l("Who created a pulse series."), why=_l("To know who set it up."),
+            who_sees=_l("Leaders and administrators."), on_erase=_l("Kept without the name."), kept="campaign"),
 )
 NOT_PERSONAL = ()
 

@@ -16,7 +16,7 @@ from sqlalchemy import func, or_, select
 
 from ..assessments.actions import ActionCounts, action_counts, actions_query, open_actions_owned_by
 from ..assessments.campaigns import Turnout, campaign_turnout, open_campaign_of
-from ..assessments.models import ActionItem, Campaign
+from ..assessments.models import FULL, ActionItem, Campaign
 from ..assessments.results.summary import (
     PillarOverview,
     PillarTrend,
@@ -252,5 +252,6 @@ def admin_dashboard(organisation_id: int) -> AdminDashboard:
         waiting_imports=waiting_uploads(RosterImport, organisation_id, _days_ago(UPLOAD_WAIT_DAYS)),
         integrations=_integration_status(organisation_id),
         mail=delivery_trouble(organisation_id, _days_ago(MAIL_TROUBLE_DAYS)),
-        campaigns=db.session.scalar(select(func.count(Campaign.id)).where(Campaign.organisation_id == organisation_id)),
+        campaigns=db.session.scalar(select(func.count(Campaign.id)).where(Campaign.organisation_id == organisation_id,
+                                                                          Campaign.kind == FULL)),
     )

@@ -29,6 +29,7 @@ def index():
 @permission_required("employee")
 def employee():
     from ..assessments.campaigns import assessment_card
+    from ..assessments.pulses import pulses_to_answer
     from ..assessments.results.summary import latest_closed_campaign
     from ..extensions import db
     from ..modules.learning import learner_dashboard
@@ -41,7 +42,7 @@ def employee():
 
     organisation_id = current_user.organisation_id
     return render_template("home/employee.html", dashboard=dashboard, pillar_labels=PILLAR_LABELS,
-                           assessment=assessment_card(current_user),
+                           assessment=assessment_card(current_user), pulse_rounds=pulses_to_answer(current_user),
                            cafe_decisions=published_decisions(organisation_id),
                            latest_results=latest_closed_campaign(organisation_id),
                            shared_actions=shared_action_count(organisation_id),

@@ -7,6 +7,7 @@ from __future__ import annotations
 from celery.schedules import crontab
 
 from ..assessments.campaigns import CLOSE_DUE_JOB
+from ..assessments.pulses import PULSE_JOB
 from ..assessments.reminders import CAMPAIGN_MAIL_JOB
 from ..downloads.service import RENDER_DUE_JOB
 from ..lms.outbox import DELIVERY_JOB
@@ -32,6 +33,9 @@ def beat_schedule(config) -> dict:
         # Campaigns opening today are announced, and reminders due today go to the invited who have not answered;
         # then training due soon or overdue and action items due soon. Early in the (European) morning; every
         # occasion is claimed once, so a repeated round sends nothing twice.
+        # Pulse rounds past their closing day are closed and the rounds due today opened, just before the
+        # campaign mail announces them; a repeated round opens and closes nothing twice.
+        "pulse-rounds": {"task": PULSE_JOB, "schedule": crontab(hour=6, minute=15), "options": {"expires": 3600}},
         "campaign-mail": {"task": CAMPAIGN_MAIL_JOB, "schedule": crontab(hour=6, minute=30),
                           "options": {"expires": 3600}},
         "nudges": {"task": NUDGES_JOB, "schedule": crontab(hour=6, minute=45), "options": {"expires": 3600}},

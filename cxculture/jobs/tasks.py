@@ -9,6 +9,7 @@ from celery.signals import worker_ready
 from flask import current_app
 
 from ..assessments.campaigns import CLOSE_DUE_JOB, CLOSE_JOB, finish_closing, finish_due_closings
+from ..assessments.pulses import PULSE_JOB, run_pulses
 from ..assessments.reminders import CAMPAIGN_MAIL_JOB, mail_actions_due, mail_campaigns
 from ..downloads import service as downloads
 from ..extensions import db
@@ -86,9 +87,10 @@ def register_tasks(celery_app: Celery) -> set[str]:
     # Campaign announcements and reminders: who has not answered is decided inside the task; it returns counts.
     celery_app.task(name=CAMPAIGN_MAIL_JOB)(mail_campaigns)
     celery_app.task(name=NUDGES_JOB)(send_nudges)
+    celery_app.task(name=PULSE_JOB)(run_pulses)
     celery_app.task(name=TEAM_DIGEST_JOB)(mail_team_digests)
     return {DELIVERY_JOB, HEARTBEAT_JOB, SWEEP_JOB, RETENTION_JOB, downloads.RENDER_JOB, downloads.RENDER_DUE_JOB,
-            CLOSE_JOB, CLOSE_DUE_JOB, MAIL_DELIVERY_JOB, CAMPAIGN_MAIL_JOB, NUDGES_JOB, TEAM_DIGEST_JOB}
+            CLOSE_JOB, CLOSE_DUE_JOB, MAIL_DELIVERY_JOB, CAMPAIGN_MAIL_JOB, NUDGES_JOB, TEAM_DIGEST_JOB, PULSE_JOB}
 
 
 @worker_ready.connect(weak=False)

@@ -10,7 +10,7 @@ from pylti1p3.deep_link_resource import DeepLinkResource
 from pylti1p3.lineitem import LineItem
 from sqlalchemy import select
 
-from ..assessments.models import Campaign
+from ..assessments.models import FULL, Campaign
 from ..extensions import db
 from ..modules.models import Module, TrainingPath
 from ..orgs.models import JobRole
@@ -44,6 +44,7 @@ def content_choices(organisation_id: int, language: str) -> list[Choice]:
             .where(TrainingPath.organisation_id == organisation_id).order_by(JobRole.name_en)):
         choices.append(Choice(f"path:{path.id}", "path", role.name(language)))
     for campaign in db.session.scalars(select(Campaign).where(Campaign.organisation_id == organisation_id,
+                                                              Campaign.kind == FULL,
                                                               Campaign.status.in_(("draft", "open")))
                                        .order_by(Campaign.opens_on.desc())):
         choices.append(Choice(f"campaign:{campaign.id}", "campaign", campaign.title))

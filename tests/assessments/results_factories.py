@@ -98,6 +98,8 @@ def open_campaign_in(organisation, title: str = "Culture check") -> Campaign:
 
 
 def closed_campaigns(organisation_id: int) -> list[Campaign]:
-    """The organisation's closed campaigns, oldest first (the demo has three: the trend's points)."""
+    """The organisation's closed campaigns of the full self-assessment, oldest first (the demo has three: the
+    trend's points; its pulse rounds are not campaigns of the full kind)."""
     return list(db.session.scalars(select(Campaign).where(
-        Campaign.organisation_id == organisation_id, Campaign.status == "closed").order_by(Campaign.closes_on)))
+        Campaign.organisation_id == organisation_id, Campaign.kind == "full", Campaign.status == "closed")
+        .order_by(Campaign.closes_on)))

@@ -35,17 +35,18 @@ def assessed(demo_with_assessments):
 
 
 def _campaigns(organisation) -> tuple[Campaign, Campaign]:
-    """The latest closed campaign and the open one."""
+    """The latest closed campaign and the open one (of the full self-assessment: pulses have tests of their own)."""
     closed = _closed(organisation)[-1]
     current = db.session.scalar(select(Campaign).where(Campaign.organisation_id == organisation.id,
-                                                       Campaign.status == "open"))
+                                                       Campaign.kind == "full", Campaign.status == "open"))
     return closed, current
 
 
 def _closed(organisation) -> list[Campaign]:
-    """The closed campaigns, oldest first."""
+    """The closed campaigns of the full self-assessment, oldest first."""
     return list(db.session.scalars(select(Campaign).where(Campaign.organisation_id == organisation.id,
-                                                           Campaign.status == "closed").order_by(Campaign.opens_on)))
+                                                           Campaign.kind == "full", Campaign.status == "closed")
+                                   .order_by(Campaign.opens_on)))
 
 
 def _row_counts() -> dict:

@@ -8,7 +8,8 @@ figures are computed from its answers on each request, the same way.
 from __future__ import annotations
 
 from ..answers import Response
-from ..models import Campaign
+from ..models import PULSE, Campaign
+from ..pulses import ENPS_FOCUS, frozen_enps
 from ..scoring import Moments, moments
 from .analysis import Analysis, analysis_data, compute_analysis, frozen_focus
 
@@ -32,6 +33,8 @@ def frozen_results(campaign: Campaign) -> dict[str, dict]:
     for role_id, role_moments in moments(campaign.id, group_by=Response.job_role_id).items():
         if role_id is not None and analysis.role_visible(role_id):
             result[focus_key("job_role", role_id)] = role_moments.as_data()
+    if campaign.kind == PULSE:
+        result[ENPS_FOCUS] = frozen_enps(campaign, analysis)
     return result
 
 

@@ -103,6 +103,9 @@ def _previous_campaign(campaign: Campaign) -> Campaign | None:
         .where(
             Campaign.organisation_id == campaign.organisation_id,
             Campaign.status == "closed",
+            Campaign.kind == campaign.kind,
+            Campaign.series_id.is_(campaign.series_id) if campaign.series_id is None
+            else Campaign.series_id == campaign.series_id,
             Campaign.id != campaign.id,
             or_(
                 Campaign.closes_on < campaign.closes_on,

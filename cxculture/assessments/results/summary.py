@@ -22,7 +22,7 @@ from ...orgs.models import Person
 from ...pillars import PILLAR_LABELS, PILLARS
 from ..anonymity import campaign_thresholds
 from ..closing import note_results_read
-from ..models import Campaign, FrozenResult
+from ..models import FULL, Campaign, FrozenResult
 from ..scoring import Tally, pillar_tallies_by_campaign, respondents_by_campaign
 from .analysis import analyse
 from .figures import CampaignResults, Figure, PillarResult
@@ -48,7 +48,7 @@ def latest_closed_campaign(organisation_id: int) -> Campaign | None:
     """The organisation's closed campaign with the latest closing date, or None when it has none."""
     return db.session.scalar(
         select(Campaign)
-        .where(Campaign.organisation_id == organisation_id, Campaign.status == "closed")
+        .where(Campaign.organisation_id == organisation_id, Campaign.status == "closed", Campaign.kind == FULL)
         .order_by(Campaign.closes_on.desc(), Campaign.id.desc())
         .limit(1)
     )
@@ -174,7 +174,7 @@ def network_pillar_scores(organisation_ids: Iterable[int] | Select) -> dict[int,
     latest: dict[int, int] = {}  # organisation -> its latest closed campaign
     for campaign_id, organisation_id in db.session.execute(
         select(Campaign.id, Campaign.organisation_id)
-        .where(Campaign.organisation_id.in_(ids), Campaign.status == "closed")
+        .where(Campaign.organisation_id.in_(ids), Campaign.status == "closed", Campaign.kind == FULL)
         .order_by(Campaign.organisation_id, Campaign.closes_on.desc(), Campaign.id.desc())
     ):
         latest.setdefault(organisation_id, campaign_id)
@@ -241,7 +241,8 @@ def pillar_history(organisation_id: int, until: Campaign | None = None, limit: i
     at most `limit` of them ending with `until`, each with its whole-organisation pillar scores, or None where
     too few answered for them to be shown. A fixed number of queries whatever the number of campaigns."""
     query = (select(Campaign).options(selectinload(Campaign.instrument))
-             .where(Campaign.organisation_id == organisation_id, Campaign.status == "closed"))
+             .where(Campaign.organisation_id == organisation_id, Campaign.status == "closed",
+                    Campaign.kind == FULL))
     if until is not None:
         query = query.where(Campaign.closes_on <= until.closes_on)
     campaigns = list(db.session.scalars(query.order_by(Campaign.closes_on.desc(), Campaign.id.desc())))

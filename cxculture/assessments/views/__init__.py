@@ -19,4 +19,4 @@ def commit_results_read(response):
         db.session.commit()
     return response
 
-from . import actions, answer, campaigns, results  # noqa: E402,F401  (routes register on bp)
+from . import actions, answer, campaigns, pulses, results  # noqa: E402,F401  (routes register on bp)

@@ -21,7 +21,7 @@ from .. import campaigns as service
 from ..answering import DONT_KNOW, MAX_COMMENT_LENGTH
 from ..forms import answers_from_form
 from ..instruments import dont_know_text, scale_texts
-from ..models import Campaign
+from ..models import PULSE, Campaign
 from . import bp
 
 
@@ -60,6 +60,8 @@ def _page_url(campaign: Campaign, page: str) -> str:
 @permission_required("employee")
 def answer_intro(campaign_id: int):
     campaign = get_in_organisation(Campaign, campaign_id)
+    if campaign.kind == PULSE:  # a pulse is answered on one page
+        return redirect(url_for("assessments.answer_pulse", campaign_id=campaign.id))
     if (blocker := _blocker(campaign)) is not None:
         return _refusal(campaign, blocker)
     draft = service.own_draft(campaign, current_user)
@@ -76,6 +78,8 @@ def answer_intro(campaign_id: int):
 @permission_required("employee")
 def answer_pillar(campaign_id: int, pillar: str):
     campaign = get_in_organisation(Campaign, campaign_id)
+    if campaign.kind == PULSE:  # a pulse is answered on one page
+        return redirect(url_for("assessments.answer_pulse", campaign_id=campaign.id))
     pages = service.answer_pages(campaign)
     if pillar not in pages[:-1]:
         abort(404)
@@ -143,6 +147,8 @@ def _format_date(value) -> str:
 @permission_required("employee")
 def answer_final(campaign_id: int):
     campaign = get_in_organisation(Campaign, campaign_id)
+    if campaign.kind == PULSE:  # a pulse is answered on one page
+        return redirect(url_for("assessments.answer_pulse", campaign_id=campaign.id))
     if (blocker := _blocker(campaign)) is not None:
         return _refusal(campaign, blocker)
     pages = service.answer_pages(campaign)
