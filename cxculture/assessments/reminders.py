@@ -24,7 +24,7 @@ from ..orgs.models import Person
 from ..orgs.recipients import recipient_of
 from ..pillars import PILLAR_LABELS
 from .answers import Invitee, Participation
-from .models import ActionItem, Campaign
+from .models import PULSE, ActionItem, Campaign
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +52,7 @@ def reminder_round(campaign: Campaign, today: date) -> str | None:
 
 
 def _campaign_context(campaign: Campaign) -> dict:
-    return {"title": campaign.title, "closes_on": campaign.closes_on}
+    return {"title": campaign.title, "closes_on": campaign.closes_on, "pulse": campaign.kind == PULSE}
 
 
 def _announce(campaign: Campaign) -> int:
@@ -63,7 +63,8 @@ def _announce(campaign: Campaign) -> int:
     link = _answer_link(campaign)
     return len(queue_mails([(recipient_of(p), dict(_campaign_context(campaign), link=link)) for p in people],
                            "campaign_opened", "campaign_opened",
-                           _l("The culture assessment “%(title)s” is open", title=campaign.title)))
+                           _l("The pulse survey “%(title)s” is open", title=campaign.title) if campaign.kind == PULSE
+                           else _l("The culture assessment “%(title)s” is open", title=campaign.title)))
 
 
 def _remind(campaign: Campaign) -> int:

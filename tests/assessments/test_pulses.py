@@ -211,3 +211,20 @@ def test_the_demo_runs_a_monthly_pulse_with_closed_rounds(client, login_as, demo
     login_as("leader", org=slug.removeprefix("demo-"))
     page = client.get(f"/assessments/pulses/{series.id}/trends")
     assert page.status_code == 200 and 'id="org-enps"' in page.text
+
+
+def test_a_round_is_announced_as_a_pulse_survey_not_as_the_culture_assessment(series):
+    from cxculture.assessments.reminders import mail_campaigns
+    from cxculture.mail.models import MailMessage
+
+    round_ = _open_round(series)
+    db.session.execute(db.delete(MailMessage))
+    db.session.commit()
+    assert mail_campaigns(TODAY)["announced"] == 1
+    from email import message_from_string, policy
+
+    row = db.session.scalar(select(MailMessage).where(MailMessage.kind == "campaign_opened").limit(1))
+    parsed = message_from_string(row.message, policy=policy.default)
+    text = parsed.get_body(("plain",)).get_content()
+    assert row.subject == f"The pulse survey “{round_.title}” is open"
+    assert f"The pulse survey “{round_.title}” is open until" in text and "culture assessment" not in text
