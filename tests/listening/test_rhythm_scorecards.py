@@ -70,3 +70,28 @@ def test_without_listening_the_scorecards_show_no_remarks(client, login_as, monk
     monkeypatch.setattr(scorecards, "_remark_counter", None)
     login_as("manager")
     assert "What customers told staff" not in client.get(f"/team/scorecards?period={QUARTER}").text
+
+
+def test_the_italian_team_pack_keeps_a_one_page_summary_with_the_remark_line(client, demo_with_assessments, tmp_path):
+    demo, _ = demo_with_assessments  # the team's culture section on the summary too
+    import re
+
+    from cxculture.kpis.demo import load_demo_kpis
+    from tests.conftest import login
+    from tests.kpis.test_scorecard_pages import pdf_pages
+
+    load_demo_kpis(list(demo.values()))
+    store = touchpoint(demo["demo-retail"], "store", "Vendite/Milano Store")
+    leader = person_by_email("leader@retail.example.com")
+    for _ in range(2):
+        closed = remark_by("employee@retail.example.com", store)
+        close_remark(closed, leader, "Richiamato il cliente")
+        closed.closed_at = datetime(2026, 8, 14, 12)
+    remark_by("employee@retail.example.com", store)  # still open
+    db.session.commit()
+    login(client, "manager@retail.example.com")
+    people = len(set(re.findall(r'href="/scorecards/(\d+)\?period',
+                                client.get("/team/scorecards?period=2026-Q3").get_data(as_text=True))))
+    data = get_file(client, "/team/scorecards.pdf?period=2026-Q3").data
+    assert "2 segnalazioni dei clienti" in pdf_text(data, tmp_path)
+    assert pdf_pages(data, tmp_path) == people + 1  # the summary, then a page per person

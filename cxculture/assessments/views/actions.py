@@ -43,6 +43,10 @@ def list_actions():
     )
 
 
+def _sees_the_list() -> bool:
+    return any(current_user.can(permission) for permission in LIST_PERMISSIONS)
+
+
 def _context(campaign: Campaign | None, item_key: str | None, team_id: int | None, sources: dict | None = None
              ) -> dict:
     """What an action answers, in words for the page: the campaign's statement and team, and what in listening
@@ -106,7 +110,7 @@ def create_action():
 def show_action(action_id: int):
     action = get_in_organisation(ActionItem, action_id)
     may_follow_up = service.may_follow_up(current_user, action)
-    if not (may_follow_up or any(current_user.can(p) for p in LIST_PERMISSIONS)):
+    if not (may_follow_up or _sees_the_list()):
         abort(403)
     form = ActionUpdateForm(status=action.status)
     return _action_page(action, form, may_follow_up)
@@ -116,8 +120,7 @@ def _action_page(action: ActionItem, form: ActionUpdateForm, may_follow_up: bool
     campaign = db.session.get(Campaign, action.campaign_id) if action.campaign_id else None
     return render_template(
         "assessments/action_page.html", action=action, campaign=campaign, form=form, today=date.today(),
-        may_follow_up=may_follow_up, can_edit=current_user.can("leader"), can_list=any(
-            current_user.can(p) for p in LIST_PERMISSIONS),
+        may_follow_up=may_follow_up, can_edit=current_user.can("leader"), can_list=_sees_the_list(),
         pillar_labels=PILLAR_LABELS, status_labels=STATUS_LABELS,
         **_context(campaign, action.item_key, action.team_id, _sources_of(action))), form_status(form)
 
