@@ -50,3 +50,4 @@ from .orgs.models import (  # noqa: F401
     RosterImport,
     Team,
 )
+from .scim.models import ScimGroup, ScimHeldChange, ScimSettings, ScimUser  # noqa: F401

@@ -12,7 +12,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 import click
-from flask import has_request_context
+from flask import g, has_request_context
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -56,6 +56,11 @@ ACTIONS: dict[str, object] = {
     "lti.registration_deleted": _l("LTI registration deleted"),
     "lti.lrs_settings": _l("xAPI (LRS) settings changed"),
     "retention.run": _l("Retention run"),
+    "scim.token_created": _l("Provisioning (SCIM) token created"),
+    "scim.token_revoked": _l("Provisioning (SCIM) token revoked"),
+    "scim.settings": _l("Provisioning (SCIM) safety stop changed"),
+    "scim.held_applied": _l("Provisioning (SCIM) held changes applied"),
+    "scim.held_discarded": _l("Provisioning (SCIM) held changes discarded"),
 }
 
 #: The longest text kept for a label (the column's size).
@@ -93,7 +98,10 @@ def changes(before: dict, after: dict) -> tuple[dict, dict]:
 
 
 def _actor() -> tuple[int | None, str, int | None]:
-    """(person id, label, organisation id) of who is acting now."""
+    """(person id, label, organisation id) of who is acting now: the logged-in person, a system signed in with a
+    token (the view names it in `g.audit_actor`), the command being run, or the system."""
+    if has_request_context() and g.get("audit_actor"):
+        return None, str(g.audit_actor)[:_LABEL], None
     if has_request_context() and current_user and current_user.is_authenticated:
         return current_user.id, f"{current_user.name} <{current_user.email}>"[:_LABEL], current_user.organisation_id
     context = click.get_current_context(silent=True)
