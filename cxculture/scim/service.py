@@ -16,11 +16,13 @@ import re
 from dataclasses import dataclass, replace
 from datetime import timedelta
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
 
 from ..audit import record
 from ..extensions import db
-from ..orgs.models import Organisation, Person, Team
+from ..mail import queue_mails
+from ..orgs.models import Organisation, Permission, Person, PersonPermission, Team
 from ..orgs.operations import (
     PersonDetails,
     create_person,
@@ -29,6 +31,7 @@ from ..orgs.operations import (
     update_person,
     update_team,
 )
+from ..orgs.recipients import recipient_of
 from ..orgs.service import person_by_email
 from ..refusals import Refused
 from ..secret_tokens import digest, hint, new_secret
@@ -160,7 +163,10 @@ def _pass_safety_stop(person: Person, kind: str, new_email: str | None = None) -
 
 
 def hold(organisation_id: int, held: Held) -> int:
-    """Record what the stop kept back (once, however often the provider sends it); returns how many now wait."""
+    """Record what the stop kept back (once, however often the provider sends it); returns how many now wait.
+    The first change to wait e-mails the organisation's administrators."""
+    if not waiting_changes(organisation_id):
+        _mail_administrators(organisation_id)
     for person_id, kind, new_email in held.changes:
         exists = db.session.scalar(select(ScimHeldChange.id).where(
             ScimHeldChange.organisation_id == organisation_id, ScimHeldChange.person_id == person_id,
@@ -172,6 +178,14 @@ def hold(organisation_id: int, held: Held) -> int:
             db.session.get(ScimHeldChange, exists).new_email = new_email
     db.session.flush()
     return len(waiting_changes(organisation_id))
+
+
+def _mail_administrators(organisation_id: int) -> None:
+    admins = db.session.scalars(select(Person).join(PersonPermission).where(
+        Person.organisation_id == organisation_id, Person.active.is_(True), Person.erased_at.is_(None),
+        PersonPermission.name == Permission.ADMIN.value))
+    queue_mails([(recipient_of(admin), {}) for admin in admins], "provisioning", "provisioning_held",
+                _l("Provisioning paused: changes wait for you"))
 
 
 def apply_waiting(organisation: Organisation) -> int:

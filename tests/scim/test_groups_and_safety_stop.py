@@ -2,6 +2,7 @@
 from sqlalchemy import func, select
 
 from cxculture.extensions import db
+from cxculture.mail.models import MailMessage
 from cxculture.orgs.models import Person, Team
 from cxculture.orgs.service import person_by_email
 from cxculture.scim.models import ScimHeldChange
@@ -77,6 +78,9 @@ def test_a_sync_deactivating_too_many_people_waits_for_an_administrator(app, sci
     db.session.expire_all()
     assert db.session.get(Person, people[limit].id).active
     assert db.session.scalar(select(func.count(ScimHeldChange.id)).where(ScimHeldChange.status == "waiting")) == 2
+    # The administrators hear of it once, when the first change starts to wait.
+    mails = db.session.scalars(select(MailMessage).where(MailMessage.kind == "provisioning")).all()
+    assert [m.recipient for m in mails] == ["admin@retail.example.com"]
     # Other changes go on.
     assert scim.patch(f"/Users/{people[limit].id}", {"Operations": [
         {"op": "replace", "path": "displayName", "value": "Still Here"}]}).status_code == 200
