@@ -50,3 +50,4 @@ from .orgs.models import (  # noqa: F401
     RosterImport,
     Team,
 )
+from .sso.models import SsoIdentity, SsoSettings  # noqa: F401

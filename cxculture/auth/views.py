@@ -71,6 +71,8 @@ def login():
             )
             return response
         db.session.commit()  # keep the recorded failure
+        if result.refused:
+            return render_template("auth/login.html", form=form, error=result.refused), 403
         if result.retry_after:
             message = throttle.wait_message(result.retry_after)
             response = make_response(render_template("auth/login.html", form=form, error=message), 429)
