@@ -321,14 +321,16 @@ def finish_sign_in(settings: SsoSettings, pending: dict | None, answer: Mapping[
     if not pending or pending.get("organisation_id") != settings.organisation_id:
         raise SignInRefused("no_sign_in", _("This sign-in was not started in this browser, or it has already been "
                                             "used. Start again from the sign-in page."), 400)
-    if not secrets.compare_digest(str(answer.get("state", "")), str(pending.get("state"))):
+    state_matches = secrets.compare_digest(str(answer.get("state", "")), str(pending.get("state")))
+    if answer.get("error") and (state_matches or "state" not in answer):
+        # Some providers leave the state out of an error; an error logs nobody in, so it is shown either way.
+        raise SignInRefused("provider_error", _("%(provider)s did not sign you in: %(error)s.", provider=provider,
+                                                error=answer["error"]))
+    if not state_matches:
         raise SignInRefused("state", _("The answer from %(provider)s does not belong to this sign-in. Start again "
                                        "from the sign-in page.", provider=provider), 400)
     if time.time() - pending.get("at", 0) > SIGN_IN_MAX_AGE:
         raise SignInRefused("expired", _("This sign-in took too long. Start again from the sign-in page."), 400)
-    if answer.get("error"):
-        raise SignInRefused("provider_error", _("%(provider)s did not sign you in: %(error)s.", provider=provider,
-                                                error=answer.get("error_description") or answer["error"]))
     if not answer.get("code"):
         raise SignInRefused("no_code", _("%(provider)s sent no sign-in code. Start again from the sign-in page.",
                                          provider=provider), 400)
