@@ -181,23 +181,23 @@ def _get_json(url: str, what: str):
     try:
         response = requests.get(url, timeout=TIMEOUT, headers={"Accept": "application/json"})
     except requests.RequestException as exc:
-        raise ProviderProblem(_("CX Culture could not reach %(url)s to read the %(what)s (%(reason)s).",
+        raise ProviderProblem(_("CX Culture could not reach %(url)s to read %(what)s (%(reason)s).",
                                 url=url, what=what, reason=type(exc).__name__)) from None
     if response.status_code != 200:
-        raise ProviderProblem(_("%(url)s answered with status %(status)s instead of the %(what)s.",
+        raise ProviderProblem(_("%(url)s answered with status %(status)s instead of %(what)s.",
                                 url=url, status=response.status_code, what=what))
     try:
         document = response.json()
     except ValueError:
         document = None
     if not isinstance(document, dict):
-        raise ProviderProblem(_("%(url)s did not answer with the %(what)s (JSON expected).", url=url, what=what))
+        raise ProviderProblem(_("%(url)s did not answer with %(what)s (JSON expected).", url=url, what=what))
     return document
 
 
 def discover(issuer: str, *, allow_http: bool = False) -> dict:
     """The provider's discovery document, checked: it names this issuer and has the endpoints a sign-in needs."""
-    what = _("discovery document")
+    what = _("the discovery document")
     document = _get_json(issuer + DISCOVERY_PATH, what)
     if document.get("issuer") != issuer:
         raise ProviderProblem(_("The discovery document names the issuer %(found)s, not %(issuer)s: enter the issuer "
@@ -221,7 +221,7 @@ def _algorithms(metadata: dict) -> list[str]:
 
 def signing_keys(metadata: dict) -> KeySet:
     """The provider's published signing keys."""
-    document = _get_json(metadata["jwks_uri"], _("signing keys"))
+    document = _get_json(metadata["jwks_uri"], _("the signing keys"))
     try:
         keys = KeySet.import_key_set(document)
     except (JoseError, ValueError, TypeError, KeyError):
