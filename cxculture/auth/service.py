@@ -39,7 +39,8 @@ def set_password_login_rule(app: Flask, rule: Callable[[Person], str | None] | N
     app.extensions[_PASSWORD_RULE_KEY] = rule
 
 
-def _password_login_refusal(person: Person) -> str | None:
+def password_login_refusal(person: Person) -> str | None:
+    """Why `person` may not use a password here (the rule lent by `set_password_login_rule`), or None."""
     rule = current_app.extensions.get(_PASSWORD_RULE_KEY)
     return rule(person) if rule else None
 
@@ -62,7 +63,7 @@ def authenticate(email: str, password: str, address: str = "", device: throttle.
     if not ok or not person.active:
         throttle.record_failure(attempt)
         return LoginResult(retry_after=throttle.retry_after(attempt))
-    refusal = _password_login_refusal(person)
+    refusal = password_login_refusal(person)
     if refusal:
         throttle.forget_failures(attempt)
         return LoginResult(refused=refusal)

@@ -266,3 +266,18 @@ def test_password_login_can_be_turned_off_but_administrators_keep_it(client, dem
     assert client.post("/login", data={"email": "employee@retail.example.com",
                                        "password": DEMO_PASSWORD}).status_code == 302
     assert settings_of(bank.id).password_login is False
+
+
+def test_with_password_login_off_an_invitation_sets_no_password(client, demo, provider, make_person):
+    from cxculture.auth.invitations import invitation_token
+
+    bank = demo["demo-bank"]
+    configure(bank, provider, password_login=False)
+    invited = make_person(bank, "invited@bank.example.com", password=None)
+    response = client.post(f"/invitation/{invitation_token(invited)}",
+                           data={"password": "a-long-enough-passphrase-42", "confirm": "a-long-enough-passphrase-42"})
+    assert response.status_code == 403 and "signs you in with Acme ID" in response.text
+    assert person_by_email("invited@bank.example.com").password_hash is None and not _logged_in(client)
+    # An administrator invited to such an organisation sets theirs (their way back in).
+    admin = make_person(bank, "second.admin@bank.example.com", password=None, permissions=("admin", "employee"))
+    assert client.get(f"/invitation/{invitation_token(admin)}").status_code == 200
