@@ -29,7 +29,8 @@ class Provider:
     A process of its own: its Authlib warns about APIs it still uses, which this suite's warnings-as-errors would
     turn into failures inside a thread."""
 
-    def __init__(self):
+    def __init__(self, *options: str):
+        self.options = options
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.process: subprocess.Popen | None = None
@@ -37,7 +38,7 @@ class Provider:
     def start(self) -> Provider:
         self.process = subprocess.Popen(
             [sys.executable, "-W", "ignore", "-m", "oidc_provider_mock", "--host", "127.0.0.1", "--port",
-             str(self.port), "--require-nonce"],
+             str(self.port), "--require-nonce", *self.options],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline:
@@ -77,6 +78,14 @@ def provider():
 def other_provider():
     """A second provider: another signing key."""
     server = Provider().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def short_lived_provider():
+    """A provider whose tokens expire one second after they are issued."""
+    server = Provider("--token-max-age", "1").start()
     yield server
     server.stop()
 

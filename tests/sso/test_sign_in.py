@@ -281,3 +281,41 @@ def test_with_password_login_off_an_invitation_sets_no_password(client, demo, pr
     # An administrator invited to such an organisation sets theirs (their way back in).
     admin = make_person(bank, "second.admin@bank.example.com", password=None, permissions=("admin", "employee"))
     assert client.get(f"/invitation/{invitation_token(admin)}").status_code == 200
+
+
+def test_a_token_for_another_nonce_is_refused(client, demo, provider):
+    bank = demo["demo-bank"]
+    configure(bank, provider)
+    provider.set_user("u-110", email="employee@bank.example.com", email_verified=True)
+    location = provider.approve(start(client, bank), "u-110")
+    with client.session_transaction() as browser:  # as if the token had been obtained for another sign-in
+        browser["sso_sign_in"] = {**browser["sso_sign_in"], "nonce": "another-nonce"}
+    response = come_back(client, location)
+    assert response.status_code == 403 and "(claim nonce)" in response.text
+    assert not _logged_in(client) and _count(SsoIdentity) == 0
+
+
+def test_an_expired_token_is_refused(client, demo, short_lived_provider, monkeypatch):
+    from cxculture.sso import service
+
+    monkeypatch.setattr(service, "LEEWAY", 0)
+    bank = demo["demo-bank"]
+    configure(bank, short_lived_provider)
+    short_lived_provider.set_user("u-111", email="employee@bank.example.com", email_verified=True)
+    location = short_lived_provider.approve(start(client, bank), "u-111")
+    # The token is issued during the callback and checked at once: wait out its one-second lifetime in between.
+    monkeypatch.setattr(service.jwt, "decode", _decoding_later(service.jwt.decode))
+    response = come_back(client, location)
+    assert response.status_code == 403 and "has expired" in response.text and not _logged_in(client)
+
+
+def _decoding_later(decode):
+    """jwt.decode, then a pause past the token's expiry before its claims are checked."""
+    import time
+
+    def later(*args, **kwargs):
+        token = decode(*args, **kwargs)
+        time.sleep(max(0.0, token.claims["exp"] + 1.1 - time.time()))
+        return token
+
+    return later
