@@ -25,7 +25,7 @@ class SsoSettingsForm(FlaskForm):
     password_login = BooleanField(_l("People may still log in with a password"), default=True)
     create_people = BooleanField(_l("Create an account for someone the provider signs in but CX Culture does not "
                                     "know (as an employee, in no team)"))
-    submit = SubmitField(_l("Save single sign-on settings"))
+    submit = SubmitField(_l("Save settings"))
     test = SubmitField(_l("Test the connection"))
 
     def values(self) -> SettingsData:

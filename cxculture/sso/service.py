@@ -119,7 +119,7 @@ def save_settings(organisation_id: int, data: SettingsData, *, allow_http: bool 
     errors: dict[str | None, str] = {}
     if issuer and not _valid_url(issuer, allow_http):
         errors["issuer"] = _("Enter the issuer as a full address starting with https://, for example "
-                             "https://login.microsoftonline.com/<tenant id>/v2.0.")
+                             "https://login.microsoftonline.com/TENANT-ID/v2.0.")
     if len(issuer) > 500:
         errors["issuer"] = _("Use at most %(num)s characters.", num=500)
     if len(name) > 100:
