@@ -398,7 +398,9 @@ def _verified_email(settings: SsoSettings, claims: dict) -> str:
         raise SignInRefused("no_email", _("%(provider)s did not send your e-mail address (claim %(claim)s), so CX "
                                           "Culture cannot tell which account is yours. Tell your administrator.",
                                           provider=settings.provider_name, claim=settings.email_claim))
-    if not settings.emails_verified and claims.get("email_verified") not in (True, "true"):
+    verified = claims.get("email_verified")
+    # An address the provider says is unverified is refused even when the administrator vouched for the provider.
+    if verified in (False, "false") or (not settings.emails_verified and verified not in (True, "true")):
         raise SignInRefused("unverified_email", _("%(provider)s has not verified your address %(email)s, so CX "
                                                   "Culture cannot link it to an account. Verify it with "
                                                   "%(provider)s, or tell your administrator.",
