@@ -323,3 +323,14 @@ def _decoding_later(decode):
         return token
 
     return later
+
+
+def test_a_sign_in_left_too_long_is_refused(client, demo, provider):
+    bank = demo["demo-bank"]
+    configure(bank, provider)
+    provider.set_user("u-112", email="employee@bank.example.com", email_verified=True)
+    location = provider.approve(start(client, bank), "u-112")
+    with client.session_transaction() as browser:  # left for the provider eleven minutes ago
+        browser["sso_sign_in"] = {**browser["sso_sign_in"], "at": browser["sso_sign_in"]["at"] - 660}
+    response = come_back(client, location)
+    assert response.status_code == 400 and "took too long" in response.text and not _logged_in(client)
