@@ -51,3 +51,4 @@ from .orgs.models import (  # noqa: F401
     Team,
 )
 from .scim.models import ScimGroup, ScimHeldChange, ScimSettings, ScimUser  # noqa: F401
+from .sso.models import SsoIdentity, SsoSettings  # noqa: F401

@@ -31,6 +31,8 @@ PUBLIC_ENDPOINTS = {
     "modules.verify_certificate",  # a certificate code is public proof by design
     "lms.oidc_login", "lms.launch", "lms.tool_jwks",  # LTI: the signed id_token is the credential; JWKS are public keys
     "lms.link_account",  # a launch held in this browser's session, then the account's own password
+    # Single sign-on: an organisation's public sign-in page; the provider's signed ID token is the credential.
+    "sso.sign_in", "sso.start_login", "sso.callback",
     "privacy.show_privacy",  # the installation's privacy page: declarations, no one's data
     "privacy.export_own_data",  # the caller's own data only
 }

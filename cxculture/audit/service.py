@@ -55,6 +55,8 @@ ACTIONS: dict[str, object] = {
     "lti.registration_saved": _l("LTI registration saved (with its role mappings)"),
     "lti.registration_deleted": _l("LTI registration deleted"),
     "lti.lrs_settings": _l("xAPI (LRS) settings changed"),
+    "sso.settings": _l("Single sign-on settings changed"),
+    "sso.linked": _l("Provider account linked at a first single sign-on"),
     "retention.run": _l("Retention run"),
     "scim.token_created": _l("Provisioning (SCIM) token created"),
     "scim.token_revoked": _l("Provisioning (SCIM) token revoked"),

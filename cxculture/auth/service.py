@@ -4,9 +4,10 @@ Flushes only: the caller commits.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from flask import current_app
+from flask import Flask, current_app
 from sqlalchemy import select
 
 from ..extensions import db
@@ -25,12 +26,31 @@ class LoginResult:
     person: Person | None = None
     #: Seconds before another attempt will be checked, when the throttle holds this one back.
     retry_after: int = 0
+    #: Why a right password still does not log this person in (their organisation signs in elsewhere), or "".
+    refused: str = ""
+
+
+_PASSWORD_RULE_KEY = "cxculture.auth.password_login_rule"
+
+
+def set_password_login_rule(app: Flask, rule: Callable[[Person], str | None] | None) -> None:
+    """Who may not log in with a password: `rule(person)` says why, or None. The single sign-on area lends it
+    (through the wiring: auth knows no area above it)."""
+    app.extensions[_PASSWORD_RULE_KEY] = rule
+
+
+def password_login_refusal(person: Person) -> str | None:
+    """Why `person` may not use a password here (the rule lent by `set_password_login_rule`), or None."""
+    rule = current_app.extensions.get(_PASSWORD_RULE_KEY)
+    return rule(person) if rule else None
 
 
 def authenticate(email: str, password: str, address: str = "", device: throttle.Device | None = None) -> LoginResult:
     """Check a login from the client at `address` (with the device its cookie names, if any). A failure is
     recorded; while the throttle says wait, the password is not even checked. Nothing is written until the
-    password has been checked (and rehashed when its parameters are not the configured ones)."""
+    password has been checked (and rehashed when its parameters are not the configured ones). A right password
+    of someone whose organisation turned password login off is refused with the reason (`refused`), told only
+    to whoever knows the password."""
     email = email.strip().lower()
     person = db.session.scalar(select(Person).where(Person.email == email))
     attempt = throttle.Attempt(email=email, address=address or "",
@@ -43,6 +63,10 @@ def authenticate(email: str, password: str, address: str = "", device: throttle.
     if not ok or not person.active:
         throttle.record_failure(attempt)
         return LoginResult(retry_after=throttle.retry_after(attempt))
+    refusal = password_login_refusal(person)
+    if refusal:
+        throttle.forget_failures(attempt)
+        return LoginResult(refused=refusal)
     # Rehash (to the configured argon2 parameters) before the first write: on SQLite a write takes the database's
     # one write lock until the request commits, and argon2 is the slowest step of a login.
     new_hash = hash_password(password) if needs_rehash(stored_hash) else None

@@ -29,7 +29,7 @@ from .forms import AcceptInvitationForm, ChangePasswordForm, LoginForm, MailPref
 from .invitations import InvalidInvitation, person_for_invitation
 from .login_sessions import end_session_of, end_sessions_of, log_in, log_out, sessions_of, touch_current_session
 from .passwords import verify_password
-from .service import authenticate, set_password
+from .service import authenticate, password_login_refusal, set_password
 
 bp = Blueprint("auth", __name__)
 
@@ -71,6 +71,8 @@ def login():
             )
             return response
         db.session.commit()  # keep the recorded failure
+        if result.refused:
+            return render_template("auth/login.html", form=form, error=result.refused), 403
         if result.retry_after:
             message = throttle.wait_message(result.retry_after)
             response = make_response(render_template("auth/login.html", form=form, error=message), 429)
@@ -199,6 +201,9 @@ def accept_invitation(token: str):
             "used": _("This invitation has already been used. Log in with your password."),
         }.get(str(exc), _("This invitation link is not valid. Check that you copied all of it."))
         return render_template("auth/invitation_invalid.html", reason=reason), 410
+    refusal = password_login_refusal(person)
+    if refusal:  # the organisation signs in through its provider: a password would be a way around it
+        return render_template("auth/invitation_invalid.html", reason=refusal), 403
     form = AcceptInvitationForm()
     if form.validate_on_submit():
         try:

@@ -13,11 +13,12 @@ from ..mail import privacy as mail
 from ..modules import privacy as modules
 from ..orgs import privacy as orgs
 from ..scim import privacy as scim
+from ..sso import privacy as sso
 
 #: In the order of an export and of the privacy page. Erasure runs in ERASURE_ORDER: files first, the person's
 #: own row (the tombstone) last, since the others find the person's rows by their e-mail address and id.
-PROVIDERS = (orgs, auth, modules, assessments, kpis, cafes, listening, lms, scim, downloads, mail, audit)
-ERASURE_ORDER = (downloads, mail, lms, scim, listening, cafes, kpis, assessments, modules, auth, orgs, audit)
+PROVIDERS = (orgs, auth, sso, modules, assessments, kpis, cafes, listening, lms, scim, downloads, mail, audit)
+ERASURE_ORDER = (downloads, mail, lms, scim, listening, cafes, kpis, assessments, modules, sso, auth, orgs, audit)
 
 
 def holdings():
