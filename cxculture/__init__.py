@@ -129,6 +129,7 @@ def register_blueprints(app: Flask) -> None:
     from .modules.views import bp as modules_bp
     from .orgs.views import bp as orgs_bp
     from .privacy import bp as privacy_bp
+    from .webhooks import init_app as init_webhooks
 
     params.init_app(app)  # before any route: `<int:...>` is an id the database can hold
     app.register_blueprint(auth_bp)
@@ -142,6 +143,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(downloads_bp)
     app.register_blueprint(privacy_bp)
     init_lms(app)  # the LTI and LMS-admin blueprints, and the iframe-friendly cookies and CSP
+    init_webhooks(app)  # the administrators' pages and the subscribers that queue deliveries
 
     @app.get("/healthz")
     def healthz():

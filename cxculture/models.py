@@ -50,3 +50,4 @@ from .orgs.models import (  # noqa: F401
     RosterImport,
     Team,
 )
+from .webhooks.models import WebhookDelivery, WebhookSubscription  # noqa: F401

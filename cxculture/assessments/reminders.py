@@ -17,6 +17,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from .. import events
 from ..background import run_after_commit
 from ..extensions import db
 from ..mail import claim_occasion, external_url, occasions_claimed, queue_mail, queue_mails
@@ -36,6 +37,9 @@ CLOSING_REMINDER_DAYS = 2
 #: Action items are mailed to their owner when assigned and this many days before they fall due.
 ACTION_REMINDER_DAYS = 3
 ACTION_STATUSES = ("open", "in_progress")
+#: Action items overdue by more than this many days when the round first sees them are not announced (a backlog
+#: from before anyone listened is not replayed).
+OVERDUE_LOOKBACK_DAYS = 7
 
 
 def ask_to_announce() -> None:
@@ -152,3 +156,24 @@ def mail_actions_due(today: date | None = None) -> int:
         queued += row is not None
     db.session.commit()
     return queued
+
+
+def announce_overdue_actions(today: date | None = None) -> int:
+    """Publish each open action item whose due date has passed (events.action_overdue: webhooks), once per item
+    and due date; an item given a new due date is announced again when that one passes. Commits. Returns how many
+    were announced."""
+    today = today or date.today()
+    actions = db.session.scalars(
+        select(ActionItem).where(ActionItem.status.in_(ACTION_STATUSES), ActionItem.due_date < today,
+                                 ActionItem.due_date >= today - timedelta(days=OVERDUE_LOOKBACK_DAYS))
+        .order_by(ActionItem.id)).all()
+    keys = {a.id: f"{a.id}:{a.due_date.isoformat()}" for a in actions}
+    done = occasions_claimed("action-overdue", keys.values())
+    announced = 0
+    for action in actions:
+        if keys[action.id] in done or not claim_occasion(action.organisation_id, "action-overdue", keys[action.id]):
+            continue
+        events.action_overdue.send(action)
+        announced += 1
+    db.session.commit()
+    return announced

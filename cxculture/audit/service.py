@@ -55,6 +55,12 @@ ACTIONS: dict[str, object] = {
     "lti.registration_saved": _l("LTI registration saved (with its role mappings)"),
     "lti.registration_deleted": _l("LTI registration deleted"),
     "lti.lrs_settings": _l("xAPI (LRS) settings changed"),
+    "webhook.created": _l("Webhook subscription added"),
+    "webhook.updated": _l("Webhook subscription's events changed"),
+    "webhook.paused": _l("Webhook subscription paused"),
+    "webhook.resumed": _l("Webhook subscription resumed"),
+    "webhook.deleted": _l("Webhook subscription deleted"),
+    "webhook.secret_rotated": _l("Webhook signing secret rotated"),
     "retention.run": _l("Retention run"),
 }
 
