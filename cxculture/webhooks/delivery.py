@@ -114,7 +114,8 @@ def _post(subscription: WebhookSubscription, delivery: WebhookDelivery, now: dat
     if problem:
         return None, problem[:200]
     body = body_of(delivery.payload)
-    headers = signed_headers(delivery.message_id, now, body, secrets_in_use(subscription, now))
+    # Signed at the moment it is sent (a long round's start may be minutes old: receivers refuse stale stamps).
+    headers = signed_headers(delivery.message_id, utcnow(), body, secrets_in_use(subscription, now))
     headers.update({"Content-Type": "application/json", "User-Agent": USER_AGENT})
     with requests.Session() as session:
         session.trust_env = False  # straight to the receiver: no proxy from the environment sees the body
