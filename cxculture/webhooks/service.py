@@ -4,7 +4,8 @@ Flushes only: the caller commits. Every change leaves an audit record (never the
 
 Which addresses: `https://` to a host whose every address is public (not private, loopback, link-local,
 reserved...), so a subscription cannot make the server call into its own network (SSRF). Plain `http://` and
-loopback addresses are allowed only when loopback is (WEBHOOKS_ALLOW_LOOPBACK; by default in debug and testing):
+loopback addresses are allowed only when loopback is (WEBHOOKS_ALLOW_LOOPBACK; by default in debug and testing,
+never when ENV_NAME is production):
 a receiver on the developer's own machine. The address is checked again at every delivery (its DNS may have
 changed), and a delivery never follows a redirect.
 """
@@ -45,7 +46,9 @@ MAX_URL_LENGTH = 500
 def loopback_allowed() -> bool:
     """Whether http:// and loopback addresses may receive webhooks (a developer's machine, the tests)."""
     allowed = current_app.config.get("WEBHOOKS_ALLOW_LOOPBACK")
-    return bool(current_app.debug or current_app.testing) if allowed is None else bool(allowed)
+    if allowed is None:
+        return bool(current_app.debug or current_app.testing) and current_app.config.get("ENV_NAME") != "production"
+    return bool(allowed)
 
 
 def address_problem(url: str) -> str | None:
