@@ -144,12 +144,8 @@ def mail_actions_due(today: date | None = None) -> int:
         .where(ActionItem.status.in_(ACTION_STATUSES), ActionItem.due_date >= today,
                ActionItem.due_date <= today + timedelta(days=ACTION_REMINDER_DAYS), Person.active.is_(True))
         .options(joinedload(ActionItem.owner).joinedload(Person.organisation)).order_by(ActionItem.id)).all()
-    keys = {a.id: f"{a.id}:{a.owner_id}:{a.due_date.isoformat()}" for a in actions}
-    done = occasions_claimed("action-due", keys.values())
     queued = 0
-    for action in actions:
-        if keys[action.id] in done or not claim_occasion(action.organisation_id, "action-due", keys[action.id]):
-            continue
+    for action in _claimed_now(actions, "action-due", lambda a: f"{a.id}:{a.owner_id}:{a.due_date.isoformat()}"):
         row = queue_mail(recipient_of(action.owner), "action", "action",
                          _l("Action item due soon: %(title)s", title=action.title),
                          _action_context(action, "due"), optional_topic="action_reminders")
@@ -167,13 +163,19 @@ def announce_overdue_actions(today: date | None = None) -> int:
         select(ActionItem).where(ActionItem.status.in_(ACTION_STATUSES), ActionItem.due_date < today,
                                  ActionItem.due_date >= today - timedelta(days=OVERDUE_LOOKBACK_DAYS))
         .order_by(ActionItem.id)).all()
-    keys = {a.id: f"{a.id}:{a.due_date.isoformat()}" for a in actions}
-    done = occasions_claimed("action-overdue", keys.values())
     announced = 0
-    for action in actions:
-        if keys[action.id] in done or not claim_occasion(action.organisation_id, "action-overdue", keys[action.id]):
-            continue
+    for action in _claimed_now(actions, "action-overdue", lambda a: f"{a.id}:{a.due_date.isoformat()}"):
         events.action_overdue.send(action)
         announced += 1
     db.session.commit()
     return announced
+
+
+def _claimed_now(actions, kind: str, key):
+    """The action items whose occasion (`kind`, key(action)) no round has claimed yet, each claimed as it is
+    yielded (one query for those already claimed)."""
+    keys = {a.id: key(a) for a in actions}
+    done = occasions_claimed(kind, keys.values())
+    for action in actions:
+        if keys[action.id] not in done and claim_occasion(action.organisation_id, kind, keys[action.id]):
+            yield action

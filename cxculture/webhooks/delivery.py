@@ -20,10 +20,10 @@ from datetime import datetime, timedelta
 import requests
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, select
 
 from ..audit import record
-from ..background import run_after_commit
+from ..background import lease_due_row, run_after_commit
 from ..extensions import db
 from ..mail import external_url, queue_mail
 from ..orgs.models import Person, PersonPermission
@@ -99,13 +99,8 @@ class DeliveryReport:
 
 
 def _claim(delivery_id: int, now: datetime) -> bool:
-    lease = now + timedelta(seconds=current_app.config.get("OUTBOX_LEASE_SECONDS", LEASE_SECONDS))
-    result = db.session.execute(
-        update(WebhookDelivery).where(WebhookDelivery.id == delivery_id, WebhookDelivery.status == "pending",
-                                      WebhookDelivery.next_attempt_at <= now)
-        .values(next_attempt_at=lease).execution_options(synchronize_session=False))
-    db.session.commit()
-    return result.rowcount == 1
+    return lease_due_row(WebhookDelivery, delivery_id, now,
+                         current_app.config.get("OUTBOX_LEASE_SECONDS", LEASE_SECONDS))
 
 
 def _post(subscription: WebhookSubscription, delivery: WebhookDelivery, now: datetime) -> tuple[int | None, str | None]:

@@ -8,7 +8,6 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from cxculture import background
 from cxculture.extensions import db
 
 
@@ -57,15 +56,6 @@ def receiver():
         server.shutdown()
         server.server_close()
         thread.join(timeout=5)
-
-
-@pytest.fixture
-def sent(app):
-    """The jobs the app asks for after its commits, recorded instead of going to a broker."""
-    jobs = []
-    names = app.extensions["celery"].tasks.keys()
-    background.set_queue(app, lambda name, args: jobs.append((name, args)), [n for n in names if "." in n])
-    return jobs
 
 
 @pytest.fixture
