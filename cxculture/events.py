@@ -18,3 +18,4 @@ cafe_attended = _events.signal("cafe-attended")  #: sender=person, cafe=
 campaign_closed = _events.signal("campaign-closed")  #: sender=campaign, once it is closed out
 action_overdue = _events.signal("action-overdue")  #: sender=action item, once per due date it passed
 remark_closed = _events.signal("remark-closed")  #: sender=customer remark, closed with its outcome
+cafe_held = _events.signal("cafe-held")  #: sender=café, once it is first marked as held

@@ -35,6 +35,7 @@ EVENTS: dict[str, object] = {
     "campaign.closed": _l("A culture assessment or pulse campaign closed"),
     "action.overdue": _l("An action item passed its due date and is not done"),
     "remark.closed": _l("A customer remark was closed with what was done"),
+    "cafe.held": _l("A training café was held"),
 }
 #: What the "Send a test event" button sends; no subscription chooses it.
 TEST_EVENT = "webhook.test"

@@ -1,8 +1,9 @@
 """Events from the areas -> webhook deliveries, queued in the event's own transaction.
 
-Payloads carry ids, and the names a receiver needs to show what happened (a module's slug, a campaign's title,
-an action's title, a touchpoint's name); never a person's name or e-mail, never a survey answer or comment, never
-what a customer said or what was done about it. A campaign carries only its overall turnout, as its page shows it.
+Payloads carry ids, and the names a receiver needs to show what happened (a module's slug, a campaign's, an
+action's or a café's title, a touchpoint's name); never a person's name or e-mail, never a survey answer or
+comment, never what a customer said or what was done about it. A campaign carries only its overall turnout, as its
+page shows it; a café how many were present.
 """
 from __future__ import annotations
 
@@ -49,6 +50,13 @@ def on_remark_closed(remark, **_):
         "touchpoint": {"id": remark.touchpoint_id, "name": remark.touchpoint.name("en")}})
 
 
+def on_cafe_held(cafe, **_):
+    queue_event(cafe.organisation_id, "cafe.held", {
+        "cafe": {"id": cafe.id, "title": cafe.title, "starts_at": cafe.starts_at.isoformat(timespec="minutes"),
+                 "focus_pillars": list(cafe.focus_pillars or [])},
+        "present": sum(1 for attendee in cafe.attendees if attendee.present)})
+
+
 def connect_signals() -> None:
     """Subscribe once (strong references: repeated app creation does not duplicate)."""
     events.module_completed.connect(on_module_completed, weak=False)
@@ -56,3 +64,4 @@ def connect_signals() -> None:
     events.campaign_closed.connect(on_campaign_closed, weak=False)
     events.action_overdue.connect(on_action_overdue, weak=False)
     events.remark_closed.connect(on_remark_closed, weak=False)
+    events.cafe_held.connect(on_cafe_held, weak=False)

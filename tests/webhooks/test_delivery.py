@@ -17,6 +17,7 @@ from cxculture.assessments.campaigns import close_campaign
 from cxculture.assessments.models import ActionItem
 from cxculture.assessments.reminders import announce_overdue_actions
 from cxculture.audit import AuditRecord
+from cxculture.cafes.service import record_attendance
 from cxculture.extensions import db
 from cxculture.jobs.housekeeping import SWEEPS
 from cxculture.listening.remarks import close_remark
@@ -37,6 +38,7 @@ from cxculture.webhooks.delivery import (
 from cxculture.webhooks.models import WebhookDelivery
 from cxculture.webhooks.service import pause_subscription, resume_subscription, rotate_secret
 from tests.assessments.results_factories import open_campaign_in
+from tests.cafes.helpers import new_cafe
 from tests.listening.helpers import remark_by, touchpoint
 from tests.lms.test_xapi import _learn
 
@@ -300,6 +302,22 @@ def test_a_closed_remark_carries_neither_the_customers_words_nor_the_outcome(dem
     data = _verified(received, secret)["data"]
     assert data["remark"]["id"] == remark.id and data["touchpoint"] == {"id": point.id, "name": point.name("en")}
     assert "charged twice" not in received.body.decode() and "Refund" not in received.body.decode()
+
+
+def test_a_held_cafe_is_sent_once_with_how_many_were_present(demo, receiver, subscribe):
+    organisation = demo["demo-retail"]
+    _, secret = subscribe(organisation, receiver.url, events=["cafe.held"])
+    cafe = new_cafe(organisation)
+    leader = person_by_email("leader@retail.example.com")
+    record_attendance(cafe, {leader.id})
+    record_attendance(cafe, {leader.id})  # marking attendance again does not hold it again
+    db.session.commit()
+    deliver_webhooks()
+    [received] = receiver.requests
+    assert _verified(received, secret)["data"] == {"cafe": {
+        "id": cafe.id, "title": cafe.title, "starts_at": cafe.starts_at.isoformat(timespec="minutes"),
+        "focus_pillars": list(cafe.focus_pillars)}, "present": 1}
+    assert leader.name not in received.body.decode()
 
 
 def test_an_event_nobody_chose_is_not_queued(demo, subscribe):
