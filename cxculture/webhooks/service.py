@@ -61,9 +61,11 @@ def address_problem(url: str) -> str | None:
     if parts.username or parts.password:
         return str(_l("Leave the user name and password out of the address: every delivery is signed instead."))
     try:
-        port = parts.port
-        infos = socket.getaddrinfo(parts.hostname, port or (443 if parts.scheme == "https" else 80),
-                                   type=socket.SOCK_STREAM)
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+    except ValueError:
+        return str(_l("The port in the address must be a number from 1 to 65535."))
+    try:
+        infos = socket.getaddrinfo(parts.hostname, port, type=socket.SOCK_STREAM)
     except (ValueError, OSError):
         return str(_l("The host %(host)s could not be found: check the address.", host=parts.hostname))
     addresses = {ipaddress.ip_address(info[4][0].split("%")[0]) for info in infos}

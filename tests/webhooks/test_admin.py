@@ -46,6 +46,7 @@ def test_admin_adds_a_subscription_and_sees_its_secret_once(client, login_as):
     ({"url": "https://user:pw@127.0.0.1/hook"}, "url", "Leave the user name and password out"),
     ({"url": "https://no-such-host.invalid/hook"}, "url", "could not be found"),
     ({"url": "https://10.1.2.3/hook"}, "url", "private or local address"),
+    ({"url": "https://8.8.8.8:99999/hook"}, "url", "The port in the address must be a number"),
     ({"url": "https://" + "a" * 500 + ".com/"}, "url", "at most 500 characters"),
     ({"events": []}, "events", "Choose at least one event"),
     ({"events": ["survey.answered"]}, "events", "Unknown event: survey.answered"),
@@ -66,6 +67,9 @@ def test_bad_subscriptions_name_the_field_and_store_nothing(client, login_as, ch
     ("https://[::1]/hook", "private or local address"),
     ("https://169.254.169.254/latest/meta-data", "private or local address"),
     ("https://192.168.0.10/hook", "private or local address"),
+    ("https://[::ffff:127.0.0.1]/hook", "private or local address"),
+    ("https://2130706433/hook", "private or local address"),  # 127.0.0.1 written as one number
+    ("https://0.0.0.0/hook", "private or local address"),
     ("http://8.8.8.8/hook", "Use an https:// address"),
 ])
 def test_in_production_loopback_private_and_plain_http_addresses_are_refused(client, login_as, app_config, url,
