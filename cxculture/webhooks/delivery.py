@@ -4,7 +4,8 @@ way to the broker), each row leased before it is sent so a repeated job or two w
 
 A delivery is a POST of `{"type", "timestamp", "data"}` signed as Standard Webhooks says (signing.py). A 2xx
 answer delivers it; anything else (another status, a redirect, no answer within HTTP_TIMEOUT) is retried after
-RETRY_AFTER, then the delivery is marked failed. A subscription whose deliveries have all failed for
+RETRY_AFTER, then the delivery is marked failed; a receiver that does not answer at all is not tried again in the same
+round (its other deliveries wait for the next one, so a dead host does not hold the worker). A subscription whose deliveries have all failed for
 AUTO_PAUSE_AFTER is paused and the organisation's administrators are told by e-mail. Delivered and failed rows
 keep the event's type and id, the attempts and the last status code, never the body; they are deleted after
 KEEP_DAYS by the hourly sweep.
@@ -128,17 +129,22 @@ def deliver_webhooks(now: datetime | None = None, limit: int = 200) -> DeliveryR
     """Send every due delivery of active subscriptions (and test events); commits per delivery."""
     now = now or utcnow()
     report = DeliveryReport()
-    due = list(db.session.scalars(
-        select(WebhookDelivery.id).join(WebhookSubscription)
+    due = list(db.session.execute(
+        select(WebhookDelivery.id, WebhookDelivery.subscription_id).join(WebhookSubscription)
         .where(WebhookDelivery.status == "pending", WebhookDelivery.next_attempt_at <= now,
                (WebhookSubscription.status == "active") | (WebhookDelivery.event == TEST_EVENT))
         .order_by(WebhookDelivery.next_attempt_at, WebhookDelivery.id).limit(limit)))
-    for delivery_id in due:
-        if not _claim(delivery_id, now):
+    unreachable: set[int] = set()  # subscriptions whose receiver did not answer: the rest waits for the next round
+    for delivery_id, subscription_id in due:
+        if subscription_id in unreachable or not _claim(delivery_id, now):
             continue
         delivery = db.session.get(WebhookDelivery, delivery_id)
+        if delivery is None:  # its subscription was deleted meanwhile
+            continue
         subscription = delivery.subscription
         status_code, problem = _post(subscription, delivery, now)
+        if status_code is None:
+            unreachable.add(subscription_id)
         delivery.attempts += 1
         delivery.last_attempt_at, delivery.last_status_code, delivery.last_error = now, status_code, problem
         if problem is None:

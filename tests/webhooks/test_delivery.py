@@ -130,6 +130,17 @@ def test_a_receiver_that_never_answers_is_retried(demo, subscribe):
     assert delivery.last_status_code is None and delivery.last_error == "ConnectionError"
 
 
+def test_a_receiver_that_does_not_answer_holds_back_only_its_own_deliveries(demo, receiver, subscribe):
+    down, _ = subscribe(demo["demo-bank"], "http://127.0.0.1:9/closed")
+    up, _ = subscribe(demo["demo-bank"], receiver.url)
+    for subscription in (down, down, down, up):
+        queue_test_event(subscription)
+    db.session.commit()
+    report = deliver_webhooks()
+    assert (report.retrying, report.delivered) == (1, 1)  # one try of the receiver that is down, then on
+    assert sorted(d.attempts for d in _deliveries()) == [0, 0, 1, 1]
+
+
 def test_a_subscription_failing_for_days_is_paused_and_the_administrators_told(demo, receiver, subscribe):
     organisation = demo["demo-bank"]
     subscription, _ = subscribe(organisation, receiver.url, events=["campaign.closed"])
