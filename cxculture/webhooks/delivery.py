@@ -2,13 +2,13 @@
 sent after the commit by the job queue (DELIVERY_JOB, also run every minute: retries, and messages lost on the
 way to the broker), each row leased before it is sent so a repeated job or two workers send nothing twice.
 
-A delivery is a POST of `{"type", "timestamp", "data"}` signed as Standard Webhooks says (signing.py). A 2xx
-answer delivers it; anything else (another status, a redirect, no answer within HTTP_TIMEOUT) is retried after
-RETRY_AFTER, then the delivery is marked failed; a receiver that does not answer at all is not tried again in the same
-round (its other deliveries wait for the next one, so a dead host does not hold the worker). A subscription whose deliveries have all failed for
-AUTO_PAUSE_AFTER is paused and the organisation's administrators are told by e-mail. Delivered and failed rows
-keep the event's type and id, the attempts and the last status code, never the body; they are deleted after
-KEEP_DAYS by the hourly sweep.
+A delivery is a POST of `{"type", "timestamp", "data"}` signed as Standard Webhooks says (signing.py). A 2xx answer
+delivers it; anything else (another status, a redirect, no answer within HTTP_TIMEOUT) is retried after RETRY_AFTER,
+then the delivery is marked failed; a receiver that does not answer at all is not tried again in the same round (its
+other deliveries wait for the next one, so a dead host does not hold the worker). A subscription whose deliveries
+have all failed for AUTO_PAUSE_AFTER is paused and the organisation's administrators are told by e-mail. Delivered
+and failed rows keep the event's type and id, the attempts and the last status code, never the body; they are
+deleted after KEEP_DAYS by the hourly sweep.
 """
 from __future__ import annotations
 
