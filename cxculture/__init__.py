@@ -131,6 +131,7 @@ def register_blueprints(app: Flask) -> None:
     from .privacy import bp as privacy_bp
     from .scim import init_app as init_scim
     from .sso import init_app as init_sso
+    from .webhooks import init_app as init_webhooks
 
     params.init_app(app)  # before any route: `<int:...>` is an id the database can hold
     app.register_blueprint(auth_bp)
@@ -146,6 +147,7 @@ def register_blueprints(app: Flask) -> None:
     init_lms(app)  # the LTI and LMS-admin blueprints, and the iframe-friendly cookies and CSP
     init_scim(app)  # /scim/v2 for identity providers, and the provisioning page
     init_sso(app)  # single sign-on pages, and the rule that turns password login off where the provider signs in
+    init_webhooks(app)  # the administrators' pages and the subscribers that queue deliveries
 
     @app.get("/healthz")
     def healthz():

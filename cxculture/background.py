@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Collection
+from datetime import datetime, timedelta
 
 from flask import Flask, current_app, has_app_context
-from sqlalchemy import event
+from sqlalchemy import event, update
 from sqlalchemy.orm import Session, SessionTransaction
 
 from .extensions import db
@@ -50,6 +51,16 @@ def send_now(job: str, *args) -> bool:
         log.warning("job %s not sent (%s: %s); its periodic round will catch up", job, type(error).__name__, error)
         return False
     return True
+
+
+def lease_due_row(model, row_id, now: datetime, seconds: int) -> bool:
+    """Take an outbox row that is pending and due for `seconds` (its next attempt moves past the lease) and commit,
+    so no other worker sends it meanwhile; False when another worker has it or it is done."""
+    result = db.session.execute(
+        update(model).where(model.id == row_id, model.status == "pending", model.next_attempt_at <= now)
+        .values(next_attempt_at=now + timedelta(seconds=seconds)).execution_options(synchronize_session=False))
+    db.session.commit()
+    return result.rowcount == 1
 
 
 def _after_commit(session: Session) -> None:

@@ -138,6 +138,9 @@ def load_config(instance_path: Path, overrides: dict | None = None) -> dict:
         # worker lost mid-delivery leaves its row to the others once this has passed. Longer than one delivery
         # (the LRS or platform is given 5 s to answer).
         "OUTBOX_LEASE_SECONDS": _env_int("CXCULTURE_OUTBOX_LEASE_SECONDS", 120),
+        # Webhooks may go to http:// and loopback addresses (a receiver on the developer's machine): None follows
+        # the app's debug or testing mode; production refuses them, and every private address (webhooks/service.py).
+        "WEBHOOKS_ALLOW_LOOPBACK": None,
         # Files made by the job queue (cxculture/downloads): kept DOWNLOADS_KEEP_HOURS after they are made, then
         # swept; a download's job is stopped by its worker's parent process after DOWNLOAD_TIME_LIMIT_SECONDS (each
         # document inside it also stops after PDF_TIMEOUT_SECONDS).

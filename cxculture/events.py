@@ -1,6 +1,7 @@
-"""Learning events that areas publish and others (xAPI in lms/) subscribe to.
+"""Events that areas publish and others subscribe to (xAPI in lms/, webhooks in webhooks/).
 
-Each signal is sent with the person as sender and keyword data; receivers must not commit.
+A learning event is sent with the person as sender and keyword data; an organisation's event (a campaign closed,
+an action overdue, a remark closed) with the thing itself as sender. Receivers must not commit.
 """
 from blinker import Namespace
 
@@ -14,3 +15,7 @@ quiz_failed = _events.signal("quiz-failed")  #: sender=person, attempt=
 certificate_issued = _events.signal("certificate-issued")  #: sender=person, certificate=
 assessment_submitted = _events.signal("assessment-submitted")  #: sender=person, campaign= (never the answers)
 cafe_attended = _events.signal("cafe-attended")  #: sender=person, cafe=
+campaign_closed = _events.signal("campaign-closed")  #: sender=campaign, once it is closed out
+action_overdue = _events.signal("action-overdue")  #: sender=action item, once per due date it passed
+remark_closed = _events.signal("remark-closed")  #: sender=customer remark, closed with its outcome
+cafe_held = _events.signal("cafe-held")  #: sender=café, once it is first marked as held

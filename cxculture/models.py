@@ -52,3 +52,4 @@ from .orgs.models import (  # noqa: F401
 )
 from .scim.models import ScimGroup, ScimHeldChange, ScimSettings, ScimUser  # noqa: F401
 from .sso.models import SsoIdentity, SsoSettings  # noqa: F401
+from .webhooks.models import WebhookDelivery, WebhookSubscription  # noqa: F401

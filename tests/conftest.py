@@ -610,3 +610,14 @@ def pytest_collection_modifyitems(config, items):
         suffix = "@" + "_".join(names)
         if names and not item.nodeid.endswith(suffix):
             item._id = coerce_node_id(item.nodeid + suffix)
+
+
+@pytest.fixture
+def sent(app):
+    """The jobs the app sends after its commits (name, args), recorded instead of going to a broker."""
+    from cxculture import background
+
+    jobs = []
+    names = app.extensions["celery"].tasks.keys()
+    background.set_queue(app, lambda name, args: jobs.append((name, args)), [n for n in names if "." in n])
+    return jobs

@@ -21,6 +21,7 @@ from cxculture.listening.models import JourneyStage, Remark, Touchpoint
 from cxculture.lms.models import LtiLaunch, LtiRegistration
 from cxculture.modules.models import Assignment, Certificate, Module, PathItem, QuizAttempt, TrainingPath
 from cxculture.orgs.models import JobRole, Person, RosterImport, Team
+from cxculture.webhooks.models import WebhookSubscription
 from tests.conftest import login
 from tests.modules.conftest import RIGHT_ANSWERS, submit_drawn
 
@@ -99,6 +100,7 @@ ARGUMENTS = {
     "stage_id": lambda org: _first_id(JourneyStage, org),
     "touchpoint_id": lambda org: _first_id(Touchpoint, org),
     "remark_id": lambda org: _first_id(Remark, org),
+    "subscription_id": lambda org: _first_id(WebhookSubscription, org),
     # Library content is shared by the installation: these name no organisation's data.
     "slug": _module_slug,
     "lesson_id": lambda org: "lesson-1",
@@ -169,6 +171,9 @@ def _give_victim_training_records(organisation) -> None:
     from cxculture.modules.progress import start_module
 
     db.session.add(RosterImport(organisation_id=organisation.id, filename="secret.csv", content=b"email,name\n"))
+    db.session.add(WebhookSubscription(organisation_id=organisation.id, url="https://hooks.example.com/secret",
+                                       description="Secret receiver", events=["module.completed"],
+                                       secret="whsec_c2VjcmV0", status="active"))
     person = db.session.scalar(
         select(Person).where(Person.organisation_id == organisation.id, Person.email.like("employee@%"))
     )

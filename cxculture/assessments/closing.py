@@ -15,7 +15,8 @@ When a campaign closes:
 4. the results are computed once and kept (FrozenResult): a closed campaign's figures never change, so every
    page reads them instead of adding up the answers again.
 
-Raising a closed campaign's threshold repeats steps 2 and 4. Flushes only: the caller commits.
+Raising a closed campaign's threshold repeats steps 2 and 4. Flushes only: the caller commits. Once closed out, the
+campaign is published as an event (events.campaign_closed), which carries the campaign and nothing of its answers.
 
 A closed campaign's results are *read* the first time any of its figures is shown or delivered to anyone: the
 results page, CSV or PDF, the employees' summary, and every summary other areas take from it (dashboards, the
@@ -35,6 +36,7 @@ from datetime import date
 from flask import g, has_request_context
 from sqlalchemy import delete, func, insert, select, update
 
+from .. import events
 from ..extensions import db
 from ..util import utcnow
 from .answers import Answer, Comment, Invitee, Participation, Response
@@ -65,6 +67,7 @@ def close_out(campaign: Campaign) -> None:
     freeze_results(campaign)
     if campaign.results_read_at is not None:  # closed before reopening existed: nobody can reopen it
         forget_respondents([campaign.id])
+    events.campaign_closed.send(campaign)
 
 
 def forget_respondents(campaign_ids: list[int]) -> None:

@@ -17,6 +17,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from .. import events
 from ..background import run_after_commit
 from ..extensions import db
 from ..mail import claim_occasion, external_url, occasions_claimed, queue_mail, queue_mails
@@ -36,6 +37,9 @@ CLOSING_REMINDER_DAYS = 2
 #: Action items are mailed to their owner when assigned and this many days before they fall due.
 ACTION_REMINDER_DAYS = 3
 ACTION_STATUSES = ("open", "in_progress")
+#: Action items overdue by more than this many days when the round first sees them are not announced (a backlog
+#: from before anyone listened is not replayed).
+OVERDUE_LOOKBACK_DAYS = 7
 
 
 def ask_to_announce() -> None:
@@ -140,15 +144,38 @@ def mail_actions_due(today: date | None = None) -> int:
         .where(ActionItem.status.in_(ACTION_STATUSES), ActionItem.due_date >= today,
                ActionItem.due_date <= today + timedelta(days=ACTION_REMINDER_DAYS), Person.active.is_(True))
         .options(joinedload(ActionItem.owner).joinedload(Person.organisation)).order_by(ActionItem.id)).all()
-    keys = {a.id: f"{a.id}:{a.owner_id}:{a.due_date.isoformat()}" for a in actions}
-    done = occasions_claimed("action-due", keys.values())
     queued = 0
-    for action in actions:
-        if keys[action.id] in done or not claim_occasion(action.organisation_id, "action-due", keys[action.id]):
-            continue
+    for action in _claimed_now(actions, "action-due", lambda a: f"{a.id}:{a.owner_id}:{a.due_date.isoformat()}"):
         row = queue_mail(recipient_of(action.owner), "action", "action",
                          _l("Action item due soon: %(title)s", title=action.title),
                          _action_context(action, "due"), optional_topic="action_reminders")
         queued += row is not None
     db.session.commit()
     return queued
+
+
+def announce_overdue_actions(today: date | None = None) -> int:
+    """Publish each open action item whose due date has passed (events.action_overdue: webhooks), once per item
+    and due date; an item given a new due date is announced again when that one passes. Commits. Returns how many
+    were announced."""
+    today = today or date.today()
+    actions = db.session.scalars(
+        select(ActionItem).where(ActionItem.status.in_(ACTION_STATUSES), ActionItem.due_date < today,
+                                 ActionItem.due_date >= today - timedelta(days=OVERDUE_LOOKBACK_DAYS))
+        .order_by(ActionItem.id)).all()
+    announced = 0
+    for action in _claimed_now(actions, "action-overdue", lambda a: f"{a.id}:{a.due_date.isoformat()}"):
+        events.action_overdue.send(action)
+        announced += 1
+    db.session.commit()
+    return announced
+
+
+def _claimed_now(actions, kind: str, key):
+    """The action items whose occasion (`kind`, key(action)) no round has claimed yet, each claimed as it is
+    yielded (one query for those already claimed)."""
+    keys = {a.id: key(a) for a in actions}
+    done = occasions_claimed(kind, keys.values())
+    for action in actions:
+        if keys[action.id] not in done and claim_occasion(action.organisation_id, kind, keys[action.id]):
+            yield action

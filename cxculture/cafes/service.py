@@ -17,7 +17,7 @@ from sqlalchemy.orm import selectinload
 
 from ..assessments import actions as action_service
 from ..assessments.models import ActionItem
-from ..events import cafe_attended
+from ..events import cafe_attended, cafe_held
 from ..extensions import db
 from ..modules.reports import leadership_query
 from ..orgs.models import Organisation, Permission, Person, PersonPermission
@@ -364,18 +364,22 @@ def remove_agenda_item(item: AgendaItem) -> None:
 
 def record_attendance(cafe: Cafe, present_ids: set[int], held: bool = True) -> list[Person]:
     """Mark who was there (everyone else invited as absent) and, when `held`, the café as held. Sends
-    `cafe_attended` once per person, when they are first marked present; returns those people."""
+    `cafe_attended` once per person, when they are first marked present, and `cafe_held` when the café first
+    becomes held; returns those people."""
     newly_present = []
     for attendee in cafe.attendees:
         present = attendee.person_id in present_ids
         if present and attendee.present is not True:
             newly_present.append(attendee.person)
         attendee.present = present
-    if held and cafe.status != "held":
+    now_held = held and cafe.status != "held"
+    if now_held:
         cafe.status, cafe.held_at = "held", utcnow()
     db.session.flush()
     for person in newly_present:
         cafe_attended.send(person, cafe=cafe)
+    if now_held:
+        cafe_held.send(cafe)
     return newly_present
 
 

@@ -16,6 +16,7 @@ from ..extensions import db
 from ..lms.launches import sweep_expired_pending_links
 from ..lms.tool import sweep_expired_nonces
 from ..mail.outbox import sweep_sent_mail
+from ..webhooks.delivery import sweep_old_deliveries
 from .health import forget_silent_workers
 
 log = logging.getLogger(__name__)
@@ -29,6 +30,8 @@ SWEEPS = {
     "worker_heartbeat": forget_silent_workers,
     "download": sweep_expired_downloads,
     "mail_message": sweep_sent_mail,
+    # The delivery log: deliveries done (delivered or given up) more than 30 days ago.
+    "webhook_delivery": sweep_old_deliveries,
     # Who answered a closed campaign is kept only while it could be reopened (until its closing date).
     "participation": forget_past_respondents,
 }

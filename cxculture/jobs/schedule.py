@@ -12,6 +12,7 @@ from ..assessments.reminders import CAMPAIGN_MAIL_JOB
 from ..downloads.service import RENDER_DUE_JOB
 from ..lms.outbox import DELIVERY_JOB
 from ..mail.outbox import DELIVERY_JOB as MAIL_DELIVERY_JOB
+from ..webhooks.delivery import DELIVERY_JOB as WEBHOOKS_JOB
 from .retention import RETENTION_JOB
 
 HEARTBEAT_JOB = "jobs.heartbeat"
@@ -30,6 +31,8 @@ def beat_schedule(config) -> dict:
         "deliver-outbox": {"task": DELIVERY_JOB, "schedule": outbox, "options": {"expires": outbox}},
         # E-mail that is due again (its backoff ran out) or whose job message was lost.
         "send-mail": {"task": MAIL_DELIVERY_JOB, "schedule": outbox, "options": {"expires": outbox}},
+        # Webhook deliveries whose retry is due (their backoff ran out) or whose job message was lost.
+        "deliver-webhooks": {"task": WEBHOOKS_JOB, "schedule": outbox, "options": {"expires": outbox}},
         # Campaigns opening today are announced, and reminders due today go to the invited who have not answered;
         # then training due soon or overdue and action items due soon. Early in the (European) morning; every
         # occasion is claimed once, so a repeated round sends nothing twice.
@@ -47,7 +50,7 @@ def beat_schedule(config) -> dict:
         # Campaigns still closing a minute after they were closed (their job message was lost) are closed out.
         "finish-closing-campaigns": {"task": CLOSE_DUE_JOB, "schedule": outbox, "options": {"expires": outbox}},
         # Expired LTI nonces and pending links, login sessions, old login failures, silent workers' heartbeats,
-        # downloaded files past their time, e-mail sent more than 30 days ago.
+        # downloaded files past their time, e-mail sent and webhook deliveries done more than 30 days ago.
         "sweep-expired": {"task": SWEEP_JOB, "schedule": crontab(minute=7), "options": {"expires": 3600}},
         # Personal data kept longer than each organisation's retention says (retention.py), once a day at a quiet
         # hour; a run missed while every worker was down is dropped, and the next night's does its work.

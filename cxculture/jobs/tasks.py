@@ -10,13 +10,15 @@ from flask import current_app
 
 from ..assessments.campaigns import CLOSE_DUE_JOB, CLOSE_JOB, finish_closing, finish_due_closings
 from ..assessments.pulses import PULSE_JOB, run_pulses
-from ..assessments.reminders import CAMPAIGN_MAIL_JOB, mail_actions_due, mail_campaigns
+from ..assessments.reminders import CAMPAIGN_MAIL_JOB, announce_overdue_actions, mail_actions_due, mail_campaigns
 from ..downloads import service as downloads
 from ..extensions import db
 from ..lms.outbox import DELIVERY_JOB, deliver_all
 from ..mail.outbox import DELIVERY_JOB as MAIL_DELIVERY_JOB
 from ..mail.outbox import deliver_mail
 from ..modules.reminders import mail_team_digests, mail_training_due
+from ..webhooks.delivery import DELIVERY_JOB as WEBHOOKS_JOB
+from ..webhooks.delivery import deliver_webhooks
 from .health import record_heartbeat
 from .housekeeping import sweep_expired
 from .retention import RETENTION_JOB, retention_purge
@@ -42,11 +44,23 @@ def send_mail() -> dict:
     return {"sent": report.sent, "rejected": report.rejected, "retrying": report.retrying}
 
 
+def send_webhooks() -> dict:
+    """Send every due webhook delivery (each row leased first: a repeat sends nothing twice)."""
+    report = deliver_webhooks()
+    if report.delivered or report.retrying or report.failed or report.paused:
+        log.info("webhooks: delivered %s, retrying %s, failed %s, subscriptions paused %s", report.delivered,
+                 report.retrying, report.failed, report.paused)
+    return {"delivered": report.delivered, "retrying": report.retrying, "failed": report.failed,
+            "paused": report.paused}
+
+
 def send_nudges() -> dict:
-    """The daily round of optional reminders: training due soon and overdue, action items due soon. Each part
-    commits its own work; one that fails holds back no other. Logs counts only."""
+    """The daily round of optional reminders: training due soon and overdue, action items due soon; and action
+    items newly overdue are announced (webhooks). Each part commits its own work; one that fails holds back no
+    other. Logs counts only."""
     counts = {}
-    for name, job in (("training", mail_training_due), ("actions", mail_actions_due)):
+    for name, job in (("training", mail_training_due), ("actions", mail_actions_due),
+                      ("overdue_actions", announce_overdue_actions)):
         try:
             counts[name] = job()
         except Exception:
@@ -89,8 +103,10 @@ def register_tasks(celery_app: Celery) -> set[str]:
     celery_app.task(name=NUDGES_JOB)(send_nudges)
     celery_app.task(name=PULSE_JOB)(run_pulses)
     celery_app.task(name=TEAM_DIGEST_JOB)(mail_team_digests)
+    celery_app.task(name=WEBHOOKS_JOB)(send_webhooks)
     return {DELIVERY_JOB, HEARTBEAT_JOB, SWEEP_JOB, RETENTION_JOB, downloads.RENDER_JOB, downloads.RENDER_DUE_JOB,
-            CLOSE_JOB, CLOSE_DUE_JOB, MAIL_DELIVERY_JOB, CAMPAIGN_MAIL_JOB, NUDGES_JOB, TEAM_DIGEST_JOB, PULSE_JOB}
+            CLOSE_JOB, CLOSE_DUE_JOB, MAIL_DELIVERY_JOB, CAMPAIGN_MAIL_JOB, NUDGES_JOB, TEAM_DIGEST_JOB, PULSE_JOB,
+            WEBHOOKS_JOB}
 
 
 @worker_ready.connect(weak=False)

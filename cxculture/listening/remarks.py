@@ -20,6 +20,7 @@ from flask_babel.speaklater import LazyString
 from sqlalchemy import Select, case, false, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
+from .. import events
 from ..assessments.results.access import manager_team_ids
 from ..extensions import db
 from ..mail import queue_mail
@@ -243,6 +244,7 @@ def close_remark(remark: Remark, by: Person, outcome: str, *, language: str = "e
     remark.closed_by_id, remark.closed_at = by.id, now
     db.session.flush()
     _mail_outcome(remark)
+    events.remark_closed.send(remark)
 
 
 def _mail_outcome(remark: Remark) -> None:

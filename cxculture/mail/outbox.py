@@ -15,10 +15,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 
-from ..background import run_after_commit
+from ..background import lease_due_row, run_after_commit
 from ..extensions import db
 from ..util import utcnow
 from .compose import Attachment, Recipient, compose
@@ -112,12 +112,7 @@ class DeliveryReport:
 
 
 def _claim(row_id: int, now: datetime) -> bool:
-    result = db.session.execute(
-        update(MailMessage).where(MailMessage.id == row_id, MailMessage.status == "pending",
-                                  MailMessage.next_attempt_at <= now)
-        .values(next_attempt_at=now + timedelta(seconds=LEASE_SECONDS)).execution_options(synchronize_session=False))
-    db.session.commit()
-    return result.rowcount == 1
+    return lease_due_row(MailMessage, row_id, now, LEASE_SECONDS)
 
 
 def _finish(row: MailMessage, status: str, error: str | None) -> None:

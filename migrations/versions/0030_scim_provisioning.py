@@ -5,14 +5,14 @@
 identity provider calls a person and whether it deleted them; `scim_group` a team"s external id.
 
 Revision ID: 0030
-Revises: 0027
+Revises: 0029
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0030"
-down_revision = "0027"
+down_revision = "0029"
 branch_labels = None
 depends_on = None
 

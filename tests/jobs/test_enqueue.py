@@ -16,15 +16,6 @@ from tests.lms.test_xapi import _learn
 
 
 @pytest.fixture
-def sent(app):
-    """The jobs the app sends, recorded instead of going to a broker."""
-    jobs = []
-    names = app.extensions["celery"].tasks.keys()
-    background.set_queue(app, lambda name, args: jobs.append((name, args)), [n for n in names if "." in n])
-    return jobs
-
-
-@pytest.fixture
 def employee(trained):
     person = person_by_email("employee@retail.example.com")
     save_lrs_settings(person.organisation_id, enabled=True, endpoint="http://127.0.0.1:9/xAPI", key="k", secret="s",

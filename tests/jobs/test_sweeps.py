@@ -63,4 +63,4 @@ def test_the_sweep_deletes_only_what_has_expired(app, demo):
 
     assert sweep_expired() == dict.fromkeys(
         ["lti_nonce", "lti_pending_link", "login_session", "login_failure", "worker_heartbeat", "download",
-         "mail_message", "participation"], 0)
+         "mail_message", "webhook_delivery", "participation"], 0)
