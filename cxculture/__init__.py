@@ -118,6 +118,7 @@ def register_security(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from . import params
+    from .api import init_app as init_api
     from .assessments.views import bp as assessments_bp
     from .auth.views import bp as auth_bp
     from .cafes.views import bp as cafes_bp
@@ -142,6 +143,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(downloads_bp)
     app.register_blueprint(privacy_bp)
     init_lms(app)  # the LTI and LMS-admin blueprints, and the iframe-friendly cookies and CSP
+    init_api(app)  # the API tokens' pages and /api/v1 (CSRF-exempt, rate-limited)
 
     @app.get("/healthz")
     def healthz():

@@ -10,6 +10,8 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
+from cxculture.api.models import ApiToken
+from cxculture.api.tokens import create_token
 from cxculture.assessments.models import ActionItem, Campaign, Instrument, PulseSeries
 from cxculture.auth.login_sessions import start_session
 from cxculture.auth.models import LoginSession
@@ -33,6 +35,10 @@ PUBLIC_ENDPOINTS = {
     "lms.link_account",  # a launch held in this browser's session, then the account's own password
     "privacy.show_privacy",  # the installation's privacy page: declarations, no one's data
     "privacy.export_own_data",  # the caller's own data only
+    # The API: a bearer token is the credential and a session is not (tests/api: every endpoint's tenancy).
+    "api_v1.list_people", "api_v1.list_teams", "api_v1.list_training_progress", "api_v1.list_certificates",
+    "api_v1.list_action_items", "api_v1.list_kpi_values", "api_v1.import_kpi_values", "api_v1.list_campaigns",
+    "api_v1.show_campaign_results", "api_v1.openapi_json", "api_v1.api_reference",
 }
 ACCOUNTS = ("admin", "leader", "hr", "manager", "employee")
 ORGANISATIONS = {"retail": ("demo-retail", "Demo Retail"), "bank": ("demo-bank", "Demo Bank")}
@@ -93,6 +99,7 @@ ARGUMENTS = {
     "stage_id": lambda org: _first_id(JourneyStage, org),
     "touchpoint_id": lambda org: _first_id(Touchpoint, org),
     "remark_id": lambda org: _first_id(Remark, org),
+    "token_id": lambda org: _first_id(ApiToken, org),
     # Library content is shared by the installation: these name no organisation's data.
     "slug": _module_slug,
     "lesson_id": lambda org: "lesson-1",
@@ -247,6 +254,7 @@ def _give_victim_training_records(organisation) -> None:
                                item_keys=[own.items[0]["key"]], cadence="monthly", starts_on=date.today(),
                                round_days=7, status="active"))
     _give_victim_cafe(organisation)
+    create_token(organisation.id, name="Secret BI", scopes=["people:read"], days=30)
     _give_victim_remark(organisation, person)
     db.session.commit()
 

@@ -56,6 +56,8 @@ ACTIONS: dict[str, object] = {
     "lti.registration_deleted": _l("LTI registration deleted"),
     "lti.lrs_settings": _l("xAPI (LRS) settings changed"),
     "retention.run": _l("Retention run"),
+    "api_token.created": _l("API token created"),
+    "api_token.revoked": _l("API token revoked"),
 }
 
 #: The longest text kept for a label (the column's size).
