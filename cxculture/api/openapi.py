@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ..params import MAX_ID
+
 PAGE_PARAMETERS = (
     ("limit", "integer", "How many rows a page holds: 1 to 500 (default 50)."),
     ("after", "integer", ("The cursor: rows with an id above this one. Follow the `next` link rather than "
@@ -99,14 +101,15 @@ def _error(description: str) -> dict:
 
 def _operation(endpoint: Endpoint) -> dict:
     parameters = [{"name": name, "in": "path", "required": True, "description": text,
-                   "schema": {"type": "integer", "minimum": 1}} for name, text in endpoint.path_parameters]
+                   "schema": {"type": "integer", "minimum": 1, "maximum": MAX_ID}}
+                  for name, text in endpoint.path_parameters]
     query = (*endpoint.parameters, *(PAGE_PARAMETERS if endpoint.paged else ()))
     for name, kind, text in query:
         schema = {"type": kind}
         if name == "limit":
             schema.update(minimum=1, maximum=500)
         elif kind == "integer":
-            schema["minimum"] = 0 if name == "after" else 1
+            schema.update(minimum=0 if name == "after" else 1, maximum=MAX_ID)
         parameters.append({"name": name, "in": "query", "required": False, "description": text, "schema": schema})
     responses = {
         "200": {"description": "OK", "headers": {"ETag": {"schema": {"type": "string"}}},
@@ -158,13 +161,14 @@ def openapi_document(server: str) -> dict:
                 "Page": {"type": "object", "required": ["data", "next"],
                          "properties": {"data": {"type": "array", "items": {"type": "object"}},
                                         "next": {"type": ["string", "null"], "format": "uri"}}},
-                "KpiValue": {"type": "object", "required": ["period", "kpi", "value"],
-                             "properties": {"period": {"type": "string", "examples": ["2026-Q1"]},
+                "KpiValue": {"type": "object", "required": ["period", "kpi", "value"], "additionalProperties": False,
+                             "properties": {"period": {"type": "string", "pattern": "^[0-9]{4}-Q[1-4]$",
+                                                       "examples": ["2026-Q1"]},
                                             "kpi": {"type": "string"}, "email": {"type": "string"},
                                             "team": {"type": "string"},
                                             "value": {"type": ["number", "string"]}}},
                 "KpiValues": {"type": "object", "required": ["values"],
-                              "properties": {"values": {"type": "array",
+                              "properties": {"values": {"type": "array", "minItems": 1, "maxItems": 20_000,
                                                         "items": {"$ref": "#/components/schemas/KpiValue"}}}},
                 "Refusal": {"type": "object", "required": ["error", "message", "errors"], "properties": {
                     "error": {"type": "string"}, "message": {"type": "string"},
