@@ -41,6 +41,15 @@ ENDPOINTS: tuple[Endpoint, ...] = (
              example=_page({"id": 7, "email": "anna@example.com", "name": "Anna Rossi", "active": True,
                             "team_id": 3, "team": "Sales/Milano", "job_role": "front_line", "manager_id": 2,
                             "permissions": ["employee"]})),
+    Endpoint("post", "/people", "importPeople", "people:write",
+             "Create and update people, all or nothing, by the rules of the roster import: a person is found by "
+             "e-mail; team paths that do not exist yet are created; new people get an invitation by e-mail. "
+             "Permissions cannot be set here. When any person is refused nothing is stored and the answer is 422 "
+             "with every error by index and field. Sending the same people again changes nothing.",
+             body_example={"people": [{"email": "anna@example.com", "name": "Anna Rossi", "team": "Sales/Milano",
+                                       "job_role": "frontline", "manager_email": "marco@example.com",
+                                       "language": "it"}]},
+             example={"created": 1, "updated": 0, "unchanged": 0, "new_teams": ["Sales/Milano"]}, paged=False),
     Endpoint("get", "/teams", "listTeams", "people:read", "The organisation's teams, with their full paths.",
              example=_page({"id": 3, "name": "Milano", "path": "Sales/Milano", "parent_id": 1})),
     Endpoint("get", "/training/progress", "listTrainingProgress", "training:read",
@@ -131,9 +140,10 @@ def _operation(endpoint: Endpoint) -> dict:
                  f"{endpoint.summary}\n\nScope: `{endpoint.scope}`.", "security": [{"token": [endpoint.scope]}],
                  "parameters": parameters, "responses": responses, "x-scope": endpoint.scope}
     if endpoint.body_example is not None:
+        body = "People" if endpoint.path == "/people" else "KpiValues"
         operation["requestBody"] = {"required": True, "content": {"application/json": {
-            "schema": {"$ref": "#/components/schemas/KpiValues"}, "example": endpoint.body_example}}}
-        responses["400"] = _error("The body is not JSON with a list of values.")
+            "schema": {"$ref": f"#/components/schemas/{body}"}, "example": endpoint.body_example}}}
+        responses["400"] = _error("The body is not JSON with a list of records.")
         responses["422"] = {"description": "Refused: nothing was stored.", "content": {"application/json": {
             "schema": {"$ref": "#/components/schemas/Refusal"}}}}
     return operation
@@ -170,6 +180,12 @@ def openapi_document(server: str) -> dict:
                 "KpiValues": {"type": "object", "required": ["values"],
                               "properties": {"values": {"type": "array", "minItems": 1, "maxItems": 20_000,
                                                         "items": {"$ref": "#/components/schemas/KpiValue"}}}},
+                "Person": {"type": "object", "required": ["email", "name"], "additionalProperties": False,
+                           "properties": {name: {"type": "string"} for name in
+                                          ("email", "name", "team", "job_role", "manager_email", "language")}},
+                "People": {"type": "object", "required": ["people"],
+                           "properties": {"people": {"type": "array", "minItems": 1, "maxItems": 10_000,
+                                                     "items": {"$ref": "#/components/schemas/Person"}}}},
                 "Refusal": {"type": "object", "required": ["error", "message", "errors"], "properties": {
                     "error": {"type": "string"}, "message": {"type": "string"},
                     "errors": {"type": "array", "items": {"type": "object", "properties": {

@@ -20,6 +20,7 @@ PREFIX = "cxapi"
 #: What each scope lets a token do; every endpoint needs exactly one of them.
 SCOPES: dict[str, object] = {
     "people:read": _l("Read people and teams"),
+    "people:write": _l("Create and update people (not their permissions), as the roster import does"),
     "training:read": _l("Read training progress and certificates"),
     "actions:read": _l("Read action items"),
     "kpis:read": _l("Read KPI values"),

@@ -19,6 +19,7 @@ from ..assessments.results.summary import organisation_results
 from ..extensions import db, login_manager
 from ..i18n import current_language
 from ..kpis.values import import_records
+from ..orgs.roster import import_roster_records
 from ..params import MAX_ID, whole_number
 from ..secret_tokens import bearer, digest
 from . import reads, serializers
@@ -224,14 +225,35 @@ def import_kpi_values():
     plan, written = import_records(token.organisation, body["values"],
                                    source=("api_token", token.id, token.name))
     if plan.errors:
-        db.session.rollback()
-        errors = [{"index": None if error.line is None else error.line - 1, "field": error.column,
-                   "message": str(error.message)} for error in plan.errors]
-        return error_response(422, "values_refused", _("Nothing was stored: correct the values listed in errors "
-                                                       "and send them all again."), errors=errors)
+        return _refused(plan.errors)
     counts = plan.counts
     return respond({"written": written, "created": counts["create"], "updated": counts["update"],
                     "unchanged": counts["unchanged"]})
+
+
+def _refused(errors):
+    """422: nothing was stored; each problem by the record's index (from 0) and field."""
+    db.session.rollback()
+    listed = [{"index": None if error.line is None else error.line - 1, "field": error.column,
+               "message": str(error.message)} for error in errors]
+    return error_response(422, "values_refused", _("Nothing was stored: correct the values listed in errors "
+                                                   "and send them all again."), errors=listed)
+
+
+@bp.post("/people")
+@needs("people:write")
+def import_people():
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict) or not isinstance(body.get("people"), list):
+        raise ApiError(400, "invalid_body", _("Send JSON like {\"people\": [{\"email\": \"anna@example.com\", "
+                                              "\"name\": \"Anna Rossi\", \"team\": \"Sales/Milano\"}]}."))
+    token = g.api_token
+    plan, created, updated = import_roster_records(token.organisation, body["people"],
+                                                   source=("api_token", token.id, token.name))
+    if plan.errors:
+        return _refused(plan.errors)
+    return respond({"created": created, "updated": updated, "unchanged": plan.counts.unchanged,
+                    "new_teams": plan.new_teams})
 
 
 # --- the description -------------------------------------------------------------------------------------------
