@@ -2,6 +2,7 @@
 read `ENDPOINTS`, so the two cannot disagree."""
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 
 from ..params import MAX_ID
@@ -29,6 +30,14 @@ class Endpoint:
     #: What the body of a POST looks like.
     body_example: dict | None = None
     paged: bool = True
+
+    @property
+    def example_text(self) -> str:
+        return json.dumps(self.example, indent=2, ensure_ascii=False)
+
+    @property
+    def body_text(self) -> str:
+        return json.dumps(self.body_example, indent=2, ensure_ascii=False)
 
 
 def _page(row: dict) -> dict:
