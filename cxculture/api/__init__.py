@@ -29,7 +29,6 @@ def init_app(app: Flask) -> None:
     from .v1 import rate_limit_key
     from .views import bp as api_bp
 
-    app.config.setdefault("API_RATE_LIMIT", "120 per minute")
     app.config.setdefault("RATELIMIT_STORAGE_URI", rate_limit_storage(app.config["BROKER_URL"]))
     app.config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
     app.config.setdefault("RATELIMIT_KEY_PREFIX", "cxculture-api")
