@@ -217,18 +217,26 @@ def show_campaign_results(campaign_id: int):
 @bp.post("/kpi-values")
 @needs("kpis:write")
 def import_kpi_values():
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict) or not isinstance(body.get("values"), list):
-        raise ApiError(400, "invalid_body", _("Send JSON like {\"values\": [{\"period\": \"2026-Q3\", \"kpi\": "
-                                              "\"nps\", \"team\": \"Sales\", \"value\": 41}]}."))
-    token = g.api_token
-    plan, written = import_records(token.organisation, body["values"],
-                                   source=("api_token", token.id, token.name))
+    values = _records("values", '{"values": [{"period": "2026-Q3", "kpi": "nps", "team": "Sales", "value": 41}]}')
+    plan, written = import_records(g.api_token.organisation, values, source=_source())
     if plan.errors:
         return _refused(plan.errors)
     counts = plan.counts
     return respond({"written": written, "created": counts["create"], "updated": counts["update"],
                     "unchanged": counts["unchanged"]})
+
+
+def _records(key: str, example: str) -> list:
+    """The list a write sends as `key` in its JSON body; 400 when the body is not that."""
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict) or not isinstance(body.get(key), list):
+        raise ApiError(400, "invalid_body", _("Send JSON like %(example)s.", example=example))
+    return body[key]
+
+
+def _source() -> tuple[str, int, str]:
+    """Who wrote, for the audit trail: the token (no one is logged in here)."""
+    return ("api_token", g.api_token.id, g.api_token.name)
 
 
 def _refused(errors):
@@ -243,13 +251,8 @@ def _refused(errors):
 @bp.post("/people")
 @needs("people:write")
 def import_people():
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict) or not isinstance(body.get("people"), list):
-        raise ApiError(400, "invalid_body", _("Send JSON like {\"people\": [{\"email\": \"anna@example.com\", "
-                                              "\"name\": \"Anna Rossi\", \"team\": \"Sales/Milano\"}]}."))
-    token = g.api_token
-    plan, created, updated = import_roster_records(token.organisation, body["people"],
-                                                   source=("api_token", token.id, token.name))
+    people = _records("people", '{"people": [{"email": "anna@example.com", "name": "Anna Rossi", "team": "Sales"}]}')
+    plan, created, updated = import_roster_records(g.api_token.organisation, people, source=_source())
     if plan.errors:
         return _refused(plan.errors)
     return respond({"created": created, "updated": updated, "unchanged": plan.counts.unchanged,

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import func, select
 
 from cxculture.api.tokens import SCOPES, create_token
 from cxculture.extensions import db
@@ -21,3 +22,8 @@ def make_token(app):
 
 def bearer(token: str) -> dict:
     return {"Authorization": f"Bearer {token}"}
+
+
+def count(model) -> int:
+    """How many rows `model` has, in every organisation."""
+    return db.session.scalar(select(func.count()).select_from(model))
