@@ -118,6 +118,7 @@ def register_security(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from . import params
+    from .api import init_app as init_api
     from .assessments.views import bp as assessments_bp
     from .auth.views import bp as auth_bp
     from .cafes.views import bp as cafes_bp
@@ -148,6 +149,7 @@ def register_blueprints(app: Flask) -> None:
     init_scim(app)  # /scim/v2 for identity providers, and the provisioning page
     init_sso(app)  # single sign-on pages, and the rule that turns password login off where the provider signs in
     init_webhooks(app)  # the administrators' pages and the subscribers that queue deliveries
+    init_api(app)  # the API tokens' pages and /api/v1 (CSRF-exempt, rate-limited)
 
     @app.get("/healthz")
     def healthz():

@@ -158,6 +158,8 @@ def load_config(instance_path: Path, overrides: dict | None = None) -> dict:
         # The sender's address; the display name is the organisation's name.
         "MAIL_FROM": os.environ.get("CXCULTURE_MAIL_FROM", "cxculture@localhost"),
         "MAIL_DIR": os.environ.get("CXCULTURE_MAIL_DIR") or str(instance_path / "mail"),
+        # How many requests each API token may make (cxculture/api), as Flask-Limiter reads it: "600 per minute".
+        "API_RATE_LIMIT": os.environ.get("CXCULTURE_API_RATE_LIMIT", "120 per minute"),
         #: Base address used in links printed by commands (invitations).
         "PUBLIC_URL": os.environ.get("CXCULTURE_PUBLIC_URL", "http://127.0.0.1:5000"),
     }

@@ -1,4 +1,5 @@
 """Imports every area's models so the metadata is complete (Alembic, tests)."""
+from .api.models import ApiToken  # noqa: F401
 from .assessments.answers import Answer, Comment, Invitee, Participation, Response  # noqa: F401
 from .assessments.models import ActionItem, Campaign, Draft, FrozenResult, Instrument  # noqa: F401
 from .audit.models import AuditRecord  # noqa: F401

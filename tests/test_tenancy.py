@@ -10,6 +10,8 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
+from cxculture.api.models import ApiToken
+from cxculture.api.tokens import create_token
 from cxculture.assessments.models import ActionItem, Campaign, Instrument, PulseSeries
 from cxculture.auth.login_sessions import start_session
 from cxculture.auth.models import LoginSession
@@ -39,8 +41,8 @@ PUBLIC_ENDPOINTS = {
 }
 #: Blueprints whose credential is an organisation's bearer token, never a session: a logged-in intruder is refused
 #: them all (401); their own tests walk them with one organisation's token against the other's ids
-#: (tests/scim/test_users.py).
-TOKEN_BLUEPRINTS = ("scim_protocol.",)
+#: (tests/scim/test_users.py, tests/api: every endpoint's tenancy).
+TOKEN_BLUEPRINTS = ("scim_protocol.", "api_v1.")
 ACCOUNTS = ("admin", "leader", "hr", "manager", "employee")
 ORGANISATIONS = {"retail": ("demo-retail", "Demo Retail"), "bank": ("demo-bank", "Demo Bank")}
 
@@ -101,6 +103,7 @@ ARGUMENTS = {
     "touchpoint_id": lambda org: _first_id(Touchpoint, org),
     "remark_id": lambda org: _first_id(Remark, org),
     "subscription_id": lambda org: _first_id(WebhookSubscription, org),
+    "token_id": lambda org: _first_id(ApiToken, org),
     # Library content is shared by the installation: these name no organisation's data.
     "slug": _module_slug,
     "lesson_id": lambda org: "lesson-1",
@@ -258,6 +261,7 @@ def _give_victim_training_records(organisation) -> None:
                                item_keys=[own.items[0]["key"]], cadence="monthly", starts_on=date.today(),
                                round_days=7, status="active"))
     _give_victim_cafe(organisation)
+    create_token(organisation.id, name="Secret BI", scopes=["people:read"], days=30)
     _give_victim_remark(organisation, person)
     db.session.commit()
 

@@ -69,6 +69,8 @@ ACTIONS: dict[str, object] = {
     "scim.settings": _l("Provisioning (SCIM) safety stop changed"),
     "scim.held_applied": _l("Provisioning (SCIM) held changes applied"),
     "scim.held_discarded": _l("Provisioning (SCIM) held changes discarded"),
+    "api_token.created": _l("API token created"),
+    "api_token.revoked": _l("API token revoked"),
 }
 
 #: The longest text kept for a label (the column's size).

@@ -20,7 +20,7 @@ class Period:
     @classmethod
     def parse(cls, text: str) -> Period:
         match = _PERIOD.match((text or "").strip().upper())
-        if not match:
+        if not match or int(match[1]) < 1:  # year 0 has no dates: "0000-Q1" was a server error in an import
             raise InvalidPeriod(text)
         return cls(int(match[1]), int(match[2]))
 

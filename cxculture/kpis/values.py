@@ -241,10 +241,16 @@ def plan_import(organisation: Organisation, kind: str, content: bytes, today: da
     if not parsed.records:
         plan.errors.append(RowError(_l("The file has a header but no rows."), line=1))
         return plan
-    plan.rows = len(parsed.records)
-    context = _load_context(organisation, today or date.today())
     rows = [(line, _cells(parsed.header, cells)) for line, cells in parsed.records]
-    if kind == "values":
+    return _plan_rows(organisation, rows, today, plan)
+
+
+def _plan_rows(organisation: Organisation, rows: list[tuple[int, dict[str, str]]], today: date | None,
+               plan: ImportPlan) -> ImportPlan:
+    """Check every row (line, cells by column) by the import's rules and say what each value would become."""
+    plan.rows = len(rows)
+    context = _load_context(organisation, today or date.today())
+    if plan.kind == "values":
         _plan_values(rows, context, plan)
     else:
         _plan_distributions(rows, context, plan)
@@ -375,6 +381,63 @@ def _write(organisation: Organisation, values: list[PlannedValue], acting_person
         written += 1
     db.session.flush()
     return written
+
+
+# --- values as records (the API) --------------------------------------------------------------------------------
+
+#: The fields of a record: the columns of a values file.
+RECORD_FIELDS = COLUMNS["values"]
+
+
+def _record_cell(value) -> str:
+    """A record's field as the cell of a file would hold it (numbers as written, nothing as empty)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        return repr(value)  # refused by the checks as "not a number" / unknown
+    return format_number(value) if isinstance(value, int | float) else value
+
+
+def plan_records(organisation: Organisation, records: list[dict], today: date | None = None) -> ImportPlan:
+    """Check KPI values given as records ({period, kpi, email or team, value}) by the rules of a values file;
+    a problem's `line` is the record's position counted from 1. Writes nothing."""
+    plan = ImportPlan("values")
+    if not records:
+        plan.errors.append(RowError(_l("Send at least one value.")))
+        return plan
+    if len(records) > MAX_ROWS:
+        plan.errors.append(RowError(_l("%(count)s values were sent; the limit is %(limit)s.",
+                                       count=len(records), limit=MAX_ROWS)))
+        return plan
+    rows = []
+    for position, record_ in enumerate(records, start=1):
+        if not isinstance(record_, dict):
+            plan.errors.append(RowError(_l("Each value must be an object with period, kpi, email or team, and "
+                                           "value."), position))
+            continue
+        for name in sorted(set(record_) - set(RECORD_FIELDS)):
+            plan.errors.append(RowError(_l("“%(field)s” is not a field of a KPI value: use %(fields)s.",
+                                           field=name, fields=", ".join(RECORD_FIELDS)), position, name))
+        rows.append((position, {name: _record_cell(record_.get(name)).strip() for name in RECORD_FIELDS}))
+    if plan.errors:
+        return plan
+    return _plan_rows(organisation, rows, today, plan)
+
+
+def import_records(organisation: Organisation, records: list[dict], *, source: tuple[str, int, str],
+                   today: date | None = None) -> tuple[ImportPlan, int]:
+    """Write KPI values given as records, all or nothing: (the plan, how many were written). Nothing is written
+    when any record is refused; values already stored as sent are left alone, so sending them again writes
+    nothing. `source` names who sent them for the audit trail, as (type, id, label). Flushes only."""
+    plan = plan_records(organisation, records, today)
+    if not plan.ok:
+        return plan, 0
+    written = _write(organisation, plan.values, None)
+    if written:
+        record("kpi.values_imported", target=source, organisation_id=organisation.id,
+               details={"kind": "values", "written": written,
+                        "periods": sorted({value.period for value in plan.values if value.action != UNCHANGED})})
+    return plan, written
 
 
 def recent_imports(organisation_id: int, limit: int = 10) -> list[KpiImport]:

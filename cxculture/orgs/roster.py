@@ -21,6 +21,7 @@ from ..extensions import db
 from ..imports import ApplyResult, apply_once, recent_uploads, store_upload
 from ..plaintext import unsafe_characters, unsafe_text_message
 from ..spreadsheets import RowError, check_header, check_upload, read_csv, unescape_cell
+from ..util import utcnow
 from .models import JobRole, Organisation, Permission, Person, RosterImport, Team
 from .operations import email_taken
 from .teams import (
@@ -219,9 +220,14 @@ def plan_roster(organisation: Organisation, content: bytes, acting_person: Perso
     if plan.file_errors:
         return plan
 
-    header = parsed.header
+    return _plan_rows(organisation, parsed.header, parsed.records, acting_person, plan)
+
+
+def _plan_rows(organisation: Organisation, header: list[str], records: list[tuple[int, list[str]]],
+               acting_person: Person | None, plan: RosterPlan) -> RosterPlan:
+    """Check every row (line, cells in the header's order) against the organisation; writes nothing."""
     plan.columns = [name for name in header if name]
-    rows = [_read_row(line, cells, header) for line, cells in parsed.records]
+    rows = [_read_row(line, cells, header) for line, cells in records]
     emails = {_normalise_email(row.values["email"]) for row in rows} - {None}
     emails |= {_normalise_email(row.values.get("manager_email", "")) for row in rows} - {None}
     context = _load_context(organisation, emails)
@@ -456,17 +462,73 @@ def apply_roster_import(roster_import: RosterImport, acting_person: Person | Non
     def write(plan: RosterPlan, now: datetime) -> dict[str, int]:
         created, updated = _write_plan(roster_import.organisation, plan, now)
         roster_import.created_count, roster_import.updated_count = created, updated
-        record("roster.imported", target=("roster_import", roster_import.id, roster_import.filename),
-               organisation_id=roster_import.organisation_id,
-               details={"created": created, "updated": updated, "new_teams": plan.new_teams,
-                        "people": [{"email": row.email, "action": row.action,
-                                    "before": {c.column: c.old for c in row.changes},
-                                    "after": {c.column: c.new for c in row.changes} if row.action == UPDATE
-                                    else row.target}
-                                   for row in plan.rows if row.action in (CREATE, UPDATE)]})
+        _record_import(("roster_import", roster_import.id, roster_import.filename), roster_import.organisation_id,
+                       plan, created, updated)
         return {"created": created, "updated": updated}
 
     return apply_once(roster_import, lambda: preview_roster_import(roster_import, acting_person), write)
+
+
+def _record_import(target: tuple, organisation_id: int, plan: RosterPlan, created: int, updated: int) -> None:
+    record("roster.imported", target=target, organisation_id=organisation_id,
+           details={"created": created, "updated": updated, "new_teams": plan.new_teams,
+                    "people": [{"email": row.email, "action": row.action,
+                                "before": {c.column: c.old for c in row.changes},
+                                "after": {c.column: c.new for c in row.changes} if row.action == UPDATE
+                                else row.target}
+                               for row in plan.rows if row.action in (CREATE, UPDATE)]})
+
+
+# --- people as records (the API) --------------------------------------------------------------------------------
+
+#: What a system may set through the API: permissions stay with the organisation's administrators, so a leaked
+#: token cannot make anyone an administrator.
+RECORD_COLUMNS = ("email", "name", "team", "job_role", "manager_email", "language")
+
+
+def plan_roster_records(organisation: Organisation, records: list) -> RosterPlan:
+    """Check people given as records ({email, name, team, job_role, manager_email, language}) by the rules of a
+    roster file; a problem's `line` is the record's position counted from 1. Writes nothing."""
+    plan = RosterPlan()
+    if not records:
+        plan.file_errors.append(RowError(_l("Send at least one person.")))
+    elif len(records) > MAX_ROWS:
+        plan.file_errors.append(RowError(_l("%(count)s people were sent; the limit is %(limit)s.",
+                                            count=len(records), limit=MAX_ROWS)))
+    for position, person in enumerate(records if not plan.file_errors else [], start=1):
+        if not isinstance(person, dict):
+            plan.file_errors.append(RowError(_l("Each person must be an object with at least email and name."),
+                                             line=position))
+            continue
+        for name in sorted(set(person) - set(RECORD_COLUMNS)):
+            plan.file_errors.append(RowError(_l("“%(field)s” is not a field of a person: use %(fields)s.",
+                                                field=name, fields=", ".join(RECORD_COLUMNS)), position, name))
+        for name in RECORD_COLUMNS:
+            if person.get(name) is not None and not isinstance(person[name], str):
+                plan.file_errors.append(RowError(_l("Write %(field)s as text.", field=name), position, name))
+    if plan.file_errors:
+        return plan
+    header = [name for name in RECORD_COLUMNS if any(name in person for person in records)]
+    for name in REQUIRED_COLUMNS:
+        if name not in header:
+            header.append(name)
+    rows = [(position, [(person.get(name) or "") for name in header])
+            for position, person in enumerate(records, start=1)]
+    return _plan_rows(organisation, header, rows, None, plan)
+
+
+def import_roster_records(organisation: Organisation, records: list, *,
+                          source: tuple[str, int, str]) -> tuple[RosterPlan, int, int]:
+    """Create and update people given as records, all or nothing: (the plan, created, updated). Nothing is
+    written when any record is refused; people already as sent are left alone, so sending the same records
+    again changes nothing. `source` names who sent them for the audit trail. Flushes only."""
+    plan = plan_roster_records(organisation, records)
+    if not plan.ok:
+        return plan, 0, 0
+    created, updated = _write_plan(organisation, plan, utcnow())
+    if created or updated or plan.new_teams:
+        _record_import(source, organisation.id, plan, created, updated)
+    return plan, created, updated
 
 
 def _write_plan(organisation: Organisation, plan: RosterPlan, now: datetime) -> tuple[int, int]:

@@ -34,6 +34,7 @@ __all__ = [
     "campaign_results",
     "latest_closed_campaign",
     "network_pillar_scores",
+    "organisation_results",
     "organisation_summary",
     "pillar_history",
     "pillar_overview",
@@ -72,6 +73,27 @@ def organisation_summary(campaign: Campaign) -> CampaignResults:
         result.pillars = [PillarResult(p, str(PILLAR_LABELS[p]),
                                        Figure.of(analysis.overall.get(p), analysis.threshold))
                           for p in PILLARS]
+    return result
+
+
+@dataclass(frozen=True)
+class _OrganisationViewer:
+    """Who reads results through an organisation's integration (its API): the organisation-wide view the
+    leadership has on the results pages, and no one's own team."""
+
+    organisation_id: int
+    id: None = None
+    team_id: None = None
+
+    def can(self, permission: str) -> bool:
+        return permission == "leader"
+
+
+def organisation_results(campaign: Campaign, language: str = "en") -> CampaignResults:
+    """A campaign's results exactly as the leadership's results page shows them (every figure suppressed as
+    there), for the organisation's integrations; comments are left out."""
+    result = campaign_results(campaign, _OrganisationViewer(campaign.organisation_id), language)
+    result.comments = []
     return result
 
 
