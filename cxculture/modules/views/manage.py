@@ -1,9 +1,10 @@
 """Training administration: each job role's path, the module library, quiz item analysis and training settings."""
 from __future__ import annotations
 
+import io
 from datetime import date
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -13,6 +14,7 @@ from ...auth.access import get_in_organisation, permission_required
 from ...confirming import ask_first, confirmed
 from ...extensions import db
 from ...i18n import current_language
+from ...orgs.forms import LANGUAGE_LABELS
 from ...orgs.models import JobRole
 from ...pillars import PILLAR_LABELS
 from ...refusals import Refused, form_status, show_refusal
@@ -21,6 +23,7 @@ from ..catalogue import catalogue_entry, library_catalogue, role_names
 from ..items import MIN_ANSWERS, attempts_by_module, item_analysis
 from ..manage_forms import AddModuleForm, TrainingSettingsForm
 from ..models import Module, PathItem
+from ..packages.build import PACKAGE_FORMATS, build_package
 from ..settings import key_after_failures, save_key_after_failures
 from . import bp
 from .completion import completion_chart
@@ -210,7 +213,31 @@ def show_library_module(slug: str):
     if entry is None:
         abort(404)
     return render_template("modules/manage_library_module.html", entry=entry, roles=role_names(organisation_id),
-                           pillar_labels=PILLAR_LABELS)
+                           pillar_labels=PILLAR_LABELS, package_formats=PACKAGE_FORMATS,
+                           package_languages=LANGUAGE_LABELS)
+
+
+@bp.get("/admin/training/library/<slug>/package")
+@permission_required("admin")
+def download_package(slug: str):
+    """The module's current version as a SCORM 1.2 or cmi5 ZIP, for a learning platform without LTI."""
+    entry = catalogue_entry(current_user.organisation_id, slug)
+    if entry is None:
+        abort(404)
+    package_format, language = request.args.get("format", ""), request.args.get("language", "")
+    problem = None
+    if package_format not in PACKAGE_FORMATS:
+        problem = _("Content package: choose SCORM 1.2 or cmi5 as the format (the request asked for “%(value)s”).",
+                    value=package_format)
+    elif language not in LANGUAGE_LABELS:
+        problem = _("Content package: choose English or Italian as the language of the package (the request asked "
+                    "for “%(value)s”).", value=language)
+    if problem:
+        flash(problem, "error")
+        return redirect(url_for("modules.show_library_module", slug=slug, _anchor="packages"))
+    package = build_package(entry.version, package_format, language)
+    return send_file(io.BytesIO(package.data), mimetype="application/zip", as_attachment=True,
+                     download_name=package.filename)
 
 
 # Quiz items and settings --------------------------------------------------------------------------------------
