@@ -38,7 +38,7 @@ def scorm_again() -> Path:
 
 
 class QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format, *args):  # noqa: A002 - the name http.server gives it
+    def log_message(self, *args):
         pass
 
 

@@ -25,7 +25,9 @@ HOST_PAGE = """<!doctype html>
     window.API.loadFromJSON(JSON.parse(decodeURIComponent(location.hash.slice(1))));
   }
 </script></head>
-<body style="margin:0"><iframe id="sco" title="course" src="package/index.html" style="border:0;width:100%;height:100vh"></iframe></body></html>
+<body style="margin:0">
+<iframe id="sco" title="course" src="package/index.html" style="border:0;width:100%;height:100vh"></iframe>
+</body></html>
 """
 
 
