@@ -23,8 +23,9 @@ def read_lessons(player: Page | FrameLocator, count: int, next_label: str, last_
         player.get_by_role("button", name=label).click()
 
 
-def answer_quiz(player: Page | FrameLocator, data: dict, right: bool, submit_label: str) -> int:
-    """Answer every question shown, all right or all wrong; returns how many questions were asked."""
+def answer_quiz(player: Page | FrameLocator, data: dict, submit_label: str, wrong: int = 0) -> int:
+    """Answer every question shown, the first `wrong` of them wrong and the others right; returns how many
+    questions were asked."""
     questions = player.locator("fieldset.cx-question:not([hidden])")
     expect(questions.first).to_be_visible()
     key = {q["id"]: q["right"] for q in data["questions"]}
@@ -33,7 +34,7 @@ def answer_quiz(player: Page | FrameLocator, data: dict, right: bool, submit_lab
         fieldset = questions.nth(index)
         question_id = fieldset.get_attribute("data-question")
         choices = [c.get_attribute("value") for c in fieldset.locator("input").all()]
-        picks = key[question_id] if right else [next(c for c in choices if c not in key[question_id])]
+        picks = key[question_id] if index >= wrong else [next(c for c in choices if c not in key[question_id])]
         for choice in picks:
             fieldset.locator(f"input[value='{choice}']").check()
     player.get_by_role("button", name=submit_label).click()

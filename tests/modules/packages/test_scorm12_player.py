@@ -77,7 +77,7 @@ def test_a_learner_who_answers_right_passes_and_the_lms_reads_passed_and_the_sco
 
     read_lessons(player, 3, "Next lesson →", "Mark as read and go to the quiz")
     assert _cmi(tab)["status"] == "incomplete"  # read, not yet passed
-    asked = answer_quiz(player, data, right=True, submit_label="Submit my answers")
+    asked = answer_quiz(player, data, submit_label="Submit my answers")
     assert asked == 5
     expect(player.get_by_role("heading", name="Passed: 100%")).to_be_visible()
     cmi = _cmi(tab)
@@ -97,14 +97,14 @@ def test_a_learner_who_answers_wrong_fails_then_passes_on_a_second_try_in_italia
     tab.goto(lms(package))
     player = tab.frame_locator("#sco")
     read_lessons(player, 3, "Lezione successiva →", "Segna come letta e vai al quiz")
-    answer_quiz(player, data, right=False, submit_label="Invia le mie risposte")
+    answer_quiz(player, data, submit_label="Invia le mie risposte", wrong=5)
     expect(player.get_by_role("heading", name="Non superato: 0%")).to_be_visible()
     expect(player.get_by_text("Sbagliata").first).to_be_visible()
     cmi = _cmi(tab)
     assert (cmi["status"], cmi["raw"], cmi["max"]) == ("failed", "0", "100")
 
     player.get_by_role("button", name="Riprova").click()
-    answer_quiz(player, data, right=True, submit_label="Invia le mie risposte")
+    answer_quiz(player, data, submit_label="Invia le mie risposte")
     expect(player.get_by_role("heading", name="Superato: 100%")).to_be_visible()
     cmi = _cmi(tab)
     assert (cmi["status"], cmi["raw"]) == ("passed", "100")
