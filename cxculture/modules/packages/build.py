@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from flask import current_app, g, render_template
 from flask_babel import force_locale
 
+from ...downloads.service import template_source
 from ..models import ModuleVersion
 from ..progress import draw_size, quiz_questions
 
@@ -57,12 +58,6 @@ def _render(template: str, language: str, **context) -> str:
         return render_template(f"modules/packages/{template}", language=language, **context)
 
 
-def _asset(name: str) -> str:
-    env = current_app.jinja_env
-    source, _filename, _uptodate = env.loader.get_source(env, f"modules/packages/{name}")
-    return source
-
-
 def package_filename(version: ModuleVersion, package_format: str, language: str) -> str:
     return f"{version.module.slug}-v{version.version}-{language}-{package_format}.zip"
 
@@ -76,7 +71,7 @@ def build_package(version: ModuleVersion, package_format: str, language: str) ->
                "data": player_data(version, package_format, language),
                "activity_base": activity_base(version, language), "files": ["index.html", *PLAYER_ASSETS]}
     files = {"index.html": _render("player.html", language, **context)}
-    files.update({name: _asset(name) for name in PLAYER_ASSETS})
+    files.update({name: template_source(f"modules/packages/{name}") for name in PLAYER_ASSETS})
     if package_format == "scorm12":
         files["imsmanifest.xml"] = _render("imsmanifest.xml", language, **context)
     else:

@@ -14,7 +14,8 @@
   var runtime = null;
   var finished = false;
   //: What the LMS keeps between sessions (SCORM suspend_data is 4096 characters at most: keep it small).
-  var state = {lesson: 0, read: [], view: "lesson", draw: null, best: null, passed: false, completed: false};
+  var state = {lesson: 0, read: [], view: "lesson", draw: null, best: null, passed: false, completed: false,
+    failedSent: false};
 
   function fill(text, values) {
     return text.replace(/\{(\w+)\}/g, function (all, name) { return name in values ? values[name] : all; });
@@ -221,7 +222,7 @@
     document.getElementById("cx-submit-row").hidden = true;
     showResult(score, passed, right);
     if (!state.passed || firstPass) {
-      runtime.scored(score, passed);
+      runtime.scored(score, passed, state);
     }
     state.draw = passed ? state.draw : null;  // a retry draws again
     save();
@@ -342,7 +343,7 @@
     failed: "http://adlnet.gov/expapi/verbs/failed",
     terminated: "http://adlnet.gov/expapi/verbs/terminated"
   };
-  var PROGRESS_STATE = "https://cxculture.app/xapi/state/package-progress";
+  var PROGRESS_STATE = "cxculture.package-progress";
 
   function uuid() {
     var bytes = new Uint8Array(16);
@@ -466,8 +467,10 @@
       completed: function () {
         if (normal()) { send("completed", {moveOn: true, result: {completion: true, duration: duration((Date.now() - startedAt) / 1000)}}); }
       },
-      scored: function (score, passed) {
-        if (!normal()) { return; }
+      scored: function (score, passed, progress) {
+        // cmi5: one "failed" and one "passed" per registration at most, and never "failed" after "passed".
+        if (!normal() || (!passed && progress.failedSent)) { return; }
+        if (!passed) { progress.failedSent = true; }
         var extensions = {};
         if (typeof launchData.masteryScore === "number") { extensions[masteryKey] = launchData.masteryScore; }
         send(passed ? "passed" : "failed", {

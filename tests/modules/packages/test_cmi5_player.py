@@ -169,7 +169,7 @@ def _package(client, login_as, language: str = "en") -> bytes:
     return response.data
 
 
-def test_a_learner_fails_then_passes_and_the_lrs_gets_the_cmi5_statements(client, login_as, trained, cmi5_lms, tab):
+def test_a_learner_fails_twice_then_passes_and_the_lrs_gets_the_cmi5_statements(client, login_as, trained, cmi5_lms, tab):
     package = _package(client, login_as)
     data = player_data(zipfile.ZipFile(io.BytesIO(package)))
     lms = cmi5_lms(package)
@@ -178,6 +178,9 @@ def test_a_learner_fails_then_passes_and_the_lrs_gets_the_cmi5_statements(client
     read_lessons(tab, 3, "Next lesson →", "Mark as read and go to the quiz")
     answer_quiz(tab, data, submit_label="Submit my answers", wrong=5)
     expect(tab.get_by_role("heading", name="Not passed: 0%")).to_be_visible()
+    tab.get_by_role("button", name="Try again").click()
+    answer_quiz(tab, data, submit_label="Submit my answers", wrong=2)  # failed again: no second "failed"
+    expect(tab.get_by_role("heading", name="Not passed: 60%")).to_be_visible()
     tab.get_by_role("button", name="Try again").click()
     answer_quiz(tab, data, submit_label="Submit my answers")
     expect(tab.get_by_role("heading", name="Passed: 100%")).to_be_visible()
@@ -205,8 +208,8 @@ def test_a_learner_fails_then_passes_and_the_lrs_gets_the_cmi5_statements(client
     for statement in (failed, passed):
         assert statement["context"]["extensions"][MASTERY_SCORE] == 0.8
     assert terminated["result"]["duration"].startswith("PT")
-    saved = json.loads(lms.states["https://cxculture.app/xapi/state/package-progress"])
-    assert saved["passed"] is True and saved["read"] == [0, 1, 2]
+    saved = json.loads(lms.states["cxculture.package-progress"])
+    assert saved["passed"] is True and saved["read"] == [0, 1, 2] and saved["failedSent"] is True
 
 
 def test_an_italian_package_keeps_the_lms_mastery_score(client, login_as, trained, cmi5_lms, tab):
