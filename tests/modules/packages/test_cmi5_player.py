@@ -169,7 +169,8 @@ def _package(client, login_as, language: str = "en") -> bytes:
     return response.data
 
 
-def test_a_learner_fails_twice_then_passes_and_the_lrs_gets_the_cmi5_statements(client, login_as, trained, cmi5_lms, tab):
+def test_a_learner_fails_twice_then_passes_and_the_lrs_gets_the_cmi5_statements(
+        client, login_as, trained, cmi5_lms, tab):
     package = _package(client, login_as)
     data = player_data(zipfile.ZipFile(io.BytesIO(package)))
     lms = cmi5_lms(package)
