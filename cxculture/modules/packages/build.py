@@ -1,8 +1,9 @@
 """Build a module version's content package: a SCORM 1.2 or cmi5 ZIP with a self-contained player.
 
-The player (templates/modules/packages/) shows the lessons in order, then the final quiz, as the learner pages
-do, in one language, and scores the quiz itself: the right answers travel inside the package (SCORM and cmi5
-cannot keep them from a learner who reads the files; LTI is the way when that matters). Nothing is stored.
+The player (templates/modules/packages/) shows the lessons in order, with their worksheets as PDFs, then the final
+quiz, as the learner pages do, in one language, and scores the quiz itself: the right answers travel inside the
+package (SCORM and cmi5 cannot keep them from a learner who reads the files; LTI is the way when that matters).
+Worksheets are PDFs, so a package is made by the job queue (the downloads area), not in a request.
 """
 from __future__ import annotations
 
@@ -14,6 +15,8 @@ from flask import current_app, g, render_template
 from flask_babel import force_locale
 
 from ...downloads.service import template_source
+from ...orgs.models import Organisation
+from ...pdf import render_pdf
 from ..models import ModuleVersion
 from ..progress import draw_size, quiz_questions
 
@@ -21,7 +24,7 @@ from ..progress import draw_size, quiz_questions
 PACKAGE_FORMATS = {"scorm12": "SCORM 1.2", "cmi5": "cmi5"}
 #: The player's files, from templates/modules/packages/, copied into every package as they are.
 PLAYER_ASSETS = ("player.js", "player.css")
-#: ZIP entries get this date so that the same version, format and language always give the same bytes.
+#: ZIP entries get this date so that the same inputs always give the same bytes.
 FIXED_DATE = (2020, 1, 1, 0, 0, 0)
 
 
@@ -39,7 +42,6 @@ def activity_base(version: ModuleVersion, language: str) -> str:
 
 def player_data(version: ModuleVersion, package_format: str, language: str) -> dict:
     """What player.js needs besides the page: the format, the pass mark, the quiz's draw and its answer key."""
-    questions = quiz_questions(version, "quiz")
     return {
         "format": package_format,
         "language": language,
@@ -47,40 +49,48 @@ def player_data(version: ModuleVersion, package_format: str, language: str) -> d
         "draw": draw_size(version, "quiz"),
         "lessons": [lesson["id"] for lesson in version.lessons],
         "questions": [{"id": q["id"], "kind": q["kind"], "shuffle": q.get("shuffle", True),
-                       "right": [c["id"] for c in q["choices"] if c["correct"]]} for q in questions],
+                       "right": [c["id"] for c in q["choices"] if c["correct"]]}
+                      for q in quiz_questions(version, "quiz")],
         "activityId": f"{activity_base(version, language)}/au",
     }
 
 
-def _render(template: str, language: str, **context) -> str:
-    g.package_language = language  # force_locale switches nothing while g is empty (outside a request)
-    with force_locale(language):
-        return render_template(f"modules/packages/{template}", language=language, **context)
+def worksheet_path(sheet: dict) -> str:
+    return f"worksheets/{sheet['id']}.pdf"
 
 
 def package_filename(version: ModuleVersion, package_format: str, language: str) -> str:
     return f"{version.module.slug}-v{version.version}-{language}-{package_format}.zip"
 
 
-def build_package(version: ModuleVersion, package_format: str, language: str) -> Package:
-    """The ZIP of `version` in `package_format` ("scorm12" or "cmi5") and `language` ("en" or "it")."""
+def _render(template: str, language: str, **context) -> str:
+    g.package_language = language  # force_locale switches nothing while g is empty (outside a request)
+    with force_locale(language):
+        return render_template(template, language=language, **context)
+
+
+def build_package(version: ModuleVersion, package_format: str, language: str,
+                  organisation: Organisation) -> Package:
+    """The ZIP of `version` in `package_format` ("scorm12" or "cmi5") and `language` ("en" or "it"), its
+    worksheets made out for `organisation`. Renders PDFs: call it from the job queue."""
     if package_format not in PACKAGE_FORMATS:
         raise ValueError(f"unknown package format {package_format!r}")
-    questions = quiz_questions(version, "quiz")
-    context = {"version": version, "questions": questions, "package_format": package_format,
+    files: dict[str, str | bytes] = {}
+    for sheet in version.worksheets:
+        files[worksheet_path(sheet)] = render_pdf(_render(
+            "modules/worksheet_pdf.html", language, version=version, sheet=sheet, organisation=organisation))
+    context = {"version": version, "questions": quiz_questions(version, "quiz"),
                "data": player_data(version, package_format, language),
-               "activity_base": activity_base(version, language), "files": ["index.html", *PLAYER_ASSETS]}
-    files = {"index.html": _render("player.html", language, **context)}
+               "activity_base": activity_base(version, language), "worksheet_path": worksheet_path}
+    files["index.html"] = _render("modules/packages/player.html", language, **context)
     files.update({name: template_source(f"modules/packages/{name}") for name in PLAYER_ASSETS})
-    if package_format == "scorm12":
-        files["imsmanifest.xml"] = _render("imsmanifest.xml", language, **context)
-    else:
-        files["cmi5.xml"] = _render("cmi5.xml", language, **context)
+    manifest = "imsmanifest.xml" if package_format == "scorm12" else "cmi5.xml"
+    files[manifest] = _render(f"modules/packages/{manifest}", language, files=sorted(files), **context)
     buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, text in files.items():
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name in sorted(files):
             info = zipfile.ZipInfo(name, date_time=FIXED_DATE)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            archive.writestr(info, text.encode())
+            info.compress_type = zipfile.ZIP_STORED if name.endswith(".pdf") else zipfile.ZIP_DEFLATED
+            text = files[name]
+            archive.writestr(info, text if isinstance(text, bytes) else text.encode())
     return Package(package_filename(version, package_format, language), buffer.getvalue())
-

@@ -1,10 +1,9 @@
 """Training administration: each job role's path, the module library, quiz item analysis and training settings."""
 from __future__ import annotations
 
-import io
 from datetime import date
 
-from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -12,22 +11,28 @@ from sqlalchemy import select
 
 from ...auth.access import get_in_organisation, permission_required
 from ...confirming import ask_first, confirmed
+from ...downloads.models import Download
+from ...downloads.offer import offer_built
+from ...downloads.service import Progress, register_builder
 from ...extensions import db
 from ...i18n import current_language
 from ...orgs.forms import LANGUAGE_LABELS
-from ...orgs.models import JobRole
+from ...orgs.models import JobRole, Organisation
 from ...pillars import PILLAR_LABELS
 from ...refusals import Refused, form_status, show_refusal
 from .. import paths, reports
 from ..catalogue import catalogue_entry, library_catalogue, role_names
 from ..items import MIN_ANSWERS, attempts_by_module, item_analysis
 from ..manage_forms import AddModuleForm, TrainingSettingsForm
-from ..models import Module, PathItem
-from ..packages.build import PACKAGE_FORMATS, build_package
+from ..models import Module, ModuleVersion, PathItem
+from ..packages.build import PACKAGE_FORMATS, build_package, package_filename
 from ..settings import key_after_failures, save_key_after_failures
 from . import bp
 from .completion import completion_chart
 from .learner import worksheet_pdf
+
+#: The downloads kind of a content package (a module as a SCORM 1.2 or cmi5 ZIP).
+PACKAGE_KIND = "modules.package"
 
 #: What each refused path change tells the administrator.
 
@@ -217,6 +222,19 @@ def show_library_module(slug: str):
                            package_languages=LANGUAGE_LABELS)
 
 
+def build_content_package(download: Download, progress: Progress) -> bytes:
+    """The job of a content package: a module version as a SCORM 1.2 or cmi5 ZIP, its worksheets as PDFs."""
+    params = download.params
+    version = db.session.get(ModuleVersion, params["module_version_id"])
+    if version is None:
+        raise LookupError("the module version packaged is gone")
+    organisation = db.session.get(Organisation, download.organisation_id)
+    return build_package(version, params["format"], params["language"], organisation).data
+
+
+register_builder(PACKAGE_KIND, build_content_package)
+
+
 @bp.get("/admin/training/library/<slug>/package")
 @permission_required("admin")
 def download_package(slug: str):
@@ -235,9 +253,11 @@ def download_package(slug: str):
     if problem:
         flash(problem, "error")
         return redirect(url_for("modules.show_library_module", slug=slug, _anchor="packages"))
-    package = build_package(entry.version, package_format, language)
-    return send_file(io.BytesIO(package.data), mimetype="application/zip", as_attachment=True,
-                     download_name=package.filename)
+    version = entry.version
+    return offer_built(PACKAGE_KIND, {"module_version_id": version.id, "format": package_format, "language": language},
+                       title=_("%(module)s as %(format)s, in %(language)s", module=version.text("title", language),
+                               format=PACKAGE_FORMATS[package_format], language=LANGUAGE_LABELS[language]),
+                       filename=package_filename(version, package_format, language), mimetype="application/zip")
 
 
 # Quiz items and settings --------------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ import pytest
 import requests
 from playwright.sync_api import expect
 
+from tests.conftest import get_file
 from tests.lms.test_xapi import RALPH_PASSWORD, RALPH_USER, Ralph
 
 from .conftest import LoopbackServer, QuietHandler, serve_directory, unpack
@@ -163,7 +164,7 @@ def cmi5_lms(tmp_path, ralph):
 
 def _package(client, login_as, language: str = "en") -> bytes:
     login_as("admin", org="bank")
-    response = client.get("/admin/training/library/what-is-cx/package",
+    response = get_file(client, "/admin/training/library/what-is-cx/package",
                           query_string={"format": "cmi5", "language": language})
     assert response.status_code == 200
     return response.data

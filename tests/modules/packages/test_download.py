@@ -9,6 +9,8 @@ from xml.etree import ElementTree
 
 import pytest
 
+from tests.conftest import get_file, pdf_text
+
 SCORM_CP = "{http://www.imsproject.org/xsd/imscp_rootv1p1p2}"
 ADLCP = "{http://www.adlnet.org/xsd/adlcp_rootv1p2}"
 CMI5 = "{https://w3id.org/xapi/profiles/cmi5/v1/CourseStructure.xsd}"
@@ -16,7 +18,10 @@ URL = "/admin/training/library/what-is-cx/package"
 
 
 def _zip(client, package_format: str, language: str = "en") -> zipfile.ZipFile:
-    response = client.get(URL, query_string={"format": package_format, "language": language})
+    """Ask for a package as an administrator does: the job queue makes it (PDF worksheets), then it is fetched."""
+    asked = client.get(URL, query_string={"format": package_format, "language": language})
+    assert asked.status_code == 303 and re.search(r"/downloads/\d+$", asked.headers["Location"])
+    response = get_file(client, URL, query_string={"format": package_format, "language": language})
     assert response.status_code == 200, response.get_data(as_text=True)[:500]
     assert response.mimetype == "application/zip"
     disposition = response.headers["Content-Disposition"]
@@ -127,10 +132,15 @@ def test_an_italian_package_speaks_italian(client, login_as, trained):
     assert "<title>Titolo di what-is-cx</title>" in manifest
 
 
-def test_the_same_version_gives_the_same_bytes(client, login_as, trained):
+def test_the_worksheets_travel_as_pdfs_linked_from_their_lesson(client, login_as, trained, tmp_path):
     login_as("admin", org="bank")
-    first = client.get(URL, query_string={"format": "cmi5", "language": "en"}).data
-    assert client.get(URL, query_string={"format": "cmi5", "language": "en"}).data == first
+    archive = _zip(client, "scorm12", "it")
+    assert archive.read("worksheets/journey-sheet.pdf").startswith(b"%PDF")
+    assert "Scheda del percorso di what-is-cx" in pdf_text(archive.read("worksheets/journey-sheet.pdf"), tmp_path)
+    html = archive.read("index.html").decode()
+    lesson_2 = html[html.index('data-lesson="1"'):html.index('data-lesson="2"')]
+    assert 'href="worksheets/journey-sheet.pdf"' in lesson_2 and "Scheda di lavoro per questa lezione" in lesson_2
+    assert '<file href="worksheets/journey-sheet.pdf"/>' in archive.read("imsmanifest.xml").decode()
 
 
 @pytest.mark.parametrize("query, message", [

@@ -10,6 +10,8 @@ import zipfile
 import pytest
 from playwright.sync_api import expect
 
+from tests.conftest import get_file
+
 from .conftest import serve_directory, unpack
 from .play import answer_quiz, player_data, read_lessons
 
@@ -51,7 +53,7 @@ def lms(tmp_path, scorm_again):
 
 def _package(client, login_as, language: str = "en") -> bytes:
     login_as("admin", org="bank")
-    response = client.get("/admin/training/library/what-is-cx/package",
+    response = get_file(client, "/admin/training/library/what-is-cx/package",
                           query_string={"format": "scorm12", "language": language})
     assert response.status_code == 200
     return response.data
