@@ -12,9 +12,9 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import sync_playwright
 
-from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, TIMEOUT_MS
+from tests.conftest import get_file
+from tests.e2e.conftest import TIMEOUT_MS, headless_chromium
 
 #: package.json and package-lock.json pin the runtime; node_modules is made by `npm ci` (gitignored).
 RUNTIME = Path(__file__).parent / "runtime"
@@ -72,16 +72,18 @@ def unpack(data: bytes, into: Path) -> Path:
 
 @pytest.fixture(scope="module")
 def chromium():
-    """One headless Chromium (Debian's) for the module's tests."""
-    playwright = sync_playwright().start()
-    try:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
-    finally:
-        playwright.stop()
+    """One headless Chromium for the module's tests."""
+    with headless_chromium() as browser:
+        yield browser
+
+
+def package_zip(client, login_as, package_format: str, language: str = "en") -> bytes:
+    """The fixture library's what-is-cx as an administrator downloads it (made by the job queue)."""
+    login_as("admin", org="bank")
+    response = get_file(client, "/admin/training/library/what-is-cx/package",
+                        query_string={"format": package_format, "language": language})
+    assert response.status_code == 200
+    return response.data
 
 
 @pytest.fixture

@@ -17,10 +17,10 @@ import pytest
 import requests
 from playwright.sync_api import expect
 
-from tests.conftest import get_file
 from tests.lms.test_xapi import RALPH_PASSWORD, RALPH_USER, Ralph
+from tests.lms.test_xapi import ralph as lrs  # noqa: F401 (the Ralph LRS fixture, here named lrs)
 
-from .conftest import LoopbackServer, QuietHandler, serve_directory, unpack
+from .conftest import LoopbackServer, QuietHandler, package_zip, serve_directory, unpack
 from .play import answer_quiz, player_data, read_lessons
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow, pytest.mark.xdist_group("browser")]
@@ -32,13 +32,6 @@ SESSION_ID = CMI5 + "context/extensions/sessionid"
 MASTERY_SCORE = CMI5 + "context/extensions/masteryscore"
 VERB = "http://adlnet.gov/expapi/verbs/"
 PUBLISHER = "https://lms.example.com/courses/cx-101"
-
-
-@pytest.fixture(scope="module")
-def ralph(tmp_path_factory):
-    server = Ralph(tmp_path_factory.mktemp("ralph")).start()
-    yield server
-    server.stop()
 
 
 class Cmi5Lms:
@@ -146,8 +139,9 @@ class Cmi5Lms:
 
 
 @pytest.fixture
-def cmi5_lms(tmp_path, ralph):
+def cmi5_lms(tmp_path, request):
     """Returns a callable: cmi5_lms(zip bytes) unpacks the package, starts the LMS and returns it."""
+    ralph = request.getfixturevalue("lrs")  # tests/lms's Ralph, one per module
     started = []
 
     def _start(package: bytes) -> Cmi5Lms:
@@ -162,17 +156,9 @@ def cmi5_lms(tmp_path, ralph):
         lms.server.__exit__(None, None, None)
 
 
-def _package(client, login_as, language: str = "en") -> bytes:
-    login_as("admin", org="bank")
-    response = get_file(client, "/admin/training/library/what-is-cx/package",
-                          query_string={"format": "cmi5", "language": language})
-    assert response.status_code == 200
-    return response.data
-
-
 def test_a_learner_fails_twice_then_passes_and_the_lrs_gets_the_cmi5_statements(
         client, login_as, trained, cmi5_lms, tab):
-    package = _package(client, login_as)
+    package = package_zip(client, login_as, "cmi5")
     data = player_data(zipfile.ZipFile(io.BytesIO(package)))
     lms = cmi5_lms(package)
     tab.goto(lms.launch_url(data["activityId"]))
@@ -215,7 +201,7 @@ def test_a_learner_fails_twice_then_passes_and_the_lrs_gets_the_cmi5_statements(
 
 
 def test_an_italian_package_keeps_the_lms_mastery_score(client, login_as, trained, cmi5_lms, tab):
-    package = _package(client, login_as, "it")
+    package = package_zip(client, login_as, "cmi5", "it")
     data = player_data(zipfile.ZipFile(io.BytesIO(package)))
     lms = cmi5_lms(package)
     launch = lms.launch_url(data["activityId"])
@@ -232,7 +218,7 @@ def test_an_italian_package_keeps_the_lms_mastery_score(client, login_as, traine
 
 
 def test_a_package_opened_outside_an_lms_says_nothing_is_recorded(client, login_as, trained, tmp_path, tab):
-    unpack(_package(client, login_as), tmp_path / "package")
+    unpack(package_zip(client, login_as, "cmi5"), tmp_path / "package")
     with serve_directory(tmp_path) as server:
         tab.goto(f"{server.url}/package/index.html")
         expect(tab.get_by_role("alert")).to_contain_text("your progress and score are not recorded")

@@ -10,9 +10,7 @@ import zipfile
 import pytest
 from playwright.sync_api import expect
 
-from tests.conftest import get_file
-
-from .conftest import serve_directory, unpack
+from .conftest import package_zip, serve_directory, unpack
 from .play import answer_quiz, player_data, read_lessons
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow, pytest.mark.xdist_group("browser")]
@@ -51,14 +49,6 @@ def lms(tmp_path, scorm_again):
         server.__exit__(None, None, None)
 
 
-def _package(client, login_as, language: str = "en") -> bytes:
-    login_as("admin", org="bank")
-    response = get_file(client, "/admin/training/library/what-is-cx/package",
-                          query_string={"format": "scorm12", "language": language})
-    assert response.status_code == 200
-    return response.data
-
-
 def _cmi(page) -> dict:
     return page.evaluate("""() => ({
         status: window.API.cmi.core.lesson_status, raw: window.API.cmi.core.score.raw,
@@ -70,7 +60,7 @@ def _cmi(page) -> dict:
 
 def test_a_learner_who_answers_right_passes_and_the_lms_reads_passed_and_the_score(
         client, login_as, trained, lms, tab):
-    package = _package(client, login_as)
+    package = package_zip(client, login_as, "scorm12")
     data = player_data(zipfile.ZipFile(io.BytesIO(package)))
     tab.goto(lms(package))
     player = tab.frame_locator("#sco")
@@ -94,7 +84,7 @@ def test_a_learner_who_answers_right_passes_and_the_lms_reads_passed_and_the_sco
 
 def test_a_learner_who_answers_wrong_fails_then_passes_on_a_second_try_in_italian(
         client, login_as, trained, lms, tab):
-    package = _package(client, login_as, "it")
+    package = package_zip(client, login_as, "scorm12", "it")
     data = player_data(zipfile.ZipFile(io.BytesIO(package)))
     tab.goto(lms(package))
     player = tab.frame_locator("#sco")
@@ -113,7 +103,7 @@ def test_a_learner_who_answers_wrong_fails_then_passes_on_a_second_try_in_italia
 
 
 def test_a_quiz_with_an_unanswered_question_is_not_scored(client, login_as, trained, lms, tab):
-    package = _package(client, login_as)
+    package = package_zip(client, login_as, "scorm12")
     tab.goto(lms(package))
     player = tab.frame_locator("#sco")
     read_lessons(player, 3, "Next lesson →", "Mark as read and go to the quiz")
@@ -125,7 +115,7 @@ def test_a_quiz_with_an_unanswered_question_is_not_scored(client, login_as, trai
 
 
 def test_a_learner_who_leaves_midway_resumes_where_they_were(client, login_as, trained, lms, tab):
-    package = _package(client, login_as)
+    package = package_zip(client, login_as, "scorm12")
     url = lms(package)
     tab.goto(url)
     player = tab.frame_locator("#sco")
