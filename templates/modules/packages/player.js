@@ -164,6 +164,7 @@
     hideAll();
     state.view = "quiz";
     if (!state.draw) { state.draw = newDraw(); }
+    form.hidden = false;
     document.getElementById("cx-result").hidden = true;
     layOutDraw(false);
     quizPage.hidden = false;
@@ -251,6 +252,14 @@
     updateToc();
   }
 
+  function useMasteryScore(percent) {
+    // The LMS's mastery score wins over the package's pass mark; a whole-number score passes when it reaches it.
+    data.passMark = Math.max(0, Math.min(100, Math.ceil(percent - 1e-9)));
+    document.querySelectorAll("[data-pass-mark]").forEach(function (element) {
+      element.textContent = fill(element.getAttribute("data-pass-mark"), {mark: data.passMark});
+    });
+  }
+
   // Saving and finishing -------------------------------------------------------------------------------------
 
   function save() {
@@ -301,6 +310,8 @@
     };
     return {
       load: function (done) {
+        var mastery = parseFloat(api.LMSGetValue("cmi.student_data.mastery_score"));
+        if (!isNaN(mastery)) { useMasteryScore(mastery); }
         var status = api.LMSGetValue("cmi.core.lesson_status");
         if (!status || status === "not attempted") { set("cmi.core.lesson_status", "incomplete"); }
         var saved = null;
@@ -451,7 +462,7 @@
           if (!found) { throw new Error("no LMS.LaunchData"); }
           launchData = found;
           if (typeof launchData.masteryScore === "number") {
-            data.passMark = Math.round(launchData.masteryScore * 100);
+            useMasteryScore(launchData.masteryScore * 100);
           }
           return send("initialized").then(function () { return readState(PROGRESS_STATE).catch(function () { return null; }); });
         }).then(done, function () {

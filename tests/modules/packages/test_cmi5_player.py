@@ -210,6 +210,7 @@ def test_an_italian_package_keeps_the_lms_mastery_score(client, login_as, traine
     lms.states["LMS.LaunchData"] = json.dumps(launch_data)
     tab.goto(launch)
     read_lessons(tab, 3, "Lezione successiva →", "Segna come letta e vai al quiz")
+    expect(tab.get_by_text("Superi il quiz con almeno il 100%")).to_be_visible()
     answer_quiz(tab, data, submit_label="Invia le mie risposte", wrong=1)  # 80%: the package's pass mark
     expect(tab.get_by_role("heading", name="Non superato: 80%")).to_be_visible()
     failed = lms.statements(3)[-1]

@@ -133,3 +133,16 @@ def test_a_learner_who_leaves_midway_resumes_where_they_were(client, login_as, t
     expect(player.get_by_role("heading", name="what-is-cx lesson 3")).to_be_visible()
     expect(player.locator(".cx-toc .is-done")).to_have_count(2)
     assert _cmi(tab)["status"] == "incomplete"
+
+
+def test_the_lms_mastery_score_wins_over_the_pass_mark(client, login_as, trained, lms, tab):
+    package = package_zip(client, login_as, "scorm12")
+    data = player_data(zipfile.ZipFile(io.BytesIO(package)))
+    tab.goto(f"{lms(package)}#{json.dumps({'student_data': {'mastery_score': '100'}})}")
+    player = tab.frame_locator("#sco")
+    read_lessons(player, 3, "Next lesson →", "Mark as read and go to the quiz")
+    expect(player.get_by_text("You pass with 100% or more")).to_be_visible()
+    answer_quiz(player, data, submit_label="Submit my answers", wrong=1)
+    expect(player.get_by_role("heading", name="Not passed: 80%")).to_be_visible()
+    cmi = _cmi(tab)
+    assert (cmi["status"], cmi["raw"]) == ("failed", "80")
