@@ -9,7 +9,7 @@ from xml.etree import ElementTree
 
 import pytest
 
-from tests.conftest import get_file, pdf_text
+from tests.conftest import get_file, pdf_text, run_queued_downloads
 
 SCORM_CP = "{http://www.imsproject.org/xsd/imscp_rootv1p1p2}"
 ADLCP = "{http://www.adlnet.org/xsd/adlcp_rootv1p2}"
@@ -163,3 +163,15 @@ def test_an_unknown_module_is_not_found(client, login_as, trained):
     response = client.get("/admin/training/library/no-such-module/package",
                           query_string={"format": "scorm12", "language": "en"})
     assert response.status_code == 404
+
+
+def test_a_package_is_its_requester_s_file_only(client, login_as, trained):
+    login_as("admin", org="bank")
+    asked = client.get(URL, query_string={"format": "cmi5", "language": "en"})
+    run_queued_downloads()
+    download = asked.headers["Location"]
+    assert client.get(f"{download}/file").status_code == 200
+    client.post("/logout")
+    login_as("admin", org="retail")  # another organisation's administrator
+    assert client.get(download).status_code == 404
+    assert client.get(f"{download}/file").status_code == 404
