@@ -11,28 +11,23 @@ from sqlalchemy import select
 
 from ...auth.access import get_in_organisation, permission_required
 from ...confirming import ask_first, confirmed
-from ...downloads.models import Download
 from ...downloads.offer import offer_built
-from ...downloads.service import Progress, register_builder
 from ...extensions import db
 from ...i18n import current_language
-from ...orgs.forms import LANGUAGE_LABELS
-from ...orgs.models import JobRole, Organisation
+from ...orgs.models import JobRole
 from ...pillars import PILLAR_LABELS
 from ...refusals import Refused, form_status, show_refusal
 from .. import paths, reports
 from ..catalogue import catalogue_entry, library_catalogue, role_names
 from ..items import MIN_ANSWERS, attempts_by_module, item_analysis
 from ..manage_forms import AddModuleForm, TrainingSettingsForm
-from ..models import Module, ModuleVersion, PathItem
-from ..packages.build import PACKAGE_FORMATS, build_package, package_filename
+from ..models import Module, PathItem
+from ..packages.build import PACKAGE_FORMATS
+from ..packages.offer import PACKAGE_LANGUAGES, package_request
 from ..settings import key_after_failures, save_key_after_failures
 from . import bp
 from .completion import completion_chart
 from .learner import worksheet_pdf
-
-#: The downloads kind of a content package (a module as a SCORM 1.2 or cmi5 ZIP).
-PACKAGE_KIND = "modules.package"
 
 #: What each refused path change tells the administrator.
 
@@ -219,20 +214,7 @@ def show_library_module(slug: str):
         abort(404)
     return render_template("modules/manage_library_module.html", entry=entry, roles=role_names(organisation_id),
                            pillar_labels=PILLAR_LABELS, package_formats=PACKAGE_FORMATS,
-                           package_languages=LANGUAGE_LABELS)
-
-
-def build_content_package(download: Download, progress: Progress) -> bytes:
-    """The job of a content package: a module version as a SCORM 1.2 or cmi5 ZIP, its worksheets as PDFs."""
-    params = download.params
-    version = db.session.get(ModuleVersion, params["module_version_id"])
-    if version is None:
-        raise LookupError("the module version packaged is gone")
-    organisation = db.session.get(Organisation, download.organisation_id)
-    return build_package(version, params["format"], params["language"], organisation).data
-
-
-register_builder(PACKAGE_KIND, build_content_package)
+                           package_languages=PACKAGE_LANGUAGES)
 
 
 @bp.get("/admin/training/library/<slug>/package")
@@ -242,22 +224,12 @@ def download_package(slug: str):
     entry = catalogue_entry(current_user.organisation_id, slug)
     if entry is None:
         abort(404)
-    package_format, language = request.args.get("format", ""), request.args.get("language", "")
-    problem = None
-    if package_format not in PACKAGE_FORMATS:
-        problem = _("Content package: choose SCORM 1.2 or cmi5 as the format (the request asked for “%(value)s”).",
-                    value=package_format)
-    elif language not in LANGUAGE_LABELS:
-        problem = _("Content package: choose English or Italian as the language of the package (the request asked "
-                    "for “%(value)s”).", value=language)
-    if problem:
-        flash(problem, "error")
+    try:
+        asked = package_request(entry.version, request.args.get("format", ""), request.args.get("language", ""))
+    except Refused as refused:
+        flash(refused.message, "error")
         return redirect(url_for("modules.show_library_module", slug=slug, _anchor="packages"))
-    version = entry.version
-    return offer_built(PACKAGE_KIND, {"module_version_id": version.id, "format": package_format, "language": language},
-                       title=_("%(module)s as %(format)s, in %(language)s", module=version.text("title", language),
-                               format=PACKAGE_FORMATS[package_format], language=LANGUAGE_LABELS[language]),
-                       filename=package_filename(version, package_format, language), mimetype="application/zip")
+    return offer_built(asked.kind, asked.params, title=asked.title, filename=asked.filename, mimetype=asked.mimetype)
 
 
 # Quiz items and settings --------------------------------------------------------------------------------------
