@@ -41,6 +41,8 @@ serve: system-deps install translations migrate
 
 test: install translations lint
 	@scripts/system-deps.sh $(RUNTIME_DEBS) $(TEST_DEBS)
+	@# The content-package tests play SCORM in the npm package scorm-again (tests/modules/packages/runtime).
+	@command -v npm >/dev/null || scripts/system-deps.sh npm
 	$(BIN)/pytest $(PYTEST_PARALLEL)
 
 # No Chromium, no LTI platform or LRS servers: the quick loop while editing; `make test` still runs everything.
@@ -55,6 +57,7 @@ lint: install
 
 test-postgres: install translations
 	@scripts/system-deps.sh $(RUNTIME_DEBS) $(TEST_DEBS) $(POSTGRES_DEBS)
+	@command -v npm >/dev/null || scripts/system-deps.sh npm
 	scripts/with-postgres.sh $(BIN)/pytest $(PYTEST_PARALLEL)
 
 # The production shape on loopback (tests/production): PostgreSQL, Redis, two gunicorn "hosts" and two Celery

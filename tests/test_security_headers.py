@@ -50,8 +50,9 @@ def test_https_responses_ask_for_https_from_then_on(client):
     assert response.headers["Strict-Transport-Security"] == "max-age=31536000"
 
 
-#: Documents the app writes into files rather than serves (the data export's summary, opened from the ZIP).
-NOT_SERVED = {"privacy/export_summary.html"}
+#: Documents the app writes into files rather than serves (the data export's summary, opened from the ZIP; a
+#: content package's player, played from its ZIP by an LMS).
+NOT_SERVED = {"privacy/export_summary.html", "modules/packages/player.html"}
 WEB_TEMPLATES = [path for path in (PROJECT_ROOT / "templates").rglob("*.html") if not path.stem.endswith("_pdf")
                  and str(path.relative_to(PROJECT_ROOT / "templates")) not in NOT_SERVED]
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 import shutil
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -126,9 +128,9 @@ def live_server(live_database_url):
             db.engine.dispose()
 
 
-@pytest.fixture(scope="session")
-def browser():
-    """One headless Chromium for the whole session (Debian's, not a Playwright download)."""
+@contextmanager
+def headless_chromium() -> Iterator[Browser]:
+    """A headless Chromium (Debian's, not a Playwright download), closed at the end of the block."""
     if not Path(CHROMIUM).exists() or shutil.which(CHROMIUM) is None:
         pytest.fail(
             f"Chromium is not installed at {CHROMIUM}; the browser tests need it. "
@@ -144,6 +146,13 @@ def browser():
             browser.close()
     finally:
         playwright.stop()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Chromium for the whole session."""
+    with headless_chromium() as chromium:
+        yield chromium
 
 
 _reports = pytest.StashKey[dict]()

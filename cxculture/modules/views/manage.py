@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from ...auth.access import get_in_organisation, permission_required
 from ...confirming import ask_first, confirmed
+from ...downloads.offer import offer_built
 from ...extensions import db
 from ...i18n import current_language
 from ...orgs.models import JobRole
@@ -21,6 +22,8 @@ from ..catalogue import catalogue_entry, library_catalogue, role_names
 from ..items import MIN_ANSWERS, attempts_by_module, item_analysis
 from ..manage_forms import AddModuleForm, TrainingSettingsForm
 from ..models import Module, PathItem
+from ..packages.build import PACKAGE_FORMATS
+from ..packages.offer import PACKAGE_LANGUAGES, package_request
 from ..settings import key_after_failures, save_key_after_failures
 from . import bp
 from .completion import completion_chart
@@ -210,7 +213,23 @@ def show_library_module(slug: str):
     if entry is None:
         abort(404)
     return render_template("modules/manage_library_module.html", entry=entry, roles=role_names(organisation_id),
-                           pillar_labels=PILLAR_LABELS)
+                           pillar_labels=PILLAR_LABELS, package_formats=PACKAGE_FORMATS,
+                           package_languages=PACKAGE_LANGUAGES)
+
+
+@bp.get("/admin/training/library/<slug>/package")
+@permission_required("admin")
+def download_package(slug: str):
+    """The module's current version as a SCORM 1.2 or cmi5 ZIP, for a learning platform without LTI."""
+    entry = catalogue_entry(current_user.organisation_id, slug)
+    if entry is None:
+        abort(404)
+    try:
+        asked = package_request(entry.version, request.args.get("format", ""), request.args.get("language", ""))
+    except Refused as refused:
+        flash(refused.message, "error")
+        return redirect(url_for("modules.show_library_module", slug=slug, _anchor="packages"))
+    return offer_built(asked.kind, asked.params, title=asked.title, filename=asked.filename, mimetype=asked.mimetype)
 
 
 # Quiz items and settings --------------------------------------------------------------------------------------
