@@ -5,7 +5,7 @@ so no route escapes the walk.
 """
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -18,7 +18,7 @@ from cxculture.downloads.models import Download
 from cxculture.extensions import db
 from cxculture.kpis.models import Behaviour, Kpi, KpiBehaviourLink, KpiImport, KpiValue, RewardComponent, RewardPlan
 from cxculture.listening.models import JourneyStage, Remark, Touchpoint
-from cxculture.lms.models import LtiLaunch, LtiRegistration
+from cxculture.lms.models import LtiCourse, LtiLaunch, LtiRegistration, LtiRegistrationUrl
 from cxculture.modules.models import Assignment, Certificate, Module, PathItem, QuizAttempt, TrainingPath
 from cxculture.orgs.models import JobRole, Person, RosterImport, Team
 from tests.conftest import login
@@ -31,6 +31,7 @@ PUBLIC_ENDPOINTS = {
     "modules.verify_certificate",  # a certificate code is public proof by design
     "lms.oidc_login", "lms.launch", "lms.tool_jwks",  # LTI: the signed id_token is the credential; JWKS are public keys
     "lms.link_account",  # a launch held in this browser's session, then the account's own password
+    "lms.dynamic_registration",  # the one-time secret in the URL is the credential (tests/lms/test_dynamic_*)
     "privacy.show_privacy",  # the installation's privacy page: declarations, no one's data
     "privacy.export_own_data",  # the caller's own data only
 }
@@ -90,6 +91,8 @@ ARGUMENTS = {
     "component_id": lambda org: db.session.scalar(select(RewardComponent.id).join(RewardPlan).where(
         RewardPlan.organisation_id == org.id).order_by(RewardComponent.id)),
     "registration_id": lambda org: _first_id(LtiRegistration, org),
+    "course_id": lambda org: _first_id(LtiCourse, org),
+    "url_id": lambda org: _first_id(LtiRegistrationUrl, org),
     "launch_id": lambda org: db.session.scalar(select(LtiLaunch.id).where(LtiLaunch.organisation_id == org.id)),
     "session_row_id": lambda org: db.session.scalar(
         select(LoginSession.id).join(Person).where(Person.organisation_id == org.id).order_by(LoginSession.id)),
@@ -236,6 +239,10 @@ def _give_victim_training_records(organisation) -> None:
             claims={},
         )
     )
+    db.session.add(LtiCourse(organisation_id=organisation.id, registration_id=registration.id, context_id="c-1",
+                             title="Secret course", memberships_url="https://lms.example/members", sync_status=""))
+    db.session.add(LtiRegistrationUrl(organisation_id=organisation.id, token_digest=f"{organisation.id:064d}",
+                                      token_hint="cxltireg_…0000", expires_at=datetime.now() + timedelta(days=1)))
     own = copy_instrument(organisation.id, sync_shipped_instruments()[0], "victim-copy")
     db.session.add(
         Campaign(

@@ -10,11 +10,12 @@ from ...auth.access import get_in_organisation, permission_required
 from ...confirming import ask_first, confirmed
 from ...extensions import db
 from ...refusals import Refused, form_status, show_refusal
-from .. import outbox
+from ...util import utcnow
+from .. import dynamic, outbox, rosters
 from .. import registrations as service
 from ..forms import LrsForm, RegistrationForm
 from ..keys import active_key, published_keys, rotate_key
-from ..models import LtiRegistration
+from ..models import LtiCourse, LtiRegistration, LtiRegistrationUrl
 from . import bp
 
 
@@ -26,12 +27,57 @@ def _allow_http() -> bool:
 @bp.get("/admin/lms")
 @permission_required("admin")
 def lms_overview():
+    return _overview()
+
+
+def _overview(new_url: str | None = None):
     organisation_id = current_user.organisation_id
     active_key(organisation_id)
     db.session.commit()
     return render_template("lms/overview.html", registrations=service.registrations_of(organisation_id),
                            fields=service.tool_configuration(current_user.organisation),
-                           keys=published_keys(organisation_id))
+                           keys=published_keys(organisation_id), courses=rosters.courses_of(organisation_id),
+                           urls=dynamic.urls_of(organisation_id), new_url=new_url, now=utcnow(),
+                           url_days=dynamic.URL_DAYS)
+
+
+@bp.post("/admin/lms/registration-urls")
+@permission_required("admin")
+def create_registration_url():
+    """A one-time URL for Dynamic Registration: shown on this answer only (its secret is never stored)."""
+    made = dynamic.make_url(current_user.organisation, current_user)
+    db.session.commit()
+    return _overview(new_url=made.url)
+
+
+@bp.post("/admin/lms/registration-urls/<int:url_id>/withdraw")
+@permission_required("admin")
+def withdraw_registration_url(url_id: int):
+    dynamic.withdraw_url(get_in_organisation(LtiRegistrationUrl, url_id))
+    db.session.commit()
+    flash(_("The registration URL no longer works."), "success")
+    return redirect(url_for("lms.lms_overview"))
+
+
+@bp.get("/admin/lms/courses/<int:course_id>")
+@permission_required("admin")
+def show_course(course_id: int):
+    course = get_in_organisation(LtiCourse, course_id)
+    return render_template("lms/course.html", course=course, reason_text=rosters.reason_text)
+
+
+@bp.post("/admin/lms/courses/<int:course_id>/sync")
+@permission_required("admin")
+def sync_course(course_id: int):
+    course = get_in_organisation(LtiCourse, course_id)
+    if course.sync_status in ("queued", "running"):
+        flash(_("The members of %(course)s are already being brought in.", course=course.title), "info")
+    else:
+        rosters.request_sync(course)
+        db.session.commit()  # the job is asked for once this commits
+        flash(_("The members of %(course)s are being brought in: this page shows the result in a moment.",
+                course=course.title), "success")
+    return redirect(url_for("lms.show_course", course_id=course.id))
 
 
 def _registration_page(form: RegistrationForm, registration: LtiRegistration | None):
