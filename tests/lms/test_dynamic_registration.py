@@ -15,7 +15,6 @@ from cxculture.audit.models import AuditRecord
 from cxculture.extensions import db
 from cxculture.lms.models import LtiIdentity, LtiRegistration, LtiRegistrationUrl
 from cxculture.util import utcnow
-
 from tests.conftest import DEMO_PASSWORD
 
 from .conftest import launch
