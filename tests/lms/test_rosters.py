@@ -82,7 +82,7 @@ def test_admin_brings_the_course_members_in_and_a_second_sync_creates_nobody(cli
     assert sara.permissions == {"employee"}  # an institution Administrator grants nothing unless mapped
     assert _person("m-4") is None and person_by_email("employee@bank.example.com").permissions == {"employee"}
     page = client.get(f"/admin/lms/courses/{course.id}")
-    assert "Marco Rossi" in page.text and "2 people created" in page.text
+    assert "Marco Rossi" in page.text and "2 people created" in page.text and "Members refused" in page.text
     assert "they link it themselves at their first launch" in page.text
     assert "without a user id" in page.text
 
