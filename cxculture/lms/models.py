@@ -260,6 +260,9 @@ class LtiCourse(db.Model):
     seen_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     #: "" (never brought in), "queued", "running", "done" or "failed".
     sync_status: Mapped[str] = mapped_column(String(10), default="", server_default="")
+    #: When an administrator last asked: a sync queued or running for longer than rosters.STALE_MINUTES (a lost
+    #: job message, a worker that stopped) may be asked for again.
+    sync_requested_at: Mapped[datetime | None] = mapped_column(DateTime)
     synced_at: Mapped[datetime | None] = mapped_column(DateTime)
     #: What the last sync did: lists of {person_id, name, reason} under created, linked, refused and left, and
     #: the count of unchanged members (see lms/rosters.py).

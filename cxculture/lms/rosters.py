@@ -11,6 +11,7 @@ A sync run twice creates nobody twice: the first linked everyone it created.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from datetime import datetime, timedelta
 
 from flask_babel import gettext as _
 from pylti1p3.names_roles import NamesRolesProvisioningService
@@ -36,6 +37,8 @@ NRPS_CLAIM = "https://purl.imsglobal.org/spec/lti-nrps/claim/namesroleservice"
 CONTEXT_CLAIM = "https://purl.imsglobal.org/spec/lti/claim/context"
 #: The job that brings a course's members in (cxculture/jobs registers it).
 SYNC_JOB = "lms.sync_course_members"
+#: A sync queued or running for longer than this is taken as lost: it may be asked for (and run) again.
+STALE_MINUTES = 15
 
 #: Why a member was not brought in, as the page says it.
 REASONS = {
@@ -80,9 +83,19 @@ def courses_of(organisation_id: int) -> list[LtiCourse]:
                                    .order_by(LtiCourse.title, LtiCourse.id)))
 
 
+def _stale() -> datetime:
+    return utcnow() - timedelta(minutes=STALE_MINUTES)
+
+
+def sync_in_progress(course: LtiCourse) -> bool:
+    """A sync was asked for and is still expected to finish (neither done, failed nor lost)."""
+    return course.sync_status in ("queued", "running") and course.sync_requested_at is not None \
+        and course.sync_requested_at > _stale()
+
+
 def request_sync(course: LtiCourse) -> None:
     """Ask the job queue to bring the course's members in, once this transaction commits."""
-    course.sync_status, course.sync_error = "queued", None
+    course.sync_status, course.sync_error, course.sync_requested_at = "queued", None, utcnow()
     record("lti.course_sync_requested", target=("lti_course", course.id, course.title),
            organisation_id=course.organisation_id,
            details={"registration": course.registration.name, "context_id": course.context_id})
@@ -159,10 +172,14 @@ def _bring_in(registration: LtiRegistration, member: dict, report: SyncReport) -
 
 
 def sync_course(course_id: int) -> dict | None:
-    """The job: bring the course's members in (commits). Only a queued course is run: a repeated message finds it
-    running or done and does nothing. Returns the report as stored, or None when there was nothing to do."""
-    claimed = db.session.execute(update(LtiCourse).where(LtiCourse.id == course_id, LtiCourse.sync_status == "queued")
-                                 .values(sync_status="running").execution_options(synchronize_session=False))
+    """The job: bring the course's members in (commits). Only a queued course is run (or one whose run was lost, see
+    STALE_MINUTES): a repeated message finds it running or done and does nothing. Returns the report as stored,
+    or None when there was nothing to do."""
+    runnable = (LtiCourse.sync_status == "queued") | (
+        (LtiCourse.sync_status == "running") & (LtiCourse.sync_requested_at <= _stale()))
+    claimed = db.session.execute(update(LtiCourse).where(LtiCourse.id == course_id, runnable)
+                                 .values(sync_status="running", sync_requested_at=utcnow())
+                                 .execution_options(synchronize_session=False))
     db.session.commit()
     if claimed.rowcount != 1:
         return None

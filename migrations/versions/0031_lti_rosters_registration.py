@@ -27,6 +27,7 @@ def upgrade():
         sa.Column("memberships_url", sa.String(length=500), nullable=False),
         sa.Column("seen_at", sa.DateTime(), nullable=False),
         sa.Column("sync_status", sa.String(length=10), server_default="", nullable=False),
+        sa.Column("sync_requested_at", sa.DateTime(), nullable=True),
         sa.Column("synced_at", sa.DateTime(), nullable=True),
         sa.Column("sync_report", sa.JSON(), nullable=True),
         sa.Column("sync_error", sa.String(length=500), nullable=True),

@@ -140,3 +140,38 @@ def test_other_organisations_and_other_permissions_reach_no_course(client, login
     assert client.post(f"/admin/lms/courses/{course.id}/sync").status_code == 403
     db.session.refresh(course)
     assert course.sync_status == ""
+
+
+def test_a_lost_sync_may_be_asked_for_again_and_a_fresh_one_may_not(client, login_as, course, platform):
+    from datetime import timedelta
+
+    from cxculture.lms.rosters import STALE_MINUTES
+    from cxculture.util import utcnow
+
+    platform.members = [_member("m-9", "Nina Nine")]
+    login_as("admin", org="bank")
+    assert client.post(f"/admin/lms/courses/{course.id}/sync").status_code == 302
+    again = client.post(f"/admin/lms/courses/{course.id}/sync", follow_redirects=True)
+    assert "already being brought in" in again.text and "disabled" in again.text
+    # The job message was lost (or its worker stopped) long ago: the administrator asks again, the job runs.
+    db.session.refresh(course)
+    course.sync_status, course.sync_requested_at = "running", utcnow() - timedelta(minutes=STALE_MINUTES + 1)
+    db.session.commit()
+    assert sync_course_members(course.id) is not None  # a lost run is taken over
+    db.session.refresh(course)
+    assert course.sync_status == "done" and _person("m-9") is not None
+
+
+def test_erasing_a_person_takes_them_out_of_the_course_report(client, login_as, course, platform):
+    from cxculture.privacy.service import erase_person
+
+    platform.members = [_member("m-2", "Marco Rossi", "marco@moodle.example"), _member("m-3", "Sara Bianchi")]
+    login_as("admin", org="bank")
+    _sync(client, course)
+    marco = _person("m-2")
+    erase_person(marco, person_by_email("admin@bank.example.com"))
+    db.session.commit()
+    db.session.refresh(course)
+    assert [e["name"] for e in course.sync_report["created"]] == ["Sara Bianchi"]
+    assert "m-2" not in course.member_subjects and "m-3" in course.member_subjects
+    assert "Marco Rossi" not in client.get(f"/admin/lms/courses/{course.id}").text

@@ -1,7 +1,7 @@
 """Administrators: platform registrations, the tool's keys and configuration, the LRS and its outbox."""
 from __future__ import annotations
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
@@ -16,12 +16,8 @@ from .. import registrations as service
 from ..forms import LrsForm, RegistrationForm
 from ..keys import active_key, published_keys, rotate_key
 from ..models import LtiCourse, LtiRegistration, LtiRegistrationUrl
+from . import allow_http
 from . import bp
-
-
-def _allow_http() -> bool:
-    """Plain-http addresses only outside production (a platform on loopback in development and tests)."""
-    return current_app.config.get("ENV_NAME") != "production"
 
 
 @bp.get("/admin/lms")
@@ -63,14 +59,15 @@ def withdraw_registration_url(url_id: int):
 @permission_required("admin")
 def show_course(course_id: int):
     course = get_in_organisation(LtiCourse, course_id)
-    return render_template("lms/course.html", course=course, reason_text=rosters.reason_text)
+    return render_template("lms/course.html", course=course, reason_text=rosters.reason_text,
+                           in_progress=rosters.sync_in_progress(course))
 
 
 @bp.post("/admin/lms/courses/<int:course_id>/sync")
 @permission_required("admin")
 def sync_course(course_id: int):
     course = get_in_organisation(LtiCourse, course_id)
-    if course.sync_status in ("queued", "running"):
+    if rosters.sync_in_progress(course):
         flash(_("The members of %(course)s are already being brought in.", course=course.title), "info")
     else:
         rosters.request_sync(course)
@@ -84,7 +81,7 @@ def _registration_page(form: RegistrationForm, registration: LtiRegistration | N
     if form.validate_on_submit():
         try:
             saved = service.save_registration(current_user.organisation_id, form.values(),
-                                              allow_http=_allow_http(), registration=registration)
+                                              allow_http=allow_http(), registration=registration)
         except Refused as refusal:
             db.session.rollback()
             show_refusal(form, Refused(form.show_row_errors(refusal.errors)))
@@ -172,7 +169,7 @@ def edit_lrs():
             service.save_lrs_settings(current_user.organisation_id, enabled=form.enabled.data,
                                       endpoint=form.endpoint.data or "", key=form.key.data or "",
                                       secret=form.secret.data or None, actor_mode=form.actor_mode.data,
-                                      allow_http=_allow_http())
+                                      allow_http=allow_http())
         except Refused as refusal:
             show_refusal(form, refusal)
         else:

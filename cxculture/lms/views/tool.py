@@ -22,7 +22,7 @@ from ..launches import LaunchOutcome, complete_launch, complete_link, pending_li
 from ..models import LtiLaunch
 from ..tool import HardenedLaunch, LaunchRefused
 from ..tool import oidc_login as make_oidc_login
-from . import bp
+from . import allow_http, bp
 
 REFUSALS = {
     "state": lambda: _("This launch did not start in this browser, or took too long. Open the activity again "
@@ -196,13 +196,11 @@ def pick_content(launch_id: str):
 def dynamic_registration(token: str):
     """LTI Dynamic Registration: the platform opens the administrator's one-time URL (in a window or a frame of
     its own page) with `openid_configuration` and `registration_token`; the answer tells it to close."""
-    from .admin import _allow_http
-
     openid_configuration = request.args.get("openid_configuration", "")
     try:
         row = dynamic.url_for_token(token)
         registration = dynamic.register(row, openid_configuration, request.args.get("registration_token"),
-                                        allow_http=_allow_http())
+                                        allow_http=allow_http())
     except dynamic.RegistrationRefused as refusal:
         db.session.rollback()
         response = make_response(render_template(
