@@ -16,8 +16,7 @@ from .. import registrations as service
 from ..forms import LrsForm, RegistrationForm
 from ..keys import active_key, published_keys, rotate_key
 from ..models import LtiCourse, LtiRegistration, LtiRegistrationUrl
-from . import allow_http
-from . import bp
+from . import allow_http, bp
 
 
 @bp.get("/admin/lms")
