@@ -76,10 +76,15 @@ def may_link_by_email(registration: LtiRegistration, person: Person) -> bool:
     return registration.emails_verified and not (person.permissions & PRIVILEGED)
 
 
-def grant_launch_permissions(registration: LtiRegistration, person: Person, claims: dict) -> None:
-    """The permissions the LMS granted become what this launch's roles map to; those set by hand stay."""
+def grant_launch_permissions(registration: LtiRegistration, person: Person, claims: dict, *,
+                             add_only: bool = False) -> None:
+    """The permissions the LMS granted become what this launch's roles map to; those set by hand stay. With
+    `add_only` (a course's member list, which holds course roles only) nothing the LMS granted is taken away."""
     before = sorted(person.permissions)
-    person.sync_granted_permissions(GRANTED_BY_LMS, permissions_for(registration, claims))
+    granted = permissions_for(registration, claims)
+    if add_only:
+        granted |= {row.name for row in person.permission_rows if row.granted_by == GRANTED_BY_LMS}
+    person.sync_granted_permissions(GRANTED_BY_LMS, granted)
     if sorted(person.permissions) != before:
         db.session.flush()  # a person created by this launch gets its id
         record("person.lms_permissions", target=person, before={"permissions": before},

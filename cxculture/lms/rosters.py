@@ -143,7 +143,7 @@ def _bring_in(registration: LtiRegistration, member: dict, report: SyncReport) -
         elif not identity.person.active:
             report.refused.append(_entry(identity.person, member, "inactive"))
         else:
-            grant_launch_permissions(registration, identity.person, claims)
+            grant_launch_permissions(registration, identity.person, claims, add_only=True)
             report.unchanged += 1
         return
     email = str(member.get("email") or "").strip().lower()[:254]
@@ -156,7 +156,7 @@ def _bring_in(registration: LtiRegistration, member: dict, report: SyncReport) -
                                          else "privileged"))
         else:
             link_identity(registration, existing, subject)
-            grant_launch_permissions(registration, existing, claims)
+            grant_launch_permissions(registration, existing, claims, add_only=True)
             report.linked.append(_entry(existing, member))
         return
     if existing is not None:

@@ -175,3 +175,18 @@ def test_erasing_a_person_takes_them_out_of_the_course_report(client, login_as, 
     assert [e["name"] for e in course.sync_report["created"]] == ["Sara Bianchi"]
     assert "m-2" not in course.member_subjects and "m-3" in course.member_subjects
     assert "Marco Rossi" not in client.get(f"/admin/lms/courses/{course.id}").text
+
+
+def test_a_member_list_never_takes_away_what_a_launch_granted(client, login_as, registered, platform):
+    """Member lists carry course roles only: an institution role's permission from a launch stays."""
+    db.session.add(LtiRoleMapping(organisation_id=registered.organisation_id, registration_id=registered.id,
+                                  kind="institution", role="Administrator", permission="hr"))
+    db.session.commit()
+    launch(platform, user_id="teacher-1", roles=[INSTRUCTOR, INSTITUTION_ADMIN], nrps=True)
+    assert _person("teacher-1").permissions == {"employee", "hr"}
+    course = db.session.scalar(select(LtiCourse))
+    platform.members = [_member("teacher-1", "Tina Teacher", roles=[INSTRUCTOR])]
+    login_as("admin", org="bank")
+    _sync(client, course)
+    assert course.sync_report["unchanged"] == 1
+    assert _person("teacher-1").permissions == {"employee", "hr"}
