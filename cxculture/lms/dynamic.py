@@ -252,6 +252,6 @@ def register(row: LtiRegistrationUrl, openid_configuration: str | None, registra
     db.session.execute(update(LtiRegistrationUrl).where(LtiRegistrationUrl.id == row.id)
                        .values(registration_id=registration.id).execution_options(synchronize_session=False))
     record("lti.dynamic_registration", target=registration,
-           details={"url": row.token_hint, "url_made_by_id": row.created_by_id, "issuer": registration.issuer, "client_id": client_id,
-                    "deployment_id": str(deployment_id), "scopes": answer.get("scope", "")})
+           details={"url": row.token_hint, "url_made_by_id": row.created_by_id, "issuer": registration.issuer,
+                    "client_id": client_id, "deployment_id": str(deployment_id), "scopes": answer.get("scope", "")})
     return registration
