@@ -40,6 +40,7 @@ def _make_url(client, tool_url) -> str:
     """The administrator makes a URL on the LMS page; it is served by the tool on loopback."""
     page = client.post("/admin/lms/registration-urls")
     assert page.status_code == 200 and "shown only now" in page.text
+    assert page.headers["Cache-Control"] == "no-store"
     url = re.search(r'id="new-registration-url"[^>]*value="([^"]+)"', page.text).group(1)
     return tool_url + urlsplit(url).path
 

@@ -1,7 +1,7 @@
 """Administrators: platform registrations, the tool's keys and configuration, the LRS and its outbox."""
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
@@ -29,11 +29,14 @@ def _overview(new_url: str | None = None):
     organisation_id = current_user.organisation_id
     active_key(organisation_id)
     db.session.commit()
-    return render_template("lms/overview.html", registrations=service.registrations_of(organisation_id),
-                           fields=service.tool_configuration(current_user.organisation),
-                           keys=published_keys(organisation_id), courses=rosters.courses_of(organisation_id),
-                           urls=dynamic.urls_of(organisation_id), new_url=new_url, now=utcnow(),
-                           url_days=dynamic.URL_DAYS)
+    response = make_response(render_template(
+        "lms/overview.html", registrations=service.registrations_of(organisation_id),
+        fields=service.tool_configuration(current_user.organisation), keys=published_keys(organisation_id),
+        courses=rosters.courses_of(organisation_id), urls=dynamic.urls_of(organisation_id), new_url=new_url,
+        now=utcnow(), url_days=dynamic.URL_DAYS))
+    if new_url:
+        response.headers["Cache-Control"] = "no-store"  # the URL's secret is shown once, never kept by a cache
+    return response
 
 
 @bp.post("/admin/lms/registration-urls")
