@@ -74,12 +74,13 @@ class NewUrl:
     row: LtiRegistrationUrl
 
 
-def make_url(organisation: Organisation, created_by: Person) -> NewUrl:
-    """A new one-time URL (its secret is in the URL, shown once; only its digest is kept). Flushes."""
+def make_url(organisation: Organisation, created_by: Person | None) -> NewUrl:
+    """A new one-time URL (its secret is in the URL, shown once; only its digest is kept; needs a request context
+    for the absolute address). Flushes."""
     plain, stored = new_secret(TOKEN_PREFIX)
     now = utcnow()
     row = LtiRegistrationUrl(organisation_id=organisation.id, token_digest=stored, token_hint=hint(plain),
-                             created_by_id=created_by.id, created_at=now, expires_at=now + timedelta(days=URL_DAYS))
+                             created_by_id=created_by.id if created_by else None, created_at=now, expires_at=now + timedelta(days=URL_DAYS))
     db.session.add(row)
     db.session.flush()
     record("lti.registration_url_created", target=("lti_registration_url", row.id, row.token_hint),

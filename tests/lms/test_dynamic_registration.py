@@ -168,3 +168,11 @@ class TestCsrf:
         assert client.post(f"/admin/lms/registration-urls/{url.id}/withdraw").status_code == 400
         db.session.refresh(url)
         assert url.used_at is None
+
+
+def test_cli_makes_a_registration_url_that_registers(runner, trained, moodle, tool_url):
+    result = runner.invoke(args=["cx", "lti", "registration-url", "--org", "demo-bank"])
+    assert result.exit_code == 0 and "/lti/register/cxltireg_" in result.output
+    url = tool_url + urlsplit(result.output.splitlines()[0]).path
+    assert _open(moodle, url).status_code == 200
+    assert db.session.scalar(select(LtiRegistration)).organisation_id == trained["demo-bank"].id

@@ -190,3 +190,15 @@ def test_a_member_list_never_takes_away_what_a_launch_granted(client, login_as, 
     _sync(client, course)
     assert course.sync_report["unchanged"] == 1
     assert _person("teacher-1").permissions == {"employee", "hr"}
+
+
+def test_cli_lists_courses_and_brings_one_in(runner, course, platform):
+    platform.members = [_member("m-7", "Carla Seven")]
+    listing = runner.invoke(args=["cx", "lti", "courses", "--org", "demo-bank"])
+    assert f"{course.id}\tCustomer experience academy\tTest Moodle\tnever" in listing.output
+    wrong_org = runner.invoke(args=["cx", "lti", "sync-course", "--org", "demo-retail", str(course.id)])
+    assert wrong_org.exit_code != 0 and _person("m-7") is None
+    result = runner.invoke(args=["cx", "lti", "sync-course", "--org", "demo-bank", str(course.id)])
+    assert result.exit_code == 0, result.output
+    assert "Created 1, linked 0, unchanged 0" in result.output and _person("m-7") is not None
+    assert "created 1" in runner.invoke(args=["cx", "lti", "courses", "--org", "demo-bank"]).output
