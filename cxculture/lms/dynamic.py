@@ -80,7 +80,8 @@ def make_url(organisation: Organisation, created_by: Person | None) -> NewUrl:
     plain, stored = new_secret(TOKEN_PREFIX)
     now = utcnow()
     row = LtiRegistrationUrl(organisation_id=organisation.id, token_digest=stored, token_hint=hint(plain),
-                             created_by_id=created_by.id if created_by else None, created_at=now, expires_at=now + timedelta(days=URL_DAYS))
+                             created_by_id=created_by.id if created_by else None, created_at=now,
+                             expires_at=now + timedelta(days=URL_DAYS))
     db.session.add(row)
     db.session.flush()
     record("lti.registration_url_created", target=("lti_registration_url", row.id, row.token_hint),
