@@ -21,6 +21,15 @@ def _organisation(slug: str):
     return organisation
 
 
+def _of_organisation(model, row_id: int, org_slug: str, what: str):
+    """The organisation's row `row_id` of `model`, or a usage error naming `what` is missing there."""
+    organisation = _organisation(org_slug)
+    row = db.session.get(model, row_id)
+    if row is None or row.organisation_id != organisation.id:
+        raise click.BadParameter(f"{organisation.name} has no {what} {row_id}")
+    return row
+
+
 @lti_cli.command("add")
 @click.option("--org", "org_slug", required=True, help="The organisation's slug.")
 @click.option("--name", required=True, help="A name for people: 'Moodle HR academy'.")
@@ -68,10 +77,7 @@ def remove_registration(org_slug, registration_id):
     from .models import LtiRegistration
     from .registrations import delete_registration
 
-    organisation = _organisation(org_slug)
-    registration = db.session.get(LtiRegistration, registration_id)
-    if registration is None or registration.organisation_id != organisation.id:
-        raise click.BadParameter(f"{organisation.name} has no platform {registration_id}")
+    registration = _of_organisation(LtiRegistration, registration_id, org_slug, "platform")
     delete_registration(registration)
     db.session.commit()
     click.echo(f"Removed {registration.name}.")
@@ -139,10 +145,7 @@ def sync_course_now(org_slug, course_id):
     from .models import LtiCourse
     from .rosters import request_sync, sync_course
 
-    organisation = _organisation(org_slug)
-    course = db.session.get(LtiCourse, course_id)
-    if course is None or course.organisation_id != organisation.id:
-        raise click.BadParameter(f"{organisation.name} has no course {course_id}")
+    course = _of_organisation(LtiCourse, course_id, org_slug, "course")
     request_sync(course)
     db.session.commit()
     report = sync_course(course_id)
