@@ -185,13 +185,22 @@ def sync_course(course_id: int) -> dict | None:
         return None
     course = db.session.get(LtiCourse, course_id)
     try:
-        members = fetch_members(course)
-    except Exception as error:  # the platform refused or did not answer: the page says so
+        report = _apply(course, fetch_members(course))
+    except Exception as error:  # the platform refused or did not answer, or a member broke: all or nothing
         db.session.rollback()
         course = db.session.get(LtiCourse, course_id)
         course.sync_status, course.sync_error = "failed", f"{type(error).__name__}: {error}"[:500]
         db.session.commit()
         return None
+    record("lti.course_synced", target=("lti_course", course.id, course.title), organisation_id=course.organisation_id,
+           details={"created": len(report.created), "linked": len(report.linked), "unchanged": report.unchanged,
+                    "refused": len(report.refused), "left": len(report.left)})
+    db.session.commit()
+    return course.sync_report
+
+
+def _apply(course: LtiCourse, members: list[dict]) -> SyncReport:
+    """Bring the active members in, tell who left since the last sync, and keep the report on the course."""
     registration = course.registration
     report = SyncReport()
     present: list[str] = []
@@ -209,11 +218,7 @@ def sync_course(course_id: int) -> dict | None:
     course.member_subjects = sorted(set(present))
     course.sync_report = asdict(report)
     course.sync_status, course.synced_at, course.sync_error = "done", utcnow(), None
-    record("lti.course_synced", target=("lti_course", course.id, course.title), organisation_id=course.organisation_id,
-           details={"created": len(report.created), "linked": len(report.linked), "unchanged": report.unchanged,
-                    "refused": len(report.refused), "left": len(report.left)})
-    db.session.commit()
-    return course.sync_report
+    return report
 
 
 def forget_person(person: Person, subjects: set[str]) -> None:
