@@ -5,7 +5,7 @@ so no route escapes the walk.
 """
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -20,7 +20,7 @@ from cxculture.downloads.models import Download
 from cxculture.extensions import db
 from cxculture.kpis.models import Behaviour, Kpi, KpiBehaviourLink, KpiImport, KpiValue, RewardComponent, RewardPlan
 from cxculture.listening.models import JourneyStage, Remark, Touchpoint
-from cxculture.lms.models import LtiLaunch, LtiRegistration
+from cxculture.lms.models import LtiCourse, LtiLaunch, LtiRegistration, LtiRegistrationUrl
 from cxculture.modules.models import Assignment, Certificate, Module, PathItem, QuizAttempt, TrainingPath
 from cxculture.orgs.models import JobRole, Person, RosterImport, Team
 from cxculture.webhooks.models import WebhookSubscription
@@ -36,6 +36,7 @@ PUBLIC_ENDPOINTS = {
     "lms.link_account",  # a launch held in this browser's session, then the account's own password
     # Single sign-on: an organisation's public sign-in page; the provider's signed ID token is the credential.
     "sso.sign_in", "sso.start_login", "sso.callback",
+    "lms.dynamic_registration",  # the one-time secret in the URL is the credential (tests/lms/test_dynamic_*)
     "privacy.show_privacy",  # the installation's privacy page: declarations, no one's data
     "privacy.export_own_data",  # the caller's own data only
 }
@@ -95,6 +96,8 @@ ARGUMENTS = {
     "component_id": lambda org: db.session.scalar(select(RewardComponent.id).join(RewardPlan).where(
         RewardPlan.organisation_id == org.id).order_by(RewardComponent.id)),
     "registration_id": lambda org: _first_id(LtiRegistration, org),
+    "course_id": lambda org: _first_id(LtiCourse, org),
+    "url_id": lambda org: _first_id(LtiRegistrationUrl, org),
     "launch_id": lambda org: db.session.scalar(select(LtiLaunch.id).where(LtiLaunch.organisation_id == org.id)),
     "session_row_id": lambda org: db.session.scalar(
         select(LoginSession.id).join(Person).where(Person.organisation_id == org.id).order_by(LoginSession.id)),
@@ -246,6 +249,10 @@ def _give_victim_training_records(organisation) -> None:
             claims={},
         )
     )
+    db.session.add(LtiCourse(organisation_id=organisation.id, registration_id=registration.id, context_id="c-1",
+                             title="Secret course", memberships_url="https://lms.example/members", sync_status=""))
+    db.session.add(LtiRegistrationUrl(organisation_id=organisation.id, token_digest=f"{organisation.id:064d}",
+                                      token_hint="cxltireg_…0000", expires_at=datetime.now() + timedelta(days=1)))
     own = copy_instrument(organisation.id, sync_shipped_instruments()[0], "victim-copy")
     db.session.add(
         Campaign(

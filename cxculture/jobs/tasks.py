@@ -14,6 +14,8 @@ from ..assessments.reminders import CAMPAIGN_MAIL_JOB, announce_overdue_actions,
 from ..downloads import service as downloads
 from ..extensions import db
 from ..lms.outbox import DELIVERY_JOB, deliver_all
+from ..lms.rosters import SYNC_JOB as COURSE_MEMBERS_JOB
+from ..lms.rosters import sync_course
 from ..mail.outbox import DELIVERY_JOB as MAIL_DELIVERY_JOB
 from ..mail.outbox import deliver_mail
 from ..modules.reminders import mail_team_digests, mail_training_due
@@ -33,6 +35,11 @@ def deliver_outbox() -> dict:
     if report.sent or report.rejected or report.retrying:
         log.info("outbox: sent %s, refused %s, retrying %s", report.sent, report.rejected, report.retrying)
     return {"sent": report.sent, "rejected": report.rejected, "retrying": report.retrying}
+
+
+def sync_course_members(course_id: int) -> dict | None:
+    """Bring an LMS course's members in (only a queued course: a repeated message does nothing twice)."""
+    return sync_course(course_id)
 
 
 def send_mail() -> dict:
@@ -104,9 +111,10 @@ def register_tasks(celery_app: Celery) -> set[str]:
     celery_app.task(name=PULSE_JOB)(run_pulses)
     celery_app.task(name=TEAM_DIGEST_JOB)(mail_team_digests)
     celery_app.task(name=WEBHOOKS_JOB)(send_webhooks)
+    celery_app.task(name=COURSE_MEMBERS_JOB)(sync_course_members)
     return {DELIVERY_JOB, HEARTBEAT_JOB, SWEEP_JOB, RETENTION_JOB, downloads.RENDER_JOB, downloads.RENDER_DUE_JOB,
             CLOSE_JOB, CLOSE_DUE_JOB, MAIL_DELIVERY_JOB, CAMPAIGN_MAIL_JOB, NUDGES_JOB, TEAM_DIGEST_JOB, PULSE_JOB,
-            WEBHOOKS_JOB}
+            WEBHOOKS_JOB, COURSE_MEMBERS_JOB}
 
 
 @worker_ready.connect(weak=False)

@@ -21,6 +21,15 @@ def _organisation(slug: str):
     return organisation
 
 
+def _of_organisation(model, row_id: int, org_slug: str, what: str):
+    """The organisation's row `row_id` of `model`, or a usage error naming `what` is missing there."""
+    organisation = _organisation(org_slug)
+    row = db.session.get(model, row_id)
+    if row is None or row.organisation_id != organisation.id:
+        raise click.BadParameter(f"{organisation.name} has no {what} {row_id}")
+    return row
+
+
 @lti_cli.command("add")
 @click.option("--org", "org_slug", required=True, help="The organisation's slug.")
 @click.option("--name", required=True, help="A name for people: 'Moodle HR academy'.")
@@ -68,10 +77,7 @@ def remove_registration(org_slug, registration_id):
     from .models import LtiRegistration
     from .registrations import delete_registration
 
-    organisation = _organisation(org_slug)
-    registration = db.session.get(LtiRegistration, registration_id)
-    if registration is None or registration.organisation_id != organisation.id:
-        raise click.BadParameter(f"{organisation.name} has no platform {registration_id}")
+    registration = _of_organisation(LtiRegistration, registration_id, org_slug, "platform")
     delete_registration(registration)
     db.session.commit()
     click.echo(f"Removed {registration.name}.")
@@ -99,6 +105,56 @@ def show_config(org_slug):
         for field in tool_configuration(organisation):
             click.echo(f"{field.label}: {field.value}")
     db.session.commit()
+
+
+@lti_cli.command("registration-url")
+@click.option("--org", "org_slug", required=True)
+def registration_url(org_slug):
+    """Make a one-time URL to paste into Moodle's "Tool URL" (LTI Dynamic Registration)."""
+    from .dynamic import URL_DAYS, make_url
+
+    organisation = _organisation(org_slug)
+    with current_app.test_request_context(base_url=current_app.config.get("PUBLIC_URL", "http://127.0.0.1:5000")):
+        made = make_url(organisation, None)
+    db.session.commit()
+    click.echo(made.url)
+    click.echo(f"It works once, for {URL_DAYS} days, for {organisation.name}; it is not shown again.", err=True)
+
+
+@lti_cli.command("courses")
+@click.option("--org", "org_slug", required=True)
+def list_courses(org_slug):
+    """List the courses whose members can be brought in, with the last sync."""
+    from .rosters import courses_of
+
+    for course in courses_of(_organisation(org_slug).id):
+        line = [str(course.id), course.title, course.registration.name, course.sync_status or "never"]
+        if course.sync_report:
+            report = course.sync_report
+            line.append(", ".join([f"{key} {len(report.get(key, []))}" for key in ("created", "linked", "refused",
+                                                                                 "left")]
+                                  + [f"unchanged {report.get('unchanged', 0)}"]))
+        click.echo("\t".join(line))
+
+
+@lti_cli.command("sync-course")
+@click.option("--org", "org_slug", required=True)
+@click.argument("course_id", type=int)
+def sync_course_now(org_slug, course_id):
+    """Bring a course's members in now (what the job queue does when an administrator asks on the LMS page)."""
+    from .models import LtiCourse
+    from .rosters import request_sync, sync_course
+
+    course = _of_organisation(LtiCourse, course_id, org_slug, "course")
+    request_sync(course)
+    db.session.commit()
+    report = sync_course(course_id)
+    db.session.refresh(course)
+    if report is None:
+        click.echo(f"Error: {course.sync_error or 'the course is already being synced'}", err=True)
+        raise SystemExit(1)
+    click.echo(f"Created {len(report['created'])}, linked {len(report['linked'])}, unchanged {report['unchanged']}, "
+               f"refused {len(report['refused'])}, no longer in the course {len(report['left'])}.")
 
 
 @xapi_cli.command("flush")

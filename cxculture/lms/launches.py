@@ -51,14 +51,14 @@ def permissions_for(registration: LtiRegistration, claims: dict) -> set[str]:
     return granted_permissions(registration.role_mappings, claims.get(ROLES_CLAIM))
 
 
-def _display_name(claims: dict) -> str:
+def display_name(claims: dict) -> str:
     name = str(claims.get("name") or "").strip()
     if not name:
         name = " ".join(str(claims.get(k) or "").strip() for k in ("given_name", "family_name")).strip()
     return name[:200] or "LMS user"
 
 
-def _placeholder_email(issuer: str, subject: str) -> str:
+def placeholder_email(issuer: str, subject: str) -> str:
     digest = hashlib.sha256(f"{issuer}\n{subject}".encode()).hexdigest()[:24]
     return f"lti-{digest}@lms.invalid"
 
@@ -76,10 +76,15 @@ def may_link_by_email(registration: LtiRegistration, person: Person) -> bool:
     return registration.emails_verified and not (person.permissions & PRIVILEGED)
 
 
-def grant_launch_permissions(registration: LtiRegistration, person: Person, claims: dict) -> None:
-    """The permissions the LMS granted become what this launch's roles map to; those set by hand stay."""
+def grant_launch_permissions(registration: LtiRegistration, person: Person, claims: dict, *,
+                             add_only: bool = False) -> None:
+    """The permissions the LMS granted become what this launch's roles map to; those set by hand stay. With
+    `add_only` (a course's member list, which holds course roles only) nothing the LMS granted is taken away."""
     before = sorted(person.permissions)
-    person.sync_granted_permissions(GRANTED_BY_LMS, permissions_for(registration, claims))
+    granted = permissions_for(registration, claims)
+    if add_only:
+        granted |= {row.name for row in person.permission_rows if row.granted_by == GRANTED_BY_LMS}
+    person.sync_granted_permissions(GRANTED_BY_LMS, granted)
     if sorted(person.permissions) != before:
         db.session.flush()  # a person created by this launch gets its id
         record("person.lms_permissions", target=person, before={"permissions": before},
@@ -122,8 +127,8 @@ def person_for_launch(registration: LtiRegistration, claims: dict) -> Person:
         elif existing is not None:
             email = ""  # the address belongs to someone of another organisation: never link across
     if person is None:
-        person = Person(organisation_id=registration.organisation_id, name=_display_name(claims),
-                        email=email or _placeholder_email(registration.issuer, subject))
+        person = Person(organisation_id=registration.organisation_id, name=display_name(claims),
+                        email=email or placeholder_email(registration.issuer, subject))
         db.session.add(person)
     elif not person.active:
         raise LaunchRefused("inactive", "this account has been deactivated in CX Culture", status=403)
@@ -225,8 +230,11 @@ def _land_on_campaign(person: Person, value: str) -> LaunchOutcome:
 def complete_launch(message: HardenedLaunch) -> LaunchOutcome:
     """After validation: the person, and where the launch takes them (flushes; the view commits). A launch that
     must wait for its person to sign in and link their account is kept (`hold_for_link`)."""
+    from .rosters import remember_course
+
     registration = message.registration_row
     claims = message.claims()
+    remember_course(registration, claims)
     try:
         person = person_for_launch(registration, claims)
     except LinkRequired as required:

@@ -239,3 +239,60 @@ class XapiStatement(db.Model):
     last_error: Mapped[str | None] = mapped_column(String(500))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class LtiCourse(db.Model):
+    """A course (LTI context) a launch came from whose platform offers its member list (Names and Role
+    Provisioning Services): an administrator may bring its members in."""
+
+    __tablename__ = "lti_course"
+    __table_args__ = (UniqueConstraint("registration_id", "context_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    registration_id: Mapped[int] = mapped_column(ForeignKey("lti_registration.id", ondelete="CASCADE"), index=True)
+    #: The platform's course id (the context claim's `id`).
+    context_id: Mapped[str] = mapped_column(String(255))
+    title: Mapped[str] = mapped_column(String(255), default="")
+    #: Where the platform lists the course's members (the NRPS claim's `context_memberships_url`).
+    memberships_url: Mapped[str] = mapped_column(String(500))
+    #: The last launch from the course.
+    seen_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    #: "" (never brought in), "queued", "running", "done" or "failed".
+    sync_status: Mapped[str] = mapped_column(String(10), default="", server_default="")
+    #: When an administrator last asked: a sync queued or running for longer than rosters.STALE_MINUTES (a lost
+    #: job message, a worker that stopped) may be asked for again.
+    sync_requested_at: Mapped[datetime | None] = mapped_column(DateTime)
+    synced_at: Mapped[datetime | None] = mapped_column(DateTime)
+    #: What the last sync did: lists of {person_id, name, reason} under created, linked, refused and left, and
+    #: the count of unchanged members (see lms/rosters.py).
+    sync_report: Mapped[dict | None] = mapped_column(JSON)
+    #: Why the last sync failed (the platform's answer), or None.
+    sync_error: Mapped[str | None] = mapped_column(String(500))
+    #: The platform user ids (sub) the last sync found: who is gone is told at the next one.
+    member_subjects: Mapped[list | None] = mapped_column(JSON)
+
+    registration: Mapped[LtiRegistration] = relationship()
+
+
+class LtiRegistrationUrl(db.Model):
+    """A one-time URL an administrator pastes into an LMS for LTI Dynamic Registration: stored as a digest,
+    valid until `expires_at`, used at most once."""
+
+    __tablename__ = "lti_registration_url"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    #: SHA-256 of the URL's secret (cxculture/secret_tokens.py); the secret itself is shown once.
+    token_digest: Mapped[str] = mapped_column(String(64), unique=True)
+    #: The secret's prefix and last four characters, to tell URLs apart.
+    token_hint: Mapped[str] = mapped_column(String(20))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(DateTime)
+    #: When a platform registered through it (or the administrator withdrew it); it never works again.
+    used_at: Mapped[datetime | None] = mapped_column(DateTime)
+    #: The registration the platform made through it.
+    registration_id: Mapped[int | None] = mapped_column(ForeignKey("lti_registration.id", ondelete="SET NULL"))
+
+    registration: Mapped[LtiRegistration | None] = relationship()

@@ -10,12 +10,22 @@ Flushes only: the caller commits.
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Text, cast, delete, func, or_, select
+from sqlalchemy import Text, cast, delete, func, or_, select, update
 
 from ..extensions import db
 from ..orgs.models import Person
 from ..personal_data import Erasure, Holding, NotPersonal, json_ready, row_dict
-from .models import GradeLink, GradePassback, LrsSettings, LtiIdentity, LtiLaunch, LtiPendingLink, XapiStatement
+from .models import (
+    GradeLink,
+    GradePassback,
+    LrsSettings,
+    LtiIdentity,
+    LtiLaunch,
+    LtiPendingLink,
+    LtiRegistrationUrl,
+    XapiStatement,
+)
+from .rosters import forget_person
 from .xapi import pseudonym
 
 AREA = "lms"
@@ -44,6 +54,15 @@ HOLDINGS = (
             why=_l("To send your training activity to the organisation's learning record store."),
             who_sees=_l("Administrators, and the learning record store's owner."),
             on_erase=_l("Removed from the outbox, and nothing more is sent."), kept="lms"),
+    Holding("lti_course", ("sync_report", "member_subjects"),
+            what=_l("Your name in the result of the last time an administrator brought an LMS course's members in, "
+                    "and your LMS user id among the course's members."),
+            why=_l("To show the administrator who was created, linked or refused, and who has left the course."),
+            who_sees=_l("Administrators."), on_erase=_l("Your name is removed from the result."), kept="lms"),
+    Holding("lti_registration_url", ("created_by_id",),
+            what=_l("Registration URLs for an LMS that you made, as an administrator."),
+            why=_l("To know who connected an LMS."),
+            who_sees=_l("Administrators."), on_erase=_l("Your name is removed from them."), kept="lms"),
 )
 NOT_PERSONAL = (NotPersonal("lti_tool_key", "the tool's signing keys"),)
 
@@ -89,4 +108,8 @@ def erase(person: Person, successor: Person | None) -> None:
     db.session.execute(delete(GradeLink).where(GradeLink.person_id == person.id))
     db.session.execute(delete(LtiLaunch).where(LtiLaunch.person_id == person.id))
     db.session.execute(delete(LtiPendingLink).where(LtiPendingLink.person_id == person.id))
+    subjects = set(db.session.scalars(select(LtiIdentity.subject).where(LtiIdentity.person_id == person.id)))
     db.session.execute(delete(LtiIdentity).where(LtiIdentity.person_id == person.id))
+    forget_person(person, subjects)  # their name and platform ids in the courses' last member lists
+    db.session.execute(update(LtiRegistrationUrl).where(LtiRegistrationUrl.created_by_id == person.id)
+                       .values(created_by_id=None).execution_options(synchronize_session=False))

@@ -1,7 +1,7 @@
 """Administrators: platform registrations, the tool's keys and configuration, the LRS and its outbox."""
 from __future__ import annotations
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
@@ -10,35 +10,80 @@ from ...auth.access import get_in_organisation, permission_required
 from ...confirming import ask_first, confirmed
 from ...extensions import db
 from ...refusals import Refused, form_status, show_refusal
-from .. import outbox
+from ...util import utcnow
+from .. import dynamic, outbox, rosters
 from .. import registrations as service
 from ..forms import LrsForm, RegistrationForm
 from ..keys import active_key, published_keys, rotate_key
-from ..models import LtiRegistration
-from . import bp
-
-
-def _allow_http() -> bool:
-    """Plain-http addresses only outside production (a platform on loopback in development and tests)."""
-    return current_app.config.get("ENV_NAME") != "production"
+from ..models import LtiCourse, LtiRegistration, LtiRegistrationUrl
+from . import allow_http, bp
 
 
 @bp.get("/admin/lms")
 @permission_required("admin")
 def lms_overview():
+    return _overview()
+
+
+def _overview(new_url: str | None = None):
     organisation_id = current_user.organisation_id
     active_key(organisation_id)
     db.session.commit()
-    return render_template("lms/overview.html", registrations=service.registrations_of(organisation_id),
-                           fields=service.tool_configuration(current_user.organisation),
-                           keys=published_keys(organisation_id))
+    response = make_response(render_template(
+        "lms/overview.html", registrations=service.registrations_of(organisation_id),
+        fields=service.tool_configuration(current_user.organisation), keys=published_keys(organisation_id),
+        courses=rosters.courses_of(organisation_id), urls=dynamic.urls_of(organisation_id), new_url=new_url,
+        now=utcnow(), url_days=dynamic.URL_DAYS))
+    if new_url:
+        response.headers["Cache-Control"] = "no-store"  # the URL's secret is shown once, never kept by a cache
+    return response
+
+
+@bp.post("/admin/lms/registration-urls")
+@permission_required("admin")
+def create_registration_url():
+    """A one-time URL for Dynamic Registration: shown on this answer only (its secret is never stored)."""
+    made = dynamic.make_url(current_user.organisation, current_user)
+    db.session.commit()
+    return _overview(new_url=made.url)
+
+
+@bp.post("/admin/lms/registration-urls/<int:url_id>/withdraw")
+@permission_required("admin")
+def withdraw_registration_url(url_id: int):
+    dynamic.withdraw_url(get_in_organisation(LtiRegistrationUrl, url_id))
+    db.session.commit()
+    flash(_("The registration URL no longer works."), "success")
+    return redirect(url_for("lms.lms_overview"))
+
+
+@bp.get("/admin/lms/courses/<int:course_id>")
+@permission_required("admin")
+def show_course(course_id: int):
+    course = get_in_organisation(LtiCourse, course_id)
+    return render_template("lms/course.html", course=course, reason_text=rosters.reason_text,
+                           in_progress=rosters.sync_in_progress(course))
+
+
+@bp.post("/admin/lms/courses/<int:course_id>/sync")
+@permission_required("admin")
+def sync_course(course_id: int):
+    course = get_in_organisation(LtiCourse, course_id)
+    if rosters.sync_in_progress(course):
+        flash(_("The members of %(course)s are already being brought in.", course=course.title), "info")
+    else:
+        rosters.request_sync(course)
+        db.session.commit()  # the job is asked for once this commits
+        flash(_("The members of %(course)s are being brought in: this page shows the result in a moment.",
+                course=course.title), "success")
+    return redirect(url_for("lms.show_course", course_id=course.id))
 
 
 def _registration_page(form: RegistrationForm, registration: LtiRegistration | None):
     if form.validate_on_submit():
         try:
             saved = service.save_registration(current_user.organisation_id, form.values(),
-                                              allow_http=_allow_http(), registration=registration)
+                                              allow_http=allow_http(), registration=registration)
         except Refused as refusal:
             db.session.rollback()
             show_refusal(form, Refused(form.show_row_errors(refusal.errors)))
@@ -126,7 +171,7 @@ def edit_lrs():
             service.save_lrs_settings(current_user.organisation_id, enabled=form.enabled.data,
                                       endpoint=form.endpoint.data or "", key=form.key.data or "",
                                       secret=form.secret.data or None, actor_mode=form.actor_mode.data,
-                                      allow_http=_allow_http())
+                                      allow_http=allow_http())
         except Refused as refusal:
             show_refusal(form, refusal)
         else:

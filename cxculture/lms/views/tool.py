@@ -1,7 +1,7 @@
 """What LMS platforms and launched people reach: OIDC login, launch, JWKS, the deep-linking picker."""
 from __future__ import annotations
 
-from flask import abort, flash, jsonify, redirect, render_template, request, session, url_for
+from flask import abort, flash, jsonify, make_response, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from pylti1p3.exception import LtiException, OIDCException
@@ -15,14 +15,14 @@ from ...extensions import csrf, db
 from ...i18n import current_language
 from ...orgs.models import Organisation
 from ...refusals import Refused, form_status
-from .. import deeplinking
+from .. import deeplinking, dynamic
 from ..forms import LinkAccountForm
 from ..keys import jwks
 from ..launches import LaunchOutcome, complete_launch, complete_link, pending_link
 from ..models import LtiLaunch
 from ..tool import HardenedLaunch, LaunchRefused
 from ..tool import oidc_login as make_oidc_login
-from . import bp
+from . import allow_http, bp
 
 REFUSALS = {
     "state": lambda: _("This launch did not start in this browser, or took too long. Open the activity again "
@@ -190,3 +190,35 @@ def pick_content(launch_id: str):
             db.session.commit()
             return render_template("lms/deep_link_return.html", answer=answer, chosen=chosen)
     return render_template("lms/pick_content.html", form=form, choices=choices, launch=launch)
+
+
+@bp.get("/lti/register/<token>")
+def dynamic_registration(token: str):
+    """LTI Dynamic Registration: the platform opens the administrator's one-time URL (in a window or a frame of
+    its own page) with `openid_configuration` and `registration_token`; the answer tells it to close."""
+    openid_configuration = request.args.get("openid_configuration", "")
+    try:
+        row = dynamic.url_for_token(token)
+        registration = dynamic.register(row, openid_configuration, request.args.get("registration_token"),
+                                        allow_http=allow_http())
+    except dynamic.RegistrationRefused as refusal:
+        db.session.rollback()
+        response = make_response(render_template(
+            "lms/registration_refused.html", message=dynamic.MESSAGES[refusal.code](), code=refusal.code,
+            detail=refusal.detail), refusal.status)
+    else:
+        db.session.commit()
+        response = make_response(render_template("lms/registration_done.html", registration=registration))
+    # The platform shows this page in a frame of its own: it may (the registered platforms' list does not yet
+    # hold it when registration fails).
+    origin = _origin(openid_configuration)
+    response.headers["Content-Security-Policy"] = f"frame-ancestors 'self'{' ' + origin if origin else ''}"
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _origin(url: str) -> str:
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url or "")
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme in ("http", "https") and parts.netloc else ""
