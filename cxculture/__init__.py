@@ -176,13 +176,15 @@ def register_subscribers(app: Flask) -> None:
     """Areas that react to other areas' signals."""
     from .assessments.results.summary import weakest_pillars_for
     from .cafes.sources import set_reward_conflicts_provider
-    from .home.dashboards import set_integration_status_provider
+    from .home.dashboards import add_attention_provider, set_integration_status_provider
     from .kpis.catalogue import connect_signals as connect_kpis
     from .kpis.conflicts import reward_conflicts_for
     from .lms import connect_signals as connect_lms
     from .lms.status import integration_status
     from .modules.paths import connect_signals as connect_modules
     from .modules.personalisation import set_pillar_focus_provider
+    from .scim.views import attention as provisioning_attention
+    from .webhooks.views import attention as webhooks_attention
 
     connect_modules()
     connect_kpis()
@@ -190,6 +192,8 @@ def register_subscribers(app: Flask) -> None:
     set_pillar_focus_provider(app, weakest_pillars_for)
     set_reward_conflicts_provider(app, reward_conflicts_for)
     set_integration_status_provider(app, integration_status)
+    add_attention_provider(app, provisioning_attention)
+    add_attention_provider(app, webhooks_attention)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -60,6 +60,30 @@ def _integration_status(organisation_id: int):
     return provider(organisation_id) if provider else None
 
 
+@dataclass(frozen=True)
+class Attention:
+    """A line of the administrator's "Needs your attention" from an area home does not import (SCIM provisioning's
+    held changes, a webhook paused...): what, why, and the page that deals with it."""
+
+    title: str
+    detail: str
+    url: str
+
+
+ATTENTION_KEY = "cxculture.home.admin_attention"
+
+
+def add_attention_provider(app: Flask, provider: Callable[[int], list[tuple[str, str, str]]]) -> None:
+    """The wiring registers each area's `provider(organisation_id)`, which returns (title, detail, url) lines for
+    the administrator's dashboard (areas beside home do not import it)."""
+    app.extensions.setdefault(ATTENTION_KEY, []).append(provider)
+
+
+def _attention(organisation_id: int) -> list[Attention]:
+    return [Attention(*line) for provider in current_app.extensions.get(ATTENTION_KEY, ())
+            for line in provider(organisation_id)]
+
+
 def _latest_overview(viewer: Person, language: str) -> PillarOverview | None:
     campaign = latest_closed_campaign(viewer.organisation_id)
     return pillar_overview(campaign, viewer, language) if campaign is not None else None
@@ -224,13 +248,15 @@ class AdminDashboard:
     integrations: object | None
     mail: DeliveryTrouble
     campaigns: int
+    #: What other areas ask the administrator to look at (add_attention_provider).
+    attention: list[Attention]
 
     @property
     def needs_attention(self) -> bool:
         lms = self.integrations
         return bool(self.without_team_count or self.without_role_count or self.counts.invited
                     or self.waiting_imports or (lms is not None and lms.troubled) or self.mail.retrying
-                    or self.mail.rejected)
+                    or self.mail.rejected or self.attention)
 
 
 def admin_dashboard(organisation_id: int) -> AdminDashboard:
@@ -254,4 +280,5 @@ def admin_dashboard(organisation_id: int) -> AdminDashboard:
         mail=delivery_trouble(organisation_id, _days_ago(MAIL_TROUBLE_DAYS)),
         campaigns=db.session.scalar(select(func.count(Campaign.id)).where(Campaign.organisation_id == organisation_id,
                                                                           Campaign.kind == FULL)),
+        attention=_attention(organisation_id),
     )

@@ -17,6 +17,19 @@ from .models import DEACTIVATE
 bp = Blueprint("scim_admin", __name__, url_prefix="/admin/provisioning")
 
 
+def attention(organisation_id: int) -> list[tuple[str, str, str]]:
+    """The administrator's dashboard: changes the safety stop holds (title, detail, page)."""
+    waiting = service.waiting_changes(organisation_id)
+    if not waiting:
+        return []
+    return [(
+        _("Provisioning paused: changes wait for you"),
+        ngettext("%(num)s deactivation or e-mail change from the identity provider waits for your check.",
+                 "%(num)s deactivations or e-mail changes from the identity provider wait for your check.",
+                 len(waiting)),
+        url_for("scim_admin.provisioning"))]
+
+
 def _page(form: SafetyStopForm | None = None, token: str | None = None, status: int = 200):
     organisation = current_user.organisation
     settings = service.settings_of(organisation.id)

@@ -227,3 +227,10 @@ def event_label(event: str) -> str:
         return str(_l("Test event"))
     label = EVENTS.get(event)
     return str(label) if label is not None else event
+
+
+def failing_subscriptions(organisation_id: int) -> list[WebhookSubscription]:
+    """Subscriptions the delivery paused because every delivery failed (not those an administrator paused)."""
+    return list(db.session.scalars(select(WebhookSubscription).where(
+        WebhookSubscription.organisation_id == organisation_id, WebhookSubscription.status == "paused",
+        WebhookSubscription.paused_reason == "failing").order_by(WebhookSubscription.id)))

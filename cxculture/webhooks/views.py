@@ -18,6 +18,14 @@ from .models import WebhookSubscription
 bp = Blueprint("webhooks", __name__, url_prefix="/admin/webhooks")
 
 
+def attention(organisation_id: int) -> list[tuple[str, str, str]]:
+    """The administrator's dashboard: subscriptions paused because every delivery failed (title, detail, page)."""
+    paused = service.failing_subscriptions(organisation_id)
+    return [(_("Webhook paused: %(address)s", address=subscription.url),
+             _("every delivery failed for days; fix the receiver, then resume it."),
+             url_for("webhooks.show_subscription", subscription_id=subscription.id)) for subscription in paused]
+
+
 def _secret_page(subscription: WebhookSubscription, secret: str, rotated: bool):
     """The one page that shows a secret: never cached, never shown again."""
     response = make_response(render_template("webhooks/secret.html", subscription=subscription, secret=secret,

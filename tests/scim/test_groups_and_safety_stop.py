@@ -86,6 +86,8 @@ def test_a_sync_deactivating_too_many_people_waits_for_an_administrator(app, sci
         {"op": "replace", "path": "displayName", "value": "Still Here"}]}).status_code == 200
 
     login(client, "admin@retail.example.com")
+    home = client.get("/home/admin").get_data(as_text=True)
+    assert "Provisioning paused: changes wait for you" in home and "2 deactivations or e-mail changes" in home
     page = client.get("/admin/provisioning").get_data(as_text=True)
     assert "Changes that wait for you" in page and people[limit].email in page
     assert "someone.else@retail.example.com" in page

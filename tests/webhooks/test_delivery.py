@@ -39,6 +39,7 @@ from cxculture.webhooks.models import WebhookDelivery
 from cxculture.webhooks.service import pause_subscription, resume_subscription, rotate_secret
 from tests.assessments.results_factories import open_campaign_in
 from tests.cafes.helpers import new_cafe
+from tests.conftest import login
 from tests.listening.helpers import remark_by, touchpoint
 from tests.lms.test_xapi import _learn
 
@@ -141,7 +142,7 @@ def test_a_receiver_that_does_not_answer_holds_back_only_its_own_deliveries(demo
     assert sorted(d.attempts for d in _deliveries()) == [0, 0, 1, 1]
 
 
-def test_a_subscription_failing_for_days_is_paused_and_the_administrators_told(demo, receiver, subscribe):
+def test_a_subscription_failing_for_days_is_paused_and_the_administrators_told(app, demo, receiver, subscribe):
     organisation = demo["demo-bank"]
     subscription, _ = subscribe(organisation, receiver.url, events=["campaign.closed"])
     receiver.statuses = [500] * 10
@@ -162,6 +163,11 @@ def test_a_subscription_failing_for_days_is_paused_and_the_administrators_told(d
     assert {m.recipient for m in mails} == admins and receiver.url in mails[0].subject
     assert db.session.scalar(select(func.count()).select_from(AuditRecord).where(
         AuditRecord.action == "webhook.paused")) == 1
+    # The administrator's home page says so, with the way to the subscription.
+    client = app.test_client()
+    login(client, "admin@bank.example.com")
+    home = client.get("/home/admin").get_data(as_text=True)
+    assert f"Webhook paused: {receiver.url}" in home and f"/admin/webhooks/{subscription.id}" in home
     # Paused: new events are not queued (test events still go, to check the receiver before resuming).
     events.campaign_closed.send(open_campaign_in(organisation))
     db.session.commit()
