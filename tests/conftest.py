@@ -621,3 +621,13 @@ def sent(app):
     names = app.extensions["celery"].tasks.keys()
     background.set_queue(app, lambda name, args: jobs.append((name, args)), [n for n in names if "." in n])
     return jobs
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Chromium for the whole session, shared by tests/e2e and the content-package players
+    (tests/modules/packages): Playwright's sync API runs once per process."""
+    from tests.e2e.conftest import headless_chromium
+
+    with headless_chromium() as chromium:
+        yield chromium

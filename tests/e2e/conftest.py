@@ -148,13 +148,6 @@ def headless_chromium() -> Iterator[Browser]:
         playwright.stop()
 
 
-@pytest.fixture(scope="session")
-def browser():
-    """One headless Chromium for the whole session."""
-    with headless_chromium() as chromium:
-        yield chromium
-
-
 _reports = pytest.StashKey[dict]()
 
 

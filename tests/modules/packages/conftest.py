@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import get_file
-from tests.e2e.conftest import TIMEOUT_MS, headless_chromium
+from tests.e2e.conftest import TIMEOUT_MS
 
 #: package.json and package-lock.json pin the runtime; node_modules is made by `npm ci` (gitignored).
 RUNTIME = Path(__file__).parent / "runtime"
@@ -70,11 +70,10 @@ def unpack(data: bytes, into: Path) -> Path:
     return into
 
 
-@pytest.fixture(scope="module")
-def chromium():
-    """One headless Chromium for the module's tests."""
-    with headless_chromium() as browser:
-        yield browser
+@pytest.fixture
+def chromium(browser):
+    """The session's headless Chromium (tests/conftest.py): one Playwright per process, shared with tests/e2e."""
+    return browser
 
 
 def package_zip(client, login_as, package_format: str, language: str = "en") -> bytes:
