@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 
 from ..params import MAX_ID
 
+#: A quarter as every period parameter writes it: 2026-Q1.
+QUARTER_PATTERN = r"^[1-9][0-9]{3}-Q[1-4]$"
 PAGE_PARAMETERS = (
     ("limit", "integer", "How many rows a page holds: 1 to 500 (default 50)."),
     ("after", "integer", ("The cursor: rows with an id above this one. Follow the `next` link rather than "
@@ -91,6 +93,22 @@ ENDPOINTS: tuple[Endpoint, ...] = (
                                       {"period": "2026-Q1", "kpi": "fcr", "email": "anna@example.com",
                                        "value": 78.5}]},
              example={"written": 2, "created": 2, "updated": 0, "unchanged": 0}, paged=False),
+    Endpoint("get", "/scorecards", "listScorecards", "kpis:read",
+             "People's scorecards for a quarter, as HR's scorecard pages show them: each KPI of the person's reward "
+             "plan with its value, target and status, the training record and the team's culture snapshot (the "
+             "pillar scores only when the team's figure is shown on the results pages; otherwise \"hidden\": true).",
+             parameters=(("period", "string", "The quarter, such as 2026-Q1 (the last closed one if left out)."),
+                         ("team_id", "integer", "Only this team's people.")),
+             example=_page({"person_id": 7, "team_id": 3, "team": "Sales/Milano", "job_role": "Front line",
+                            "period": "2026-Q1", "previous_period": "2025-Q4", "plan": "Front line 2026-Q1",
+                            "kpis": [{"kpi": "fcr", "name": "First-contact resolution", "unit": "%",
+                                      "better": "higher", "value": 78.5, "previous": 74.0, "weight": 40.0,
+                                      "target": 75.0, "threshold": 70.0, "status": "met", "trend": "better",
+                                      "answers": None, "small_sample": False}],
+                            "also_measured": [], "met": 1, "weight_met": 40.0,
+                            "training": {"required_done": 3, "required_total": 4, "percent": 75, "overdue": 0},
+                            "culture": {"campaign": "Culture 2026", "team": "Sales/Milano", "hidden": True},
+                            "reward_conflicts": []})),
     Endpoint("get", "/campaigns", "listCampaigns", "results:read", "Closed culture-assessment campaigns.",
              example=_page({"id": 4, "title": "Culture 2026", "status": "closed", "opens_on": "2026-02-01",
                             "closes_on": "2026-02-28"})),
@@ -128,6 +146,8 @@ def _operation(endpoint: Endpoint) -> dict:
             schema.update(minimum=1, maximum=500)
         elif kind == "integer":
             schema.update(minimum=0 if name == "after" else 1, maximum=MAX_ID)
+        elif name == "period":
+            schema.update(pattern=QUARTER_PATTERN)
         parameters.append({"name": name, "in": "query", "required": False, "description": text, "schema": schema})
     responses = {
         "200": {"description": "OK", "headers": {"ETag": {"schema": {"type": "string"}}},

@@ -86,3 +86,15 @@ def closed_campaigns(organisation_id: int) -> Select:
 
 def closed_campaign(organisation_id: int, campaign_id: int) -> Campaign | None:
     return db.session.scalar(closed_campaigns(organisation_id).where(Campaign.id == campaign_id))
+
+
+def scorecard_people(organisation_id: int, team_id: int | None) -> Select:
+    """The people a scorecard listing pages through: active, optionally one team's."""
+    query = select(Person).where(Person.organisation_id == organisation_id, Person.active.is_(True))
+    return query if team_id is None else query.where(Person.team_id == team_id)
+
+
+def these_people(organisation_id: int, people: list[Person]) -> Select:
+    """A select of exactly `people` (a page already found), in id order."""
+    return (select(Person).where(Person.organisation_id == organisation_id,
+                                 Person.id.in_([person.id for person in people])).order_by(Person.id))

@@ -88,3 +88,28 @@ def campaign_results(result) -> dict:
         "items": [{"pillar": group.key, "item": item.key, "text": item.text, **figure(item.figure)}
                   for group in result.items for item in group.items],
     }
+
+
+def _line(line) -> dict:
+    return {"kpi": line.key, "name": line.name, "unit": line.unit, "better": line.better, "value": line.value,
+            "previous": line.previous, "weight": line.weight, "target": line.target, "threshold": line.threshold,
+            "status": line.status, "trend": line.trend, "answers": line.answers, "small_sample": line.small_sample}
+
+
+def scorecard(card) -> dict:
+    """A person's scorecard as the scorecard pages and PDFs show it: the culture snapshot only when the team's
+    figure is shown there (above the anonymity threshold)."""
+    culture = None
+    if card.culture is not None:
+        culture = {"campaign": card.culture.campaign, "team": card.culture.team, "hidden": not card.culture.visible}
+        if card.culture.visible:
+            culture["pillars"] = dict(card.culture.pillars)
+    training = None
+    if card.training is not None:
+        training = {"required_done": card.training.required_done, "required_total": card.training.required_total,
+                    "percent": card.training.percent, "overdue": card.training.overdue}
+    return {"person_id": card.person_id, "team_id": card.team_id, "team": card.team, "job_role": card.job_role,
+            "period": card.period, "previous_period": card.previous_period, "plan": card.plan,
+            "kpis": [_line(line) for line in card.lines], "also_measured": [_line(line) for line in card.also_measured],
+            "met": card.met, "weight_met": card.weight_met, "training": training, "culture": culture,
+            "reward_conflicts": [{"kpi": note.kpi, "behaviour": note.behaviour} for note in card.conflicts]}

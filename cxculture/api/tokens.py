@@ -23,7 +23,7 @@ SCOPES: dict[str, object] = {
     "people:write": _l("Create and update people (not their permissions), as the roster import does"),
     "training:read": _l("Read training progress and certificates"),
     "actions:read": _l("Read action items"),
-    "kpis:read": _l("Read KPI values"),
+    "kpis:read": _l("Read KPI values and scorecards"),
     "kpis:write": _l("Write KPI values"),
     "results:read": _l("Read culture-assessment results (as suppressed on the results pages)"),
 }

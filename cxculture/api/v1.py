@@ -18,9 +18,12 @@ from werkzeug.exceptions import HTTPException
 from ..assessments.results.summary import organisation_results
 from ..extensions import db, login_manager
 from ..i18n import current_language
+from ..kpis.periods import last_closed_period
+from ..kpis.scorecards import parse_period, scorecards_for
 from ..kpis.values import import_records
 from ..orgs.roster import import_roster_records
 from ..params import MAX_ID, whole_number
+from ..refusals import Refused
 from ..secret_tokens import bearer, digest
 from . import reads, serializers
 from .openapi import ENDPOINTS, PAGE_PARAMETERS, openapi_document
@@ -132,8 +135,9 @@ def respond(payload, status: int = 200):
     return response
 
 
-def listing(query, serialize):
-    """A page of `query`'s rows and the `next` link (the same address with `after` the page's last id)."""
+def listing(query, serialize, rows=None):
+    """A page of `query`'s rows and the `next` link (the same address with `after` the page's last id); `rows`
+    turns the page's rows into what is serialised (a page of people into their scorecards)."""
     limit = _number("limit", DEFAULT_LIMIT, 1, MAX_LIMIT)
     after = _number("after", 0, 0, MAX_ID)
     found = reads.page(query, after, limit)
@@ -141,7 +145,8 @@ def listing(query, serialize):
     if found.next_after is not None:
         args = {**request.args.to_dict(), "limit": limit, "after": found.next_after}
         following = url_for(request.endpoint, **(request.view_args or {}), **args, _external=True)
-    return respond({"data": [serialize(row) for row in found.rows], "next": following})
+    shown = rows(found.rows) if rows is not None else found.rows
+    return respond({"data": [serialize(row) for row in shown], "next": following})
 
 
 def _filter(name: str) -> str | None:
@@ -194,6 +199,26 @@ def list_action_items():
 def list_kpi_values():
     query = reads.kpi_values(_organisation_id(), _filter("period"), _filter("kpi"))
     return listing(query, serializers.kpi_value)
+
+
+@bp.get("/scorecards")
+@needs("kpis:read")
+def list_scorecards():
+    """A page of people's scorecards for a quarter (the last closed one unless `period` says), as HR's pages
+    show them."""
+    organisation_id = _organisation_id()
+    period_text = _filter("period")
+    try:
+        period = parse_period(period_text) if period_text else last_closed_period()
+    except Refused:
+        raise ApiError(400, "invalid_parameter", _("The parameter period must be a quarter, like 2026-Q1."),
+                       parameter="period") from None
+    team_id = _number("team_id", None, 1, MAX_ID)  # another organisation's team has none of its people
+
+    def cards(people):
+        return scorecards_for(reads.these_people(organisation_id, people), period, current_language())
+
+    return listing(reads.scorecard_people(organisation_id, team_id), serializers.scorecard, rows=cards)
 
 
 @bp.get("/campaigns")

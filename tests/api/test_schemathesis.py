@@ -37,4 +37,4 @@ def test_every_answer_is_one_the_document_describes(app, demo, make_token):
 
         answers_as_described()
         checked.append(operation.label)
-    assert len(checked) == 10, checked
+    assert len(checked) == 11, checked
