@@ -30,6 +30,9 @@ if _WORKER and TEST_DATABASE_URL.startswith("postgresql"):
     _base_url = make_url(TEST_DATABASE_URL)
     TEST_DATABASE_URL = _base_url.set(database=f"{_base_url.database}_{_WORKER}").render_as_string(hide_password=False)
 DEMO_PASSWORD = "cx-culture-demo"
+#: How often the tests' loopback HTTP servers look for a shutdown request (serve_forever's poll_interval): the
+#: default half second was waited out at the end of every test that serves the app or a receiver.
+POLL_SECONDS = 0.02
 #: A small module library for tests, independent of the shipped content.
 FIXTURE_LIBRARY = Path(__file__).parent / "modules" / "fixture_library"
 

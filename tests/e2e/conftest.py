@@ -26,7 +26,7 @@ from werkzeug.serving import make_server
 
 from cxculture import create_app
 from cxculture.extensions import db
-from tests.conftest import DEMO_PASSWORD, TEST_DATABASE_URL, test_config
+from tests.conftest import DEMO_PASSWORD, POLL_SECONDS, TEST_DATABASE_URL, test_config
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -106,7 +106,8 @@ def live_server(live_database_url):
         live.errors.append(exception)
 
     got_request_exception.connect(record_error, app, weak=False)
-    thread = threading.Thread(target=server.serve_forever, name="e2e-live-server", daemon=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": POLL_SECONDS},
+                              name="e2e-live-server", daemon=True)
     thread.start()
     # A real Celery worker (in a thread, on the in-memory broker the live app sends to) makes what pages ask for
     # in the background: PDFs, packs. The in-memory broker is one per process: on a queue of the live app's own,

@@ -9,6 +9,7 @@ import requests
 from werkzeug.serving import make_server
 
 from cxculture.extensions import db
+from tests.conftest import POLL_SECONDS
 
 from .platform import Platform
 
@@ -31,7 +32,7 @@ def tool_url(app):
     """The app, served by a real HTTP server on loopback for the length of the test (requests one at a time:
     the test database is a single in-memory connection)."""
     server = make_server("127.0.0.1", 0, app, threaded=False)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": POLL_SECONDS}, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()

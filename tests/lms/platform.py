@@ -22,6 +22,8 @@ from werkzeug.serving import make_server
 from werkzeug.wrappers import Request as WsgiRequest
 from werkzeug.wrappers import Response
 
+from tests.conftest import POLL_SECONDS
+
 
 def new_key_pem() -> tuple[str, str]:
     key = JWK.generate(kty="RSA", size=2048)
@@ -96,7 +98,8 @@ class Platform:
         self.openid_overrides: dict = {}
         self._server = make_server("127.0.0.1", 0, self._wsgi, threaded=True)
         self.url = f"http://127.0.0.1:{self._server.server_port}"
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": POLL_SECONDS},
+                                        daemon=True)
 
     def start(self) -> Platform:
         self._thread.start()

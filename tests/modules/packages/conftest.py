@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import get_file
+from tests.conftest import POLL_SECONDS, get_file
 from tests.e2e.conftest import TIMEOUT_MS
 
 #: package.json and package-lock.json pin the runtime; node_modules is made by `npm ci` (gitignored).
@@ -48,7 +48,8 @@ class LoopbackServer:
     def __init__(self, handler):
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
         self.url = f"http://127.0.0.1:{self.server.server_port}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": POLL_SECONDS},
+                                       daemon=True)
 
     def __enter__(self) -> LoopbackServer:
         self.thread.start()
