@@ -205,8 +205,11 @@ def register_errorhandlers(app: Flask) -> None:
     app.register_error_handler(400, lambda e: render_error(400, "400"))
     app.register_error_handler(CSRFError, lambda e: render_error(400, "csrf"))
     app.register_error_handler(403, lambda e: render_error(403, "403"))
-    app.register_error_handler(404, lambda e: render_error(404, "404"))
-    app.register_error_handler(405, lambda e: render_error(405, "405"))
+    from .api.v1 import routing_error as api_routing_error
+
+    # Under /api/v1 an unknown address or method is answered in the API's JSON, not with a page.
+    app.register_error_handler(404, lambda e: api_routing_error(e) or render_error(404, "404"))
+    app.register_error_handler(405, lambda e: api_routing_error(e) or render_error(405, "405"))
     app.register_error_handler(413, lambda e: render_error(413, "413"))
 
     @app.errorhandler(500)

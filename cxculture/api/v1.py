@@ -68,6 +68,19 @@ def _http_error(error: HTTPException):
     return error_response(error.code or 400, code, messages.get(error.code, error.description or ""))
 
 
+def routing_error(error: HTTPException):
+    """The JSON answer to an address under /api/v1 that no route takes (404) or a method it does not (405): the
+    app answers those before any blueprint runs. None elsewhere."""
+    if not request.path.startswith(f"{bp.url_prefix}/"):
+        return None
+    if error.code == 405:
+        response = error_response(405, "method_not_allowed", _("This address does not take %(method)s.",
+                                                               method=request.method))
+        response.headers["Allow"] = ", ".join(sorted(getattr(error, "valid_methods", None) or ()))
+        return response
+    return error_response(404, "not_found", _("There is nothing at this address in your organisation."))
+
+
 def rate_limit_key() -> str:
     """The rate limit counts per token (its digest; the secret never reaches the storage), else per address."""
     secret = bearer(request)

@@ -180,3 +180,13 @@ def test_an_unknown_address_under_the_api_is_json(client, demo, make_token):
     token = make_token(demo["demo-retail"])
     response = client.get("/api/v1/campaigns/999/results", headers=bearer(token))
     assert response.status_code == 404 and response.get_json()["error"] == "not_found"
+
+
+def test_an_unknown_address_or_method_under_the_api_is_answered_in_json(client):
+    wrong_method = client.delete("/api/v1/people")
+    assert wrong_method.status_code == 405 and wrong_method.get_json()["error"] == "method_not_allowed"
+    assert "GET" in wrong_method.headers["Allow"]
+    unknown = client.get("/api/v1/nothing-here")
+    assert unknown.status_code == 404 and unknown.get_json()["error"] == "not_found"
+    page = client.get("/nothing-here")  # elsewhere, the page as before
+    assert page.status_code == 404 and page.mimetype == "text/html"
